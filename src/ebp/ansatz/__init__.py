@@ -1,0 +1,21 @@
+"""Ansatz builders ``f(n_visible, n_hidden, layers, ...) -> Circuit``, parameters layer by layer."""
+
+from ._builders import (
+    ANSATZ,
+    bounded_cut,
+    brickwork,
+    decoupled,
+    hardware_efficient,
+    pauli_network,
+    random_two_local_terms,
+)
+
+__all__ = [
+    "ANSATZ",
+    "bounded_cut",
+    "brickwork",
+    "decoupled",
+    "hardware_efficient",
+    "pauli_network",
+    "random_two_local_terms",
+]

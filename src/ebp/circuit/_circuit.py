@@ -1,0 +1,254 @@
+"""An immutable description of a parametrised circuit on visible + hidden qubits.
+
+A :class:`Circuit` is data: the register split (``n_visible`` visible wires ``0 … n_v−1`` then
+``n_hidden`` hidden wires), a tuple of :class:`Operation` and the layer boundaries. It holds no
+parameter values: an operation names the *slots* of the parameter vector it reads, so one slot may
+drive several gates. Build one with :class:`CircuitBuilder`::
+
+    >>> b = CircuitBuilder(n_visible=1, n_hidden=1)
+    >>> b.gate("RY", 0); b.gate("CNOT", (0, 1)); c = b.build()
+    >>> c.n_params, c.n_qubits
+    (1, 2)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from ._gates import GATES, PAULI_LETTERS, GateSpec
+
+__all__ = ["Operation", "Circuit", "CircuitBuilder", "MAX_QUBITS"]
+
+MAX_QUBITS = 30  # a 2**30 complex128 state is 16 GiB: beyond any single-node statevector here
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One gate application.
+
+    Attributes:
+        name: a key of :data:`ebp.circuit.GATES` (``"RX"``, ``"CNOT"``, ``"PAULIROT"`` …).
+        wires: the wires it acts on, in the order of its matrix (big-endian).
+        slots: indices into the circuit's parameter vector, one per gate parameter.
+        data: fixed data: ``(coeff, label)`` for ``PAULIROT``, the matrix for ``UNITARY``.
+    """
+
+    name: str
+    wires: tuple[int, ...]
+    slots: tuple[int, ...] = ()
+    data: Any = None
+
+    @property
+    def spec(self) -> GateSpec:
+        return GATES[self.name]
+
+    @property
+    def pauli(self) -> str | None:
+        """The Pauli string P if this is a rotation exp(−iθcP), else None."""
+        if self.name == "PAULIROT":
+            return self.data[1]
+        return self.spec.pauli
+
+    @property
+    def coeff(self) -> float | None:
+        if self.name == "PAULIROT":
+            return float(self.data[0])
+        return self.spec.coeff
+
+    @property
+    def diagonal(self) -> bool:
+        if self.name == "PAULIROT":
+            return set(self.data[1]) <= {"Z", "I"}
+        if self.name == "UNITARY":
+            m = np.asarray(self.data, dtype=complex)
+            return bool(np.all(m == np.diag(np.diag(m))))
+        return self.spec.diagonal
+
+    def matrix(self, theta=None):
+        """The gate's matrix at parameters ``theta`` (shape ``(n_params,)``)."""
+        theta = np.zeros(0) if theta is None else theta
+        return self.spec.matrix(theta, self.data)
+
+
+@dataclass(frozen=True)
+class Circuit:
+    """A parametrised circuit on ``n_visible`` visible and ``n_hidden`` hidden qubits.
+
+    Attributes:
+        n_visible: number of visible qubits (wires ``0 … n_visible−1``).
+        n_hidden: number of hidden qubits (wires ``n_visible … n_qubits−1``).
+        operations: the gates, in time order.
+        n_params: length of the parameter vector.
+        layer_starts: index of the first operation of each layer (always starts with 0). Layers
+            are how ansatzes are grown and initialised; the simulator scans over consecutive
+            layers of identical structure, so compile time does not grow with depth.
+    """
+
+    n_visible: int
+    n_hidden: int
+    operations: tuple[Operation, ...]
+    n_params: int
+    layer_starts: tuple[int, ...] = (0,)
+
+    @property
+    def n_qubits(self) -> int:
+        return self.n_visible + self.n_hidden
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.layer_starts)
+
+    def layers(self) -> list[tuple[Operation, ...]]:
+        """The operations split by layer."""
+        bounds = list(self.layer_starts) + [len(self.operations)]
+        return [self.operations[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def n_cut_gates(self) -> int:
+        """Number of multi-qubit gates acting across the V|H cut (each adds ≤ 2 bits of S(ρ_V))."""
+        nv = self.n_visible
+        return sum(
+            1 for op in self.operations if min(op.wires) < nv <= max(op.wires)
+        )
+
+    def to_qasm(self, params: Sequence[float] | None = None) -> str:
+        """OpenQASM 3 text; see :func:`ebp.circuit.to_qasm`."""
+        from ._qasm import to_qasm
+
+        return to_qasm(self, params)
+
+    def __repr__(self) -> str:
+        return (
+            f"Circuit(n_visible={self.n_visible}, n_hidden={self.n_hidden}, "
+            f"n_ops={len(self.operations)}, n_params={self.n_params}, n_layers={self.n_layers})"
+        )
+
+
+def _check_register(n_visible: int, n_hidden: int) -> None:
+    for name, v in (("n_visible", n_visible), ("n_hidden", n_hidden)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name} must be an int; got {type(v).__name__} {v!r}.")
+    if n_visible < 1 or n_hidden < 0:
+        raise ValueError(
+            f"need n_visible >= 1 and n_hidden >= 0; got n_visible={n_visible}, "
+            f"n_hidden={n_hidden}."
+        )
+    if n_visible + n_hidden > MAX_QUBITS:
+        raise ValueError(
+            f"{n_visible + n_hidden} qubits requested; at most {MAX_QUBITS} are supported "
+            f"(a state vector of 2**{n_visible + n_hidden} amplitudes needs "
+            f"{16 * 2 ** (n_visible + n_hidden) / 2**30:.0f} GiB in complex128)."
+        )
+
+
+class CircuitBuilder:
+    """Mutable helper that collects operations and returns an immutable :class:`Circuit`.
+
+    Every parametrised gate takes fresh parameter slots unless ``slots=`` names existing ones
+    (shared parameters). Call :meth:`layer` to start a new layer.
+    """
+
+    def __init__(self, n_visible: int, n_hidden: int):
+        _check_register(n_visible, n_hidden)
+        self.n_visible = int(n_visible)
+        self.n_hidden = int(n_hidden)
+        self.n_qubits = self.n_visible + self.n_hidden
+        self._ops: list[Operation] = []
+        self._n_params = 0
+        self._layer_starts: list[int] = [0]
+
+    def layer(self) -> "CircuitBuilder":
+        """Start a new layer (no-op if the current layer is still empty)."""
+        if len(self._ops) > self._layer_starts[-1]:
+            self._layer_starts.append(len(self._ops))
+        return self
+
+    def new_slots(self, k: int) -> tuple[int, ...]:
+        """Reserve ``k`` fresh parameter slots."""
+        out = tuple(range(self._n_params, self._n_params + k))
+        self._n_params += k
+        return out
+
+    def gate(
+        self,
+        name: str,
+        wires: int | Iterable[int],
+        *,
+        slots: Iterable[int] | None = None,
+        data: Any = None,
+    ) -> tuple[int, ...]:
+        """Append gate ``name`` on ``wires``; returns the parameter slots it uses."""
+        if not isinstance(name, str):
+            raise TypeError(f"gate name must be a str; got {type(name).__name__}.")
+        key = name.upper()
+        if key not in GATES:
+            raise ValueError(f"unknown gate {name!r}; allowed: {', '.join(sorted(GATES))}.")
+        spec = GATES[key]
+        wires = (wires,) if isinstance(wires, (int, np.integer)) else tuple(wires)
+        wires = tuple(int(w) for w in wires)
+        data = self._check_data(spec, wires, data)
+        k = len(wires) if spec.n_wires is None else spec.n_wires
+        if len(wires) != k:
+            raise ValueError(f"gate {key} acts on {k} wire(s); got wires {wires}.")
+        bad = [w for w in wires if not 0 <= w < self.n_qubits]
+        if bad:
+            raise ValueError(
+                f"wires {bad} out of range for a {self.n_qubits}-qubit circuit "
+                f"(allowed 0..{self.n_qubits - 1})."
+            )
+        if len(set(wires)) != len(wires):
+            raise ValueError(f"gate {key} got repeated wires {wires}; wires must be distinct.")
+        if slots is None:
+            slots = self.new_slots(spec.n_params)
+        else:
+            slots = tuple(int(s) for s in slots)
+            if len(slots) != spec.n_params:
+                raise ValueError(f"gate {key} takes {spec.n_params} parameter(s); got slots {slots}.")
+            if any(s < 0 for s in slots):
+                raise ValueError(f"parameter slots must be >= 0; got {slots}.")
+            self._n_params = max(self._n_params, max(slots, default=-1) + 1)
+        self._ops.append(Operation(key, wires, slots, data))
+        return slots
+
+    def pauli_rotation(self, label: str, wires: Iterable[int], coeff: float = 1.0, *, slots=None):
+        """Append exp(−iθ·coeff·P) for the Pauli string ``label`` on ``wires``."""
+        return self.gate("PAULIROT", wires, slots=slots, data=(coeff, label))
+
+    def unitary(self, matrix, wires: int | Iterable[int]):
+        """Append a fixed unitary matrix acting on ``wires`` (big-endian)."""
+        return self.gate("UNITARY", wires, data=matrix)
+
+    def build(self) -> Circuit:
+        starts = tuple(s for s in self._layer_starts if s < len(self._ops)) or (0,)
+        return Circuit(self.n_visible, self.n_hidden, tuple(self._ops), self._n_params, starts)
+
+    @staticmethod
+    def _check_data(spec: GateSpec, wires: tuple[int, ...], data: Any) -> Any:
+        if spec.name == "PAULIROT":
+            if not (isinstance(data, tuple) and len(data) == 2):
+                raise TypeError("PAULIROT needs data=(coeff, label), e.g. (0.5, 'XZ').")
+            coeff, label = data
+            label = str(label).upper()
+            if len(label) != len(wires) or not set(label) <= set(PAULI_LETTERS):
+                raise ValueError(
+                    f"Pauli label {label!r} must have one letter from I, X, Y, Z per wire "
+                    f"({len(wires)} wires)."
+                )
+            if not np.isfinite(coeff):
+                raise ValueError(f"Pauli rotation coefficient must be finite; got {coeff}.")
+            return (float(coeff), label)
+        if spec.name == "UNITARY":
+            m = np.asarray(data, dtype=complex)
+            d = 2 ** len(wires)
+            if m.shape != (d, d):
+                raise ValueError(
+                    f"a unitary on {len(wires)} wire(s) must be {d}x{d}; got shape {m.shape}."
+                )
+            if not np.allclose(m.conj().T @ m, np.eye(d), atol=1e-10):
+                raise ValueError("matrix is not unitary (U†U differs from I by more than 1e-10).")
+            return tuple(tuple(complex(x) for x in row) for row in m)  # hashable, comparable
+        if data is not None:
+            raise ValueError(f"gate {spec.name} takes no data; got {data!r}.")
+        return None

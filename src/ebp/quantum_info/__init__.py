@@ -1,0 +1,29 @@
+"""Quantum-information primitives for the visible|hidden cut.
+
+Conventions: states have shape ``(..., 2**n)`` (leading axes are batch axes);
+visible qubits are wires ``0 … n_v−1``, hidden ``n_v … n−1``, big-endian, so
+the (2**n_v, 2**n_h) reshape of a state is the V|H cut.  Entropies are in bits
+unless ``base`` says otherwise.  Reference: arXiv:2010.15968.
+"""
+
+from ._distance import pinsker_bound, trace_distance_to_maximally_mixed
+from ._entanglement import (
+    entanglement_entropy,
+    purity,
+    reduced_density_matrix,
+    schmidt_coefficients,
+)
+from ._states import check_n_visible, haar_state, haar_unitary, validate_state
+
+__all__ = [
+    "check_n_visible",
+    "entanglement_entropy",
+    "haar_state",
+    "haar_unitary",
+    "pinsker_bound",
+    "purity",
+    "reduced_density_matrix",
+    "schmidt_coefficients",
+    "trace_distance_to_maximally_mixed",
+    "validate_state",
+]

@@ -1,0 +1,199 @@
+"""Pure-state validation and Haar-random states / unitaries.
+
+Conventions (project-wide): a state of ``n`` qubits is an array of shape
+``(..., 2**n)``; leading axes are batch axes.  Qubit order is big-endian
+(wire 0 is the most significant bit), visible wires ``0 … n_v−1`` first, so
+reshaping the last axis to ``(2**n_v, 2**n_h)`` gives the V|H cut.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = ["validate_state", "check_n_visible", "haar_state", "haar_unitary"]
+
+_COMPLEX_DTYPES = (np.dtype(np.complex64), np.dtype(np.complex128))
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def _complex128():
+    # complex128 when x64 is on; silently complex64 otherwise (no dtype warning).
+    return jax.dtypes.canonicalize_dtype(jnp.complex128)
+
+
+def validate_state(state) -> tuple[jax.Array, int]:
+    """Check a (batch of) pure state vector(s) and return it with its qubit count.
+
+    The last axis must have length ``2**n`` with ``n >= 1``.  Complex inputs keep
+    their dtype (complex64 stays complex64); real float32/float16 inputs become
+    complex64 and every other real or integer input becomes complex128.  The
+    state is *not* renormalised.
+
+    Args:
+        state: array-like of shape ``(..., 2**n)``.
+
+    Returns:
+        ``(array, n)`` -- the state as a complex ``jax.Array`` and the number of
+        qubits ``n``.
+
+    Raises:
+        TypeError: if the input is not numeric (e.g. bool, string, object).
+        ValueError: if the input is 0-d or its last axis is not a power of two >= 2.
+    """
+    if not hasattr(state, "dtype"):
+        try:
+            state = np.asarray(state)
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"state must be a numeric array-like; got {type(state).__name__}."
+            ) from err
+    dt = np.dtype(state.dtype)
+    if dt == np.bool_ or not np.issubdtype(dt, np.number):
+        raise TypeError(f"state must be a numeric (complex or real) array; got dtype {dt}.")
+    arr = jnp.asarray(state)
+    if arr.ndim == 0:
+        raise ValueError("state must have at least one axis of length 2**n; got a 0-d array.")
+    length = arr.shape[-1]
+    if length < 2 or length & (length - 1):
+        raise ValueError(f"state length must be a power of two (2**n, n >= 1); got {length}.")
+    if dt not in _COMPLEX_DTYPES:
+        is_small_float = np.issubdtype(dt, np.floating) and dt.itemsize <= 4
+        arr = arr.astype(jnp.complex64 if is_small_float else _complex128())
+    return arr, length.bit_length() - 1
+
+
+def check_n_visible(n_visible, n_qubits: int) -> int:
+    """Check that ``n_visible`` defines a non-trivial V|H cut of ``n_qubits`` qubits.
+
+    Args:
+        n_visible: number of visible qubits (wires ``0 … n_visible−1``).
+        n_qubits: total number of qubits ``n``.
+
+    Returns:
+        ``n_visible`` as a Python int, guaranteed to lie in ``1 … n−1``.
+
+    Raises:
+        TypeError: if ``n_visible`` is not an integer (bools are rejected).
+        ValueError: if ``n_visible`` is outside ``1 … n−1``.
+    """
+    if not _is_int(n_visible):
+        raise TypeError(f"n_visible must be an int; got {type(n_visible).__name__}.")
+    n_visible = int(n_visible)
+    if n_qubits < 2:
+        raise ValueError(
+            f"a visible/hidden cut needs at least 2 qubits; got a {n_qubits}-qubit state."
+        )
+    if not 1 <= n_visible <= n_qubits - 1:
+        raise ValueError(
+            f"n_visible must be in 1..{n_qubits - 1} for a {n_qubits}-qubit state; "
+            f"got {n_visible}."
+        )
+    return n_visible
+
+
+def _as_key(seed) -> jax.Array:
+    if _is_int(seed):
+        return jax.random.PRNGKey(int(seed))
+    if isinstance(seed, jax.Array):
+        if jnp.issubdtype(seed.dtype, jax.dtypes.prng_key):
+            return seed
+        if seed.dtype == jnp.uint32 and seed.shape == (2,):
+            return seed
+    raise TypeError(f"seed must be an int or a jax.random key; got {type(seed).__name__}.")
+
+
+def _as_batch(batch) -> tuple[int, ...]:
+    if _is_int(batch):
+        batch = (batch,)
+    if not isinstance(batch, Sequence) or not all(_is_int(b) and b >= 0 for b in batch):
+        raise TypeError(f"batch must be an int or a tuple of non-negative ints; got {batch!r}.")
+    return tuple(int(b) for b in batch)
+
+
+def _check_positive_int(name: str, value) -> None:
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an int; got {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1; got {value}.")
+
+
+def _check_complex_dtype(dtype) -> np.dtype:
+    dt = np.dtype(dtype)
+    if dt not in _COMPLEX_DTYPES:
+        raise TypeError(f"dtype must be complex64 or complex128; got {dt}.")
+    return np.dtype(jax.dtypes.canonicalize_dtype(dt))  # complex64 if x64 is off
+
+
+def haar_state(n, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
+    """Haar-random pure state(s) of ``n`` qubits.
+
+    A normalised standard complex Gaussian vector, |ψ⟩ = g/‖g‖ with
+    g ~ CN(0, I), is distributed according to the unitarily invariant (Haar)
+    measure on the unit sphere of ℂ^(2**n).
+
+    Args:
+        n: number of qubits, ``n >= 1``.
+        seed: an int or a ``jax.random`` key.  Same seed, same numbers.
+        batch: batch shape (int or tuple), prepended to the output shape.
+        dtype: ``complex128`` (default) or ``complex64``.
+
+    Returns:
+        Array of shape ``(*batch, 2**n)`` with unit-norm rows.
+
+    References:
+        K. Życzkowski and H.-J. Sommers, J. Phys. A 34, 7111 (2001),
+        arXiv:quant-ph/0012101.
+    """
+    _check_positive_int("n", n)
+    dt = _check_complex_dtype(dtype)
+    shape = _as_batch(batch) + (2 ** int(n),)
+    return _haar_state_kernel(_as_key(seed), shape, dt)
+
+
+@partial(jax.jit, static_argnums=(1, 2))
+def _haar_state_kernel(key, shape, dtype):
+    g = jax.random.normal(key, shape, dtype=dtype)
+    return g / jnp.linalg.norm(g, axis=-1, keepdims=True)
+
+
+def haar_unitary(d, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
+    """Haar-random unitary matrix (matrices) of dimension ``d``.
+
+    Mezzadri's algorithm: QR-decompose a Ginibre matrix Z = QR and fix the
+    phases, U = Q·Λ with Λ = diag(R_ii/|R_ii|), which makes U exactly Haar
+    distributed on U(d).
+
+    Args:
+        d: matrix dimension, ``d >= 1``.
+        seed: an int or a ``jax.random`` key.  Same seed, same numbers.
+        batch: batch shape (int or tuple), prepended to the output shape.
+        dtype: ``complex128`` (default) or ``complex64``.
+
+    Returns:
+        Array of shape ``(*batch, d, d)``.
+
+    References:
+        F. Mezzadri, Notices AMS 54, 592 (2007), arXiv:math-ph/0609050.
+    """
+    _check_positive_int("d", d)
+    dt = _check_complex_dtype(dtype)
+    shape = _as_batch(batch) + (int(d), int(d))
+    return _haar_unitary_kernel(_as_key(seed), shape, dt)
+
+
+@partial(jax.jit, static_argnums=(1, 2))
+def _haar_unitary_kernel(key, shape, dtype):
+    z = jax.random.normal(key, shape, dtype=dtype)
+    q, r = jnp.linalg.qr(z)
+    diag = jnp.diagonal(r, axis1=-2, axis2=-1)
+    phases = diag / jnp.abs(diag)
+    return q * phases[..., None, :]

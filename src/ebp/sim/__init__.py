@@ -1,0 +1,30 @@
+"""Turning a circuit and parameters into states, expectation values and exact gradients (JAX)."""
+
+from ._compile import Program, compile_circuit
+from ._gue import gue_evolution, gue_hamiltonian
+from ._observables import Observable, as_observable
+from ._simulate import (
+    DEFAULT_MEMORY_BUDGET,
+    expectation,
+    gradient,
+    simulate,
+    state_function,
+    value_and_gradient,
+    zero_state,
+)
+
+__all__ = [
+    "DEFAULT_MEMORY_BUDGET",
+    "Observable",
+    "Program",
+    "as_observable",
+    "compile_circuit",
+    "expectation",
+    "gradient",
+    "gue_evolution",
+    "gue_hamiltonian",
+    "simulate",
+    "state_function",
+    "value_and_gradient",
+    "zero_state",
+]

@@ -1,0 +1,195 @@
+"""Turn a :class:`~ebp.circuit.Circuit` into a *program*: few, fused passes over the state.
+
+Fusion rules (each rule only reorders gates that commute, so the product is unchanged):
+
+1. consecutive single-qubit gates on one wire become one 2×2 (:class:`Stage` kind ``"mat1"``);
+2. a run of diagonal gates (RZ, Z, S, T, CZ, RZZ, Z-string rotations, diagonal fixed unitaries) is
+   one elementwise phase multiplication (kind ``"diag"``); a diagonal gate joins the last diagonal
+   stage when every stage after it acts on other wires;
+3. a new stage is moved before the trailing stages it commutes with (disjoint wires), which keeps
+   diagonal stages together;
+4. non-diagonal Pauli rotations exp(−iθcP) are one pass ``cos(θc)ψ − i sin(θc)Pψ`` (kind
+   ``"pauli"``); any other multi-qubit gate is a dense k-qubit stage (kind ``"dense"``).
+
+Fusion happens inside a layer. Consecutive layers with the same *structure* (gate names, wires,
+Pauli labels; not coefficients, slots or fixed matrices) form a :class:`Segment`, run with
+``lax.scan`` so compile time does not grow with depth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from ..circuit import Circuit, Operation
+
+__all__ = ["OpSpec", "Stage", "Segment", "Program", "compile_circuit"]
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """Static description of one gate inside a stage (what XLA needs to know at trace time).
+
+    kind: ``"rot"`` (exp(−iθ c P), P = ``label``), ``"su4"`` or ``"fixed"`` (matrix from data).
+    """
+
+    kind: str
+    label: str = ""
+    n_params: int = 0
+    wires: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One pass over the state: static spec plus the per-op dynamic data of one layer."""
+
+    kind: str  # "mat1" | "diag" | "pauli" | "dense"
+    wires: tuple[int, ...]
+    ops: tuple[OpSpec, ...]
+    slots: tuple[tuple[int, ...], ...] = field(compare=False)
+    coeffs: tuple[float, ...] = field(compare=False)
+    fixed: tuple[np.ndarray | None, ...] = field(compare=False)
+
+    @property
+    def signature(self) -> tuple:
+        return (self.kind, self.wires, self.ops)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """``n_layers`` consecutive layers of identical structure.
+
+    ``stage_specs`` is the static structure; ``slots[i]``, ``coeffs[i]``, ``fixed[i]`` hold, for
+    stage i, arrays with a leading axis of length ``n_layers``.
+    """
+
+    stage_specs: tuple[tuple, ...]
+    trainable: tuple[bool, ...]
+    uniform_fixed: tuple[bool, ...]
+    n_layers: int
+    slots: tuple
+    coeffs: tuple
+    fixed: tuple
+
+
+@dataclass(frozen=True)
+class Program:
+    n_qubits: int
+    n_params: int
+    segments: tuple[Segment, ...]
+
+    @property
+    def n_stages(self) -> int:
+        return sum(len(s.stage_specs) * s.n_layers for s in self.segments)
+
+
+def _op_spec(op: Operation) -> tuple[OpSpec, float, np.ndarray | None]:
+    if op.pauli is not None:
+        return OpSpec("rot", op.pauli, 1, op.wires), op.coeff, None
+    if op.name == "SU4":
+        return OpSpec("su4", "", 15, op.wires), 0.0, None
+    return OpSpec("fixed", "", 0, op.wires), 0.0, np.asarray(op.matrix(), dtype=complex)
+
+
+def _stage(kind: str, wires, ops: list[Operation]) -> Stage:
+    specs, coeffs, fixed = zip(*(_op_spec(op) for op in ops))
+    return Stage(kind, tuple(wires), tuple(specs), tuple(op.slots for op in ops), coeffs, fixed)
+
+
+def _commute(a: Stage, b: Stage) -> bool:
+    return (a.kind == "diag" and b.kind == "diag") or not set(a.wires) & set(b.wires)
+
+
+def _merge_diag(x: Stage, y: Stage) -> Stage:
+    wires = tuple(sorted(set(x.wires) | set(y.wires)))
+    return Stage("diag", wires, x.ops + y.ops, x.slots + y.slots, x.coeffs + y.coeffs,
+                 x.fixed + y.fixed)
+
+
+def _place(stages: list[Stage], new: Stage) -> None:
+    """Insert ``new`` before the trailing stages it commutes with; merge diagonal stages."""
+    i = len(stages)
+    while i > 0 and _commute(stages[i - 1], new):
+        if new.kind == "diag" and stages[i - 1].kind == "diag":
+            stages[i - 1] = _merge_diag(stages[i - 1], new)
+            return
+        i -= 1
+    stages.insert(i, new)
+
+
+def _fuse_layer(ops: tuple[Operation, ...]) -> list[Stage]:
+    stages: list[Stage] = []
+    pending: dict[int, list[Operation]] = {}
+
+    def flush(w: int) -> None:
+        group = pending.pop(w, None)
+        if group:
+            kind = "diag" if all(op.diagonal for op in group) else "mat1"
+            _place(stages, _stage(kind, (w,), group))
+
+    for op in ops:
+        if len(op.wires) == 1:
+            pending.setdefault(op.wires[0], []).append(op)
+            continue
+        if op.diagonal:
+            # diagonal gates commute with pending diagonal 1q gates but not with general ones
+            for w in op.wires:
+                flush(w)
+            _place(stages, _stage("diag", op.wires, [op]))
+            continue
+        for w in op.wires:
+            flush(w)
+        kind = "pauli" if op.pauli is not None else "dense"
+        _place(stages, _stage(kind, op.wires, [op]))
+    for w in sorted(pending):
+        flush(w)
+    return stages
+
+
+def _segment(layers: list[list[Stage]]) -> Segment:
+    first = layers[0]
+    n_stages = len(first)
+
+    def stack(i, getter, dtype):
+        return np.stack([np.asarray(getter(layer[i]), dtype=dtype) for layer in layers])
+
+    slots, coeffs, fixed = [], [], []
+    for i in range(n_stages):
+        n_ops = len(first[i].ops)
+        slots.append(tuple(
+            stack(i, lambda s, j=j: np.asarray(s.slots[j], dtype=np.int32).reshape(-1), np.int32)
+            for j in range(n_ops)
+        ))
+        coeffs.append(stack(i, lambda s: s.coeffs, np.float64))
+        fixed.append(tuple(
+            stack(i, lambda s, j=j: s.fixed[j], np.complex128) if first[i].fixed[j] is not None
+            else None
+            for j in range(n_ops)
+        ))
+    trainable = tuple(any(len(sl) for sl in s.slots) for s in first)
+    uniform = tuple(
+        all(f is None or bool(np.all(f == f[:1])) for f in fixed[i]) for i in range(n_stages)
+    )
+    return Segment(
+        tuple(s.signature for s in first), trainable, uniform, len(layers), tuple(slots), tuple(coeffs), tuple(fixed)
+    )
+
+
+@lru_cache(maxsize=64)
+def compile_circuit(circuit: Circuit) -> Program:
+    """Fuse each layer and group consecutive layers of identical structure into segments."""
+    fused = [_fuse_layer(layer) for layer in circuit.layers()]
+    segments: list[Segment] = []
+    run: list[list[Stage]] = []
+    for layer in fused:
+        if not layer:
+            continue
+        if run and [s.signature for s in layer] != [s.signature for s in run[0]]:
+            segments.append(_segment(run))
+            run = []
+        run.append(layer)
+    if run:
+        segments.append(_segment(run))
+    return Program(circuit.n_qubits, circuit.n_params, tuple(segments))

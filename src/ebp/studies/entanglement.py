@@ -1,0 +1,524 @@
+"""Study ``entanglement``: is the visible|hidden volume law typical, and how close is ρ_V to I/d_V?
+
+Claims C1 and C2 of Ortiz Marrero, Kieferová & Wiebe, "Entanglement induced barren plateaus",
+arXiv:2010.15968. For pure states |ψ⟩ on n = n_V + n_H qubits from several ensembles — Haar
+random states, GUE time evolution e^{−iHt}|0…0⟩, and random-parameter circuits — the study
+measures, per instance, across the V|H cut:
+
+* the entanglement entropy S(ρ_V) = −Tr ρ_V log₂ ρ_V and the Rényi-2 entropy −log₂ Tr ρ_V²;
+* the trace distance T = ½‖ρ_V − I/d_V‖₁ and the quantum-Pinsker bound
+  ‖ρ_V − I/d_V‖₁ ≤ √(2 ln 2 (log₂ d_V − S(ρ_V))) (so T is at most half of it);
+
+and sets them against closed forms: Page's mean entropy of a Haar state (D. N. Page,
+Phys. Rev. Lett. 71, 1291 (1993), arXiv:gr-qc/9305007), the maximum min(n_V, n_H) bits, the
+typicality bound E[T] ≤ ½√(d_V/d_H) (arXiv:2010.15968; Popescu, Short & Winter, Nat. Phys. 2, 754
+(2006), arXiv:quant-ph/0511225), and the area-law cap S(ρ_V) ≤ 2k bits of a circuit with k
+two-qubit gates across the cut.
+
+Three experiments, tagged in the ``experiment`` column of the results:
+
+``profile``    every model, n = n_min … n_max, every split n_V = 1 … n−1, ``samples`` instances.
+``histogram``  d_V = 2 (n_V = 1), n_H in ``hist_n_hidden``, ``hist_samples`` instances.
+``depth``      circuit models at n = ``depth_n``, n_V = ⌊n/2⌋, layers in ``depths``; the
+               bounded-cut model once per k in ``depth_cut_gates``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgb
+from matplotlib.lines import Line2D
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..ansatz import ANSATZ
+from ..quantum_info import (
+    entanglement_entropy,
+    haar_state,
+    pinsker_bound,
+    trace_distance_to_maximally_mixed,
+)
+from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
+from ..sim import gue_evolution, simulate
+from ..theory import mean_trace_distance_bound, page_entropy
+from . import Study, Task, task_seed
+
+__all__ = ["EntanglementConfig", "quick_config", "tasks", "run_task", "make_figures", "STUDY"]
+
+ModelName = Literal[
+    "haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled"
+]
+STATE_MODELS = ("haar", "gue")
+"""Models that produce states directly, without a circuit (no ``layers``)."""
+CIRCUIT_MODELS = ("hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled")
+"""Models built by an :data:`ebp.ansatz.ANSATZ` builder with uniform random angles."""
+DEFAULT_MODELS = ("haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut")
+MAX_QUBITS = 14
+
+COLUMNS = (
+    "experiment", "model", "n_qubits", "n_visible", "n_hidden", "layers", "cut_gates",
+    "instance", "seed", "entropy_bits", "renyi2_bits", "trace_distance", "pinsker_bound",
+    "max_entropy_bits", "page_entropy", "mean_trace_distance_bound",
+)  # fmt: skip
+"""Columns of the results table, in order (one row per instance)."""
+
+
+class EntanglementConfig(BaseModel):
+    """Hyperparameters of the entanglement study (frozen; unknown fields are rejected).
+
+    Attributes
+    ----------
+    models : tuple of str
+        Ensembles to study, from ``haar``, ``gue``, ``hardware_efficient``, ``brickwork``,
+        ``pauli_network``, ``bounded_cut``, ``decoupled``.
+    n_min, n_max : int
+        Qubit range of the profile sweep, ``2 <= n_min <= n_max <= 14``.
+    samples : int
+        Instances per grid point in the profile and depth sweeps (``>= 2``).
+    layers : int or None
+        Circuit layers in the profile and histogram sweeps; ``None`` means n layers (depth linear
+        in n, enough for a brickwork to approach a 2-design, arXiv:1208.0692).
+    pauli_layers : int
+        Layers of ``pauli_network`` in those sweeps; 1 is the paper's model (one layer already
+        holds 3n + 9n(n−1)/2 gates).
+    cut_gates : int
+        Gates across the cut of ``bounded_cut`` in the profile and histogram sweeps.
+    hist_models, hist_n_hidden, hist_samples
+        The T histograms at d_V = 2: models (those not in ``models`` are skipped), hidden
+        sizes (each 1 … 13) and instances per histogram.
+    depth_n, depths, depth_cut_gates
+        Entanglement growth: qubits (balanced split), layer counts, and the k values of
+        ``bounded_cut`` (points with k > layers are skipped).
+    gue_time : float
+        Evolution time t of the ``gue`` ensemble.
+    seed : int
+        Study seed; every task seed derives from it and the task's grid point.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    models: tuple[ModelName, ...] = DEFAULT_MODELS
+    n_min: int = Field(2, ge=2, le=MAX_QUBITS)
+    n_max: int = Field(12, ge=2, le=MAX_QUBITS)
+    samples: int = Field(200, ge=2, le=100_000)
+    layers: int | None = Field(None, ge=1, le=1000)
+    pauli_layers: int = Field(1, ge=1, le=1000)
+    cut_gates: int = Field(1, ge=0, le=1000)
+    hist_models: tuple[ModelName, ...] = ("haar", "brickwork")
+    hist_n_hidden: tuple[int, ...] = (1, 3, 5, 7, 9, 11)
+    hist_samples: int = Field(1000, ge=2, le=100_000)
+    depth_n: int = Field(8, ge=2, le=MAX_QUBITS)
+    depths: tuple[int, ...] = (1, 2, 4, 8, 16)
+    depth_cut_gates: tuple[int, ...] = (0, 1, 2)
+    gue_time: float = Field(10.0, gt=0, allow_inf_nan=False)
+    seed: int = Field(0, ge=0, lt=2**63)
+
+    @field_validator("models")
+    @classmethod
+    def _models_nonempty_unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError(f"choose at least one model from {', '.join(CIRCUIT_MODELS + STATE_MODELS)}")
+        if len(set(v)) != len(v):
+            raise ValueError(f"models must not repeat; got {list(v)}")
+        return v
+
+    @field_validator("hist_n_hidden")
+    @classmethod
+    def _hist_sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        bad = [x for x in v if not 1 <= x <= MAX_QUBITS - 1]
+        if bad:
+            raise ValueError(f"each n_hidden must be in 1..{MAX_QUBITS - 1}; got {bad}")
+        return tuple(sorted(set(v)))
+
+    @field_validator("depths")
+    @classmethod
+    def _depths(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        bad = [x for x in v if not 1 <= x <= 1000]
+        if bad:
+            raise ValueError(f"each depth must be in 1..1000 layers; got {bad}")
+        return tuple(sorted(set(v)))
+
+    @field_validator("depth_cut_gates")
+    @classmethod
+    def _cut_gates(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        bad = [x for x in v if x < 0]
+        if bad:
+            raise ValueError(f"each cut-gate count must be >= 0; got {bad}")
+        return tuple(sorted(set(v)))
+
+    @model_validator(mode="after")
+    def _ranges(self) -> "EntanglementConfig":
+        if self.n_min > self.n_max:
+            raise ValueError(f"n_min must be <= n_max; got n_min={self.n_min}, n_max={self.n_max}")
+        if "bounded_cut" in self.models and self.cut_gates > self._min_profile_layers():
+            raise ValueError(
+                f"cut_gates={self.cut_gates} exceeds the smallest circuit depth of the sweep "
+                f"({self._min_profile_layers()} layers); bounded_cut needs cut_gates <= layers"
+            )
+        return self
+
+    def _min_profile_layers(self) -> int:
+        smallest_n = min([self.n_min] + [1 + h for h in self.hist_n_hidden])
+        return self.layers if self.layers is not None else smallest_n
+
+
+def quick_config() -> EntanglementConfig:
+    """A small config (n ≤ 6, 50 samples, 200-instance histograms) that runs in about a minute."""
+    return EntanglementConfig(
+        n_min=2,
+        n_max=6,
+        samples=50,
+        hist_n_hidden=(1, 3, 5),
+        hist_samples=200,
+        depth_n=6,
+        depths=(1, 2, 4, 8),
+    )
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def _circuit_layers(model: str, n: int, config: EntanglementConfig) -> int:
+    if model == "pauli_network":
+        return config.pauli_layers
+    return config.layers if config.layers is not None else n
+
+
+def _point(experiment, model, n, n_v, samples, config, layers=None, cut_gates=None) -> dict:
+    if model in CIRCUIT_MODELS and layers is None:
+        layers = _circuit_layers(model, n, config)
+    if model == "bounded_cut" and cut_gates is None:
+        cut_gates = config.cut_gates
+    if model == "decoupled":
+        cut_gates = 0
+    return {
+        "experiment": experiment,
+        "model": model,
+        "n_qubits": n,
+        "n_visible": n_v,
+        "layers": layers if model in CIRCUIT_MODELS else None,
+        "cut_gates": cut_gates,
+        "samples": samples,
+        "gue_time": config.gue_time if model == "gue" else None,
+    }
+
+
+def tasks(config: EntanglementConfig) -> list[Task]:
+    """Expand a config into tasks: (experiment, model, n, n_V, layers, cut_gates) grid points.
+
+    Each task's seed is :func:`ebp.studies.task_seed` of (``config.seed``, grid point).
+    """
+    points: list[dict] = []
+    for model in config.models:
+        for n in range(config.n_min, config.n_max + 1):
+            for n_v in range(1, n):
+                points.append(_point("profile", model, n, n_v, config.samples, config))
+    for model in (m for m in config.hist_models if m in config.models):
+        for n_h in config.hist_n_hidden:
+            points.append(_point("histogram", model, 1 + n_h, 1, config.hist_samples, config))
+    n, n_v = config.depth_n, config.depth_n // 2
+    for model in (m for m in config.models if m in CIRCUIT_MODELS):
+        ks = config.depth_cut_gates if model == "bounded_cut" else (None,)
+        for layers in config.depths:
+            for k in ks:
+                if k is None or k <= layers:
+                    points.append(
+                        _point("depth", model, n, n_v, config.samples, config, layers, k)
+                    )
+    return [
+        Task.make("entanglement", i, task_seed(config.seed, p), **p) for i, p in enumerate(points)
+    ]
+
+
+def _states(p: dict[str, Any], seed: int):
+    """All ``samples`` instances of one grid point, in one vectorised call, shape (samples, 2**n)."""
+    model, n, n_v, batch = p["model"], p["n_qubits"], p["n_visible"], (p["samples"],)
+    if model == "haar":
+        return haar_state(n, seed, batch=batch)
+    if model == "gue":
+        return gue_evolution(n, seed, t=p["gue_time"], batch=batch)
+    circuit_ss, params_ss = np.random.SeedSequence(seed).spawn(2)
+    n_h, layers = n - n_v, p["layers"]
+    if model == "pauli_network":
+        network_seed = int(circuit_ss.generate_state(1)[0] & 0x7FFFFFFF)
+        circuit = ANSATZ[model](n_v, n_h, layers, seed=network_seed)
+    elif model == "bounded_cut":
+        circuit = ANSATZ[model](n_v, n_h, layers, cut_gates=p["cut_gates"])
+    else:
+        circuit = ANSATZ[model](n_v, n_h, layers)
+    theta = np.random.default_rng(params_ss).uniform(0.0, 2 * np.pi, size=batch + (circuit.n_params,))
+    return simulate(circuit, theta)
+
+
+def run_task(task: Task) -> list[dict[str, Any]]:
+    """Sample one grid point and measure every instance; pure in ``(task.point, task.seed)``.
+
+    Circuit angles are i.i.d. uniform on [0, 2π) from ``numpy.random.default_rng``; the Pauli
+    network's random Hamiltonian and the angles use independent children of
+    ``SeedSequence(task.seed)``; Haar and GUE states use ``task.seed`` as their JAX seed.
+
+    Returns
+    -------
+    list of dict
+        One row per instance with the columns :data:`COLUMNS`.
+    """
+    p = task.params
+    if p.get("model") not in CIRCUIT_MODELS + STATE_MODELS:
+        raise ValueError(
+            f"unknown model {p.get('model')!r}; allowed: {', '.join(STATE_MODELS + CIRCUIT_MODELS)}."
+        )
+    n, n_v = p["n_qubits"], p["n_visible"]
+    n_h = n - n_v
+    states = _states(p, task.seed)
+    s1 = np.asarray(entanglement_entropy(states, n_v))
+    s2 = np.asarray(entanglement_entropy(states, n_v, alpha=2))
+    td = np.asarray(trace_distance_to_maximally_mixed(states, n_v))
+    pb = np.asarray(pinsker_bound(states, n_v))
+    fixed = {
+        "experiment": p["experiment"],
+        "model": p["model"],
+        "n_qubits": n,
+        "n_visible": n_v,
+        "n_hidden": n_h,
+        "layers": p["layers"],
+        "cut_gates": p["cut_gates"],
+    }
+    theory = {
+        "max_entropy_bits": float(min(n_v, n_h)),
+        "page_entropy": float(page_entropy(n_v, n_h)),
+        "mean_trace_distance_bound": float(mean_trace_distance_bound(n_v, n_h)),
+    }
+    return [
+        {
+            **fixed,
+            "instance": i,
+            "seed": task.seed,
+            "entropy_bits": float(s1[i]),
+            "renyi2_bits": float(s2[i]),
+            "trace_distance": float(td[i]),
+            "pinsker_bound": float(pb[i]),
+            **theory,
+        }
+        for i in range(p["samples"])
+    ]
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _shade(color: str, amount: float) -> tuple[float, float, float]:
+    """Mix ``color`` with white (amount > 0) or black (amount < 0)."""
+    rgb = np.asarray(to_rgb(color))
+    target = np.ones(3) if amount > 0 else np.zeros(3)
+    return tuple(rgb + abs(amount) * (target - rgb))
+
+
+def _stats(df: pd.DataFrame, by: list[str], col: str) -> pd.DataFrame:
+    g = df.groupby(by, dropna=False)[col]
+    out = g.agg(["mean", "std", "count"])
+    out["q16"], out["q84"] = g.quantile(0.16), g.quantile(0.84)
+    return out.reset_index()
+
+
+def _pick(values: list[int], k: int = 5) -> list[int]:
+    """At most ``k`` evenly spread values, always including the last."""
+    if len(values) <= k:
+        return values
+    idx = np.unique(np.round(np.linspace(0, len(values) - 1, k)).astype(int))
+    return [values[i] for i in idx]
+
+
+def _fig_profile(df: pd.DataFrame, out: Path) -> Path:
+    import matplotlib
+
+    models = list(dict.fromkeys(df["model"]))
+    ncols = min(3, len(models))
+    nrows = math.ceil(len(models) / ncols)
+    fig, axes = new_figure(nrows, ncols, width=4.6, height=3.7, sharex=True, sharey=True)
+    ns = _pick(sorted(df["n_qubits"].unique().tolist()))
+    cmap = matplotlib.colormaps["viridis"]
+    colors = {n: cmap(0.9 * i / max(1, len(ns) - 1)) for i, n in enumerate(ns)}
+    st = _stats(df[df["n_qubits"].isin(ns)], ["model", "n_qubits", "n_visible"], "entropy_bits")
+    for ax, model in zip(axes.flat, models):
+        for n in ns:
+            s = st[(st["model"] == model) & (st["n_qubits"] == n)].sort_values("n_visible")
+            nv = s["n_visible"].to_numpy()
+            ax.plot(nv, [page_entropy(v, n - v) for v in nv], "--", color=colors[n], lw=1.2)
+            ax.plot(nv, np.minimum(nv, n - nv), ":", color=colors[n], lw=0.9, alpha=0.7)
+            ax.errorbar(nv, s["mean"], yerr=s["std"].fillna(0), fmt="o", color=colors[n], ms=4)
+        ax.set_title(model_label(model))
+    for ax in axes[-1]:
+        ax.set_xlabel("visible qubits $n_V$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$S(\\rho_V)$ [bits]")
+    for ax in axes.flat[len(models):]:
+        ax.set_visible(False)
+    handles = [Line2D([], [], color=colors[n], marker="o", ls="", label=f"n = {n}") for n in ns]
+    handles += [
+        Line2D([], [], color=THEORY_COLOR, ls="--", label="Page mean (Haar)"),
+        Line2D([], [], color=THEORY_COLOR, ls=":", label="max $\\min(n_V, n_H)$"),
+    ]
+    axes.flat[0].legend(handles=handles, loc="upper left", ncols=2)
+    fig.suptitle("Entanglement entropy across the V|H cut: mean ± 1 s.d. over instances")
+    return savefig(fig, out / "entropy_vs_nvisible.png")
+
+
+def _fig_balanced(df: pd.DataFrame, out: Path) -> Path:
+    bal = df[df["n_visible"] == df["n_qubits"] // 2]
+    st = _stats(bal, ["model", "n_qubits"], "entropy_bits")
+    fig, axes = new_figure(width=7.0, height=4.8)
+    ax = axes[0, 0]
+    ns = np.arange(bal["n_qubits"].min(), bal["n_qubits"].max() + 1)
+    ax.plot(ns, ns // 2, ":", color=THEORY_COLOR, label="max $n_V = \\lfloor n/2 \\rfloor$ bits")
+    ax.plot(ns, [page_entropy(n // 2, n - n // 2) for n in ns], "--", color="black",
+            label="Page mean (Haar)")  # fmt: skip
+    models = list(dict.fromkeys(bal["model"]))
+    for j, model in enumerate(models):
+        s = st[st["model"] == model].sort_values("n_qubits")
+        dx = 0.08 * (j - (len(models) - 1) / 2)  # small offsets keep error bars apart
+        ax.errorbar(s["n_qubits"] + dx, s["mean"], yerr=s["std"].fillna(0), fmt="o-",
+                    color=model_color(model), label=model_label(model), ms=4, lw=1)  # fmt: skip
+    ax.set_xlabel("qubits $n$ (balanced split $n_V = \\lfloor n/2 \\rfloor$)")
+    ax.set_ylabel("$S(\\rho_V)$ [bits]")
+    ax.set_title("Volume law: balanced-cut entropy vs system size (mean ± 1 s.d.)")
+    ax.legend(loc="upper left")
+    return savefig(fig, out / "entropy_balanced.png")
+
+
+def _fig_trace_distance(df: pd.DataFrame, out: Path) -> Path:
+    d1 = df[df["n_visible"] == 1].copy()
+    d1["d_hidden"] = 2.0 ** d1["n_hidden"]
+    d1["pinsker_half"] = d1["pinsker_bound"] / 2
+    td = _stats(d1, ["model", "d_hidden"], "trace_distance")
+    pk = _stats(d1, ["model", "d_hidden"], "pinsker_half")
+    models = list(dict.fromkeys(d1["model"]))
+    ncols = min(3, len(models))
+    nrows = math.ceil(len(models) / ncols)
+    fig, axes = new_figure(nrows, ncols, width=4.6, height=3.7, sharex=True, sharey=True)
+    dh = np.geomspace(d1["d_hidden"].min(), d1["d_hidden"].max(), 50)
+    for ax, model in zip(axes.flat, models):
+        c = model_color(model)
+        t = td[td["model"] == model].sort_values("d_hidden")
+        q = pk[pk["model"] == model].sort_values("d_hidden")
+        ax.plot(dh, 0.5 * np.sqrt(2.0 / dh), "-", color=THEORY_COLOR, lw=1.2,
+                label="typicality bound $\\frac{1}{2}\\sqrt{d_V/d_H}$")  # fmt: skip
+        ax.plot(q["d_hidden"], q["mean"], "--", color=c, marker="s", mfc="none", ms=4,
+                label="Pinsker bound / 2, mean")  # fmt: skip
+        yerr = np.vstack([t["mean"] - t["q16"], t["q84"] - t["mean"]]).clip(min=0)
+        ax.errorbar(t["d_hidden"], t["mean"], yerr=yerr, fmt="o", color=c, ms=5,
+                    label="$T$: mean, 16–84% band")  # fmt: skip
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_title(model_label(model))
+        ax.legend(loc="lower left", fontsize=8)
+    for ax in axes[-1]:
+        ax.set_xlabel("hidden dimension $d_H = 2^{n_H}$")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("$T = \\frac{1}{2}\\|\\rho_V - I/2\\|_1$")
+    for ax in axes.flat[len(models):]:
+        ax.set_visible(False)
+    fig.suptitle("Distance of the visible qubit ($d_V = 2$) from maximally mixed vs $d_H$")
+    return savefig(fig, out / "trace_distance_vs_dhidden.png")
+
+
+def _fig_histograms(df: pd.DataFrame, out: Path) -> Path:
+    import matplotlib
+
+    models = list(dict.fromkeys(df["model"]))
+    fig, axes = new_figure(1, len(models), width=5.2, height=4.0, sharey=True)
+    nhs = sorted(df["n_hidden"].unique().tolist())
+    cmap = matplotlib.colormaps["viridis"]
+    colors = {h: cmap(0.9 * i / max(1, len(nhs) - 1)) for i, h in enumerate(nhs)}
+    positive = df["trace_distance"][df["trace_distance"] > 0]
+    lo = max(positive.min() if len(positive) else 1e-4, 1e-6)
+    bins = np.geomspace(lo, 0.5, 40)
+    for ax, model in zip(axes.flat, models):
+        for h in nhs:
+            t = df[(df["model"] == model) & (df["n_hidden"] == h)]["trace_distance"]
+            ax.hist(t.clip(lower=lo), bins=bins, histtype="stepfilled", alpha=0.25, color=colors[h])
+            ax.hist(t.clip(lower=lo), bins=bins, histtype="step", color=colors[h], lw=1.3,
+                    label=f"$n_H$ = {h} ({len(t)} inst.)")  # fmt: skip
+            ax.axvline(mean_trace_distance_bound(1, h), color=colors[h], ls="--", lw=1.1)
+        ax.set_xscale("log")
+        ax.set_xlabel("$T = \\frac{1}{2}\\|\\rho_V - I/2\\|_1$")
+        ax.set_title(model_label(model))
+        ax.legend(loc="upper left", fontsize=8)
+    axes[0, 0].set_ylabel("instances per bin")
+    fig.suptitle("Trace distance at $d_V = 2$ concentrates as $n_H$ grows "
+                 "(dashed: bound $\\frac{1}{2}\\sqrt{2/d_H}$ on the mean)")  # fmt: skip
+    return savefig(fig, out / "trace_distance_histograms.png")
+
+
+def _fig_depth(df: pd.DataFrame, out: Path) -> Path:
+    n, n_v = int(df["n_qubits"].iloc[0]), int(df["n_visible"].iloc[0])
+    st = _stats(df, ["model", "cut_gates", "layers"], "entropy_bits")
+    fig, axes = new_figure(width=7.2, height=5.0)
+    ax = axes[0, 0]
+    ax.axhline(page_entropy(n_v, n - n_v), color="black", ls="--", label="Page mean (Haar)")
+    ax.axhline(min(n_v, n - n_v), color=THEORY_COLOR, ls=":", label=f"max {min(n_v, n - n_v)} bits")
+    markers = "xv^Ds*"
+    for model in dict.fromkeys(df["model"]):
+        s = st[st["model"] == model]
+        if model in ("bounded_cut", "decoupled"):
+            ks = sorted(s["cut_gates"].dropna().astype(int).unique().tolist())
+            for j, k in enumerate(ks):
+                sk = s[s["cut_gates"] == k].sort_values("layers")
+                c = _shade(model_color(model), 0.45 * (j - (len(ks) - 1) / 2) / max(1, len(ks) - 1))
+                ax.errorbar(sk["layers"], sk["mean"], yerr=sk["std"].fillna(0), fmt="-",
+                            marker=markers[j % len(markers)], color=c, ms=6,
+                            label=f"{model_label(model)}, k = {k} cut gates")  # fmt: skip
+                if 0 < 2 * k <= min(n_v, n - n_v) + 1:
+                    ax.axhline(2 * k, color=c, ls="-.", lw=1.0, label=f"cap 2k = {2 * k} bits")
+        else:
+            s = s.sort_values("layers")
+            ax.errorbar(s["layers"], s["mean"], yerr=s["std"].fillna(0), fmt="o-",
+                        color=model_color(model), label=model_label(model), ms=5)  # fmt: skip
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("circuit layers")
+    ax.set_ylabel("$S(\\rho_V)$ [bits]")
+    ax.set_ylim(-0.15, min(n_v, n - n_v) + 0.4)
+    ax.set_title(f"Entanglement growth with depth: n = {n}, $n_V$ = {n_v} (mean ± 1 s.d.)")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return savefig(fig, out / "entropy_vs_depth.png")
+
+
+def make_figures(df: pd.DataFrame, config: EntanglementConfig, out_dir: str | Path) -> list[Path]:
+    """Draw the study's figures from its results table; experiments without rows are skipped.
+
+    Files: ``entropy_vs_nvisible.png``, ``entropy_balanced.png`` (profile),
+    ``trace_distance_vs_dhidden.png`` (profile, n_V = 1), ``trace_distance_histograms.png``
+    (histogram), ``entropy_vs_depth.png`` (depth).
+    """
+    out = Path(out_dir)
+    paths: list[Path] = []
+    if df.empty:
+        return paths
+    by_exp = {e: d for e, d in df.groupby("experiment")}
+    with style():
+        if "profile" in by_exp:
+            paths.append(_fig_profile(by_exp["profile"], out))
+            paths.append(_fig_balanced(by_exp["profile"], out))
+            paths.append(_fig_trace_distance(by_exp["profile"], out))
+        if "histogram" in by_exp:
+            paths.append(_fig_histograms(by_exp["histogram"], out))
+        if "depth" in by_exp:
+            paths.append(_fig_depth(by_exp["depth"], out))
+    return paths
+
+
+STUDY = Study(
+    name="entanglement",
+    description=(
+        "C1-C2: V|H entanglement of Haar, GUE and random circuits vs Page's curve; "
+        "trace distance of rho_V to I/d_V vs d_H"
+    ),
+    config_model=EntanglementConfig,
+    quick_config=quick_config,
+    tasks=tasks,
+    run_task=run_task,
+    make_figures=make_figures,
+)
