@@ -8,6 +8,8 @@ Fusion rules (each rule only reorders gates that commute, so the product is unch
    stage when every stage after it acts on other wires;
 3. a new stage is moved before the trailing stages it commutes with (disjoint wires), which keeps
    diagonal stages together;
+3b. neighbouring single-qubit stages on different wires are grouped into one pass (kind
+   ``"kron"``: U_a ⊗ U_b), halving the passes over the state;
 4. non-diagonal Pauli rotations exp(−iθcP) are one pass ``cos(θc)ψ − i sin(θc)Pψ`` (kind
    ``"pauli"``); any other multi-qubit gate is a dense k-qubit stage (kind ``"dense"``).
 
@@ -26,6 +28,8 @@ import numpy as np
 from ..circuit import Circuit, Operation
 
 __all__ = ["OpSpec", "Stage", "Segment", "Program", "compile_circuit"]
+
+GROUP_SINGLE_QUBIT_STAGES = 2  # fusion rule 3b: at most this many wires per kron pass
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,24 @@ def _fuse_layer(ops: tuple[Operation, ...]) -> list[Stage]:
         _place(stages, _stage(kind, op.wires, [op]))
     for w in sorted(pending):
         flush(w)
-    return stages
+    return _group_single_qubit_stages(stages)
+
+
+def _group_single_qubit_stages(stages: list[Stage]) -> list[Stage]:
+    """Merge up to ``GROUP_SINGLE_QUBIT_STAGES`` neighbouring single-qubit stages on different
+    wires into one pass (``kind="kron"``, matrix U_a ⊗ U_b ⊗ …). They commute, so the product is
+    unchanged; the state is read fewer times, which is what limits speed once it no longer fits
+    in cache."""
+    out: list[Stage] = []
+    for st in stages:
+        prev = out[-1] if out else None
+        if (st.kind == "mat1" and prev is not None and prev.kind in ("mat1", "kron")
+                and len(prev.wires) < GROUP_SINGLE_QUBIT_STAGES):
+            out[-1] = Stage("kron", prev.wires + st.wires, prev.ops + st.ops,
+                            prev.slots + st.slots, prev.coeffs + st.coeffs, prev.fixed + st.fixed)
+        else:
+            out.append(st)
+    return out
 
 
 def _segment(layers: list[list[Stage]]) -> Segment:

@@ -68,9 +68,21 @@ def stage_operand(signature, thetas, coeffs, fixed, dtype):
         tables = tuple(jnp.diagonal(fixed[j]).astype(dtype)
                        for j, op in enumerate(ops) if op.kind != "rot")
         return (jnp.stack(angles).astype(real) if angles else jnp.zeros(0, real)), tables
+    if kind == "kron":  # U_a ⊗ U_b ⊗ … for the ops on each of the stage's wires
+        u = None
+        for w in wires:
+            m = _product([j for j, op in enumerate(ops) if op.wires == (w,)], ops, thetas,
+                         coeffs, fixed, dtype)
+            u = m if u is None else jnp.kron(u, m)
+        return u
+    return _product(range(len(ops)), ops, thetas, coeffs, fixed, dtype)
+
+
+def _product(indices, ops, thetas, coeffs, fixed, dtype):
+    """Matrix product of the listed ops, first op rightmost."""
     u = None
-    for j, op in enumerate(ops):
-        m = _op_matrix(op, thetas[j], coeffs[j], fixed[j], dtype)
+    for j in indices:
+        m = _op_matrix(ops[j], thetas[j], coeffs[j], fixed[j], dtype)
         u = m if u is None else m @ u
     return u
 
@@ -106,26 +118,21 @@ def _apply_matrix(state, u, wires, n):
 
 
 def _matrix_cotangent(x, ct, wires, n):
-    """Ū[o, i] = Σ ȳ_o x_i over all other wires.
+    """Ū[o, i] = Σ ȳ_o x_i over all other wires, as ONE variadic reduction.
 
-    For one wire this is a batched matrix product over the larger of the two flanking blocks
-    (XLA runs it as a GEMM, faster than separate reductions); for more wires, sums of slices.
+    All (2**k)² sums are computed in a single pass over ``x`` and ``ȳ`` (XLA's variadic reduce);
+    separate reductions would read the state (2**k)² times.
     """
     k = len(wires)
-    if k == 1:
-        w = wires[0]
-        left, right = 2**w, 2 ** (n - w - 1)
-        xr, cr = x.reshape(left, 2, right), ct.reshape(left, 2, right)
-        if right >= left:  # contract the (long) right block, batch over the left one
-            dims = (((2,), (2,)), ((0,), (0,)))
-        else:
-            dims = (((0,), (0,)), ((2,), (2,)))
-        return jax.lax.dot_general(cr, xr, dims).sum(0)
     shape, axes = _split_shape(n, wires)
     xs, _ = _slices(x.reshape(shape), wires, axes, shape)
     cs, _ = _slices(ct.reshape(shape), wires, axes, shape)
-    return jnp.stack([jnp.stack([jnp.sum(cs[o] * xs[i]) for i in range(2**k)])
-                      for o in range(2**k)])
+    prods = tuple(cs[o] * xs[i] for o in range(2**k) for i in range(2**k))
+    zero = jnp.zeros((), x.dtype)
+    sums = jax.lax.reduce(prods, (zero,) * len(prods),
+                          lambda a, b: tuple(u + v for u, v in zip(a, b)),
+                          tuple(range(prods[0].ndim)))
+    return jnp.stack(sums).reshape(2**k, 2**k)
 
 
 # ----------------------------------------------------------------------------- diagonal

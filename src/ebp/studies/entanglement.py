@@ -17,7 +17,8 @@ two-qubit gates across the cut.
 
 Three experiments, tagged in the ``experiment`` column of the results:
 
-``profile``    every model, n = n_min … n_max, every split n_V = 1 … n−1, ``samples`` instances.
+``profile``    every model, n = n_min … n_max (GUE: n ≤ ``gue_n_max``), every split
+               n_V = 1 … n−1, ``samples`` instances.
 ``histogram``  d_V = 2 (n_V = 1), n_H in ``hist_n_hidden``, ``hist_samples`` instances.
 ``depth``      circuit models at n = ``depth_n``, n_V = ⌊n/2⌋, layers in ``depths``; the
                bounded-cut model once per k in ``depth_cut_gates``.
@@ -29,6 +30,7 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
+import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
@@ -56,6 +58,9 @@ STATE_MODELS = ("haar", "gue")
 """Models that produce states directly, without a circuit (no ``layers``)."""
 CIRCUIT_MODELS = ("hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled")
 """Models built by an :data:`ebp.ansatz.ANSATZ` builder with uniform random angles."""
+SPLIT_DEPENDENT = ("bounded_cut", "decoupled")
+"""Ansätze whose gate list depends on where the V|H cut is; the others are built once per n
+(with the split n_V = 1; their gates do not depend on it) and measured across every cut."""
 DEFAULT_MODELS = ("haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut")
 MAX_QUBITS = 14
 
@@ -95,6 +100,9 @@ class EntanglementConfig(BaseModel):
         ``bounded_cut`` (points with k > layers are skipped).
     gue_time : float
         Evolution time t of the ``gue`` ensemble.
+    gue_n_max : int
+        GUE points are run only for n <= gue_n_max (each instance diagonalises a dense
+        2**n × 2**n Hamiltonian: ~0.1 s at n = 8, ~4 s at n = 10 on one CPU core).
     seed : int
         Study seed; every task seed derives from it and the task's grid point.
     """
@@ -115,6 +123,7 @@ class EntanglementConfig(BaseModel):
     depths: tuple[int, ...] = (1, 2, 4, 8, 16)
     depth_cut_gates: tuple[int, ...] = (0, 1, 2)
     gue_time: float = Field(10.0, gt=0, allow_inf_nan=False)
+    gue_n_max: int = Field(8, ge=2, le=10)
     seed: int = Field(0, ge=0, lt=2**63)
 
     @field_validator("models")
@@ -188,9 +197,15 @@ def _circuit_layers(model: str, n: int, config: EntanglementConfig) -> int:
     return config.layers if config.layers is not None else n
 
 
-def _point(experiment, model, n, n_v, samples, config, layers=None, cut_gates=None) -> dict:
-    if model in CIRCUIT_MODELS and layers is None:
-        layers = _circuit_layers(model, n, config)
+def _point(experiment, model, n, cuts, samples, config, layers=None, cut_gates=None) -> dict:
+    """A grid point; ``cuts`` are the n_V values measured on the same states."""
+    cuts = tuple(int(c) for c in cuts)
+    split = None
+    if model in CIRCUIT_MODELS:
+        layers = _circuit_layers(model, n, config) if layers is None else layers
+        split = cuts[0] if model in SPLIT_DEPENDENT else 1
+    else:
+        layers = None
     if model == "bounded_cut" and cut_gates is None:
         cut_gates = config.cut_gates
     if model == "decoupled":
@@ -199,27 +214,41 @@ def _point(experiment, model, n, n_v, samples, config, layers=None, cut_gates=No
         "experiment": experiment,
         "model": model,
         "n_qubits": n,
-        "n_visible": n_v,
-        "layers": layers if model in CIRCUIT_MODELS else None,
+        "split": split,
+        "cuts": cuts,
+        "layers": layers,
         "cut_gates": cut_gates,
         "samples": samples,
         "gue_time": config.gue_time if model == "gue" else None,
     }
 
 
-def tasks(config: EntanglementConfig) -> list[Task]:
-    """Expand a config into tasks: (experiment, model, n, n_V, layers, cut_gates) grid points.
+def _profile_points(model: str, n: int, samples: int, config: EntanglementConfig):
+    if model in SPLIT_DEPENDENT:  # the circuit itself depends on where the cut is
+        return [_point("profile", model, n, (n_v,), samples, config) for n_v in range(1, n)]
+    return [_point("profile", model, n, range(1, n), samples, config)]
 
-    Each task's seed is :func:`ebp.studies.task_seed` of (``config.seed``, grid point).
+
+def tasks(config: EntanglementConfig) -> list[Task]:
+    """Expand a config into tasks, one per (experiment, model, n, layers, cut_gates) ensemble.
+
+    A task draws ``samples`` states once and measures them across each cut in its ``cuts``: all
+    of n_V = 1 … n−1 when the ensemble does not depend on the split (Haar, GUE, and the
+    split-free ansätze, whose gate list is the same for every split — one compilation and one
+    GUE diagonalisation per n instead of n−1), a single cut for ``bounded_cut``/``decoupled``.
+    GUE points with n > ``gue_n_max`` are skipped. Each task's seed is
+    :func:`ebp.studies.task_seed` of (``config.seed``, grid point).
     """
     points: list[dict] = []
+    keep = lambda m, n: m != "gue" or n <= config.gue_n_max  # noqa: E731
     for model in config.models:
         for n in range(config.n_min, config.n_max + 1):
-            for n_v in range(1, n):
-                points.append(_point("profile", model, n, n_v, config.samples, config))
+            if keep(model, n):
+                points.extend(_profile_points(model, n, config.samples, config))
     for model in (m for m in config.hist_models if m in config.models):
         for n_h in config.hist_n_hidden:
-            points.append(_point("histogram", model, 1 + n_h, 1, config.hist_samples, config))
+            if keep(model, 1 + n_h):
+                points.append(_point("histogram", model, 1 + n_h, (1,), config.hist_samples, config))
     n, n_v = config.depth_n, config.depth_n // 2
     for model in (m for m in config.models if m in CIRCUIT_MODELS):
         ks = config.depth_cut_gates if model == "bounded_cut" else (None,)
@@ -227,84 +256,108 @@ def tasks(config: EntanglementConfig) -> list[Task]:
             for k in ks:
                 if k is None or k <= layers:
                     points.append(
-                        _point("depth", model, n, n_v, config.samples, config, layers, k)
+                        _point("depth", model, n, (n_v,), config.samples, config, layers, k)
                     )
     return [
         Task.make("entanglement", i, task_seed(config.seed, p), **p) for i, p in enumerate(points)
     ]
 
 
+_GUE_CHUNK_BYTES = 2**28
+
+
+def _gue_states(n: int, seed: int, samples: int, t: float):
+    """GUE-evolved states in chunks that keep the batched (d × d) Hamiltonians under ~256 MiB;
+    chunk c uses child seed c of ``SeedSequence(seed)``."""
+    chunk = max(1, _GUE_CHUNK_BYTES // (16 * 4**n))
+    if samples <= chunk:
+        return gue_evolution(n, seed, t=t, batch=(samples,))
+    sizes = [min(chunk, samples - i) for i in range(0, samples, chunk)]
+    children = np.random.SeedSequence(seed).spawn(len(sizes))
+    parts = [
+        gue_evolution(n, int(c.generate_state(1)[0] & 0x7FFFFFFF), t=t, batch=(size,))
+        for c, size in zip(children, sizes)
+    ]
+    return jnp.concatenate(parts)
+
+
 def _states(p: dict[str, Any], seed: int):
-    """All ``samples`` instances of one grid point, in one vectorised call, shape (samples, 2**n)."""
-    model, n, n_v, batch = p["model"], p["n_qubits"], p["n_visible"], (p["samples"],)
+    """All ``samples`` instances of one grid point, vectorised, shape (samples, 2**n)."""
+    model, n, samples = p["model"], p["n_qubits"], p["samples"]
     if model == "haar":
-        return haar_state(n, seed, batch=batch)
+        return haar_state(n, seed, batch=(samples,))
     if model == "gue":
-        return gue_evolution(n, seed, t=p["gue_time"], batch=batch)
+        return _gue_states(n, seed, samples, p["gue_time"])
     circuit_ss, params_ss = np.random.SeedSequence(seed).spawn(2)
-    n_h, layers = n - n_v, p["layers"]
+    n_v, layers = p["split"], p["layers"]
     if model == "pauli_network":
         network_seed = int(circuit_ss.generate_state(1)[0] & 0x7FFFFFFF)
-        circuit = ANSATZ[model](n_v, n_h, layers, seed=network_seed)
+        circuit = ANSATZ[model](n_v, n - n_v, layers, seed=network_seed)
     elif model == "bounded_cut":
-        circuit = ANSATZ[model](n_v, n_h, layers, cut_gates=p["cut_gates"])
+        circuit = ANSATZ[model](n_v, n - n_v, layers, cut_gates=p["cut_gates"])
     else:
-        circuit = ANSATZ[model](n_v, n_h, layers)
-    theta = np.random.default_rng(params_ss).uniform(0.0, 2 * np.pi, size=batch + (circuit.n_params,))
+        circuit = ANSATZ[model](n_v, n - n_v, layers)
+    rng = np.random.default_rng(params_ss)
+    theta = rng.uniform(0.0, 2 * np.pi, size=(samples, circuit.n_params))
     return simulate(circuit, theta)
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
-    """Sample one grid point and measure every instance; pure in ``(task.point, task.seed)``.
+    """Sample one ensemble and measure every instance across every cut of the task.
 
-    Circuit angles are i.i.d. uniform on [0, 2π) from ``numpy.random.default_rng``; the Pauli
-    network's random Hamiltonian and the angles use independent children of
-    ``SeedSequence(task.seed)``; Haar and GUE states use ``task.seed`` as their JAX seed.
+    Pure in ``(task.point, task.seed)``. Circuit angles are i.i.d. uniform on [0, 2π) from
+    ``numpy.random.default_rng``; the Pauli network's random Hamiltonian and the angles use
+    independent children of ``SeedSequence(task.seed)``; Haar and GUE states use ``task.seed``
+    as their JAX seed. Per cut n_V it records S(ρ_V) and S₂(ρ_V) in bits, T = ½‖ρ_V − I/d_V‖₁,
+    the Pinsker bound √(2 ln 2 (n_V − S)) ≥ 2T, and the theory values of the row.
 
     Returns
     -------
     list of dict
-        One row per instance with the columns :data:`COLUMNS`.
+        One row per (cut, instance) with the columns :data:`COLUMNS`.
     """
     p = task.params
     if p.get("model") not in CIRCUIT_MODELS + STATE_MODELS:
         raise ValueError(
             f"unknown model {p.get('model')!r}; allowed: {', '.join(STATE_MODELS + CIRCUIT_MODELS)}."
         )
-    n, n_v = p["n_qubits"], p["n_visible"]
-    n_h = n - n_v
+    n = p["n_qubits"]
     states = _states(p, task.seed)
-    s1 = np.asarray(entanglement_entropy(states, n_v))
-    s2 = np.asarray(entanglement_entropy(states, n_v, alpha=2))
-    td = np.asarray(trace_distance_to_maximally_mixed(states, n_v))
-    pb = np.asarray(pinsker_bound(states, n_v))
-    fixed = {
-        "experiment": p["experiment"],
-        "model": p["model"],
-        "n_qubits": n,
-        "n_visible": n_v,
-        "n_hidden": n_h,
-        "layers": p["layers"],
-        "cut_gates": p["cut_gates"],
-    }
-    theory = {
-        "max_entropy_bits": float(min(n_v, n_h)),
-        "page_entropy": float(page_entropy(n_v, n_h)),
-        "mean_trace_distance_bound": float(mean_trace_distance_bound(n_v, n_h)),
-    }
-    return [
-        {
-            **fixed,
-            "instance": i,
-            "seed": task.seed,
-            "entropy_bits": float(s1[i]),
-            "renyi2_bits": float(s2[i]),
-            "trace_distance": float(td[i]),
-            "pinsker_bound": float(pb[i]),
-            **theory,
+    rows: list[dict[str, Any]] = []
+    for n_v in p["cuts"]:
+        n_h = n - n_v
+        s1 = np.asarray(entanglement_entropy(states, n_v))
+        s2 = np.asarray(entanglement_entropy(states, n_v, alpha=2))
+        td = np.asarray(trace_distance_to_maximally_mixed(states, n_v))
+        pb = np.asarray(pinsker_bound(states, n_v))
+        fixed = {
+            "experiment": p["experiment"],
+            "model": p["model"],
+            "n_qubits": n,
+            "n_visible": n_v,
+            "n_hidden": n_h,
+            "layers": p["layers"],
+            "cut_gates": p["cut_gates"],
         }
-        for i in range(p["samples"])
-    ]
+        theory = {
+            "max_entropy_bits": float(min(n_v, n_h)),
+            "page_entropy": float(page_entropy(n_v, n_h)),
+            "mean_trace_distance_bound": float(mean_trace_distance_bound(n_v, n_h)),
+        }
+        rows.extend(
+            {
+                **fixed,
+                "instance": i,
+                "seed": task.seed,
+                "entropy_bits": float(s1[i]),
+                "renyi2_bits": float(s2[i]),
+                "trace_distance": float(td[i]),
+                "pinsker_bound": float(pb[i]),
+                **theory,
+            }
+            for i in range(p["samples"])
+        )
+    return rows
 
 
 # --------------------------------------------------------------------------- figures

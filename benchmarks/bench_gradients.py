@@ -1,0 +1,144 @@
+"""Batched adjoint gradients: ebp vs PennyLane lightning.qubit (adjoint), measured in one run.
+
+Circuit: ``ebp.ansatz.hardware_efficient`` (RY, RZ on every qubit then a CZ chain, per layer)
+with ``layers = n``; cost ⟨Z₀⟩; ``--samples`` random parameter vectors (uniform on [0, 2π)).
+For every n it prints ebp's seconds per gradient (the whole batch in one call, compile excluded
+and reported separately), lightning.qubit's seconds per gradient (one QNode call per vector),
+their ratio, and the largest difference between the two gradients (they must agree).
+
+Also: compile time of one ebp gradient at n = 18 for several depths, and the peak memory of one
+ebp gradient at n = 20, 20 layers (measured in a fresh subprocess as the growth of max RSS).
+
+Run:  python benchmarks/bench_gradients.py            (needs the ``bench`` extra)
+      python benchmarks/bench_gradients.py --sizes 6 8 10 --samples 20   (a quick look)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def ebp_gradients(n: int, params: np.ndarray) -> tuple[np.ndarray, float, float]:
+    import ebp
+    from ebp.ansatz import hardware_efficient
+
+    circuit = hardware_efficient(1, n - 1, n)
+    t0 = time.perf_counter()
+    ebp.gradient(circuit, params, "Z0").block_until_ready()  # compile + first run
+    first = time.perf_counter() - t0
+    best = np.inf
+    for _ in range(2):
+        t0 = time.perf_counter()
+        g = ebp.gradient(circuit, params, "Z0").block_until_ready()
+        best = min(best, time.perf_counter() - t0)
+    return np.asarray(g), best / len(params), first
+
+
+def lightning_gradients(n: int, params: np.ndarray) -> tuple[np.ndarray, float]:
+    import pennylane as qml
+    from pennylane import numpy as pnp
+
+    dev = qml.device("lightning.qubit", wires=n)
+
+    @qml.qnode(dev, diff_method="adjoint")
+    def cost(p):
+        p = p.reshape(n, n, 2)  # layer, wire, (RY, RZ): the order of ebp's parameters
+        for layer in range(n):
+            for w in range(n):
+                qml.RY(p[layer, w, 0], wires=w)
+                qml.RZ(p[layer, w, 1], wires=w)
+            for w in range(n - 1):
+                qml.CZ(wires=[w, w + 1])
+        return qml.expval(qml.PauliZ(0))
+
+    grad = qml.grad(cost)
+    grad(pnp.array(params[0], requires_grad=True))  # warm-up
+    t0 = time.perf_counter()
+    out = [grad(pnp.array(p, requires_grad=True)) for p in params]
+    return np.asarray(out), (time.perf_counter() - t0) / len(params)
+
+
+def compile_seconds(n: int, layers: int) -> float:
+    import jax
+    import ebp
+    from ebp.ansatz import hardware_efficient
+    from ebp.sim import state_function, zero_state
+    from ebp.sim._observables import as_observable, expectation_of_state
+
+    circuit = hardware_efficient(1, n - 1, layers)
+    f = state_function(circuit)
+    obs = as_observable("Z0", n, 1)
+    psi0 = zero_state(n)
+    energy = lambda p: expectation_of_state(obs, f(p, psi0), n, 1)
+    p = np.zeros(circuit.n_params)
+    t0 = time.perf_counter()
+    jax.jit(jax.grad(energy)).lower(p).compile()
+    return time.perf_counter() - t0
+
+
+_PEAK_SCRIPT = """
+import resource, numpy as np, ebp
+from ebp.ansatz import hardware_efficient
+n = {n}; c = hardware_efficient(1, n - 1, {layers})
+p = np.random.default_rng(0).uniform(0, 6.28, c.n_params)
+ebp.expectation(hardware_efficient(1, 1, 1), np.zeros(8), "Z0")  # load the runtime first
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+g = ebp.gradient(c, p, "Z0").block_until_ready()
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) / 1024, 16 * 2**n / 2**20)
+"""
+
+
+def peak_memory_mib(n: int, layers: int) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT.format(n=n, layers=layers)],
+                         capture_output=True, text=True, check=True)
+    grow, state = out.stdout.split()
+    return float(grow), float(state)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[6, 8, 10, 12, 14, 16, 18])
+    ap.add_argument("--samples", type=int, default=100)
+    ap.add_argument("--lightning-samples", type=int, default=None,
+                    help="vectors timed for lightning (default: all; fewer keeps n=18 short)")
+    ap.add_argument("--skip-extras", action="store_true", help="skip compile and memory checks")
+    ap.add_argument("--json", type=str, default=None, help="also write the results here")
+    args = ap.parse_args()
+
+    rows = []
+    print(f"{'n':>3} {'ebp s/grad':>12} {'lightning s/grad':>17} {'speed-up':>9} "
+          f"{'ebp 1st call s':>15} {'max |Δgrad|':>12}", flush=True)
+    for n in args.sizes:
+        params = np.random.default_rng(n).uniform(0, 2 * np.pi, (args.samples, 2 * n * n))
+        g_ebp, t_ebp, first = ebp_gradients(n, params)
+        m = args.lightning_samples or args.samples
+        g_pl, t_pl = lightning_gradients(n, params[:m])
+        diff = float(np.max(np.abs(g_ebp[:m] - g_pl)))
+        rows.append(dict(n=n, ebp_s=t_ebp, lightning_s=t_pl, speedup=t_pl / t_ebp,
+                         ebp_first_call_s=first, max_abs_diff=diff))
+        print(f"{n:>3} {t_ebp:>12.3e} {t_pl:>17.3e} {t_pl / t_ebp:>8.2f}x {first:>15.2f} "
+              f"{diff:>12.1e}", flush=True)
+
+    extras = {}
+    if not args.skip_extras:
+        extras["compile_s_n18"] = {L: compile_seconds(18, L) for L in (18, 50, 100)}
+        print("compile time, one gradient, n=18:",
+              ", ".join(f"{L} layers {s:.2f} s" for L, s in extras["compile_s_n18"].items()))
+        grow, state = peak_memory_mib(20, 20)
+        extras["peak_mib_n20_l20"] = grow
+        print(f"peak memory growth, one gradient, n=20, 20 layers: {grow:.0f} MiB "
+              f"(one state vector: {state:.0f} MiB)")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"rows": rows, **extras}, fh, indent=2)
+
+
+if __name__ == "__main__":
+    main()
