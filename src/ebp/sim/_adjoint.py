@@ -22,6 +22,7 @@ import jax
 import jax.numpy as jnp
 
 from ._compile import Program, Segment
+from ._pauli_sequence import PauliSequence, backward_sequence, forward_sequence
 from ._kernels import apply_operand, fixed_diagonal, stage_operand, stage_vjp
 
 __all__ = ["run_program"]
@@ -54,6 +55,9 @@ def _fixed_phases(seg: Segment, n: int, cdtype):
 def _forward(program: Program, params, state):
     n = program.n_qubits
     for seg in program.segments:
+        if isinstance(seg, PauliSequence):
+            state = forward_sequence(seg, params, state, n)
+            continue
         pre = _fixed_phases(seg, n, state.dtype)
 
         def body(psi, ops, seg=seg, pre=pre):
@@ -81,6 +85,10 @@ def _bwd(program, res, ct):
     n = program.n_qubits
     grad = jnp.zeros_like(params)
     for seg in reversed(program.segments):
+        if isinstance(seg, PauliSequence):
+            psi, ct, g = backward_sequence(seg, params, psi, ct, n)
+            grad = grad + g
+            continue
         operands, pullback = jax.vjp(lambda p, seg=seg: _operands(seg, p, psi.dtype), params)
         pre = _fixed_phases(seg, n, psi.dtype)
 

@@ -26,10 +26,14 @@ from functools import lru_cache
 import numpy as np
 
 from ..circuit import Circuit, Operation
+from ._pauli_sequence import PauliSequence, pauli_sequence
 
-__all__ = ["OpSpec", "Stage", "Segment", "Program", "compile_circuit"]
+__all__ = ["OpSpec", "Stage", "Segment", "Program", "PauliSequence", "compile_circuit"]
 
 GROUP_SINGLE_QUBIT_STAGES = 2  # fusion rule 3b: at most this many wires per kron pass
+# A layer with more fused stages than this that consists of Pauli rotations only runs as a
+# PauliSequence (one scanned step per rotation), so compile time stays flat in the layer size.
+MAX_UNROLLED_STAGES = 24
 
 
 @dataclass(frozen=True)
@@ -80,13 +84,12 @@ class Segment:
 
 @dataclass(frozen=True)
 class Program:
+    """Segments in time order: :class:`Segment` (fused stages, scanned over layers) or
+    :class:`~ebp.sim._pauli_sequence.PauliSequence` (long runs of Pauli rotations)."""
+
     n_qubits: int
     n_params: int
-    segments: tuple[Segment, ...]
-
-    @property
-    def n_stages(self) -> int:
-        return sum(len(s.stage_specs) * s.n_layers for s in self.segments)
+    segments: tuple
 
 
 def _op_spec(op: Operation) -> tuple[OpSpec, float, np.ndarray | None]:
@@ -198,19 +201,46 @@ def _segment(layers: list[list[Stage]]) -> Segment:
     )
 
 
+def _is_long_pauli_layer(ops, stages) -> bool:
+    return len(stages) > MAX_UNROLLED_STAGES and all(
+        op.pauli is not None and len(op.slots) == 1 for op in ops
+    )
+
+
 @lru_cache(maxsize=64)
 def compile_circuit(circuit: Circuit) -> Program:
-    """Fuse each layer and group consecutive layers of identical structure into segments."""
-    fused = [_fuse_layer(layer) for layer in circuit.layers()]
-    segments: list[Segment] = []
+    """Fuse each layer and group consecutive layers of identical structure into segments.
+
+    Long layers made only of Pauli rotations become :class:`PauliSequence` segments instead
+    (consecutive ones are merged, since their structure is data).
+    """
+    n = circuit.n_qubits
+    segments: list = []
     run: list[list[Stage]] = []
-    for layer in fused:
-        if not layer:
-            continue
-        if run and [s.signature for s in layer] != [s.signature for s in run[0]]:
+    pauli_run: list[Operation] = []
+
+    def close_run():
+        if run:
             segments.append(_segment(run))
-            run = []
-        run.append(layer)
-    if run:
-        segments.append(_segment(run))
-    return Program(circuit.n_qubits, circuit.n_params, tuple(segments))
+            run.clear()
+
+    def close_pauli():
+        if pauli_run:
+            segments.append(pauli_sequence(pauli_run, n))
+            pauli_run.clear()
+
+    for ops in circuit.layers():
+        stages = _fuse_layer(ops)
+        if not stages:
+            continue
+        if _is_long_pauli_layer(ops, stages):
+            close_run()
+            pauli_run.extend(ops)
+            continue
+        close_pauli()
+        if run and [s.signature for s in stages] != [s.signature for s in run[0]]:
+            close_run()
+        run.append(stages)
+    close_run()
+    close_pauli()
+    return Program(n, circuit.n_params, tuple(segments))
