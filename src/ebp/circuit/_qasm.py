@@ -52,7 +52,7 @@ def _zyz(u: np.ndarray) -> tuple[float, float, float, float]:
     if abs(v[1, 0]) <= 1e-12:
         d = s
     phi, lam = s + d, s - d
-    return alpha, phi, theta, lam
+    return float(alpha), float(phi), float(theta), float(lam)
 
 
 def to_qasm(circuit, params: Sequence[float] | None = None) -> str:

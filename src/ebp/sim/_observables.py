@@ -31,16 +31,22 @@ class Observable:
 
     Attributes:
         terms: ``((coeff, ((wire, letter), …)), …)`` for Pauli sums; empty for a matrix.
-        matrix: the Hermitian matrix on the visible register, or None.
+        matrix: the Hermitian matrix on the visible register as nested tuples (hashable, so an
+            observable can key a cache of compiled functions), or None; see :attr:`array`.
     """
 
     terms: tuple = ()
     matrix: Any = None
 
+    @property
+    def array(self) -> np.ndarray | None:
+        """The visible-register matrix as an array (None for Pauli sums)."""
+        return None if self.matrix is None else np.asarray(self.matrix, dtype=complex)
+
     def norm_bound(self) -> float:
         """An upper bound on the operator norm ‖O‖ (Σ|c| for Pauli sums, exact for matrices)."""
         if self.matrix is not None:
-            return float(np.max(np.abs(np.linalg.eigvalsh(self.matrix))))
+            return float(np.max(np.abs(np.linalg.eigvalsh(self.array))))
         return float(sum(abs(c) for c, _ in self.terms))
 
 
@@ -113,7 +119,8 @@ def _matrix_observable(m: np.ndarray, n_visible: int) -> Observable:
     err = float(np.max(np.abs(m - m.conj().T)))
     if err > 1e-10:
         raise ValueError(f"observable matrix is not Hermitian: max |O − O†| = {err:.3g}.")
-    return Observable(matrix=(m + m.conj().T) / 2)
+    m = (m + m.conj().T) / 2
+    return Observable(matrix=tuple(tuple(complex(v) for v in row) for row in m))
 
 
 def _pauli_expectation(state, factors, n):
@@ -136,7 +143,7 @@ def expectation_of_state(obs: Observable, state, n_qubits: int, n_visible: int):
     """⟨ψ|O|ψ⟩ for a single state of shape ``(2**n,)``."""
     if obs.matrix is not None:
         m = state.reshape(2**n_visible, 2 ** (n_qubits - n_visible))
-        o = jnp.asarray(obs.matrix, dtype=state.dtype)
+        o = jnp.asarray(obs.array, dtype=state.dtype)
         return jnp.real(jnp.vdot(m, o @ m))
     total = 0.0
     for coeff, factors in obs.terms:

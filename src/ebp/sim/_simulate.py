@@ -128,6 +128,7 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     cdtype, rdtype = _dtypes(dtype)
     p = _check_params(circuit, params, rdtype)
     n = circuit.n_qubits
+    per_instance = _check_fits(n, cdtype)  # before any state-sized array is allocated
     if initial_state is None:
         s0 = zero_state(n, cdtype)
     else:
@@ -136,7 +137,6 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     total = math.prod(batch)
     p = jnp.broadcast_to(p, batch + p.shape[-1:]).reshape(total, p.shape[-1])
     s0 = jnp.broadcast_to(s0, batch + s0.shape[-1:]).reshape(total, s0.shape[-1])
-    per_instance = _check_fits(n, cdtype)
     if memory_budget is None:
         budget = min(DEFAULT_MEMORY_BUDGET, max(_CACHE_BYTES, per_instance))
     else:

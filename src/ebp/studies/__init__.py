@@ -73,8 +73,8 @@ class Task:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def label(self) -> str:
-        """Short human-readable description, e.g. ``"model=haar n_qubits=4 …"``."""
-        return " ".join(f"{k}={v}" for k, v in self.point)
+        """Short human-readable description, e.g. ``"model=haar n_qubits=4 …"`` (None omitted)."""
+        return " ".join(f"{k}={v}" for k, v in self.point if v is not None)
 
 
 def task_seed(base_seed: int, point: Mapping[str, Any]) -> int:
