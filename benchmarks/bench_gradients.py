@@ -87,7 +87,7 @@ import resource, numpy as np, ebp
 from ebp.ansatz import hardware_efficient
 n = {n}; c = hardware_efficient(1, n - 1, {layers})
 p = np.random.default_rng(0).uniform(0, 6.28, c.n_params)
-ebp.expectation(hardware_efficient(1, 1, 1), np.zeros(8), "Z0")  # load the runtime first
+c0 = hardware_efficient(1, 1, 1); ebp.expectation(c0, np.zeros(c0.n_params), "Z0")  # warm up
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 g = ebp.gradient(c, p, "Z0").block_until_ready()
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -11,7 +11,13 @@ import os
 import sys
 import zlib
 
-import jax
+# The dense reference simulator calls scipy.linalg.expm on tiny (≤ 16×16) matrices thousands of
+# times; with a multi-threaded OpenBLAS on a busy machine each call can cost ~8 ms of thread
+# hand-offs instead of ~10 µs. One BLAS thread is right for these sizes. This must run before
+# scipy loads its BLAS; an explicit setting in the environment is respected.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 

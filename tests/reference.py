@@ -19,6 +19,8 @@ Generator they are given.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.linalg import expm
 
@@ -147,6 +149,11 @@ def gate_matrix(name: str, theta=(), data=None) -> np.ndarray:
 # ----------------------------------------------------------------------------- embedding
 def permutation_matrix(order, n: int) -> np.ndarray:
     """P with P|b_0 … b_{n−1}⟩ = |b_{order[0]} … b_{order[n−1]}⟩ (big-endian bit strings)."""
+    return _permutation_matrix(tuple(int(o) for o in order), int(n)).copy()
+
+
+@lru_cache(maxsize=None)
+def _permutation_matrix(order: tuple, n: int) -> np.ndarray:
     dim = 2**n
     p = np.zeros((dim, dim), dtype=complex)
     for x in range(dim):
@@ -167,7 +174,7 @@ def embed(g: np.ndarray, wires, n: int) -> np.ndarray:
     if wires == list(range(wires[0], wires[0] + k)):
         return kron_all(np.eye(2 ** wires[0]), g, np.eye(2 ** (n - wires[0] - k)))
     order = wires + [w for w in range(n) if w not in wires]
-    p = permutation_matrix(order, n)
+    p = _permutation_matrix(tuple(order), n)
     return p.conj().T @ kron_all(g, np.eye(2 ** (n - k))) @ p
 
 
@@ -332,3 +339,36 @@ def equal_up_to_phase(a, b, atol) -> bool:
     if abs(abs(phase) - 1) > 10 * atol:
         return False
     return np.allclose(a, phase * b, atol=atol)
+
+
+def long_pauli_layer_circuit(rng: np.random.Generator, n_visible: int, n_hidden: int,
+                             layers: int = 2, per_layer: int = 40, share_prob: float = 0.2):
+    """Layers made only of Pauli rotations (RX…RZZ and PauliRot with any labels, including
+    identity letters, all-'I' and Y-heavy ones), long enough to be run as one scanned sequence
+    of rotations; some slots are shared. Each layer has a different random structure."""
+    from ebp.circuit import CircuitBuilder
+
+    b = CircuitBuilder(n_visible, n_hidden)
+    n = n_visible + n_hidden
+    count = 0
+    specials = ["I" * min(n, 3), "Y" * min(n, 3), "XIY"[: min(n, 3)], "YZ"[: min(n, 2)]]
+    for _ in range(layers):
+        b.layer()
+        for k in range(per_layer):
+            r = rng.random()
+            slots = None
+            if count and rng.random() < share_prob:
+                slots = (int(rng.integers(0, count)),)
+            if r < 0.3:
+                name = str(rng.choice(["RX", "RY", "RZ", "RXX", "RYY", "RZZ"]))
+                w = [int(x) for x in rng.permutation(n)[: (1 if name in ("RX", "RY", "RZ") else 2)]]
+                used = b.gate(name, w, slots=slots)
+            else:
+                label = specials[k % len(specials)] if k < len(specials) else None
+                if label is None:
+                    size = int(rng.integers(1, min(n, 4) + 1))
+                    label = "".join(rng.choice(list("IXYZ"), size=size))
+                w = [int(x) for x in rng.permutation(n)[: len(label)]]
+                used = b.pauli_rotation(label, w, float(rng.normal()), slots=slots)
+            count = max([count] + [s + 1 for s in used])
+    return b.build()

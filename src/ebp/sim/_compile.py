@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import jax
 import numpy as np
 
 from ..circuit import Circuit, Operation
@@ -97,7 +98,9 @@ def _op_spec(op: Operation) -> tuple[OpSpec, float, np.ndarray | None]:
         return OpSpec("rot", op.pauli, 1, op.wires), op.coeff, None
     if op.name == "SU4":
         return OpSpec("su4", "", 15, op.wires), 0.0, None
-    return OpSpec("fixed", "", 0, op.wires), 0.0, np.asarray(op.matrix(), dtype=complex)
+    with jax.ensure_compile_time_eval():  # a constant even when compiled inside jax.jit
+        matrix = np.asarray(op.matrix(), dtype=complex)
+    return OpSpec("fixed", "", 0, op.wires), 0.0, matrix
 
 
 def _stage(kind: str, wires, ops: list[Operation]) -> Stage:

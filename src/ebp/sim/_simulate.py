@@ -8,6 +8,7 @@ inside ``jax.jit`` / ``jax.grad`` (gradients then come from the adjoint rule of
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from functools import lru_cache
@@ -124,6 +125,30 @@ def _batched(circuit: Circuit, what: str, obs: Observable | None):
     return jax.jit(jax.vmap(single))
 
 
+def _cache_key(circuit: Circuit, obs: Observable | None) -> Circuit:
+    """The register split matters only to a visible-matrix observable: drop it otherwise, so
+    that the same gates with another n_visible reuse one compiled function."""
+    if obs is not None and obs.matrix is not None:
+        return circuit
+    return dataclasses.replace(circuit, n_visible=circuit.n_qubits, n_hidden=0)
+
+
+def _bucket(size: int) -> int:
+    """Smallest of 1, 2, 3, 4, 6, 8, 12, 16, 24, … that holds ``size``: padding batches to these
+    sizes bounds recompilation to O(log size) shapes and wastes at most a third of the work."""
+    b = 1
+    while True:
+        for cand in (b, 3 * b // 2) if b >= 2 else (b,):
+            if cand >= size:
+                return cand
+        b *= 2
+
+
+def _pad(x, size: int):
+    extra = size - x.shape[0]
+    return jnp.concatenate([x, jnp.repeat(x[-1:], extra, axis=0)]) if extra else x
+
+
 def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_budget):
     cdtype, rdtype = _dtypes(dtype)
     p = _check_params(circuit, params, rdtype)
@@ -142,14 +167,15 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     else:
         budget = int(memory_budget)
     chunk = max(1, min(total, budget // per_instance))
-    fn = _batched(circuit, what, obs)
-    if chunk >= total:
+    fn = _batched(_cache_key(circuit, obs), what, obs)
+    if total == 0:
         out = fn(p, s0)
+    elif chunk >= total:
+        size = min(_bucket(total), max(chunk, total))
+        out = jax.tree_util.tree_map(lambda a: a[:total], fn(_pad(p, size), _pad(s0, size)))
     else:  # fixed-size chunks (last one padded) so that one compiled function serves all
         n_chunks = math.ceil(total / chunk)
-        pad = n_chunks * chunk - total
-        pp = jnp.concatenate([p, jnp.repeat(p[-1:], pad, axis=0)]) if pad else p
-        ss = jnp.concatenate([s0, jnp.repeat(s0[-1:], pad, axis=0)]) if pad else s0
+        pp, ss = _pad(p, n_chunks * chunk), _pad(s0, n_chunks * chunk)
         parts = [fn(pp[i * chunk:(i + 1) * chunk], ss[i * chunk:(i + 1) * chunk])
                  for i in range(n_chunks)]
         out = jax.tree_util.tree_map(lambda *xs: jnp.concatenate(xs)[:total], *parts)

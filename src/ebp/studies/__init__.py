@@ -80,7 +80,8 @@ class Task:
 def task_seed(base_seed: int, point: Mapping[str, Any]) -> int:
     """Derive a task's seed from the study seed and the grid point.
 
-    .. math:: s = \\mathrm{SeedSequence}([s_0, h(\\text{point})]).\\mathrm{generate\\_state}(1) \\bmod 2^{31}
+    .. math:: s = \\mathrm{SeedSequence}([s_0,\\ h(\\text{point})])
+              .\\mathrm{generate\\_state}(1) \\bmod 2^{31}
 
     with h the first 64 bits of SHA-256 of the point's canonical JSON. The seed depends on *what*
     the task computes, not on its position in the list, so adding a model to a config leaves the

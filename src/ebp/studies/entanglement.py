@@ -71,6 +71,7 @@ STATE_MODELS = ("haar", "gue")
 """Models that produce states directly, without a circuit (no ``layers``)."""
 CIRCUIT_MODELS = ("hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled")
 """Models built by an :data:`ebp.ansatz.ANSATZ` builder with uniform random angles."""
+ALL_MODELS = STATE_MODELS + CIRCUIT_MODELS
 SPLIT_DEPENDENT = ("bounded_cut", "decoupled")
 """Ansätze whose gate list depends on where the V|H cut is; the others are built once per n
 (with the split n_V = 1; their gates do not depend on it) and measured across every cut."""
@@ -143,7 +144,7 @@ class EntanglementConfig(BaseModel):
     @classmethod
     def _models_nonempty_unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         if not v:
-            raise ValueError(f"choose at least one model from {', '.join(CIRCUIT_MODELS + STATE_MODELS)}")
+            raise ValueError(f"choose at least one model from {', '.join(ALL_MODELS)}")
         if len(set(v)) != len(v):
             raise ValueError(f"models must not repeat; got {list(v)}")
         return v
@@ -269,7 +270,8 @@ def tasks(config: EntanglementConfig) -> list[Task]:
     for model in (m for m in config.hist_models if m in config.models):
         for n_h in config.hist_n_hidden:
             if keep(model, 1 + n_h):
-                points.append(_point("histogram", model, 1 + n_h, (1,), config.hist_samples, config))
+                p = _point("histogram", model, 1 + n_h, (1,), config.hist_samples, config)
+                points.append(p)
     n, n_v = config.depth_n, config.depth_n // 2
     for model in (m for m in config.models if m in CIRCUIT_MODELS and config.depths):
         if model not in SPLIT_DEPENDENT:  # one trajectory through all depths
@@ -352,6 +354,29 @@ def _measure(states, n_visible: int):
     )
 
 
+_MEASURE_BYTES = 2**30
+
+
+def _measure_batched(states, n_visible: int) -> list[np.ndarray]:
+    """:func:`_measure` over equal-sized chunks of the instances, as numpy arrays.
+
+    The Schmidt spectrum comes from ``jnp.linalg.svd``, which on CPU allocates a
+    max(d_V, d_H)² complex workspace per instance even without singular vectors (67 GB for
+    1000 instances at n = 12, n_V = 1); chunks keep that under ~1 GiB. The last chunk is padded
+    so that one compiled function serves all chunks.
+    """
+    total, n = states.shape[0], states.shape[-1].bit_length() - 1
+    d = 2 ** max(n_visible, n - n_visible)
+    chunk = max(1, _MEASURE_BYTES // (16 * d * d))
+    if total <= chunk:
+        return [np.asarray(a) for a in _measure(states, n_visible)]
+    pad = -total % chunk
+    if pad:
+        states = jnp.concatenate([states, jnp.repeat(states[-1:], pad, axis=0)])
+    parts = [_measure(states[i : i + chunk], n_visible) for i in range(0, total + pad, chunk)]
+    return [np.concatenate([np.asarray(p[k]) for p in parts])[:total] for k in range(4)]
+
+
 def run_task(task: Task) -> list[dict[str, Any]]:
     """Sample one ensemble and measure every instance across every cut of the task.
 
@@ -367,15 +392,13 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         One row per (cut, instance) with the columns :data:`COLUMNS`.
     """
     p = task.params
-    if p.get("model") not in CIRCUIT_MODELS + STATE_MODELS:
-        raise ValueError(
-            f"unknown model {p.get('model')!r}; allowed: {', '.join(STATE_MODELS + CIRCUIT_MODELS)}."
-        )
+    if p.get("model") not in ALL_MODELS:
+        raise ValueError(f"unknown model {p.get('model')!r}; allowed: {', '.join(ALL_MODELS)}.")
     n = p["n_qubits"]
     rows: list[dict[str, Any]] = []
     for (layers, states), n_v in itertools.product(_ensembles(p, task.seed), p["cuts"]):
         n_h = n - n_v
-        s1, s2, td, pb = (np.asarray(a) for a in _measure(states, n_v))
+        s1, s2, td, pb = _measure_batched(states, n_v)
         fixed = {
             "experiment": p["experiment"],
             "model": p["model"],
@@ -535,7 +558,8 @@ def _fig_trace_distance(df: pd.DataFrame, out: Path) -> Path:
                label="Pinsker bound / 2: mean of $\\frac{1}{2}\\sqrt{2\\ln 2\\,(1 - S(\\rho_V))}$"),
     ]  # fmt: skip
     fig.legend(handles=handles, loc="outside lower center", ncols=3)
-    fig.suptitle("Distance of the visible qubit ($d_V = 2$) from the maximally mixed state vs $d_H$")
+    fig.suptitle("Distance of the visible qubit ($d_V = 2$) from the maximally mixed state "
+                 "vs $d_H$")  # fmt: skip
     return savefig(fig, out / "trace_distance_vs_dhidden.png")
 
 
