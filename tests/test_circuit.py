@@ -642,3 +642,11 @@ def test_qasm_semantics_every_gate(name, data, rng):
 
 def test_circuit_class_is_public():
     assert ebp.Circuit is Circuit and ebp.CircuitBuilder is CircuitBuilder
+
+
+def test_float_wires_and_slots_are_refused():
+    b = CircuitBuilder(1, 1)
+    with pytest.raises(TypeError, match=r"wires must be ints; got \[1\.7\]"):
+        b.gate("RX", [1.7])
+    with pytest.raises(TypeError, match=r"slots must be ints; got \[0\.5\]"):
+        b.gate("RX", 0, slots=[0.5])

@@ -143,6 +143,12 @@ def _check_register(n_visible: int, n_hidden: int) -> None:
         )
 
 
+def _check_ints(name: str, values: tuple) -> None:
+    bad = [v for v in values if isinstance(v, bool) or not isinstance(v, (int, np.integer))]
+    if bad:
+        raise TypeError(f"{name} must be ints; got {bad!r} in {values!r}.")
+
+
 class CircuitBuilder:
     """Mutable helper that collects operations and returns an immutable :class:`Circuit`.
 
@@ -187,6 +193,7 @@ class CircuitBuilder:
             raise ValueError(f"unknown gate {name!r}; allowed: {', '.join(sorted(GATES))}.")
         spec = GATES[key]
         wires = (wires,) if isinstance(wires, (int, np.integer)) else tuple(wires)
+        _check_ints("wires", wires)
         wires = tuple(int(w) for w in wires)
         data = self._check_data(spec, wires, data)
         k = len(wires) if spec.n_wires is None else spec.n_wires
@@ -203,6 +210,8 @@ class CircuitBuilder:
         if slots is None:
             slots = self.new_slots(spec.n_params)
         else:
+            slots = tuple(slots)
+            _check_ints("slots", slots)
             slots = tuple(int(s) for s in slots)
             if len(slots) != spec.n_params:
                 raise ValueError(f"gate {key} takes {spec.n_params} parameter(s); got slots {slots}.")
