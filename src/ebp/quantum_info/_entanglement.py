@@ -46,9 +46,44 @@ def _rdm(arr: jax.Array, n_v: int, keep: str) -> jax.Array:
     return jnp.swapaxes(m, -1, -2) @ jnp.conj(m)
 
 
+_HIGHEST = jax.lax.Precision.HIGHEST
+
+
 @partial(jax.jit, static_argnums=1)
 def _schmidt_probs(arr: jax.Array, n_v: int) -> jax.Array:
-    return jnp.linalg.svd(_cut_matrix(arr, n_v), compute_uv=False) ** 2
+    """Squared singular values of the cut matrix M via the smaller Gram matrix.
+
+    Let A be M (if d_V ≤ d_H) or Mᵀ (otherwise), of shape (k, D) with k = min(d_V, d_H) ≤ D,
+    so that the Gram matrix A A† (k × k) is ρ_V or ρ̄_H.  With U its eigenvectors
+    (``eigh``, O(k² D + k³) per state, O(k D) memory), the Schmidt probabilities are the
+    Rayleigh quotients
+
+        p_i = u_i† A A† u_i = ‖u_i† A‖²        (a sum of squares, hence p_i ≥ 0).
+
+    Evaluating them as ‖u_i† A‖² rather than taking the eigenvalues of A A† directly makes
+    the error second order in the eigenvector error: a zero Schmidt probability comes out
+    ~ε² (like an SVD), not ~ε, which keeps Rényi entropies with α < 1 exact at product
+    states.  ``jnp.linalg.svd`` is avoided because on CPU it reserves a max(d_V, d_H)²
+    workspace per state (67 GB for 1000 states at n = 12, n_V = 1).
+
+    Gradients: U is treated as a constant (``stop_gradient``).  By Hellmann–Feynman,
+    dp_i = 2 Re(u_i† dA A† u_i) = u_i† d(A A†) u_i, which is exactly the derivative of
+    the i-th eigenvalue; no 1/(λ_i − λ_j) eigenvector terms appear, so gradients stay
+    finite at degenerate spectra (product and maximally entangled states).
+
+    Nothing is renormalised: Σ_i p_i = ‖U†A‖²_F = ‖ψ‖².  Returns descending p.
+    Reference: G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed. (2013),
+    §8.1 (Rayleigh quotient, Hermitian perturbation theory) and §8.6 (SVD via A A†).
+    """
+    a = _cut_matrix(arr, n_v)
+    if a.shape[-2] > a.shape[-1]:
+        a = jnp.swapaxes(a, -1, -2)
+    a_h = jnp.conj(jnp.swapaxes(a, -1, -2))
+    gram = jnp.matmul(a, a_h, precision=_HIGHEST)
+    _, u = jnp.linalg.eigh(jax.lax.stop_gradient(gram))
+    rows = jnp.matmul(jnp.conj(jnp.swapaxes(u, -1, -2)), a, precision=_HIGHEST)  # u_i† A
+    p = jnp.sum(rows.real**2 + rows.imag**2, axis=-1)
+    return -jnp.sort(-p, axis=-1)
 
 
 def reduced_density_matrix(state, n_visible, *, keep: str = "visible") -> jax.Array:
@@ -81,8 +116,16 @@ def schmidt_coefficients(state, n_visible) -> jax.Array:
 
     If ψ = Σ_i λ_i |a_i⟩_V|b_i⟩_H (Schmidt form), the λ_i are the singular values
     of the (d_V, d_H) reshape M of ψ; this function returns their **squares**
-    p_i = λ_i², which are the non-zero eigenvalues of both ρ_V and ρ_H and sum to 1
-    for a normalised state.
+    p_i = λ_i², which are the non-zero eigenvalues of both ρ_V and ρ_H and sum to
+    ‖ψ‖² (= 1 for a normalised state; the input is not renormalised).
+
+    Computed from the smaller of the two reduced states, ρ_V = M M† (d_V ≤ d_H) or
+    ρ_H (otherwise): with u_i its eigenvectors, p_i = ‖u_i† M‖² (resp. ‖M u_i‖²), so the
+    cost is O(k² max(d_V, d_H)) time and O(d_V d_H) memory per state, k = min(d_V, d_H),
+    and zero probabilities come out at the ε² level (≈ 1e-32 in float64).
+    Differentiable: the derivative is that of the eigenvalues of ρ
+    (dp_i = u_i† dρ u_i), finite also at degenerate (e.g. product or maximally
+    entangled) states.
 
     Args:
         state: array of shape ``(..., 2**n)``, visible wires first (big-endian).
@@ -92,7 +135,8 @@ def schmidt_coefficients(state, n_visible) -> jax.Array:
         Real array of shape ``(..., min(d_V, d_H))``, descending along the last axis.
 
     References:
-        Nielsen & Chuang (2000), Thm. 2.7 (Schmidt decomposition).
+        Nielsen & Chuang (2000), Thm. 2.7 (Schmidt decomposition); Golub & Van Loan,
+        *Matrix Computations*, 4th ed. (2013), §8.1 (Rayleigh quotients).
     """
     return _schmidt_probs(*_checked(state, n_visible))
 
