@@ -86,8 +86,10 @@ def brickwork(n_visible: int, n_hidden: int, layers: int) -> Circuit:
 def bounded_cut(n_visible: int, n_hidden: int, layers: int, cut_gates: int = 0) -> Circuit:
     """Separate brickworks on V and on H, with exactly ``cut_gates`` SU(4) blocks across the cut.
 
-    The cut blocks act on wires (n_visible−1, n_visible) and are spread evenly over the layers
-    (at most one per layer, so ``cut_gates <= layers``). Since a two-qubit gate has operator
+    The cut blocks act on wires (n_visible−1, n_visible), one at the end of each of the last
+    ``cut_gates`` layers (so ``cut_gates <= layers``): by then both registers are scrambled, so
+    each block can add its full 2 bits, and the layers fall into two runs of identical structure,
+    which keeps compilation to two scanned segments. Since a two-qubit gate has operator
     Schmidt rank ≤ 4, S(ρ_V) ≤ 2·cut_gates bits for every parameter value; with ``cut_gates=0``
     the state is a product over V|H and S(ρ_V) = 0 exactly.
     """
@@ -100,7 +102,7 @@ def bounded_cut(n_visible: int, n_hidden: int, layers: int, cut_gates: int = 0) 
         raise ValueError(f"bounded_cut needs n_hidden >= 1; got {n_hidden}.")
     b = CircuitBuilder(n_visible, n_hidden)
     vis, hid = list(range(n_visible)), list(range(n_visible, b.n_qubits))
-    cut_layers = set(np.round(np.linspace(0, layers - 1, cut_gates)).astype(int).tolist()) if cut_gates else set()
+    cut_layers = set(range(layers - cut_gates, layers))  # the last k layers: see docstring
     for layer in range(layers):
         b.layer()
         for sub in (0, 1):
