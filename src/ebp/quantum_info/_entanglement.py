@@ -78,8 +78,7 @@ def _schmidt_probs(arr: jax.Array, n_v: int) -> jax.Array:
     a = _cut_matrix(arr, n_v)
     if a.shape[-2] > a.shape[-1]:
         a = jnp.swapaxes(a, -1, -2)
-    a_h = jnp.conj(jnp.swapaxes(a, -1, -2))
-    gram = jnp.matmul(a, a_h, precision=_HIGHEST)
+    gram = jnp.matmul(a, jnp.conj(jnp.swapaxes(a, -1, -2)), precision=_HIGHEST)  # A A†
     _, u = jnp.linalg.eigh(jax.lax.stop_gradient(gram))
     rows = jnp.matmul(jnp.conj(jnp.swapaxes(u, -1, -2)), a, precision=_HIGHEST)  # u_i† A
     p = jnp.sum(rows.real**2 + rows.imag**2, axis=-1)

@@ -115,8 +115,8 @@ class EntanglementConfig(BaseModel):
     gue_time : float
         Evolution time t of the ``gue`` ensemble.
     gue_n_max : int
-        GUE points are run only for n <= gue_n_max (each instance diagonalises a dense
-        2**n × 2**n Hamiltonian: ~0.1 s at n = 8, ~4 s at n = 10 on one CPU core).
+        GUE points are run only for n <= gue_n_max (``ebp.sim.gue_evolution`` samples n = 12
+        states in about a millisecond each).
     seed : int
         Study seed; every task seed derives from it and the task's grid point.
     """
@@ -137,7 +137,7 @@ class EntanglementConfig(BaseModel):
     depths: tuple[int, ...] = (1, 2, 4, 8, 16)
     depth_cut_gates: tuple[int, ...] = (0, 1, 2)
     gue_time: float = Field(10.0, gt=0, allow_inf_nan=False)
-    gue_n_max: int = Field(8, ge=2, le=10)
+    gue_n_max: int = Field(12, ge=2, le=MAX_QUBITS)
     seed: int = Field(0, ge=0, lt=2**63)
 
     @field_validator("models")
@@ -286,24 +286,6 @@ def tasks(config: EntanglementConfig) -> list[Task]:
     ]
 
 
-_GUE_CHUNK_BYTES = 2**28
-
-
-def _gue_states(n: int, seed: int, samples: int, t: float):
-    """GUE-evolved states in chunks that keep the batched (d × d) Hamiltonians under ~256 MiB;
-    chunk c uses child seed c of ``SeedSequence(seed)``."""
-    chunk = max(1, _GUE_CHUNK_BYTES // (16 * 4**n))
-    if samples <= chunk:
-        return gue_evolution(n, seed, t=t, batch=(samples,))
-    sizes = [min(chunk, samples - i) for i in range(0, samples, chunk)]
-    children = np.random.SeedSequence(seed).spawn(len(sizes))
-    parts = [
-        gue_evolution(n, int(c.generate_state(1)[0] & 0x7FFFFFFF), t=t, batch=(size,))
-        for c, size in zip(children, sizes)
-    ]
-    return jnp.concatenate(parts)
-
-
 def _build(p: dict[str, Any], layers: int, circuit_ss: np.random.SeedSequence):
     model, n, n_v = p["model"], p["n_qubits"], p["split"]
     if model == "pauli_network":
@@ -326,7 +308,7 @@ def _ensembles(p: dict[str, Any], seed: int) -> list[tuple[int | None, jax.Array
     if model == "haar":
         return [(None, haar_state(n, seed, batch=(samples,)))]
     if model == "gue":
-        return [(None, _gue_states(n, seed, samples, p["gue_time"]))]
+        return [(None, gue_evolution(n, seed, t=p["gue_time"], batch=(samples,)))]
     circuit_ss, params_ss = np.random.SeedSequence(seed).spawn(2)
     rng = np.random.default_rng(params_ss)
     draw = lambda c: rng.uniform(0.0, 2 * np.pi, size=(samples, c.n_params))  # noqa: E731
