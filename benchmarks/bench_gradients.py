@@ -79,7 +79,6 @@ def lightning_in_subprocess(n: int, params: np.ndarray) -> tuple[np.ndarray, flo
 
 def compile_seconds(n: int, layers: int) -> float:
     import jax
-    import ebp
     from ebp.ansatz import hardware_efficient
     from ebp.sim import state_function, zero_state
     from ebp.sim._observables import as_observable, expectation_of_state

@@ -46,7 +46,6 @@ class OpSpec:
 
     kind: str
     label: str = ""
-    n_params: int = 0
     wires: tuple[int, ...] = ()
 
 
@@ -95,12 +94,12 @@ class Program:
 
 def _op_spec(op: Operation) -> tuple[OpSpec, float, np.ndarray | None]:
     if op.pauli is not None:
-        return OpSpec("rot", op.pauli, 1, op.wires), op.coeff, None
+        return OpSpec("rot", op.pauli, op.wires), op.coeff, None
     if op.name == "SU4":
-        return OpSpec("su4", "", 15, op.wires), 0.0, None
+        return OpSpec("su4", "", op.wires), 0.0, None
     with jax.ensure_compile_time_eval():  # a constant even when compiled inside jax.jit
         matrix = np.asarray(op.matrix(), dtype=complex)
-    return OpSpec("fixed", "", 0, op.wires), 0.0, matrix
+    return OpSpec("fixed", "", op.wires), 0.0, matrix
 
 
 def _stage(kind: str, wires, ops: list[Operation]) -> Stage:

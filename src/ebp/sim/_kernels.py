@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from ..circuit import pauli_matrix, su4_matrix
 from ._compile import OpSpec
