@@ -204,9 +204,7 @@ def _segment(layers: list[list[Stage]]) -> Segment:
 
 
 def _is_long_pauli_layer(ops, stages) -> bool:
-    return len(stages) > MAX_UNROLLED_STAGES and all(
-        op.pauli is not None and len(op.slots) == 1 for op in ops
-    )
+    return len(stages) > MAX_UNROLLED_STAGES and all(op.pauli is not None for op in ops)
 
 
 @lru_cache(maxsize=64)

@@ -33,7 +33,7 @@ import numpy as np
 import scipy.special
 
 from ..circuit import MAX_QUBITS
-from ..quantum_info._states import _as_key
+from ..quantum_info._states import _as_batch, _as_key
 
 __all__ = ["gue_hamiltonian", "gue_evolution"]
 
@@ -44,16 +44,6 @@ _LANCZOS_STEPS = 10  # Lanczos steps for the spectral-radius estimate behind the
 _SCALE_MARGIN = 1.1  # a = 1.1 x (Lanczos estimate of max|E|) + 1e-3
 _SERIES_TOL = 1e-17  # truncation: sum of the dropped |Chebyshev coefficients| (per unit norm)
 _SERIES_PAD = 4  # extra terms beyond the truncation point (robust to a slightly small a)
-
-
-def _check_batch(batch) -> tuple[int, ...]:
-    if isinstance(batch, numbers.Integral) and not isinstance(batch, bool):
-        batch = (batch,)
-    if not isinstance(batch, tuple) or not all(
-        isinstance(b, numbers.Integral) and not isinstance(b, bool) and b >= 0 for b in batch
-    ):
-        raise TypeError(f"batch must be an int or a tuple of non-negative ints; got {batch!r}.")
-    return tuple(int(b) for b in batch)
 
 
 def _instance_keys(key, batch: tuple[int, ...]):
@@ -108,7 +98,7 @@ def gue_hamiltonian(d: int, seed, *, batch: tuple[int, ...] = ()):
         raise ValueError(f"d must be an int >= 1; got {d!r}.")
     d = int(d)
     key = _as_key(seed)
-    batch = _check_batch(batch)
+    batch = _as_batch(batch)
     keys = _instance_keys(key, batch)
     if keys is None:
         return _gue_one(key, d)
@@ -394,7 +384,7 @@ def gue_evolution(
     if method not in _METHODS:
         raise ValueError(f"method must be one of {', '.join(map(repr, _METHODS))}; got {method!r}.")
     key = _as_key(seed)
-    batch = _check_batch(batch)
+    batch = _as_batch(batch)
     d = 2**n_qubits
     cdtype = jax.dtypes.canonicalize_dtype(jnp.complex128)
     if math.prod(batch) == 0:

@@ -56,7 +56,8 @@ def stage_operand(signature, thetas, coeffs, fixed, dtype):
     * ``pauli``: the angle a = θ·c of e^{−iaP};
     * ``diag``: ``(angles, tables)``: angles a_k of the Z-string rotations e^{−ia_k Z_k}, and the
       diagonals of the fixed diagonal gates;
-    * ``mat1`` / ``dense``: the matrix (product of the fused gates, first gate rightmost).
+    * ``mat1`` / ``dense``: the matrix (product of the fused gates, first gate rightmost);
+    * ``kron``: U_a ⊗ U_b of the fused single-qubit gates on each of its wires.
     """
     kind, wires, ops = signature
     real = jnp.finfo(dtype).dtype

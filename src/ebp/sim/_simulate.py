@@ -170,7 +170,7 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     if total == 0:
         out = fn(p, s0)
     elif chunk >= total:
-        size = min(_bucket(total), max(chunk, total))
+        size = min(_bucket(total), chunk)
         out = jax.tree_util.tree_map(lambda a: a[:total], fn(_pad(p, size), _pad(s0, size)))
     else:  # fixed-size chunks (last one padded) so that one compiled function serves all
         n_chunks = math.ceil(total / chunk)
