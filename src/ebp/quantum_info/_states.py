@@ -9,7 +9,6 @@ reshaping the last axis to ``(2**n_v, 2**n_h)`` gives the V|H cut.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
 from functools import partial
 
 import jax
@@ -114,7 +113,7 @@ def _as_key(seed) -> jax.Array:
 def _as_batch(batch) -> tuple[int, ...]:
     if _is_int(batch):
         batch = (batch,)
-    if not isinstance(batch, Sequence) or not all(_is_int(b) and b >= 0 for b in batch):
+    if not isinstance(batch, tuple) or not all(_is_int(b) and b >= 0 for b in batch):
         raise TypeError(f"batch must be an int or a tuple of non-negative ints; got {batch!r}.")
     return tuple(int(b) for b in batch)
 
