@@ -54,7 +54,8 @@ def test_run_from_toml_writes_table_and_figures(tmp_path):
 def test_unknown_study_is_a_one_line_usage_error():
     result = runner.invoke(app, ["run", "nope"])
     assert result.exit_code == 2
-    assert "Error: unknown study 'nope'; known studies: entanglement." in result.output
+    assert "Error: unknown study 'nope'; known studies: " in result.output
+    assert "entanglement" in result.output
     assert "Traceback" not in result.output
 
 
@@ -81,3 +82,33 @@ def test_missing_config_file(tmp_path):
     result = runner.invoke(app, ["run", "entanglement", "--config", str(tmp_path / "no.toml")])
     assert result.exit_code == 2
     assert "not found" in result.output
+
+
+def test_ctrl_c_exits_130_without_traceback(monkeypatch, tmp_path):
+    import ebp.studies
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ebp.studies, "run_study", interrupted)
+    result = runner.invoke(app, ["run", "entanglement", "--quick", "--out", str(tmp_path)])
+    assert result.exit_code == 130
+    assert "Traceback" not in result.output and "Aborted" not in result.output
+
+
+def test_fresh_discards_a_run_with_another_config(tmp_path):
+    cfg = tmp_path / "tiny.toml"
+    cfg.write_text(TINY_TOML)
+    out = tmp_path / "out"
+    (out / "tasks").mkdir(parents=True)
+    (out / "run.json").write_text(
+        '{"format": "ebp-run/1", "study": "entanglement", "config": {"samples": 3}}'
+    )
+    (out / "tasks" / "0123456789abcdef.json").write_text("{}")
+    args = ["run", "entanglement", "--config", str(cfg), "--out", str(out)]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2 and "samples: 3 there, 60 now;" in refused.output
+    result = runner.invoke(app, [*args, "--fresh"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "tasks" / "0123456789abcdef.json").exists()
+    assert '"samples": 60' in (out / "run.json").read_text()

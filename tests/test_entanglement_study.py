@@ -51,7 +51,8 @@ def result(tmp_path_factory):
 def test_registry():
     assert STUDIES["entanglement"] is STUDY
     assert STUDY.description and "\n" not in STUDY.description
-    with pytest.raises(ValueError, match=r"unknown study 'nope'; known studies: entanglement"):
+    with pytest.raises(ValueError, match=r"unknown study 'nope'; known studies: cost-concentration, entanglement, "
+                       r"gradient-scaling"):
         get_study("nope")
     with pytest.raises(TypeError, match="must be a str"):
         get_study(3)

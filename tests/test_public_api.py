@@ -6,7 +6,10 @@ import pytest
 
 import ebp
 
-SUBPACKAGES = ["ebp.circuit", "ebp.ansatz", "ebp.sim", "ebp.quantum_info", "ebp.theory"]
+SUBPACKAGES = [
+    "ebp.circuit", "ebp.ansatz", "ebp.sim", "ebp.quantum_info", "ebp.theory", "ebp.runner",
+    "ebp.landscape",
+]
 
 
 @pytest.mark.parametrize("modname", ["ebp", *SUBPACKAGES])
@@ -23,6 +26,7 @@ REQUIRED = [
     "simulate", "expectation", "gradient", "gue_evolution", "reduced_density_matrix",
     "schmidt_coefficients", "entanglement_entropy", "trace_distance_to_maximally_mixed",
     "pinsker_bound", "haar_state", "haar_unitary", "page_entropy", "haar_purity", "Circuit",
+    "load_results",
 ]
 
 
@@ -44,3 +48,12 @@ def test_ansatz_names():
 
     for name in ["pauli_network", "hardware_efficient", "brickwork", "bounded_cut", "decoupled"]:
         assert name in ansatz.__all__
+
+
+def test_landscape_names():
+    from ebp import landscape
+
+    for name in ["gradient_statistics", "fit_scaling", "value_and_gradient", "fidelity",
+                 "trace_distance", "relative_entropy", "linear", "cost_deviation_bound",
+                 "thermal_state", "identity_block_distribution"]:
+        assert name in landscape.__all__

@@ -12,7 +12,7 @@ import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)
 
-from . import ansatz, circuit, quantum_info, sim, theory  # noqa: E402
+from . import ansatz, circuit, landscape, quantum_info, sim, theory  # noqa: E402
 from .circuit import Circuit, CircuitBuilder, Operation  # noqa: E402
 from .quantum_info import (  # noqa: E402
     entanglement_entropy,
@@ -23,6 +23,7 @@ from .quantum_info import (  # noqa: E402
     schmidt_coefficients,
     trace_distance_to_maximally_mixed,
 )
+from .runner import load_results  # noqa: E402
 from .sim import (  # noqa: E402
     expectation,
     gradient,
@@ -48,6 +49,8 @@ __all__ = [
     "haar_purity",
     "haar_state",
     "haar_unitary",
+    "landscape",
+    "load_results",
     "page_entropy",
     "pinsker_bound",
     "quantum_info",

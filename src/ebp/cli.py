@@ -1,11 +1,14 @@
-"""The ``ebp`` command: list studies, run one, print the version.
+"""The ``ebp`` command: list studies, run one, export its results, print the version.
 
 Thin by design: it parses arguments, builds a validated config, and calls
-:func:`ebp.studies.run_study`. Examples::
+:func:`ebp.studies.run_study` (which runs through :mod:`ebp.runner`). Examples::
 
     ebp studies
     ebp run entanglement --quick
     ebp run entanglement --config my.toml --out results/ent
+    ebp run entanglement --executor processes --workers 8
+    ebp run entanglement --executor dask --scheduler tcp://10.0.0.5:8786
+    ebp export results/ent results/ent.parquet
 
 A ``--config`` file is TOML with the study's config fields at top level, e.g. ::
 
@@ -14,7 +17,9 @@ A ``--config`` file is TOML with the study's config fields at top level, e.g. ::
     models = ["haar", "brickwork"]
 
 It is applied on top of the default config (or on top of the quick one with ``--quick``).
-Usage errors (unknown study, bad config) print one line and exit with code 2.
+A run is resumable: run the same command again after a crash or Ctrl-C and only the missing
+tasks are computed. Usage errors (unknown study, bad config, options that do not go together,
+an output folder holding another run) print one line and exit with code 2.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import time
 import tomllib
 from importlib import metadata
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -41,15 +46,17 @@ app = typer.Typer(
 )
 
 USAGE_ERROR = 2
+FAILURE = 1
+INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 
 
 class ConfigError(ValueError):
     """A config file that cannot be read or does not validate; the message is user-facing."""
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(USAGE_ERROR)
+    raise typer.Exit(code)
 
 
 def _format_validation_error(err: ValidationError, model: type[BaseModel], source: str) -> str:
@@ -118,16 +125,39 @@ def studies_command() -> None:
 
 @app.command("run")
 def run_command(
-    study: str = typer.Argument(..., help="Study name; see `ebp studies`."),
-    quick: bool = typer.Option(False, "--quick", help="Small config that runs in about a minute."),
-    out: Path | None = typer.Option(
-        None, "--out", help="Output folder (default: ./ebp-results/STUDY)."
-    ),
-    config: Path | None = typer.Option(
-        None, "--config", help="TOML file of config fields, applied over the defaults."
-    ),
+    study: Annotated[str, typer.Argument(help="Study name; see `ebp studies`.")],
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Small config that runs in about a minute.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default: ./ebp-results/STUDY).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML file of config fields, applied over the defaults."),
+    ] = None,
+    executor: Annotated[
+        str,
+        typer.Option("--executor", help="Where tasks run: local (this process), processes, dask."),
+    ] = "local",
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Worker processes for processes/dask (default: CPU count)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a Dask scheduler (with --executor dask)."),
+    ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option("--fresh", help="Discard results stored in the output folder; start over."),
+    ] = False,
 ) -> None:
-    """Run a study: tasks, then results.csv, config.json and figures in the output folder."""
+    """Run a study: tasks, then results.csv, config.json and figures in the output folder.
+
+    Finished tasks are stored as they come in; the same command resumes an interrupted run.
+    """
+    from .runner import StoreError
     from .studies import get_study, run_study
 
     try:
@@ -138,9 +168,19 @@ def run_command(
         cfg = load_config(st, config, quick=quick)
     except ConfigError as err:
         _fail(str(err))
+    _check_executor_flags(executor, workers, scheduler)
     out_dir = Path(out) if out is not None else Path("ebp-results") / st.name
     t0 = time.perf_counter()
-    df, figures = run_study(st, cfg, out_dir)
+    try:
+        df, figures = run_study(
+            st, cfg, out_dir, executor=executor, workers=workers, scheduler=scheduler, fresh=fresh
+        )
+    except StoreError as err:
+        _fail(str(err))
+    except ConnectionError as err:
+        _fail(str(err), FAILURE)
+    except KeyboardInterrupt:  # the runner has said what is stored and how to resume
+        raise typer.Exit(INTERRUPTED) from None
     elapsed = time.perf_counter() - t0
     typer.echo(f"Done in {elapsed:.1f} s: {len(df)} rows.")
     typer.echo(f"Results table: {out_dir / 'results.csv'}")
@@ -148,6 +188,39 @@ def run_command(
     typer.echo("Figures:")
     for path in figures:
         typer.echo(f"  {path}")
+
+
+def _check_executor_flags(executor: str, workers: int | None, scheduler: str | None) -> None:
+    """Usage errors for executor flags that do not go together (one line, exit code 2)."""
+    from .runner import make_executor
+
+    if workers is not None and workers < 1:
+        _fail(f"--workers must be >= 1; got {workers}.")
+    if scheduler is not None and executor != "dask":
+        _fail(f"--scheduler needs --executor dask; got --executor {executor}.")
+    if workers is not None and executor == "local":
+        _fail("--workers needs --executor processes or dask (local runs in this process).")
+    if workers is not None and scheduler is not None:
+        _fail("--workers cannot be used with --scheduler: the cluster has its own workers.")
+    try:
+        make_executor(executor, workers=workers, scheduler=scheduler)
+    except (ValueError, ImportError) as err:
+        _fail(str(err))
+
+
+@app.command("export")
+def export_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `ebp run`.")],
+    dest: Annotated[Path, typer.Argument(help="Output file: .csv, or .parquet (needs pyarrow).")],
+) -> None:
+    """Write the results of a run folder (finished tasks so far) as CSV or Parquet."""
+    from .runner import StoreError, export_results
+
+    try:
+        path = export_results(run_dir, dest)
+    except (StoreError, ValueError, ImportError) as err:
+        _fail(str(err))
+    typer.echo(f"Wrote {path}")
 
 
 @app.command("version")

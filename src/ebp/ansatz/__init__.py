@@ -9,6 +9,7 @@ from ._builders import (
     pauli_network,
     random_two_local_terms,
 )
+from ._identity import identity_block, identity_block_parameters
 
 __all__ = [
     "ANSATZ",
@@ -16,6 +17,8 @@ __all__ = [
     "brickwork",
     "decoupled",
     "hardware_efficient",
+    "identity_block",
+    "identity_block_parameters",
     "pauli_network",
     "random_two_local_terms",
 ]

@@ -22,10 +22,10 @@ import jax
 import jax.numpy as jnp
 
 from ._compile import Program, Segment
-from ._pauli_sequence import PauliSequence, backward_sequence, forward_sequence
 from ._kernels import apply_operand, fixed_diagonal, stage_operand, stage_vjp
+from ._pauli_sequence import PauliSequence, backward_sequence, forward_sequence
 
-__all__ = ["run_program"]
+__all__ = ["pullback_program", "run_program"]
 
 
 def _operands(seg: Segment, params, cdtype):
@@ -109,3 +109,9 @@ def _bwd(program, res, ct):
 
 
 run_program.defvjp(_fwd, _bwd)
+
+
+def pullback_program(program: Program, params, final_state, state_cotangent):
+    """∂L/∂θ from the final state and its cotangent: the reverse pass of :func:`run_program`
+    alone (single instance), for objectives whose state cotangent is computed elsewhere."""
+    return _bwd(program, (params, final_state), state_cotangent)[0]

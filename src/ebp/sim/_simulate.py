@@ -11,25 +11,27 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
 from ..circuit import Circuit
-from ._adjoint import run_program
+from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
 from ._observables import Observable, as_observable, expectation_of_state
 
 __all__ = [
-    "simulate",
+    "DEFAULT_MEMORY_BUDGET",
     "expectation",
     "gradient",
-    "value_and_gradient",
+    "pullback",
+    "simulate",
     "state_function",
+    "value_and_gradient",
     "zero_state",
-    "DEFAULT_MEMORY_BUDGET",
 ]
 
 DEFAULT_MEMORY_BUDGET = 2 * 2**30  # hard cap on bytes of state-sized work arrays per chunk
@@ -115,6 +117,9 @@ def state_function(circuit: Circuit) -> Callable:
 def _batched(circuit: Circuit, what: str, obs: Observable | None):
     f = state_function(circuit)
     n, nv = circuit.n_qubits, circuit.n_visible
+    if what == "pullback":
+        program = compile_circuit(circuit)
+        return jax.jit(jax.vmap(lambda p, psi, ct: pullback_program(program, p, psi, ct)))
     if what == "state":
         single = f
     else:
@@ -148,7 +153,13 @@ def _pad(x, size: int):
     return jnp.concatenate([x, jnp.repeat(x[-1:], extra, axis=0)]) if extra else x
 
 
-def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_budget):
+def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_budget,
+         extra_states: tuple = ()):
+    """Validate, broadcast, chunk and run ``_batched(circuit, what, obs)`` over the batch.
+
+    The compiled function takes ``(params, state, *extra_states)``, one instance each; every
+    state-like input is broadcast against the parameter batch.
+    """
     cdtype, rdtype = _dtypes(dtype)
     p = _check_params(circuit, params, rdtype)
     n = circuit.n_qubits
@@ -157,26 +168,28 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
         s0 = zero_state(n, cdtype)
     else:
         s0 = _check_state(circuit, initial_state, cdtype)
-    batch = jnp.broadcast_shapes(p.shape[:-1], s0.shape[:-1])
+    states = (s0,) + tuple(extra_states)
+    batch = jnp.broadcast_shapes(p.shape[:-1], *(s.shape[:-1] for s in states))
     total = math.prod(batch)
     p = jnp.broadcast_to(p, batch + p.shape[-1:]).reshape(total, p.shape[-1])
-    s0 = jnp.broadcast_to(s0, batch + s0.shape[-1:]).reshape(total, s0.shape[-1])
+    states = tuple(jnp.broadcast_to(s, batch + s.shape[-1:]).reshape(total, s.shape[-1])
+                   for s in states)
     if memory_budget is None:
         budget = min(DEFAULT_MEMORY_BUDGET, max(_CACHE_BYTES, per_instance))
     else:
         budget = int(memory_budget)
     chunk = max(1, min(total, budget // per_instance))
     fn = _batched(_cache_key(circuit, obs), what, obs)
+    args = (p,) + states
     if total == 0:
-        out = fn(p, s0)
+        out = fn(*args)
     elif chunk >= total:
         size = min(_bucket(total), chunk)
-        out = jax.tree_util.tree_map(lambda a: a[:total], fn(_pad(p, size), _pad(s0, size)))
+        out = jax.tree_util.tree_map(lambda a: a[:total], fn(*(_pad(a, size) for a in args)))
     else:  # fixed-size chunks (last one padded) so that one compiled function serves all
         n_chunks = math.ceil(total / chunk)
-        pp, ss = _pad(p, n_chunks * chunk), _pad(s0, n_chunks * chunk)
-        parts = [fn(pp[i * chunk:(i + 1) * chunk], ss[i * chunk:(i + 1) * chunk])
-                 for i in range(n_chunks)]
+        padded = [_pad(a, n_chunks * chunk) for a in args]
+        parts = [fn(*(a[i * chunk:(i + 1) * chunk] for a in padded)) for i in range(n_chunks)]
         out = jax.tree_util.tree_map(lambda *xs: jnp.concatenate(xs)[:total], *parts)
     return jax.tree_util.tree_map(lambda a: a.reshape(batch + a.shape[1:]), out)
 
@@ -225,3 +238,29 @@ def value_and_gradient(circuit: Circuit, params, observable, initial_state=None,
     circuit = _check_circuit(circuit)
     obs = as_observable(observable, circuit.n_qubits, circuit.n_visible)
     return _run(circuit, params, initial_state, "both", obs, dtype, memory_budget)
+
+
+def pullback(circuit: Circuit, params, final_state, state_cotangent, *, dtype=None,
+             memory_budget=None):
+    """Reverse (adjoint) pass alone: the parameter gradient of any loss L(ψ(θ)).
+
+    Given the output state ψ = U(θ)|ψ₀⟩ (from :func:`simulate`) and the cotangent ψ̄ = ∂L/∂ψ in
+    JAX's convention (what ``jax.grad`` of a real function of ψ returns), this returns ∂L/∂θ
+    without running the circuit forward again: the adjoint method uncomputes the state from ψ
+    with inverse gates (arXiv:2009.02823). This is how a nonlinear objective of ρ_V gets its
+    gradient from one forward and one reverse pass, whatever the objective.
+
+    Args:
+        circuit: the :class:`~ebp.circuit.Circuit`.
+        params: real array ``(..., n_params)``, the parameters ``final_state`` was made with.
+        final_state: ``(..., 2**n)`` output states U(θ)|ψ₀⟩.
+        state_cotangent: ``(..., 2**n)`` cotangents ψ̄; all three are broadcast together.
+
+    Returns:
+        Gradients of shape ``(..., n_params)``.
+    """
+    circuit = _check_circuit(circuit)
+    cdtype, _ = _dtypes(dtype)
+    psi = _check_state(circuit, final_state, cdtype)
+    ct = _check_state(circuit, state_cotangent, cdtype)
+    return _run(circuit, params, psi, "pullback", None, dtype, memory_budget, (ct,))

@@ -129,9 +129,13 @@ class Study:
 
 
 from .entanglement import STUDY as _ENTANGLEMENT  # noqa: E402  (needs Study and Task above)
+from .gradient_scaling import STUDY as _GRADIENT_SCALING  # noqa: E402
+from .cost_concentration import STUDY as _COST_CONCENTRATION  # noqa: E402
 from ._execute import run_study  # noqa: E402
 
-STUDIES: dict[str, Study] = {s.name: s for s in (_ENTANGLEMENT,)}
+STUDIES: dict[str, Study] = {
+    s.name: s for s in (_ENTANGLEMENT, _GRADIENT_SCALING, _COST_CONCENTRATION)
+}
 """All registered studies by name."""
 
 

@@ -1,0 +1,77 @@
+"""The optimisation landscape of visible objectives: gradients, concentration, scaling.
+
+Claims C1 and C3 of arXiv:2010.15968: for any bounded objective f(ρ_V) of the visible units,
+volume-law V|H entanglement pins the cost near its value at I/d_V and shrinks gradients and the
+Lipschitz constant like 1/d_H. This package measures that on any circuit::
+
+    from ebp.ansatz import brickwork
+    from ebp.landscape import fidelity, thermal_state, gradient_statistics, fit_scaling
+
+    objective = fidelity(thermal_state(1, seed=0))          # the paper's objective on V
+    stats = gradient_statistics(brickwork(1, 4, 10), objective, samples=500, seed=1)
+    stats.probe_var, stats.probe_var_ci, stats.lipschitz
+
+Objectives (:mod:`._objectives`) carry their derivative G = f′(ρ_V), an effective observable on V,
+so nonlinear objectives get exact gradients from one forward and one adjoint pass.
+"""
+
+from ._bound import cost_deviation_bound
+from ._evaluate import Evaluation, value_and_gradient, value_and_gradients
+from ._objectives import (
+    Fidelity,
+    Linear,
+    Objective,
+    RelativeEntropy,
+    TraceDistance,
+    as_objective,
+    fidelity,
+    linear,
+    relative_entropy,
+    trace_distance,
+)
+from ._scaling import ScalingFit, fit_scaling
+from ._statistics import (
+    DISTRIBUTIONS,
+    GradientStatistics,
+    bootstrap_interval,
+    gradient_statistics,
+    gradient_statistics_many,
+    identity_block_distribution,
+    probe_parameters,
+    sample_parameters,
+)
+from ._targets import global_projector, random_observable, thermal_state, two_local_hamiltonian
+from ._theory import slot_generator_traces, two_design_probe_variance
+
+__all__ = [
+    "DISTRIBUTIONS",
+    "Evaluation",
+    "Fidelity",
+    "GradientStatistics",
+    "Linear",
+    "Objective",
+    "RelativeEntropy",
+    "ScalingFit",
+    "TraceDistance",
+    "as_objective",
+    "bootstrap_interval",
+    "cost_deviation_bound",
+    "fidelity",
+    "fit_scaling",
+    "global_projector",
+    "gradient_statistics",
+    "gradient_statistics_many",
+    "identity_block_distribution",
+    "linear",
+    "probe_parameters",
+    "random_observable",
+    "relative_entropy",
+    "sample_parameters",
+    "slot_generator_traces",
+    "thermal_state",
+    "trace_distance",
+    "two_design_probe_variance",
+    "two_local_hamiltonian",
+    "value_and_gradient",
+    "value_and_gradients",
+]

@@ -1,0 +1,162 @@
+"""Run a sweep: every task of a study, on an executor, into a resumable run folder.
+
+::
+
+    study.tasks(config) ─▶ skip tasks already stored ─▶ executor: task ─▶ rows (workers)
+        ─▶ store: one file per finished task (this process) ─▶ results.csv, config.json
+
+The table is assembled in task order from the stored rows, so it is the same whether the run
+went through in one go or was killed and resumed, and whichever executor ran it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from ._executors import make_executor
+from ._progress import make_reporter
+from ._store import ResultStore, write_atomic
+from ._worker import StudyRef, run_one
+
+if TYPE_CHECKING:
+    from ..studies import Study
+
+__all__ = ["ebp_version", "run_sweep"]
+
+
+def ebp_version() -> str:
+    """The installed ebp version (the package's own when running from a source tree)."""
+    try:
+        return metadata.version("ebp")
+    except metadata.PackageNotFoundError:  # pragma: no cover - source tree without install
+        from .. import __version__
+
+        return __version__
+
+
+def _reference(study: Study) -> StudyRef:
+    """What workers receive: the name of a registered study, else its task function."""
+    from ..studies import STUDIES
+
+    return study.name if STUDIES.get(study.name) is study else study.run_task
+
+
+def run_sweep(
+    study: Study,
+    config: BaseModel,
+    out_dir: str | Path,
+    *,
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    fresh: bool = False,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Run every task of ``study`` for ``config``, resuming from what ``out_dir`` already holds.
+
+    Finished tasks are stored one file each as they come in (see :mod:`ebp.runner`); running
+    the same call again after a crash or Ctrl-C computes only the missing tasks. At the end the
+    table is written to ``out_dir/results.csv`` and the config to ``out_dir/config.json``.
+
+    Parameters
+    ----------
+    study : Study
+        A registered study, or any :class:`~ebp.studies.Study` whose ``run_task`` is a
+        module-level function (so that workers can import it).
+    config : pydantic.BaseModel
+        An instance of ``study.config_model``.
+    out_dir : str or Path
+        The run folder (created if missing).
+    executor : {"local", "processes", "dask"}
+        Where tasks run; see :func:`ebp.runner.make_executor`.
+    workers : int, optional
+        Worker processes (``processes`` / local ``dask``); default ``os.cpu_count()``.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``dask`` only).
+    fresh : bool
+        Discard a stored run in ``out_dir`` instead of resuming it.
+    progress : bool
+        Show progress (a rich bar on a terminal, log lines otherwise).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measurement, tasks in order.
+
+    Raises
+    ------
+    StoreError
+        If ``out_dir`` holds a run of another study or config, or a damaged file.
+    ValueError, ImportError
+        For bad executor options, or ``dask`` without dask installed.
+    KeyboardInterrupt
+        On Ctrl-C, after stopping the workers; every finished task is kept.
+    """
+    if not isinstance(config, study.config_model):
+        raise TypeError(
+            f"config for study {study.name!r} must be a {study.config_model.__name__}; "
+            f"got {type(config).__name__}."
+        )
+    pool = make_executor(executor, workers=workers, scheduler=scheduler)
+    tasks = list(study.tasks(config))
+    keys = [t.key for t in tasks]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"study {study.name!r} produced tasks with equal (point, seed).")
+    out = Path(out_dir)
+    config_json = config.model_dump(mode="json")
+    store = ResultStore.create_or_resume(
+        out,
+        study=study.name,
+        config=config_json,
+        n_tasks=len(tasks),
+        version=ebp_version(),
+        fresh=fresh,
+    )
+    stored = set(store.finished())
+    rows_of = {t.key: store.load(t.key)["rows"] for t in tasks if t.key in stored}
+    todo = [t for t in tasks if t.key not in rows_of]
+    interrupted = False
+    # Start the workers first: a cluster that fails to start does so before any progress line.
+    with pool if todo else contextlib.nullcontext():
+        reporter = make_reporter(
+            len(tasks), study.name, already=len(rows_of), where=pool.where, enabled=progress
+        )
+        try:
+            for task, rows in pool.run(partial(run_one, _reference(study)), todo) if todo else ():
+                store.save(task, rows)
+                rows_of[task.key] = rows
+                reporter.advance(len(rows_of), task)
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
+        except Exception as err:
+            err.add_note(f"{len(rows_of)} of {len(tasks)} tasks are stored in '{out}'.")
+            raise
+        finally:
+            reporter.close()
+            if interrupted:
+                print(
+                    f"\n[ebp] interrupted: {len(rows_of)} of {len(tasks)} tasks are stored in "
+                    f"'{out}'; run the same command again to finish the rest.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    df = pd.DataFrame([row for t in tasks for row in rows_of[t.key]])
+    write_atomic(out / "results.csv", df.to_csv(index=False))
+    meta: dict[str, Any] = {
+        "study": study.name,
+        "ebp_version": ebp_version(),
+        "n_tasks": len(tasks),
+        "config": config_json,
+    }
+    write_atomic(out / "config.json", json.dumps(meta, indent=2) + "\n")
+    return df
