@@ -37,6 +37,10 @@ __all__ = [
 DEFAULT_MEMORY_BUDGET = 2 * 2**30  # hard cap on bytes of state-sized work arrays per chunk
 _CACHE_BYTES = 8 * 2**20  # default chunk: work arrays that stay in cache (measured best, n=10..14)
 _WORK_COPIES = 6  # state, cotangent and temporaries alive in one adjoint step
+_COMPILED_KEEP = 16
+"""Compiled batched functions kept alive (least recently used first out). Each holds its XLA
+executables, tens to hundreds of MB for deep circuits at n ≳ 12, so a sweep over many distinct
+circuits must not keep them all: with 128 a long sweep ran out of memory."""
 
 
 def _physical_memory() -> int:
@@ -113,7 +117,7 @@ def state_function(circuit: Circuit) -> Callable:
     return lambda params, state0: run_program(program, params, state0)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=_COMPILED_KEEP)
 def _batched(circuit: Circuit, what: str, obs: Observable | None):
     f = state_function(circuit)
     n, nv = circuit.n_qubits, circuit.n_visible
