@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.stats
 
 __all__ = ["ScalingFit", "fit_scaling"]
 
@@ -64,6 +63,8 @@ class ScalingFit:
 def _line(x: np.ndarray, ly: np.ndarray, sigma: np.ndarray | None):
     """(slope, intercept, slope_err, intercept_err, r²) of ly = a + b x."""
     if sigma is None:
+        import scipy.stats  # here, not at module level: it adds ~0.3 s to `import ebp`
+
         res = scipy.stats.linregress(x, ly)
         return res.slope, res.intercept, res.stderr, res.intercept_stderr, res.rvalue**2
     w = 1.0 / sigma**2
