@@ -593,3 +593,46 @@ def test_cli_store_errors_are_one_line(tmp_path):
     assert "is not valid JSON" in run(tmp_path / "b")
     run_sweep(COUNT, CountConfig(n_tasks=1), tmp_path / "c", progress=False)
     assert "holds a run of study 'count', not 'entanglement'" in run(tmp_path / "c")
+
+
+# ----------------------------------------------------------------------------- a worker dies
+
+
+def die_task(task: Task) -> list[dict]:
+    """Task 2 kills its worker process outright, as the kernel's OOM killer would."""
+    if task.params["i"] == 2:
+        os._exit(1)
+    return count_task(task)
+
+
+DIE = Study(
+    name="die",
+    description="test study: one task kills its worker",
+    config_model=CountConfig,
+    quick_config=CountConfig,
+    tasks=count_tasks,
+    run_task=die_task,
+    make_figures=lambda df, config, out: [],
+)
+
+
+def test_dead_worker_is_a_clear_one_line_error(tmp_path, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    out = tmp_path / "run"
+    with pytest.raises(BrokenProcessPool) as info:
+        run_sweep(DIE, CountConfig(n_tasks=6), out, executor="processes", workers=1,
+                  progress=False)
+    note = " ".join(info.value.__notes__)
+    assert "of 6 tasks are stored in" in note and str(out) in note
+
+    def broken(*args, **kwargs):
+        raise info.value
+
+    monkeypatch.setattr("ebp.studies.run_study", broken)
+    result = cli.invoke(app, ["run", "entanglement", "--quick", "--out", str(out)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert "a worker process died" in lines[0] and "tasks are stored in" in lines[0]
+    assert "Run the same command again" in lines[0]

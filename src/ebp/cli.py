@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import time
 import tomllib
+from concurrent.futures.process import BrokenProcessPool
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -179,6 +180,13 @@ def run_command(
         _fail(str(err))
     except ConnectionError as err:
         _fail(str(err), FAILURE)
+    except BrokenProcessPool as err:  # a worker died (e.g. out of memory); finished tasks kept
+        stored = " ".join(getattr(err, "__notes__", []))
+        _fail(
+            f"a worker process died while running tasks (out of memory?). {stored} "
+            "Run the same command again to finish the rest.",
+            FAILURE,
+        )
     except KeyboardInterrupt:  # the runner has said what is stored and how to resume
         raise typer.Exit(INTERRUPTED) from None
     elapsed = time.perf_counter() - t0

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..ansatz import ANSATZ
 from ..landscape import Linear, cost_deviation_bound
 from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
+from ..quantum_info import reduced_density_matrix
 from ..sim import simulate
 from ..theory import haar_expectation_variance
 from . import Study, Task, task_seed
@@ -130,9 +131,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         circuit = builder(n_v, n_h, p["layers"])
     rng = np.random.default_rng(task.seed)
     theta = rng.uniform(0.0, 2 * np.pi, size=(p["samples"], circuit.n_params))
-    states = np.asarray(simulate(circuit, theta))
-    m = states.reshape(p["samples"], 2**n_v, 2**n_h)
-    rho = m @ np.conj(np.swapaxes(m, -1, -2))
+    rho = np.asarray(reduced_density_matrix(simulate(circuit, theta), n_v))
     entropy = entropy_bits(rho)
     d_v = 2**n_v
     rows = []
