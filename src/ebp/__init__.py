@@ -12,7 +12,7 @@ import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)
 
-from . import ansatz, circuit, landscape, quantum_info, sim, theory  # noqa: E402
+from . import ansatz, circuit, landscape, quantum_info, sim, theory, train  # noqa: E402
 from .circuit import Circuit, CircuitBuilder, Operation  # noqa: E402
 from .quantum_info import (  # noqa: E402
     entanglement_entropy,
@@ -61,6 +61,7 @@ __all__ = [
     "state_function",
     "theory",
     "trace_distance_to_maximally_mixed",
+    "train",
     "value_and_gradient",
     "__version__",
 ]

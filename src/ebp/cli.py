@@ -9,6 +9,7 @@ Thin by design: it parses arguments, builds a validated config, and calls
     ebp run entanglement --executor processes --workers 8
     ebp run entanglement --executor dask --scheduler tcp://10.0.0.5:8786
     ebp export results/ent results/ent.parquet
+    ebp train --task state --ansatz brickwork --optimiser adam --n-hidden 3 --shots 100
 
 A ``--config`` file is TOML with the study's config fields at top level, e.g. ::
 
@@ -229,6 +230,94 @@ def export_command(
     except (StoreError, ValueError, ImportError) as err:
         _fail(str(err))
     typer.echo(f"Wrote {path}")
+
+
+@app.command("train")
+def train_command(
+    task: Annotated[str, typer.Option("--task", help="Learning task (state, mixed-state, "
+                                      "bars-and-stripes, sparse-distribution, "
+                                      "thermal-distribution, classification).")] = "state",
+    ansatz: Annotated[str, typer.Option("--ansatz", help="Circuit family (brickwork, "
+                                        "bounded_cut, hardware_efficient, decoupled, "
+                                        "pauli_network).")] = "brickwork",
+    optimiser: Annotated[str, typer.Option("--optimiser", help="adam, sgd, nelder-mead, powell, "
+                                           "cobyla, cma-es, spsa, random-search.")] = "adam",
+    n_visible: Annotated[int, typer.Option("--n-visible", help="Visible qubits.")] = 1,
+    n_hidden: Annotated[int, typer.Option("--n-hidden", help="Hidden qubits.")] = 3,
+    layers: Annotated[int | None, typer.Option(
+        "--layers", help="Circuit layers (default 3 per qubit).")] = None,
+    loss: Annotated[str | None, typer.Option("--loss", help="The task's loss (default: the "
+                                             "task's own).")] = None,
+    shots: Annotated[int | None, typer.Option("--shots", help="Shots per estimate (default: "
+                                              "exact values).")] = None,
+    budget: Annotated[float | None, typer.Option("--budget", help="Total shots (or circuit "
+                                                 "evaluations when exact); default: the cost of "
+                                                 "100 gradient steps.")] = None,
+    strategy: Annotated[str, typer.Option("--strategy", help="Initialisation / pretraining "
+                                          "strategy (random, small-angle, identity-block, "
+                                          "generative, generative-renyi, decoupled-start, "
+                                          "layerwise, entanglement-regularised).")] = "random",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of data, start, optimiser and "
+                                      "shot noise.")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="CSV file for the curve (a PNG "
+                                             "is written beside it).")] = None,
+    checkpoint: Annotated[Path | None, typer.Option("--checkpoint", help="Checkpoint file: "
+                                                    "re-run the same command to resume.")] = None,
+) -> None:
+    """Train one model on one task and write its loss curve (CSV) and figure (PNG)."""
+    import math
+
+    from .ansatz import ANSATZ
+    from .report import plot_training
+    from .train import CheckpointError, fit, get_optimiser, make_task
+    from .train.pretrain import STRATEGIES, run as run_strategy
+
+    if ansatz not in ANSATZ:
+        _fail(f"unknown ansatz {ansatz!r}; known: {', '.join(ANSATZ)}.")
+    if strategy not in STRATEGIES:
+        _fail(f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}.")
+    if strategy != "random" and checkpoint is not None:
+        _fail("--checkpoint works with --strategy random only (one training phase).")
+    try:
+        n = n_visible + n_hidden
+        depth = layers if layers is not None else 3 * n
+        if ansatz == "pauli_network":
+            circuit = ANSATZ[ansatz](n_visible, n_hidden, seed=seed)
+        elif ansatz == "bounded_cut":
+            circuit = ANSATZ[ansatz](n_visible, n_hidden, depth, cut_gates=1)
+        else:
+            circuit = ANSATZ[ansatz](n_visible, n_hidden, depth)
+        the_task = make_task(task, n_visible, n_hidden, seed=seed, loss=loss)
+        opt = get_optimiser(optimiser)
+        if budget is None:
+            budget = 100 * 2 * circuit.n_params * len(the_task.terms) * (shots or 1)
+        typer.echo(f"{ansatz}: {n_visible} visible + {n_hidden} hidden qubits, {depth} layers, "
+                   f"{circuit.n_params} parameters; task {the_task.name} "
+                   f"({the_task.loss_name}); {opt.name}, budget {budget:.3g} "
+                   f"{'shots' if shots else 'circuit evaluations'}")
+        if strategy == "random":
+            result = fit(circuit, the_task, opt, budget=budget, shots=shots, seed=seed,
+                         checkpoint=checkpoint, progress=True)
+        else:
+            result = run_strategy(strategy, circuit, the_task, opt, budget=budget, shots=shots,
+                                  seed=seed)
+    except (ValueError, TypeError, CheckpointError) as err:
+        _fail(str(err))
+    except KeyboardInterrupt:
+        hint = " Run the same command again to resume." if checkpoint else ""
+        _fail(f"interrupted.{hint}", INTERRUPTED)
+    out = out or Path("ebp-train") / f"{task}-{ansatz}-{opt.name}-{strategy}-seed{seed}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.curve.to_csv(out, index=False)
+    figure = plot_training(result.curve, out.with_suffix(".png"),
+                           title=f"{the_task.name} · {ansatz} n_H={n_hidden} · {opt.name}",
+                           target=the_task.target if math.isfinite(the_task.target) else None,
+                           entropy_max=float(n_visible))
+    verdict = "success" if result.success else "no success"
+    acc = "" if math.isnan(result.accuracy) else f", accuracy {result.accuracy:.3f}"
+    typer.echo(f"final loss {result.loss:.4g} ({verdict}){acc}, S(ρ_V) = {result.entropy:.3f} "
+               f"bits, spent {result.cost:.4g} {'shots' if shots else 'circuit evaluations'}")
+    typer.echo(f"curve: {out}\nfigure: {figure}")
 
 
 @app.command("version")

@@ -12,6 +12,7 @@ from ._style import (
     savefig,
     style,
 )
+from ._training import plot_training
 
 __all__ = [
     "DPI",
@@ -22,6 +23,7 @@ __all__ = [
     "model_color",
     "model_label",
     "new_figure",
+    "plot_training",
     "savefig",
     "style",
 ]

@@ -17,6 +17,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ..circuit import Circuit
 from ._adjoint import pullback_program, run_program
@@ -77,11 +78,11 @@ def _check_circuit(circuit) -> Circuit:
     return circuit
 
 
-def _check_params(circuit: Circuit, params, rdtype):
-    p = jnp.asarray(params)
-    if jnp.iscomplexobj(p):
+def _check_params(circuit: Circuit, params, rdtype, xp=jnp):
+    p = xp.asarray(params)
+    if xp.iscomplexobj(p):
         raise TypeError(f"parameters must be real; got dtype {p.dtype}.")
-    p = p.astype(rdtype)
+    p = p.astype(np.dtype(rdtype))
     if p.ndim == 0 or p.shape[-1] != circuit.n_params:
         raise ValueError(
             f"expected parameters of shape (..., {circuit.n_params}) for this circuit "
@@ -92,7 +93,15 @@ def _check_params(circuit: Circuit, params, rdtype):
 
 def zero_state(n_qubits: int, dtype=jnp.complex128):
     """|0…0⟩ as a vector of length 2**n."""
-    return jnp.zeros(2**n_qubits, dtype=dtype).at[0].set(1)
+    return jnp.asarray(_zero_state(n_qubits, np.dtype(dtype)))
+
+
+@lru_cache(maxsize=8)
+def _zero_state(n_qubits: int, dtype: np.dtype) -> np.ndarray:
+    s = np.zeros(2**n_qubits, dtype=dtype)
+    s[0] = 1
+    s.flags.writeable = False
+    return s
 
 
 def _check_state(circuit: Circuit, state, cdtype):
@@ -154,7 +163,8 @@ def _bucket(size: int) -> int:
 
 def _pad(x, size: int):
     extra = size - x.shape[0]
-    return jnp.concatenate([x, jnp.repeat(x[-1:], extra, axis=0)]) if extra else x
+    xp = np if isinstance(x, np.ndarray) else jnp
+    return xp.concatenate([x, xp.repeat(x[-1:], extra, axis=0)]) if extra else x
 
 
 def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_budget,
@@ -165,18 +175,23 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     state-like input is broadcast against the parameter batch.
     """
     cdtype, rdtype = _dtypes(dtype)
-    p = _check_params(circuit, params, rdtype)
+    # Broadcasting and padding are done in numpy for concrete inputs: for small batches the
+    # dispatch of many eager JAX operations would cost more than the simulation itself. Traced
+    # inputs (simulate called inside jax.jit) keep to jax.numpy.
+    traced = any(isinstance(a, jax.core.Tracer) for a in (params, initial_state, *extra_states))
+    xp = jnp if traced else np
+    p = _check_params(circuit, params, rdtype, xp)
     n = circuit.n_qubits
     per_instance = _check_fits(n, cdtype)  # before any state-sized array is allocated
     if initial_state is None:
-        s0 = zero_state(n, cdtype)
+        s0 = xp.asarray(_zero_state(n, np.dtype(cdtype)))
     else:
-        s0 = _check_state(circuit, initial_state, cdtype)
-    states = (s0,) + tuple(extra_states)
-    batch = jnp.broadcast_shapes(p.shape[:-1], *(s.shape[:-1] for s in states))
+        s0 = xp.asarray(_check_state(circuit, initial_state, cdtype))
+    states = (s0,) + tuple(xp.asarray(s) for s in extra_states)
+    batch = tuple(np.broadcast_shapes(p.shape[:-1], *(s.shape[:-1] for s in states)))
     total = math.prod(batch)
-    p = jnp.broadcast_to(p, batch + p.shape[-1:]).reshape(total, p.shape[-1])
-    states = tuple(jnp.broadcast_to(s, batch + s.shape[-1:]).reshape(total, s.shape[-1])
+    p = xp.broadcast_to(p, batch + p.shape[-1:]).reshape(total, p.shape[-1])
+    states = tuple(xp.broadcast_to(s, batch + s.shape[-1:]).reshape(total, s.shape[-1])
                    for s in states)
     if memory_budget is None:
         budget = min(DEFAULT_MEMORY_BUDGET, max(_CACHE_BYTES, per_instance))

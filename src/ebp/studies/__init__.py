@@ -131,10 +131,14 @@ class Study:
 from .entanglement import STUDY as _ENTANGLEMENT  # noqa: E402  (needs Study and Task above)
 from .gradient_scaling import STUDY as _GRADIENT_SCALING  # noqa: E402
 from .cost_concentration import STUDY as _COST_CONCENTRATION  # noqa: E402
+from .training_failure import STUDY as _TRAINING_FAILURE  # noqa: E402
+from .gradient_free_failure import STUDY as _GRADIENT_FREE_FAILURE  # noqa: E402
+from .pretraining import STUDY as _PRETRAINING  # noqa: E402
 from ._execute import run_study  # noqa: E402
 
 STUDIES: dict[str, Study] = {
-    s.name: s for s in (_ENTANGLEMENT, _GRADIENT_SCALING, _COST_CONCENTRATION)
+    s.name: s for s in (_ENTANGLEMENT, _GRADIENT_SCALING, _COST_CONCENTRATION, _TRAINING_FAILURE,
+                        _GRADIENT_FREE_FAILURE, _PRETRAINING)
 }
 """All registered studies by name."""
 

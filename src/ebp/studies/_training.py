@@ -1,0 +1,84 @@
+"""Shared pieces of the training studies: one seeded training run → tidy rows, and plots.
+
+A run's rows are one ``kind="run"`` summary (final exact loss, success, S(ρ_V) at start and end,
+budget spent) and up to :data:`CURVE_POINTS` ``kind="curve"`` rows (loss and S(ρ_V) against the
+budget spent), so a study table holds both the statistics and the curves behind them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..ansatz import ANSATZ
+from ..circuit import Circuit
+from ..train import FitResult, adam, get_optimiser, make_task, sgd
+from ..train.pretrain import STRATEGIES
+
+__all__ = ["CURVE_POINTS", "ModelName", "OptimiserName", "build_circuit", "make_optimiser",
+           "result_rows", "success_interval"]
+
+CURVE_POINTS = 40
+"""Curve rows kept per run (evenly spaced in budget)."""
+
+ModelName = Literal["brickwork", "bounded_cut", "hardware_efficient", "decoupled"]
+OptimiserName = Literal["adam", "sgd", "spsa", "cma-es", "nelder-mead", "cobyla", "powell",
+                        "random-search"]
+StrategyName = Literal[tuple(STRATEGIES)]  # type: ignore[valid-type]
+
+
+def build_circuit(model: str, n_visible: int, n_hidden: int, layers: int,
+                  cut_gates: int = 1) -> Circuit:
+    """The study's circuit: ``bounded_cut`` gets ``cut_gates`` gates across the cut."""
+    if model == "bounded_cut":
+        return ANSATZ[model](n_visible, n_hidden, layers, cut_gates=min(cut_gates, layers))
+    return ANSATZ[model](n_visible, n_hidden, layers)
+
+
+def make_optimiser(name: str, learning_rate: float):
+    """Gradient optimisers get the study's learning rate; the others their defaults."""
+    if name == "adam":
+        return adam(learning_rate)
+    if name == "sgd":
+        return sgd(learning_rate)
+    return get_optimiser(name)
+
+
+def study_task(name: str, n_visible: int, n_hidden: int, seed: int):
+    return make_task(name, n_visible, n_hidden, seed=seed)
+
+
+def result_rows(result: FitResult, labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary row and the thinned curve rows of one run, each carrying ``labels``."""
+    curve = result.curve
+    ttt = result.time_to_target()
+    summary = {
+        **labels, "kind": "run", "loss": result.loss, "success": bool(result.success),
+        "initial_loss": float(curve["loss"].dropna().iloc[0]) if curve["loss"].notna().any()
+        else math.nan,
+        "entropy": result.entropy, "initial_entropy": float(curve["entropy"].iloc[0]),
+        "accuracy": result.accuracy, "cost": result.cost,
+        "time_to_target": ttt if math.isfinite(ttt) else None,
+        "configurations": result.configurations, "steps": int(len(curve)),
+    }
+    keep = np.unique(np.linspace(0, len(curve) - 1, min(CURVE_POINTS, len(curve))).astype(int))
+    rows = [summary]
+    for i in keep:
+        c = curve.iloc[i]
+        rows.append({**labels, "kind": "curve", "cost": float(c["cost"]),
+                     "loss": float(c["loss"]) if pd.notna(c["loss"]) else None,
+                     "entropy": float(c["entropy"]), "phase": str(c.get("phase", ""))})
+    return rows
+
+
+def success_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of a success rate (Wilson, JASA 22, 209 (1927))."""
+    if trials == 0:
+        return (math.nan, math.nan)
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2)) / (1 + z * z / trials)
+    return (max(0.0, centre - half), min(1.0, centre + half))

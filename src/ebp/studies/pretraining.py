@@ -1,0 +1,267 @@
+"""Study ``pretraining``: strategies that start or schedule training around the plateau.
+
+Claim C7 of arXiv:2010.15968. The same hard task — learn a random visible product state with a
+deep brickwork (volume law) at a fixed shot budget — from uniform random θ and with each
+strategy of :mod:`ebp.train.pretrain` (small-angle and identity-block starts, generative
+pretraining with S(σ‖ρ_V) or the sandwiched Rényi divergence, a decoupled start whose V|H gates
+are switched on later, layerwise growth, an entanglement-regularised first phase), over many
+seeds. Every strategy spends the same budget.
+
+Figures: the final-loss distribution per strategy, the budget needed to reach the target, and
+the loss and S(ρ_V) trajectories (median over seeds) against the budget spent.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..report import THEORY_COLOR, new_figure, savefig, style
+from ..train.pretrain import STRATEGIES, run as run_strategy
+from . import Study, Task, task_seed
+from ._training import (
+    ModelName,
+    OptimiserName,
+    StrategyName,
+    build_circuit,
+    make_optimiser,
+    result_rows,
+    study_task,
+)
+
+__all__ = ["STUDY", "PretrainingConfig", "make_figures", "quick_config", "run_task", "tasks"]
+
+
+class PretrainingConfig(BaseModel):
+    """Hyperparameters of the pretraining study (frozen; unknown fields are rejected).
+
+    Attributes
+    ----------
+    task : str
+        Learning task (:func:`ebp.train.make_task`).
+    model : str
+        The volume-law circuit family (``brickwork``).
+    n_visible : int
+        Visible qubits.
+    n_hidden : tuple of int
+        Hidden register sizes.
+    layers_per_qubit : int
+        Circuits get ``layers_per_qubit × n`` layers.
+    strategies : tuple of str
+        Names in :data:`ebp.train.pretrain.STRATEGIES` (``random`` is the baseline).
+    optimiser : str
+        Optimiser of every phase.
+    shots, budget : int, float
+        Shots per estimate and total shots per run.
+    learning_rate : float
+        For adam / sgd.
+    seeds : int
+        Runs per strategy.
+    seed : int
+        Study seed.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    task: str = "state"
+    model: ModelName = "brickwork"
+    n_visible: int = Field(1, ge=1, le=4)
+    n_hidden: tuple[int, ...] = (6,)
+    layers_per_qubit: int = Field(1, ge=1, le=20)
+    strategies: tuple[StrategyName, ...] = tuple(STRATEGIES)
+    optimiser: OptimiserName = "adam"
+    shots: int = Field(10, ge=2, le=10**6)
+    budget: float = Field(5e5, gt=0, le=1e12)
+    learning_rate: float = Field(0.05, gt=0, le=10)
+    seeds: int = Field(8, ge=1, le=1000)
+    seed: int = Field(0, ge=0, lt=2**63)
+
+    @field_validator("strategies")
+    @classmethod
+    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v or len(set(v)) != len(v):
+            raise ValueError(f"give at least one strategy, without repeats; got {list(v)}")
+        return v
+
+    @field_validator("n_hidden")
+    @classmethod
+    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if not v or any(not 1 <= x <= 12 for x in v):
+            raise ValueError(f"each n_hidden must be in 1..12; got {list(v)}")
+        return tuple(sorted(set(v)))
+
+
+def quick_config() -> PretrainingConfig:
+    """n_H = 6, every strategy, 3 seeds (a few minutes on two cores)."""
+    return PretrainingConfig(seeds=3)
+
+
+def tasks(config: PretrainingConfig) -> list[Task]:
+    """One task per (n_H, strategy, repetition); repetition r uses the same data for every
+    strategy, so strategies are compared on identical problems."""
+    out = []
+    for n_h in config.n_hidden:
+        for rep in range(config.seeds):
+            data_seed = task_seed(config.seed, {"n_hidden": n_h, "repetition": rep})
+            for strategy in config.strategies:
+                p = {"strategy": strategy, "model": config.model, "task": config.task,
+                     "n_visible": config.n_visible, "n_hidden": n_h,
+                     "layers": config.layers_per_qubit * (config.n_visible + n_h),
+                     "optimiser": config.optimiser, "shots": config.shots,
+                     "budget": config.budget, "learning_rate": config.learning_rate,
+                     "repetition": rep, "data_seed": data_seed}
+                out.append(Task.make("pretraining", len(out), task_seed(config.seed, p), **p))
+    return out
+
+
+def run_task(task: Task) -> list[dict[str, Any]]:
+    """Run one strategy once; rows as in :func:`ebp.studies._training.result_rows`."""
+    p = task.params
+    circuit = build_circuit(p["model"], p["n_visible"], p["n_hidden"], p["layers"])
+    learning = study_task(p["task"], p["n_visible"], p["n_hidden"], p["data_seed"])
+    result = run_strategy(p["strategy"], circuit, learning,
+                          make_optimiser(p["optimiser"], p["learning_rate"]),
+                          budget=p["budget"], shots=p["shots"], seed=p["data_seed"])
+    labels = {"strategy": p["strategy"], "model": p["model"], "n_visible": p["n_visible"],
+              "n_hidden": p["n_hidden"], "layers": p["layers"], "optimiser": p["optimiser"],
+              "repetition": p["repetition"], "seed": p["data_seed"], "target": learning.target}
+    return result_rows(result, labels)
+
+
+def strategy_summary(df: pd.DataFrame) -> pd.DataFrame:
+    """Per (n_H, strategy): mean and standard deviation of the final loss over seeds, success
+    rate, and the margin over random initialisation in units of the larger spread."""
+    runs = df[df["kind"] == "run"]
+    g = runs.groupby(["n_hidden", "strategy"])
+    table = pd.DataFrame({"mean_loss": g["loss"].mean(), "std_loss": g["loss"].std(ddof=1),
+                          "success_rate": g["success"].mean(), "runs": g["loss"].count()})
+    table = table.reset_index()
+    margins = []
+    for _, row in table.iterrows():
+        base = table[(table["n_hidden"] == row["n_hidden"]) & (table["strategy"] == "random")]
+        if base.empty:
+            margins.append(math.nan)
+            continue
+        spread = max(float(base["std_loss"].iloc[0]), float(row["std_loss"]))
+        gap = float(base["mean_loss"].iloc[0]) - float(row["mean_loss"])
+        margins.append(gap / spread if spread > 0 else math.inf * np.sign(gap))
+    table["margin_over_random"] = margins
+    return table
+
+
+_PALETTE = ["#4d4d4d", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
+            "#a6761d", "#1f78b4"]
+
+
+def _colors(strategies) -> dict[str, str]:
+    return {s: _PALETTE[i % len(_PALETTE)] for i, s in enumerate(strategies)}
+
+
+def _fig_final(runs: pd.DataFrame, out: Path) -> Path:
+    strategies = list(dict.fromkeys(runs["strategy"]))
+    colors = _colors(strategies)
+    sizes = sorted(runs["n_hidden"].unique())
+    fig, axes = new_figure(1, len(sizes), width=max(4.0, 0.7 * len(strategies)), height=3.8)
+    rng = np.random.default_rng(0)  # jitter of the points only
+    for ax, n_h in zip(axes[0], sizes):
+        s = runs[runs["n_hidden"] == n_h]
+        for i, strat in enumerate(strategies):
+            y = s[s["strategy"] == strat]["loss"].to_numpy()
+            ax.scatter(i + rng.uniform(-0.15, 0.15, len(y)), y, s=12, color=colors[strat],
+                       alpha=0.8)
+            if len(y):
+                ax.hlines(np.median(y), i - 0.3, i + 0.3, color=colors[strat], lw=2)
+        ax.axhline(float(s["target"].iloc[0]), color=THEORY_COLOR, ls="--", lw=1,
+                   label="success threshold")
+        ax.set_xticks(range(len(strategies)), strategies, rotation=40, ha="right", fontsize=8)
+        ax.set_yscale("log")
+        ax.set_title(f"$n_H = {n_h}$", fontsize=9)
+        ax.legend(fontsize=7)
+    axes[0, 0].set_ylabel("final loss (exact); bar = median")
+    return savefig(fig, out / "pretraining_final_loss.png")
+
+
+def _fig_time(runs: pd.DataFrame, out: Path) -> Path:
+    strategies = list(dict.fromkeys(runs["strategy"]))
+    colors = _colors(strategies)
+    fig, axes = new_figure(width=max(4.0, 0.7 * len(strategies)), height=3.6)
+    ax = axes[0, 0]
+    n_h = max(runs["n_hidden"])
+    s = runs[runs["n_hidden"] == n_h]
+    budget = float(s["cost"].max())
+    for i, strat in enumerate(strategies):
+        t = s[s["strategy"] == strat]["time_to_target"]
+        reached = t.dropna().to_numpy(dtype=float)
+        ax.scatter(np.full(len(reached), i), reached, s=14, color=colors[strat])
+        missed = int(t.isna().sum())
+        if missed:
+            ax.scatter([i], [budget * 1.15], marker="^", s=20, color=colors[strat])
+            ax.annotate(f"{missed}×", (i, budget * 1.15), textcoords="offset points",
+                        xytext=(5, -3), fontsize=7)
+    ax.axhline(budget, color=THEORY_COLOR, ls="--", lw=1, label="budget (▲ = never reached)")
+    ax.set_xticks(range(len(strategies)), strategies, rotation=40, ha="right", fontsize=8)
+    ax.set_ylabel("shots spent to reach the target")
+    ax.set_title(f"Time to target, $n_H = {n_h}$", fontsize=9)
+    ax.legend(fontsize=7)
+    return savefig(fig, out / "pretraining_time_to_target.png")
+
+
+def _fig_trajectories(df: pd.DataFrame, config, out: Path) -> Path:
+    curves = df[df["kind"] == "curve"]
+    n_h = max(curves["n_hidden"])
+    curves = curves[curves["n_hidden"] == n_h]
+    strategies = list(dict.fromkeys(curves["strategy"]))
+    colors = _colors(strategies)
+    fig, axes = new_figure(1, 2, width=5.0, height=3.8)
+    grid = np.linspace(0, float(curves["cost"].max()), 60)
+    for strat in strategies:
+        s = curves[curves["strategy"] == strat]
+        for ax, col in zip(axes[0], ("loss", "entropy")):
+            runs = [np.interp(grid, r["cost"], r[col].astype(float).ffill().bfill())
+                    for _, r in s.groupby("repetition") if r[col].notna().any()]
+            if runs:
+                ax.plot(grid, np.median(runs, axis=0), color=colors[strat], lw=1.4,
+                        label=strat)
+    axes[0, 1].axhline(config.n_visible, color=THEORY_COLOR, ls="--", lw=1)
+    axes[0, 0].set_yscale("log")
+    axes[0, 0].set_ylabel("loss (exact), median over seeds")
+    axes[0, 1].set_ylabel(r"$S(\rho_V)$ [bits], median over seeds")
+    for ax in axes[0]:
+        ax.set_xlabel("shots spent")
+    axes[0, 0].legend(fontsize=7)
+    fig.suptitle(f"Trajectories at $n_H = {n_h}$ ({config.model})", fontsize=10)
+    return savefig(fig, out / "pretraining_trajectories.png")
+
+
+def make_figures(df: pd.DataFrame, config: PretrainingConfig, out_dir: Path) -> list[Path]:
+    """``pretraining_final_loss.png``, ``pretraining_time_to_target.png``,
+    ``pretraining_trajectories.png`` and the table ``pretraining_summary.csv``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if df.empty:
+        return []
+    runs = df[df["kind"] == "run"]
+    summary = out / "pretraining_summary.csv"
+    strategy_summary(df).to_csv(summary, index=False)
+    with style():
+        return [_fig_final(runs, out), _fig_time(runs, out), _fig_trajectories(df, config, out),
+                summary]
+
+
+STUDY = Study(
+    name="pretraining",
+    description=(
+        "Random initialisation vs pretraining strategies on the same volume-law task at equal "
+        "budget: final loss, time to target, S(ρ_V) trajectories (claim C7)"
+    ),
+    config_model=PretrainingConfig,
+    quick_config=quick_config,
+    tasks=tasks,
+    run_task=run_task,
+    make_figures=make_figures,
+)
