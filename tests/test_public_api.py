@@ -8,7 +8,7 @@ import ebp
 
 SUBPACKAGES = [
     "ebp.circuit", "ebp.ansatz", "ebp.sim", "ebp.quantum_info", "ebp.theory", "ebp.runner",
-    "ebp.landscape", "ebp.train", "ebp.train.pretrain",
+    "ebp.landscape", "ebp.train", "ebp.train.pretrain", "ebp.qbm",
 ]
 
 

@@ -12,7 +12,7 @@ import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)
 
-from . import ansatz, circuit, landscape, quantum_info, sim, theory, train  # noqa: E402
+from . import ansatz, circuit, landscape, qbm, quantum_info, sim, theory, train  # noqa: E402
 from .circuit import Circuit, CircuitBuilder, Operation  # noqa: E402
 from .quantum_info import (  # noqa: E402
     entanglement_entropy,
@@ -52,6 +52,7 @@ __all__ = [
     "landscape",
     "load_results",
     "page_entropy",
+    "qbm",
     "pinsker_bound",
     "quantum_info",
     "reduced_density_matrix",

@@ -11,12 +11,31 @@ Lipschitz constant like 1/d_H. This package measures that on any circuit::
     stats = gradient_statistics(brickwork(1, 4, 10), objective, samples=500, seed=1)
     stats.probe_var, stats.probe_var_ci, stats.lipschitz
 
-Objectives (:mod:`._objectives`) carry their derivative G = f′(ρ_V), an effective observable on V,
-so nonlinear objectives get exact gradients from one forward and one adjoint pass.
+Objectives (:mod:`._objectives`, :mod:`._losses`) carry their derivative G = f′(ρ_V), an
+effective observable on V, so nonlinear objectives get exact gradients from one forward and one
+adjoint pass: linear, fidelity, trace distance, relative entropy, the sandwiched Rényi
+divergence, KL / NLL / MMD of the measured distribution, readout losses for classifiers, and an
+entanglement penalty. Any model of ρ_V (circuits, :mod:`ebp.qbm`) takes them.
 """
 
 from ._bound import cost_deviation_bound
 from ._evaluate import Evaluation, value_and_gradient, value_and_gradients
+from ._losses import (
+    MMD,
+    EntanglementRegularised,
+    KLDivergence,
+    NegativeLogLikelihood,
+    ReadoutCrossEntropy,
+    SandwichedRenyi,
+    entanglement_regularised,
+    kl_divergence,
+    mmd,
+    negative_log_likelihood,
+    pure_state_infidelity,
+    readout_cross_entropy,
+    readout_error,
+    sandwiched_renyi,
+)
 from ._objectives import (
     Fidelity,
     Linear,
@@ -45,6 +64,20 @@ from ._theory import slot_generator_traces, two_design_probe_variance
 
 __all__ = [
     "DISTRIBUTIONS",
+    "EntanglementRegularised",
+    "KLDivergence",
+    "MMD",
+    "NegativeLogLikelihood",
+    "ReadoutCrossEntropy",
+    "SandwichedRenyi",
+    "entanglement_regularised",
+    "kl_divergence",
+    "mmd",
+    "negative_log_likelihood",
+    "pure_state_infidelity",
+    "readout_cross_entropy",
+    "readout_error",
+    "sandwiched_renyi",
     "Evaluation",
     "Fidelity",
     "GradientStatistics",

@@ -226,7 +226,8 @@ def _fig_success(runs: pd.DataFrame, config, out: Path) -> Path:
             rate = k / n
             lo, hi = zip(*(success_interval(int(a), int(b)) for a, b in zip(k, n)))
             ax.errorbar(rate.index, rate.values,
-                        yerr=[rate.values - np.array(lo), np.array(hi) - rate.values],
+                        yerr=np.clip([rate.values - np.array(lo), np.array(hi) - rate.values],
+                                     0, None),
                         marker="o", ms=4, capsize=2, color=model_color(model),
                         label=model_label(model))
         ax.set_title(method, fontsize=9)

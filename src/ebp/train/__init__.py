@@ -17,7 +17,7 @@ in :mod:`ebp.train.pretrain`.
 """
 
 from ._fit import FitResult, fit, initial_parameters
-from ._losses import (
+from ..landscape._losses import (
     kl_divergence,
     mmd,
     negative_log_likelihood,

@@ -3,9 +3,10 @@
 A *model* maps a real parameter vector θ to a visible state ρ_V(θ). The trainer only calls
 
 * ``n_visible``, ``n_params``;
-* ``value_and_gradient(params, objective, *, initial_state=None)`` →
+* ``value_and_gradient(params, objective)`` (plus ``initial_state=`` for models that take
+  inputs, i.e. circuits) →
   :class:`ebp.landscape.Evaluation` (cost, exact gradient, ρ_V), batched over leading axes;
-* ``rho_visible(params, *, initial_state=None)`` → ρ_V, shape ``(..., d_V, d_V)``;
+* ``rho_visible(params)`` → ρ_V, shape ``(..., d_V, d_V)`` (same keyword);
 * ``random_parameters(rng)`` → a random starting point;
 * ``diagnostics(params)`` → extra numbers to track along a run (may be empty);
 
@@ -46,9 +47,9 @@ class Model(Protocol):
     n_visible: int
     n_params: int
 
-    def value_and_gradient(self, params, objective, *, initial_state=None) -> Evaluation: ...
+    def value_and_gradient(self, params, objective) -> Evaluation: ...
 
-    def rho_visible(self, params, *, initial_state=None) -> np.ndarray: ...
+    def rho_visible(self, params) -> np.ndarray: ...
 
     def random_parameters(self, rng: np.random.Generator) -> np.ndarray: ...
 

@@ -105,6 +105,14 @@ class Log:
         return log
 
 
+def _call(method, params, initial_state, *args):
+    """Pass ``initial_state`` only when there is one: models without inputs (e.g. QBMs) need
+    not accept the keyword."""
+    if initial_state is None:
+        return method(params, *args)
+    return method(params, *args, initial_state=initial_state)
+
+
 class Oracle:
     """Losses and gradients of ``task`` on ``model`` at trainable coordinates, under a budget.
 
@@ -146,6 +154,11 @@ class Oracle:
         self.estimators = None
         if shots is not None:
             task.check_shots()
+            if not hasattr(model, "shift_rule"):
+                raise ValueError(
+                    f"shot-noise estimates need a circuit model (the parameter-shift rule); "
+                    f"{type(model).__name__} has none; pass shots=None for exact values."
+                )
             self.estimators = [estimator_for(t.objective) for t in task.terms]
             shifts, coeffs = model.shift_rule()
             self.shifts, self.coeffs = shifts[self.index], coeffs[self.index]
@@ -211,9 +224,9 @@ class Oracle:
         return value
 
     # -- queries -------------------------------------------------------------------------------
-    def _rhos(self, thetas: np.ndarray) -> list[np.ndarray]:
-        return [self.model.rho_visible(thetas, initial_state=t.initial_state)
-                for t in self.task.terms]
+    def _rhos(self, thetas: np.ndarray, task: LearningTask | None = None) -> list[np.ndarray]:
+        return [_call(self.model.rho_visible, thetas, t.initial_state)
+                for t in (task or self.task).terms]
 
     def losses(self, xs) -> np.ndarray:
         """Loss estimates at each row of ``xs`` (shape (B, dim)); charged B values."""
@@ -245,9 +258,9 @@ class Oracle:
         def compute():
             theta = self.full(x)
             if self.shots is None:
-                g = sum(t.weight * self.model.value_and_gradient(
-                    theta, t.objective, initial_state=t.initial_state).gradient
-                    for t in self.task.terms)
+                g = sum(t.weight * _call(self.model.value_and_gradient, theta, t.initial_state,
+                                         t.objective).gradient
+                        for t in self.task.terms)
                 return np.asarray(g)[self.index]
             idx = self.index[self.shifted]
             eye = np.zeros((len(idx), len(theta)))
@@ -284,8 +297,7 @@ class Oracle:
             rhos = [r[0] for r in self._rhos(theta[None])]
             objective = loss_value(self.task, rhos)
             if self.monitor is not None:
-                rhos = [self.model.rho_visible(theta[None], initial_state=t.initial_state)[0]
-                        for t in self.monitor.terms]
+                rhos = [r[0] for r in self._rhos(theta[None], self.monitor)]
             shown = self.monitor or self.task
             row = {
                 "step": k,

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..landscape import Linear
-from ._losses import MMD
+from ..landscape._losses import MMD
 
 __all__ = ["Estimator", "LinearEstimator", "MMDEstimator", "estimator_for"]
 

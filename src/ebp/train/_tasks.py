@@ -33,7 +33,7 @@ import numpy as np
 
 from ..landscape import Linear, Objective, fidelity, relative_entropy, trace_distance
 from ..landscape._objectives import _density_matrix
-from ._losses import (
+from ..landscape._losses import (
     MMD,
     kl_divergence,
     mmd,

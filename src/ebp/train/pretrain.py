@@ -36,7 +36,7 @@ import pandas as pd
 from ..ansatz import identity_block, identity_block_parameters
 from ..circuit import Circuit, CircuitBuilder
 from ._fit import FitResult, fit, initial_parameters
-from ._losses import entanglement_regularised as _regularised
+from ..landscape._losses import entanglement_regularised as _regularised
 from ._model import as_model
 from ._tasks import LearningTask, Term
 

@@ -18,7 +18,7 @@ import scipy.stats
 
 import ebp  # noqa: F401  (enables x64)
 from ebp.landscape import Linear, fidelity, relative_entropy
-from ebp.train._losses import (
+from ebp.landscape._losses import (
     MMD,
     EntanglementRegularised,
     entanglement_regularised,

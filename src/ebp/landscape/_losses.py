@@ -36,7 +36,7 @@ from functools import lru_cache
 import jax.numpy as jnp
 import numpy as np
 
-from ..landscape._objectives import (
+from ._objectives import (
     Linear,
     Objective,
     _density_matrix,
