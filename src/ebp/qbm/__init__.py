@@ -20,7 +20,8 @@ exponential (divided differences on the spectrum)::
     ev.cost, ev.gradient, model.diagnostics(theta)["mutual_information"]
 
 A :class:`QBM` implements the model protocol of :mod:`ebp.train` (``rho_visible``,
-``value_and_gradient``, ``random_parameters``, ``diagnostics``). Reference: C. Ortiz Marrero,
+``value_and_gradient``, ``random_parameters``, ``diagnostics``); :mod:`ebp.qbm.pretrain` trains
+the visible part first and switches the hidden units on afterwards. Reference: C. Ortiz Marrero,
 M. Kieferová, N. Wiebe, PRX Quantum 2, 040316 (2021), arXiv:2010.15968 (the QBM section); M. H.
 Amin et al., Phys. Rev. X 8, 021050 (2018); M. Kieferová, N. Wiebe, Phys. Rev. A 96, 062327 (2017).
 """
@@ -36,7 +37,12 @@ from ._builders import (
     semi_restricted,
     transverse_field_ising,
 )
-from ..landscape._losses import KLDivergence, NegativeLogLikelihood, kl_divergence, negative_log_likelihood
+from ..landscape._losses import (
+    KLDivergence,
+    NegativeLogLikelihood,
+    kl_divergence,
+    negative_log_likelihood,
+)
 from ._model import (
     MEMORY_LIMIT_BYTES,
     QBM,
@@ -47,6 +53,7 @@ from ._model import (
     visible_marginal,
 )
 from ._terms import TERM_CLASSES, hidden_trace_ratio, term_class
+from . import pretrain
 
 __all__ = [
     "KLDivergence",
@@ -66,6 +73,7 @@ __all__ = [
     "memory_estimate",
     "negative_log_likelihood",
     "paper_qbm",
+    "pretrain",
     "random_k_local",
     "restricted",
     "semi_restricted",

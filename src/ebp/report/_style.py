@@ -71,8 +71,10 @@ MODEL_COLORS: dict[str, str] = {
     "pauli_network": "#CC79A7",
     "bounded_cut": "#D55E00",
     "decoupled": "#0072B2",
+    "qbm": "#882255",
 }
-"""One fixed colour per model name (Okabe–Ito palette)."""
+"""One fixed colour per model name (Okabe–Ito palette; ``qbm`` in P. Tol's wine, the last
+Okabe–Ito colour, yellow, being too light on white)."""
 
 MODEL_LABELS: dict[str, str] = {
     "haar": "Haar random state",
@@ -82,6 +84,7 @@ MODEL_LABELS: dict[str, str] = {
     "pauli_network": "Pauli network (paper)",
     "bounded_cut": "bounded cut",
     "decoupled": "decoupled",
+    "qbm": "random 2-local QBM, $\\sigma_V$",
 }
 """Human-readable legend labels per model name."""
 

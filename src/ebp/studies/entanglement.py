@@ -15,7 +15,13 @@ typicality bound E[T] ≤ ½√(d_V/d_H) (arXiv:2010.15968; Popescu, Short & Win
 (2006), arXiv:quant-ph/0511225), and the area-law cap S(ρ_V) ≤ 2k bits of a circuit with k
 two-qubit gates across the cut.
 
-Three experiments, tagged in the ``experiment`` column of the results:
+Beside the pure-state ensembles, the trace-distance figure shows a quantum Boltzmann machine: the
+visible marginal σ_V = Tr_H e^{−βH}/Z of the normalised random 2-local QBM of
+:func:`ebp.qbm.paper_qbm` (model ``qbm``; rows from
+:func:`ebp.studies.qbm_typicality.qbm_trace_distance_rows`). σ_V is mixed, so its
+``entropy_bits`` is S(σ_V), not an entanglement entropy, and it has no Page value.
+
+Four experiments, tagged in the ``experiment`` column of the results:
 
 ``profile``    every model, n = n_min … n_max (GUE: n ≤ ``gue_n_max``), every split
                n_V = 1 … n−1, ``samples`` instances (split-free ensembles: the same states
@@ -24,6 +30,8 @@ Three experiments, tagged in the ``experiment`` column of the results:
 ``depth``      circuit models at n = ``depth_n``, n_V = ⌊n/2⌋, layers in ``depths`` (the same
                instances grown layer by layer); the bounded-cut model once per (layers, k) for
                k in ``depth_cut_gates``.
+``qbm``        the QBM (if ``qbm`` is in ``models``): n_V = 1, n = n_min … min(n_max,
+               ``qbm_n_max``), ``qbm_samples`` instances at β = ``qbm_beta``.
 
 Run it with ``ebp run entanglement [--quick]`` or, in Python::
 
@@ -61,21 +69,30 @@ from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig
 from ..sim import gue_evolution, simulate
 from ..theory import mean_trace_distance_bound, page_entropy
 from . import Study, Task, task_seed
+from .qbm_typicality import MAX_QUBITS as QBM_MAX_QUBITS, qbm_trace_distance_rows
 
 __all__ = ["EntanglementConfig", "quick_config", "tasks", "run_task", "make_figures", "STUDY"]
 
 ModelName = Literal[
+    "haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled",
+    "qbm",
+]
+StateModelName = Literal[
     "haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled"
 ]
 STATE_MODELS = ("haar", "gue")
 """Models that produce states directly, without a circuit (no ``layers``)."""
 CIRCUIT_MODELS = ("hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled")
 """Models built by an :data:`ebp.ansatz.ANSATZ` builder with uniform random angles."""
-ALL_MODELS = STATE_MODELS + CIRCUIT_MODELS
+QBM_MODEL = "qbm"
+"""The QBM ensemble: a Gibbs state's visible marginal, measured at n_V = 1 only (experiment
+``qbm``)."""
+ALL_MODELS = STATE_MODELS + CIRCUIT_MODELS + (QBM_MODEL,)
 SPLIT_DEPENDENT = ("bounded_cut", "decoupled")
 """Ansätze whose gate list depends on where the V|H cut is; the others are built once per n
 (with the split n_V = 1; their gates do not depend on it) and measured across every cut."""
-DEFAULT_MODELS = ("haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut")
+DEFAULT_MODELS = ("haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut",
+                  "qbm")
 MAX_QUBITS = 14
 
 COLUMNS = (
@@ -93,7 +110,8 @@ class EntanglementConfig(BaseModel):
     ----------
     models : tuple of str
         Ensembles to study, from ``haar``, ``gue``, ``hardware_efficient``, ``brickwork``,
-        ``pauli_network``, ``bounded_cut``, ``decoupled``.
+        ``pauli_network``, ``bounded_cut``, ``decoupled``, and ``qbm`` (the random QBM,
+        in the trace-distance figure only).
     n_min, n_max : int
         Qubit range of the profile sweep, ``2 <= n_min <= n_max <= 14``.
     samples : int
@@ -108,7 +126,7 @@ class EntanglementConfig(BaseModel):
         Gates across the cut of ``bounded_cut`` in the profile and histogram sweeps.
     hist_models, hist_n_hidden, hist_samples
         The T histograms at d_V = 2: models (those not in ``models`` are skipped), hidden
-        sizes (each 1 … 13) and instances per histogram.
+        sizes (each 1 … 13) and instances per histogram (pure-state models only).
     depth_n, depths, depth_cut_gates
         Entanglement growth: qubits (balanced split), layer counts, and the k values of
         ``bounded_cut`` (points with k > layers are skipped).
@@ -117,6 +135,9 @@ class EntanglementConfig(BaseModel):
     gue_n_max : int
         GUE points are run only for n <= gue_n_max (``ebp.sim.gue_evolution`` samples n = 12
         states in about a millisecond each).
+    qbm_n_max, qbm_samples, qbm_beta
+        The QBM points: n = n_min … min(n_max, qbm_n_max) with n_V = 1 (at most 12 qubits,
+        dense Gibbs states), instances per point and the inverse temperature (‖H‖ = 1).
     seed : int
         Study seed; every task seed derives from it and the task's grid point.
     """
@@ -130,7 +151,7 @@ class EntanglementConfig(BaseModel):
     layers: int | None = Field(None, ge=1, le=1000)
     pauli_layers: int = Field(1, ge=1, le=1000)
     cut_gates: int = Field(1, ge=0, le=1000)
-    hist_models: tuple[ModelName, ...] = ("haar", "brickwork")
+    hist_models: tuple[StateModelName, ...] = ("haar", "brickwork")
     hist_n_hidden: tuple[int, ...] = (1, 3, 5, 7, 9, 11)
     hist_samples: int = Field(1000, ge=2, le=100_000)
     depth_n: int = Field(8, ge=2, le=MAX_QUBITS)
@@ -138,6 +159,9 @@ class EntanglementConfig(BaseModel):
     depth_cut_gates: tuple[int, ...] = (0, 1, 2)
     gue_time: float = Field(10.0, gt=0, allow_inf_nan=False)
     gue_n_max: int = Field(12, ge=2, le=MAX_QUBITS)
+    qbm_n_max: int = Field(11, ge=2, le=QBM_MAX_QUBITS)
+    qbm_samples: int = Field(20, ge=2, le=100_000)
+    qbm_beta: float = Field(1.0, ge=0, le=1e4, allow_inf_nan=False)
     seed: int = Field(0, ge=0, lt=2**63)
 
     @field_validator("models")
@@ -258,12 +282,13 @@ def tasks(config: EntanglementConfig) -> list[Task]:
     In the depth experiment each split-free ansatz is one *trajectory* task (the same instances
     grown layer by layer through every depth, see :func:`_ensembles`); ``bounded_cut`` places its
     k cut gates according to the total depth, so it gets one task per (layers, k) with k <= layers.
-    GUE points with n > ``gue_n_max`` are skipped. Each task's seed is
+    GUE points with n > ``gue_n_max`` are skipped. The QBM gets one task per n (n_V = 1). Each
+    task's seed is
     :func:`ebp.studies.task_seed` of (``config.seed``, grid point).
     """
     points: list[dict] = []
     keep = lambda m, n: m != "gue" or n <= config.gue_n_max  # noqa: E731
-    for model in config.models:
+    for model in (m for m in config.models if m != QBM_MODEL):
         for n in range(config.n_min, config.n_max + 1):
             if keep(model, n):
                 points.extend(_profile_points(model, n, config.samples, config))
@@ -281,6 +306,11 @@ def tasks(config: EntanglementConfig) -> list[Task]:
         for layers, k in itertools.product(config.depths, ks):
             if k <= layers:
                 points.append(_point("depth", model, n, (n_v,), config.samples, config, layers, k))
+    if QBM_MODEL in config.models:
+        for n in range(config.n_min, min(config.n_max, config.qbm_n_max) + 1):
+            points.append({"experiment": "qbm", "model": QBM_MODEL, "n_qubits": n,
+                           "cuts": (1,), "samples": config.qbm_samples,
+                           "beta": config.qbm_beta})
     return [
         Task.make("entanglement", i, task_seed(config.seed, p), **p) for i, p in enumerate(points)
     ]
@@ -362,7 +392,9 @@ def _measure_batched(states, n_visible: int) -> list[np.ndarray]:
 def run_task(task: Task) -> list[dict[str, Any]]:
     """Sample one ensemble and measure every instance across every cut of the task.
 
-    Pure in ``(task.point, task.seed)``. Circuit angles are i.i.d. uniform on [0, 2π) from
+    Pure in ``(task.point, task.seed)``. QBM tasks return
+    :func:`ebp.studies.qbm_typicality.qbm_trace_distance_rows` (instance i from
+    ``SeedSequence([task.seed, n_H, i])``). Circuit angles are i.i.d. uniform on [0, 2π) from
     ``numpy.random.default_rng``; the Pauli network's random Hamiltonian and the angles use
     independent children of ``SeedSequence(task.seed)``; Haar and GUE states use ``task.seed``
     as their JAX seed. Per cut n_V it records S(ρ_V) and S₂(ρ_V) in bits, T = ½‖ρ_V − I/d_V‖₁,
@@ -376,6 +408,9 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     p = task.params
     if p.get("model") not in ALL_MODELS:
         raise ValueError(f"unknown model {p.get('model')!r}; allowed: {', '.join(ALL_MODELS)}.")
+    if p["model"] == QBM_MODEL:  # σ_V of a Gibbs state: T, S(σ_V), S₂(σ_V) and Pinsker
+        return qbm_trace_distance_rows(1, (p["n_qubits"] - 1,), p["samples"], task.seed,
+                                       beta=p["beta"])
     n = p["n_qubits"]
     rows: list[dict[str, Any]] = []
     for (layers, states), n_v in itertools.product(_ensembles(p, task.seed), p["cuts"]):
@@ -616,7 +651,7 @@ def make_figures(df: pd.DataFrame, config: EntanglementConfig, out_dir: str | Pa
     """Draw the study's figures from its results table; experiments without rows are skipped.
 
     Files: ``entropy_vs_nvisible.png``, ``entropy_balanced.png`` (profile),
-    ``trace_distance_vs_dhidden.png`` (profile, n_V = 1), ``trace_distance_histograms.png``
+    ``trace_distance_vs_dhidden.png`` (profile and qbm, n_V = 1), ``trace_distance_histograms.png``
     (histogram), ``entropy_vs_depth.png`` (depth).
     """
     out = Path(out_dir)
@@ -628,7 +663,9 @@ def make_figures(df: pd.DataFrame, config: EntanglementConfig, out_dir: str | Pa
         if "profile" in by_exp:
             paths.append(_fig_profile(by_exp["profile"], out))
             paths.append(_fig_balanced(by_exp["profile"], out))
-            paths.append(_fig_trace_distance(by_exp["profile"], out))
+        curves = [by_exp[e] for e in ("profile", "qbm") if e in by_exp]
+        if curves:
+            paths.append(_fig_trace_distance(pd.concat(curves, ignore_index=True), out))
         if "histogram" in by_exp:
             paths.append(_fig_histograms(by_exp["histogram"], out))
         if "depth" in by_exp:
@@ -640,7 +677,7 @@ STUDY = Study(
     name="entanglement",
     description=(
         "C1-C2: V|H entanglement of Haar, GUE and random circuits vs Page's curve; "
-        "trace distance of rho_V to I/d_V vs d_H"
+        "trace distance of rho_V to I/d_V vs d_H, with a random QBM beside them"
     ),
     config_model=EntanglementConfig,
     quick_config=quick_config,
