@@ -51,8 +51,8 @@ def result(tmp_path_factory):
 def test_registry():
     assert STUDIES["entanglement"] is STUDY
     assert STUDY.description and "\n" not in STUDY.description
-    with pytest.raises(ValueError, match=r"unknown study 'nope'; known studies: cost-concentration, entanglement, "
-                       r"gradient-scaling"):
+    with pytest.raises(ValueError, match=r"unknown study 'nope'; known studies: "
+                       r"cost-concentration, entanglement, gradient-free-failure"):
         get_study("nope")
     with pytest.raises(TypeError, match="must be a str"):
         get_study(3)
@@ -207,6 +207,8 @@ def test_figures_written(result):
         ({"models": ["haar", "haar"]}, "models", "must not repeat"),
         ({"models": ["qft"]}, "models.0", "'haar'"),
         ({"hist_n_hidden": [0]}, "hist_n_hidden", "each n_hidden must be in 1..13; got [0]"),
+        ({"hist_models": ["qbm"]}, "hist_models.0", "'haar'"),
+        ({"qbm_n_max": 13}, "qbm_n_max", "less than or equal to 12"),
         ({"smaples": 3}, "smaples", "Extra inputs are not permitted"),
         ({"cut_gates": 5}, "", "bounded_cut needs cut_gates <= layers"),
     ],
@@ -226,6 +228,51 @@ def test_config_is_frozen_and_quick_is_small():
     default = STUDY.default_config()
     assert len(STUDY.tasks(quick)) < len(STUDY.tasks(default))
     assert default.n_max == 12 and default.samples == 200 and default.hist_samples == 1000
+    assert "qbm" in default.models and "qbm" in quick.models
+    qbm_tasks = [t for t in STUDY.tasks(quick) if t.params["model"] == "qbm"]
+    assert [t.params["n_qubits"] for t in qbm_tasks] == list(range(quick.n_min, quick.n_max + 1))
+
+
+# A QBM beside a pure-state ensemble: the trace-distance figure gets both.
+QBM_CONFIG = dict(models=["haar", "qbm"], n_min=2, n_max=5, samples=30, hist_models=["haar"],
+                  hist_n_hidden=[1], hist_samples=10, qbm_samples=30, qbm_n_max=4)
+
+
+def test_qbm_rows_and_trace_distance_figure(tmp_path, monkeypatch):
+    config = STUDY.config_model(**QBM_CONFIG)
+    tasks = [t for t in STUDY.tasks(config) if t.params["model"] == "qbm"]
+    assert [t.params["n_qubits"] for t in tasks] == [2, 3, 4]  # capped by qbm_n_max
+    rows = [r for t in tasks for r in STUDY.run_task(t)]
+    df = pd.DataFrame(rows)
+    assert tuple(df.columns) == ent.COLUMNS and len(df) == 3 * 30
+    assert set(df["experiment"]) == {"qbm"} and set(df["model"]) == {"qbm"}
+    assert (df["n_visible"] == 1).all() and (df["n_hidden"] == df["n_qubits"] - 1).all()
+    # σ_V is a one-qubit state: 0 ≤ T ≤ ½, 2T ≤ Pinsker, 0 ≤ S₂ ≤ S ≤ 1 bit
+    tol = 1e-9
+    assert (df["trace_distance"] >= -tol).all() and (df["trace_distance"] <= 0.5 + tol).all()
+    assert (2 * df["trace_distance"] <= df["pinsker_bound"] + tol).all()
+    assert (df["renyi2_bits"] <= df["entropy_bits"] + tol).all()
+    assert (df["entropy_bits"] <= 1 + tol).all() and (df["renyi2_bits"] >= -tol).all()
+    # more hidden qubits, σ_V closer to I/2 (on average over the random QBMs)
+    assert df.groupby("n_hidden")["trace_distance"].mean().is_monotonic_decreasing
+    assert STUDY.run_task(tasks[0]) == STUDY.run_task(tasks[0])
+
+    seen = {}
+    draw = ent._fig_trace_distance
+
+    def spy(frame, out):
+        seen["models"] = list(dict.fromkeys(frame["model"]))
+        return draw(frame, out)
+
+    monkeypatch.setattr(ent, "_fig_trace_distance", spy)
+    profile = [r for t in STUDY.tasks(config) if t.params["experiment"] == "profile"
+               for r in STUDY.run_task(t)]
+    figures = STUDY.make_figures(pd.DataFrame(profile + rows), config, tmp_path)
+    assert seen["models"] == ["haar", "qbm"]
+    assert "trace_distance_vs_dhidden.png" in {p.name for p in figures}
+    # the QBM alone still gets its trace-distance panel
+    assert [p.name for p in STUDY.make_figures(df, config, tmp_path)] == [
+        "trace_distance_vs_dhidden.png"]
 
 
 def test_run_task_rejects_unknown_model():

@@ -137,12 +137,13 @@ from .pretraining import STUDY as _PRETRAINING  # noqa: E402
 from .qbm_typicality import STUDY as _QBM_TYPICALITY  # noqa: E402
 from .qbm_gradient_by_term import STUDY as _QBM_GRADIENT_BY_TERM  # noqa: E402
 from .qbm_coupling import STUDY as _QBM_COUPLING  # noqa: E402
+from .qbm_training import STUDY as _QBM_TRAINING  # noqa: E402
 from ._execute import run_study  # noqa: E402
 
 STUDIES: dict[str, Study] = {
     s.name: s for s in (_ENTANGLEMENT, _GRADIENT_SCALING, _COST_CONCENTRATION, _TRAINING_FAILURE,
                         _GRADIENT_FREE_FAILURE, _PRETRAINING, _QBM_TYPICALITY,
-                        _QBM_GRADIENT_BY_TERM, _QBM_COUPLING)
+                        _QBM_GRADIENT_BY_TERM, _QBM_COUPLING, _QBM_TRAINING)
 }
 """All registered studies by name."""
 

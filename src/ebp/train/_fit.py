@@ -95,7 +95,7 @@ def initial_parameters(model, init, seed: int, scale: float = 0.1) -> np.ndarray
     if isinstance(init, str):
         raise ValueError(
             f"init must be 'random', 'small-angle' or a parameter vector; got {init!r}.")
-    x = np.asarray(init, dtype=np.float64)
+    x = np.array(init, dtype=np.float64)  # a copy: strategies edit the start in place
     if x.shape != (model.n_params,) or not np.all(np.isfinite(x)):
         raise ValueError(
             f"init must be a finite vector of length n_params={model.n_params}; got shape "
