@@ -41,6 +41,7 @@ class FitResult:
         cost: budget spent; ``shots`` is the same number when shots were used, else None.
         configurations: circuit configurations run (each with ``shots_per_estimate`` shots).
         stopped: ``"budget"`` or ``"converged"``.
+        target: the task's success threshold on the loss (for :meth:`time_to_target`).
     """
 
     params: np.ndarray
@@ -63,11 +64,11 @@ class FitResult:
         """Budget spent when the exact loss first reached ``target`` (default: the task's);
         ``inf`` if it never did."""
         t = self.curve["loss"].to_numpy()
-        thr = target if target is not None else self._target
+        thr = target if target is not None else self.target
         hit = np.flatnonzero(t <= thr)
         return float(self.curve["cost"].iloc[hit[0]]) if hit.size else math.inf
 
-    _target: float = math.nan
+    target: float = math.nan
 
 
 def _check_seed(seed) -> int:
@@ -217,7 +218,7 @@ def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | Non
         cost=oracle.spent, shots=None if shots is None else int(oracle.spent),
         shots_per_estimate=shots, configurations=oracle.configurations,
         optimiser=optimiser.name, task=task.name, seed=seed, stopped=stopped,
-        _target=judged.target,
+        target=judged.target,
     )
 
 

@@ -83,7 +83,7 @@ def _chain(phases: list[FitResult], task: LearningTask, unit: int) -> FitResult:
         shots=None if last.shots_per_estimate is None else int(offset),
         shots_per_estimate=last.shots_per_estimate, configurations=configs,
         optimiser=last.optimiser, task=task.name, seed=last.seed, stopped=last.stopped,
-        _target=task.target,
+        target=task.target,
     )
 
 
