@@ -13,13 +13,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from matplotlib.ticker import MaxNLocator
+
 from ..ansatz import ANSATZ
 from ..circuit import Circuit
+from ..report import model_color, model_label
 from ..train import FitResult, adam, get_optimiser, make_task, sgd
 from ..train.pretrain import STRATEGIES
 
 __all__ = ["CURVE_POINTS", "ModelName", "OptimiserName", "build_circuit", "make_optimiser",
-           "result_rows", "success_interval"]
+           "plot_success_rates", "result_rows", "success_interval"]
 
 CURVE_POINTS = 40
 """Curve rows kept per run (evenly spaced in budget)."""
@@ -82,3 +85,21 @@ def success_interval(successes: int, trials: int, z: float = 1.96) -> tuple[floa
     centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2)) / (1 + z * z / trials)
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def plot_success_rates(ax, runs: pd.DataFrame) -> None:
+    """Success rate against n_H, one line per model (shifted sideways a little so equal rates
+    stay visible), with 95% Wilson intervals as error bars."""
+    models = list(dict.fromkeys(runs["model"]))
+    for j, model in enumerate(models):
+        g = runs[runs["model"] == model].groupby("n_hidden")["success"]
+        k, n = g.sum(), g.count()
+        rate = (k / n).to_numpy(dtype=float)
+        lo, hi = np.array([success_interval(int(a), int(b)) for a, b in zip(k, n)]).T
+        shift = 0.08 * (j - (len(models) - 1) / 2)
+        ax.errorbar(k.index + shift, rate, yerr=np.clip([rate - lo, hi - rate], 0, None),
+                    marker="o", ms=4, capsize=2, color=model_color(model),
+                    label=model_label(model))
+    ax.set_xlabel("hidden qubits $n_H$")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(-0.05, 1.05)

@@ -39,7 +39,7 @@ from ._training import (
     make_optimiser,
     result_rows,
     study_task,
-    success_interval,
+    plot_success_rates,
 )
 
 __all__ = ["STUDY", "GradientFreeFailureConfig", "make_figures", "quick_config", "run_task",
@@ -220,20 +220,8 @@ def _fig_success(runs: pd.DataFrame, config, out: Path) -> Path:
     fig, axes = new_figure(1, len(methods), width=3.2, height=3.4, sharey=True)
     for ax, method in zip(axes[0], methods):
         s = runs[runs["optimiser"] == method]
-        for model in dict.fromkeys(s["model"]):
-            g = s[s["model"] == model].groupby("n_hidden")["success"]
-            k, n = g.sum(), g.count()
-            rate = k / n
-            lo, hi = zip(*(success_interval(int(a), int(b)) for a, b in zip(k, n)))
-            ax.errorbar(rate.index, rate.values,
-                        yerr=np.clip([rate.values - np.array(lo), np.array(hi) - rate.values],
-                                     0, None),
-                        marker="o", ms=4, capsize=2, color=model_color(model),
-                        label=model_label(model))
+        plot_success_rates(ax, s)
         ax.set_title(method, fontsize=9)
-        ax.set_xlabel("hidden qubits $n_H$")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylim(-0.05, 1.05)
     axes[0, 0].set_ylabel("success rate (95% Wilson interval)")
     axes[0, 0].legend(fontsize=7)
     fig.suptitle(f"{config.shots} shots per estimate, {config.budget:.3g} shots per run",
