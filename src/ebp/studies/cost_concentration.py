@@ -30,6 +30,7 @@ from ..quantum_info import reduced_density_matrix
 from ..sim import simulate
 from ..theory import haar_expectation_variance
 from . import Study, Task, task_seed
+from ._config import distinct, hidden_sizes
 from ._visible import OBJECTIVE_LABELS, ObjectiveName, entropy_bits, visible_objective
 
 __all__ = ["STUDY", "CostConcentrationConfig", "make_figures", "quick_config", "run_task", "tasks"]
@@ -81,17 +82,12 @@ class CostConcentrationConfig(BaseModel):
     @field_validator("models", "objectives")
     @classmethod
     def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if not v or len(set(v)) != len(v):
-            raise ValueError(f"give at least one entry, without repeats; got {list(v)}")
-        return v
+        return distinct(v, "entry")
 
     @field_validator("n_hidden")
     @classmethod
     def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if not 1 <= x <= MAX_QUBITS - 1]
-        if bad or not v:
-            raise ValueError(f"each n_hidden must be in 1..{MAX_QUBITS - 1}; got {list(v)}")
-        return tuple(sorted(set(v)))
+        return hidden_sizes(v, MAX_QUBITS - 1)
 
     @field_validator("epsilons")
     @classmethod

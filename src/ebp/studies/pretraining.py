@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..report import THEORY_COLOR, new_figure, savefig, style
 from ..train.pretrain import STRATEGIES, run as run_strategy
 from . import Study, Task, task_seed
+from ._config import distinct, hidden_sizes
 from ._training import (
     ModelName,
     OptimiserName,
@@ -92,16 +93,12 @@ class PretrainingConfig(BaseModel):
     @field_validator("strategies")
     @classmethod
     def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if not v or len(set(v)) != len(v):
-            raise ValueError(f"give at least one strategy, without repeats; got {list(v)}")
-        return v
+        return distinct(v, "strategy")
 
     @field_validator("n_hidden")
     @classmethod
     def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        if not v or any(not 1 <= x <= 12 for x in v):
-            raise ValueError(f"each n_hidden must be in 1..12; got {list(v)}")
-        return tuple(sorted(set(v)))
+        return hidden_sizes(v, 12)
 
 
 def quick_config() -> PretrainingConfig:

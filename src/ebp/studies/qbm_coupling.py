@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..qbm import TERM_CLASSES, gaussian_parameters, k_local, transverse_field_ising
 from ..report import new_figure, savefig, style
 from . import Study, Task, task_seed
+from ._config import distinct, hidden_sizes
 from .qbm_typicality import MAX_QUBITS, target_objective
 
 __all__ = ["STUDY", "QBMCouplingConfig", "make_figures", "quick_config", "run_task", "tasks"]
@@ -96,17 +97,12 @@ class QBMCouplingConfig(BaseModel):
     @field_validator("models")
     @classmethod
     def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if not v or len(set(v)) != len(v):
-            raise ValueError(f"give at least one model, without repeats; got {list(v)}")
-        return v
+        return distinct(v, "model")
 
     @field_validator("n_hidden")
     @classmethod
     def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if not 1 <= x <= MAX_QUBITS - 1]
-        if bad or not v:
-            raise ValueError(f"each n_hidden must be in 1..{MAX_QUBITS - 1}; got {list(v)}")
-        return tuple(sorted(set(v)))
+        return hidden_sizes(v, MAX_QUBITS - 1)
 
     @field_validator("couplings")
     @classmethod

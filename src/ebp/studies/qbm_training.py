@@ -54,6 +54,7 @@ from ..train import (
     thermal_distribution,
 )
 from . import Study, Task, task_seed
+from ._config import distinct, hidden_sizes
 from ._training import CURVE_POINTS, result_rows
 
 __all__ = ["STUDY", "QBMTrainingConfig", "build_model", "learning_task", "make_figures",
@@ -139,17 +140,12 @@ class QBMTrainingConfig(BaseModel):
     @field_validator("families", "targets", "strategies")
     @classmethod
     def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if not v or len(set(v)) != len(v):
-            raise ValueError(f"give at least one name, without repeats; got {list(v)}")
-        return v
+        return distinct(v, "name")
 
     @field_validator("n_hidden")
     @classmethod
     def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if not 1 <= x <= MAX_QUBITS - 1]
-        if bad or not v:
-            raise ValueError(f"each n_hidden must be in 1..{MAX_QUBITS - 1}; got {list(v)}")
-        return tuple(sorted(set(v)))
+        return hidden_sizes(v, MAX_QUBITS - 1)
 
     @model_validator(mode="after")
     def _fits(self) -> "QBMTrainingConfig":

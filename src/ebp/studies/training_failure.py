@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
 from ..train import fit
 from . import Study, Task, task_seed
+from ._config import distinct, hidden_sizes
 from ._training import (
     ModelName,
     OptimiserName,
@@ -90,16 +91,12 @@ class TrainingFailureConfig(BaseModel):
     @field_validator("models", "optimisers")
     @classmethod
     def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if not v or len(set(v)) != len(v):
-            raise ValueError(f"give at least one entry, without repeats; got {list(v)}")
-        return v
+        return distinct(v, "entry")
 
     @field_validator("n_hidden")
     @classmethod
     def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        if not v or any(not 1 <= x <= MAX_QUBITS - 1 for x in v):
-            raise ValueError(f"each n_hidden must be in 1..{MAX_QUBITS - 1}; got {list(v)}")
-        return tuple(sorted(set(v)))
+        return hidden_sizes(v, MAX_QUBITS - 1)
 
 
 def quick_config() -> TrainingFailureConfig:
