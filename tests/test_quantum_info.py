@@ -544,3 +544,21 @@ def test_complex64_schmidt_and_entropy():
     prod = jnp.asarray(random_product_state(4, rng), dtype=jnp.complex64)
     for alpha in (0.5, 1, 2):
         assert abs(float(entanglement_entropy(prod, 2, alpha=alpha))) < 1e-5
+
+
+def test_density_matrix_functions_agree_with_the_state_level_ones():
+    import ebp
+    from ebp.quantum_info import distance_to_maximally_mixed, von_neumann_entropy
+
+    psi = ebp.haar_state(5, seed=3, batch=(4,))
+    rho = np.asarray(ebp.reduced_density_matrix(psi, 2))
+    np.testing.assert_allclose(von_neumann_entropy(rho),
+                               np.asarray(ebp.entanglement_entropy(psi, 2)), atol=1e-12)
+    np.testing.assert_allclose(distance_to_maximally_mixed(rho),
+                               np.asarray(ebp.trace_distance_to_maximally_mixed(psi, 2)),
+                               atol=1e-12)
+    p = np.array([0.5, 0.25, 0.25, 0.0])
+    import scipy.stats
+    assert von_neumann_entropy(np.diag(p)) == pytest.approx(scipy.stats.entropy(p, base=2))
+    assert von_neumann_entropy(np.diag(p), base=np.e) == pytest.approx(scipy.stats.entropy(p))
+    assert distance_to_maximally_mixed(np.eye(4) / 4) == pytest.approx(0.0, abs=1e-15)

@@ -38,7 +38,7 @@ import numpy as np
 
 __all__ = ["Spectrum", "at_temperature", "thermal_spectrum", "gibbs_matrix",
            "visible_marginal_from", "hidden_marginal_from", "spectral_entropy_bits",
-           "divided_differences", "gradient_operator", "entropy_bits"]
+           "divided_differences", "gradient_operator"]
 
 
 class Spectrum(NamedTuple):
@@ -119,13 +119,6 @@ def spectral_entropy_bits(s: Spectrum) -> np.ndarray:
     log_p = s.shifted - np.log(s.norm)[:, None]
     terms = np.where(s.probabilities > 0, s.probabilities * log_p, 0.0)
     return -terms.sum(axis=-1) / np.log(2)
-
-
-def entropy_bits(rho: np.ndarray) -> np.ndarray:
-    """S(ρ) = −Tr ρ log₂ ρ for density matrices ``(..., d, d)`` (0 log 0 = 0)."""
-    w = np.clip(np.linalg.eigvalsh(rho), 0.0, 1.0)
-    logs = np.log2(np.where(w > 1e-300, w, 1.0))
-    return -np.sum(w * logs, axis=-1)
 
 
 def divided_differences(s: Spectrum) -> np.ndarray:

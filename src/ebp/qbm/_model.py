@@ -29,10 +29,10 @@ import jax
 import numpy as np
 
 from ..landscape import Evaluation, Objective, as_objective
+from ..quantum_info import distance_to_maximally_mixed, von_neumann_entropy
 from ._gibbs import (
     Spectrum,
     at_temperature,
-    entropy_bits,
     gibbs_matrix,
     gradient_operator,
     hidden_marginal_from,
@@ -303,15 +303,14 @@ class QBM:
         return ev, {k: np.concatenate([d[k] for d in diags]).reshape(batch) for k in keys}
 
     def _diagnostics(self, s: Spectrum, sigma_v: np.ndarray) -> dict[str, np.ndarray]:
-        d_v = sigma_v.shape[-1]
-        s_v = entropy_bits(sigma_v)
+        s_v = von_neumann_entropy(sigma_v)
         s_all = spectral_entropy_bits(s)
         if self.n_hidden:
-            s_h = entropy_bits(hidden_marginal_from(s, self.n_visible))
+            s_h = von_neumann_entropy(hidden_marginal_from(s, self.n_visible))
             mutual = np.maximum(s_v + s_h - s_all, 0.0)
         else:
             mutual = np.zeros_like(s_v)
-        distance = np.sum(np.abs(np.linalg.eigvalsh(sigma_v - np.eye(d_v) / d_v)), axis=-1)
+        distance = 2 * distance_to_maximally_mixed(sigma_v)  # the full one-norm
         return {"distance_to_mixed": distance, "mutual_information": mutual,
                 "entropy_visible": s_v, "entropy": s_all}
 

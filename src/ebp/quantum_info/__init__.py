@@ -6,6 +6,7 @@ the (2**n_v, 2**n_h) reshape of a state is the V|H cut.  Entropies are in bits
 unless ``base`` says otherwise.  Reference: arXiv:2010.15968.
 """
 
+from ._density import distance_to_maximally_mixed, von_neumann_entropy
 from ._distance import pinsker_bound, trace_distance_to_maximally_mixed
 from ._entanglement import (
     entanglement_entropy,
@@ -17,6 +18,7 @@ from ._states import check_n_visible, haar_state, haar_unitary, validate_state
 
 __all__ = [
     "check_n_visible",
+    "distance_to_maximally_mixed",
     "entanglement_entropy",
     "haar_state",
     "haar_unitary",
@@ -26,4 +28,5 @@ __all__ = [
     "schmidt_coefficients",
     "trace_distance_to_maximally_mixed",
     "validate_state",
+    "von_neumann_entropy",
 ]

@@ -19,8 +19,6 @@ __all__ = [
     "OBJECTIVES",
     "OBJECTIVE_LABELS",
     "ObjectiveName",
-    "entropy_bits",
-    "trace_distance_to_mixed",
     "visible_objective",
 ]
 
@@ -54,16 +52,3 @@ def visible_objective(name: str, n_visible: int, study_seed: int) -> Objective:
     if name == "thermal_fidelity":
         return fidelity(thermal_state(n_visible, seed=seed, beta=1.0))
     raise ValueError(f"unknown objective {name!r}; allowed: {', '.join(OBJECTIVES)}.")
-
-
-def entropy_bits(rho: np.ndarray) -> np.ndarray:
-    """S(ρ) = −Tr ρ log₂ ρ for density matrices ``(..., d, d)``."""
-    w = np.clip(np.linalg.eigvalsh(rho), 0.0, 1.0)
-    logs = np.log2(np.where(w > 1e-15, w, 1.0))
-    return -np.sum(w * logs, axis=-1)
-
-
-def trace_distance_to_mixed(rho: np.ndarray) -> np.ndarray:
-    """½‖ρ − I/d‖₁ for density matrices ``(..., d, d)``."""
-    d = rho.shape[-1]
-    return 0.5 * np.sum(np.abs(np.linalg.eigvalsh(rho - np.eye(d) / d)), axis=-1)

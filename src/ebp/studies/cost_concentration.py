@@ -26,12 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..ansatz import ANSATZ
 from ..landscape import Linear, cost_deviation_bound
 from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
-from ..quantum_info import reduced_density_matrix
+from ..quantum_info import reduced_density_matrix, von_neumann_entropy
 from ..sim import simulate
 from ..theory import haar_expectation_variance
 from . import Study, Task, task_seed
 from ._config import distinct, hidden_sizes
-from ._visible import OBJECTIVE_LABELS, ObjectiveName, entropy_bits, visible_objective
+from ._visible import OBJECTIVE_LABELS, ObjectiveName, visible_objective
 
 __all__ = ["STUDY", "CostConcentrationConfig", "make_figures", "quick_config", "run_task", "tasks"]
 
@@ -128,7 +128,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     rng = np.random.default_rng(task.seed)
     theta = rng.uniform(0.0, 2 * np.pi, size=(p["samples"], circuit.n_params))
     rho = np.asarray(reduced_density_matrix(simulate(circuit, theta), n_v))
-    entropy = entropy_bits(rho)
+    entropy = von_neumann_entropy(rho)
     d_v = 2**n_v
     rows = []
     for name in p["objectives"]:

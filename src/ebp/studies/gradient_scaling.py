@@ -46,6 +46,7 @@ from ..landscape import (
     gradient_statistics_many,
     two_design_probe_variance,
 )
+from ..quantum_info import distance_to_maximally_mixed, von_neumann_entropy
 from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
 from ..theory import haar_expectation_variance, mean_trace_distance_bound, page_entropy
 from . import Study, Task, task_seed
@@ -53,8 +54,6 @@ from ._visible import (
     OBJECTIVE_LABELS,
     OBJECTIVES,
     ObjectiveName,
-    entropy_bits,
-    trace_distance_to_mixed,
     visible_objective,
 )
 
@@ -245,7 +244,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         lipschitz_starts=p["lipschitz_starts"],
     )
     rho = stats[0].rho_visible
-    entropy, distance = entropy_bits(rho), trace_distance_to_mixed(rho)
+    entropy, distance = von_neumann_entropy(rho), distance_to_maximally_mixed(rho)
     d, d_v = 2 ** (n_v + n_h), 2**n_v
     fixed = {
         "experiment": p["experiment"], "model": p["model"], "n_visible": n_v, "n_hidden": n_h,

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..quantum_info import von_neumann_entropy
 from ._shots import estimator_for
 from ._tasks import LearningTask, accuracy, loss_value
 
@@ -50,12 +51,6 @@ class CheckpointError(ValueError):
 def _digest(x: np.ndarray) -> str:
     return hashlib.blake2b(np.ascontiguousarray(x, dtype=np.float64).tobytes(),
                            digest_size=8).hexdigest()
-
-
-def _entropy_bits(rho: np.ndarray) -> float:
-    w = np.clip(np.linalg.eigvalsh(rho), 0.0, None)
-    w = w[w > 1e-15]
-    return float(-np.sum(w * np.log2(w)))
 
 
 @dataclass
@@ -307,7 +302,7 @@ class Oracle:
                 "loss": loss_value(shown, rhos),
                 "objective": objective,
                 "estimate": float(estimate),
-                "entropy": float(np.mean([_entropy_bits(r) for r in rhos])),
+                "entropy": float(np.mean([von_neumann_entropy(r) for r in rhos])),
                 "accuracy": accuracy(shown, rhos),
                 "seconds": time.perf_counter() - self._started,
             }
