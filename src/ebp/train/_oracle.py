@@ -232,8 +232,7 @@ class Oracle:
             thetas = np.stack([self.full(x) for x in xs])
             rhos = self._rhos(thetas)
             if self.shots is None:
-                return sum(t.weight * np.asarray(t.objective.value(r), dtype=float)
-                           for t, r in zip(self.task.terms, rhos))
+                return loss_value(self.task, rhos)
             rng = self._rng()
             return sum(t.weight * e.value(r, self.shots, rng)
                        for t, e, r in zip(self.task.terms, self.estimators, rhos))
@@ -290,7 +289,7 @@ class Oracle:
         else:
             theta = self.full(x)
             rhos = [r[0] for r in self._rhos(theta[None])]
-            objective = loss_value(self.task, rhos)
+            objective = float(loss_value(self.task, rhos))
             if self.monitor is not None:
                 rhos = [r[0] for r in self._rhos(theta[None], self.monitor)]
             shown = self.monitor or self.task
@@ -299,7 +298,7 @@ class Oracle:
                 "phase": self.phase,
                 "cost": self.spent,
                 "configurations": self.configurations,
-                "loss": loss_value(shown, rhos),
+                "loss": float(loss_value(shown, rhos)),
                 "objective": objective,
                 "estimate": float(estimate),
                 "entropy": float(np.mean([von_neumann_entropy(r) for r in rhos])),

@@ -347,7 +347,7 @@ def make_task(name: str, n_visible: int, n_hidden: int = 0, *, seed: int = 0,
     raise ValueError(f"unknown task {name!r}; known tasks: {', '.join(TASKS)}.")
 
 
-def loss_value(task: LearningTask, rhos) -> float:
-    """L = Σ_t w_t f_t(ρ_t) for one visible state per term."""
-    return float(sum(t.weight * float(t.objective.value(jnp.asarray(r)))
-                     for t, r in zip(task.terms, rhos)))
+def loss_value(task: LearningTask, rhos):
+    """L = Σ_t w_t f_t(ρ_t), one visible state (or a batch ``(..., d, d)``) per term."""
+    return sum(t.weight * np.asarray(t.objective.value(jnp.asarray(r)), dtype=float)
+               for t, r in zip(task.terms, rhos))
