@@ -181,11 +181,15 @@ class CircuitBuilder:
         self,
         name: str,
         wires: int | Iterable[int],
-        *,
+        *more_wires: int,
         slots: Iterable[int] | None = None,
         data: Any = None,
     ) -> tuple[int, ...]:
-        """Append gate ``name`` on ``wires``; returns the parameter slots it uses."""
+        """Append gate ``name`` on ``wires``; returns the parameter slots it uses.
+
+        Wires are given as separate arguments or as one tuple: ``gate("CNOT", 0, 1)`` and
+        ``gate("CNOT", (0, 1))`` are the same gate.
+        """
         if not isinstance(name, str):
             raise TypeError(f"gate name must be a str; got {type(name).__name__}.")
         key = name.upper()
@@ -193,6 +197,13 @@ class CircuitBuilder:
             raise ValueError(f"unknown gate {name!r}; allowed: {', '.join(sorted(GATES))}.")
         spec = GATES[key]
         wires = (wires,) if isinstance(wires, (int, np.integer)) else tuple(wires)
+        if more_wires:
+            if len(wires) != 1:
+                raise TypeError(
+                    f"give wires either as one tuple or as separate ints; got {wires} and "
+                    f"{more_wires}."
+                )
+            wires = wires + tuple(more_wires)
         _check_ints("wires", wires)
         wires = tuple(int(w) for w in wires)
         data = self._check_data(spec, wires, data)
