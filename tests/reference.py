@@ -124,9 +124,54 @@ def su4(theta):
     return last @ core @ first
 
 
-FIXED = {"H": H, "X": X, "Y": Y, "Z": Z, "S": S, "T": T, "CNOT": CNOT, "CZ": CZ, "SWAP": SWAP}
-ROTATIONS = {"RX": rx, "RY": ry, "RZ": rz, "RXX": rxx, "RYY": ryy, "RZZ": rzz}
-ROTATION_PAULI = {"RX": "X", "RY": "Y", "RZ": "Z", "RXX": "XX", "RYY": "YY", "RZZ": "ZZ"}
+def controlled(u, n_controls=1):
+    """Block-diagonal diag(I, …, I, u): the controls are the first wires."""
+    d = u.shape[0]
+    out = np.eye(d * 2**n_controls, dtype=complex)
+    out[-d:, -d:] = u
+    return out
+
+
+def phase(lam):
+    return np.diag([1, np.exp(1j * lam)]).astype(complex)
+
+
+def u3(theta, phi, lam):
+    """OpenQASM's builtin U(θ, φ, λ) (= Qiskit's U3Gate), written out entry by entry."""
+    c, s = np.cos(theta / 2), np.sin(theta / 2)
+    return np.array([[c, -np.exp(1j * lam) * s],
+                     [np.exp(1j * phi) * s, np.exp(1j * (phi + lam)) * c]], dtype=complex)
+
+
+SX = np.array([[1 + 1j, 1 - 1j], [1 - 1j, 1 + 1j]], dtype=complex) / 2
+# Qiskit's documented ECR matrix is little-endian (qubit 0 = least significant); conjugating by
+# SWAP gives it in ebp's order (first wire = most significant).
+_ECR_LITTLE = np.array([[0, 1, 0, 1j], [1, 0, -1j, 0], [0, 1j, 0, 1], [-1j, 0, 1, 0]]) / np.sqrt(2)
+ECR = SWAP @ _ECR_LITTLE @ SWAP
+ISWAP = np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]], dtype=complex)
+CCX = np.eye(8, dtype=complex)[[0, 1, 2, 3, 4, 5, 7, 6]]
+CSWAP = np.eye(8, dtype=complex)[[0, 1, 2, 3, 4, 6, 5, 7]]
+
+FIXED = {"H": H, "X": X, "Y": Y, "Z": Z, "S": S, "T": T, "CNOT": CNOT, "CZ": CZ, "SWAP": SWAP,
+         "ID": I2, "SDG": S.conj().T, "TDG": T.conj().T, "SX": SX, "SXDG": SX.conj().T,
+         "CY": controlled(PY), "CH": controlled(H), "CCX": CCX, "CSWAP": CSWAP, "ECR": ECR,
+         "ISWAP": ISWAP}
+ROTATIONS = {"RX": rx, "RY": ry, "RZ": rz, "RXX": rxx, "RYY": ryy, "RZZ": rzz,
+             "RZX": lambda t: expm(-0.5j * t * np.kron(PZ, PX))}
+ROTATION_PAULI = {"RX": "X", "RY": "Y", "RZ": "Z", "RXX": "XX", "RYY": "YY", "RZZ": "ZZ",
+                  "RZX": "ZX"}
+PARAMETRISED = {
+    "P": lambda t: phase(t[0]),
+    "GPHASE": lambda t: np.exp(1j * t[0]) * I2,
+    "U3": lambda t: u3(*t),
+    "U2": lambda t: u3(np.pi / 2, t[0], t[1]),
+    "CP": lambda t: controlled(phase(t[0])),
+    "CRX": lambda t: controlled(rx(t[0])),
+    "CRY": lambda t: controlled(ry(t[0])),
+    "CRZ": lambda t: controlled(rz(t[0])),
+    "CU": lambda t: controlled(np.exp(1j * t[3]) * u3(*t[:3])),
+    "CU3": lambda t: controlled(u3(*t)),
+}
 
 
 def gate_matrix(name: str, theta=(), data=None) -> np.ndarray:
@@ -136,6 +181,8 @@ def gate_matrix(name: str, theta=(), data=None) -> np.ndarray:
         return FIXED[name]
     if name in ROTATIONS:
         return ROTATIONS[name](theta[0])
+    if name in PARAMETRISED:
+        return PARAMETRISED[name](theta)
     if name == "PAULIROT":
         coeff, label = data
         return pauli_rot(theta[0], coeff, label)
@@ -143,7 +190,11 @@ def gate_matrix(name: str, theta=(), data=None) -> np.ndarray:
         return su4(theta)
     if name == "UNITARY":
         return np.array(data, dtype=complex)
-    raise KeyError(name)
+    # a gate registered later than this file: its registry matrix (checked on its own by the
+    # gate contract tests against Qiskit or its OpenQASM definition)
+    from ebp.circuit import GATES
+
+    return np.asarray(GATES[name].numpy_matrix(theta, data))
 
 
 # ----------------------------------------------------------------------------- embedding
@@ -269,6 +320,14 @@ def random_hermitian(rng: np.random.Generator, d: int) -> np.ndarray:
 
 ONE_QUBIT = ["H", "X", "Y", "Z", "S", "T", "RX", "RY", "RZ"]
 TWO_QUBIT = ["CNOT", "CZ", "SWAP", "RXX", "RYY", "RZZ", "SU4"]
+# the gates random circuits draw from by default (those the simulator tests were written for)
+DEFAULT_GATES = sorted(ONE_QUBIT + TWO_QUBIT + ["PAULIROT", "UNITARY"])
+
+
+def _n_wires(name):
+    from ebp.circuit import GATES
+
+    return GATES[name].n_wires
 
 
 def add_random_gate(builder, rng: np.random.Generator, name: str, n: int, *, qasm_safe=False):
@@ -283,7 +342,7 @@ def add_random_gate(builder, rng: np.random.Generator, name: str, n: int, *, qas
         wires = [int(w) for w in rng.permutation(n)[:k]]
         m = random_diagonal_unitary(rng, k) if rng.random() < 0.3 else random_unitary(rng, k)
         return builder.unitary(m, wires)
-    k = 1 if name in ONE_QUBIT else 2
+    k = _n_wires(name)
     wires = [int(w) for w in rng.permutation(n)[:k]]
     return builder.gate(name, wires)
 
@@ -302,11 +361,11 @@ def random_circuit(
     """A random circuit over ``gates`` (default: every gate), with some shared slots and layers."""
     from ebp.circuit import GATES, CircuitBuilder
 
-    gates = sorted(GATES) if gates is None else list(gates)
+    gates = DEFAULT_GATES if gates is None else list(gates)
     b = CircuitBuilder(n_visible, n_hidden)
     n = n_visible + n_hidden
     if n == 1:
-        gates = [g for g in gates if g not in TWO_QUBIT]
+        gates = [g for g in gates if g in ("PAULIROT", "UNITARY") or GATES[g].n_wires == 1]
     count = 0  # parameter slots used so far
     for _ in range(n_ops):
         if rng.random() < layer_prob:
@@ -315,7 +374,8 @@ def random_circuit(
         n_params = GATES[name].n_params
         if n_params and count >= 1 and rng.random() < share_prob:
             slots = [int(s) for s in rng.integers(0, count, size=n_params)]
-            wires = [int(w) for w in rng.permutation(n)[: (1 if name in ONE_QUBIT else 2)]]
+            k = 2 if name == "PAULIROT" else _n_wires(name)
+            wires = [int(w) for w in rng.permutation(n)[:k]]
             if name == "PAULIROT":
                 used = b.pauli_rotation("X" * len(wires), wires, float(rng.normal()), slots=slots)
             else:

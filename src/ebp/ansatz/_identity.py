@@ -3,27 +3,22 @@ arXiv:1903.05076): a block B(θ) followed by its mirror B(θ')†, gate by gate 
 
 At θ' = m(θ) — :func:`identity_block_parameters` — every block is exactly the identity, so a
 circuit *starts* at U = I whatever θ is, with non-vanishing gradients; training then moves θ and
-θ' apart. The inverse of each gate is the same gate at mapped parameters:
+θ' apart. The inverse of each gate comes from the gate registry (:func:`ebp.circuit.inverse_rule`):
+a gate at parameters θ'_j = s_j·θ_{π(j)} + o_j, e.g.
 
 * rotations exp(−iθcP): θ' = −θ;
 * SU4 = L·C·F (``ebp.circuit`` KAK form, R(a,b,c) = R_Z(a)R_Y(b)R_Z(c)): U† = F†C†L† with
   R(a,b,c)† = R(−c,−b,−a) and C(x,y,z)† = C(−x,−y,−z) (the XX, YY, ZZ factors commute);
-* fixed gates: H, X, Y, Z, CNOT, CZ, SWAP are their own inverse; S, T and fixed unitaries get
-  their adjoint as a fixed unitary.
+* fixed gates: their inverse gate (H → H, S → SDG) or their adjoint as a fixed unitary.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..circuit import GATES, Circuit, CircuitBuilder
+from ..circuit import Circuit, CircuitBuilder, inverse_rule
 
 __all__ = ["identity_block", "identity_block_parameters"]
-
-_SELF_INVERSE = {"H", "X", "Y", "Z", "CNOT", "CZ", "SWAP"}
-_ROTATIONS = {"RX", "RY", "RZ", "RXX", "RYY", "RZZ", "PAULIROT"}
-# SU4 mirror: parameter j of the inverse = −(parameter _SU4_SOURCE[j] of the original)
-_SU4_SOURCE = (11, 10, 9, 14, 13, 12, 6, 7, 8, 2, 1, 0, 5, 4, 3)
 
 
 def _check_repeats(repeats) -> int:
@@ -32,15 +27,13 @@ def _check_repeats(repeats) -> int:
     return int(repeats)
 
 
-def _mirror_sources(op) -> tuple[int, ...]:
-    """For each parameter of op's inverse, the index (into op's parameters) it negates."""
-    if op.name in _ROTATIONS:
-        return (0,)
-    if op.name == "SU4":
-        return _SU4_SOURCE
-    if GATES[op.name].n_params == 0:
-        return ()
-    raise ValueError(f"no inverse rule for gate {op.name}.")  # pragma: no cover
+def _inverse(op):
+    rule = inverse_rule(op.spec, op.data)
+    if rule is None:
+        raise ValueError(
+            f"gate {op.name} has no registered inverse of its own form; identity blocks need one."
+        )
+    return rule
 
 
 def identity_block(block: Circuit, repeats: int = 1) -> Circuit:
@@ -70,13 +63,8 @@ def identity_block(block: Circuit, repeats: int = 1) -> Circuit:
 
 
 def _append_inverse(b: CircuitBuilder, op) -> None:
-    if op.name in _SELF_INVERSE:
-        b.gate(op.name, op.wires)
-    elif op.name in _ROTATIONS or op.name == "SU4":
-        b.gate(op.name, op.wires, data=op.data)
-    else:  # S, T, fixed unitaries: the adjoint matrix
-        m = np.asarray(GATES[op.name].matrix(None, op.data), dtype=complex)
-        b.unitary(m.conj().T, op.wires)
+    rule = _inverse(op)
+    b.gate(rule.gate, op.wires, data=rule.data)
 
 
 def identity_block_parameters(block: Circuit, theta, repeats: int = 1) -> np.ndarray:
@@ -101,17 +89,17 @@ def identity_block_parameters(block: Circuit, theta, repeats: int = 1) -> np.nda
             f"theta must have shape (..., {repeats}, {block.n_params}) for {repeats} copies of a "
             f"{block.n_params}-parameter block; got {np.asarray(theta).shape}."
         )
-    mirror_index, mirror_sign = [], []
+    mirror_index, mirror_sign, mirror_offset = [], [], []
     for layer in reversed(block.layers()):
         for op in reversed(layer):
-            if op.name in _SELF_INVERSE or GATES[op.name].n_params == 0:
-                continue
-            for src in _mirror_sources(op):
-                mirror_index.append(op.slots[src])
-                mirror_sign.append(-1.0)
+            for src, sign, offset in _inverse(op).params:
+                mirror_index.append(op.slots[src] if src is not None else 0)
+                mirror_sign.append(sign if src is not None else 0.0)
+                mirror_offset.append(offset)
     idx, sign = np.asarray(mirror_index, dtype=int), np.asarray(mirror_sign)
+    offset = np.asarray(mirror_offset)
     parts = []
     for r in range(repeats):
         parts.append(t[..., r, :])
-        parts.append(t[..., r, :][..., idx] * sign)
+        parts.append(t[..., r, :][..., idx] * sign + offset)
     return np.concatenate(parts, axis=-1)

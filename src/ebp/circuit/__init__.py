@@ -1,17 +1,26 @@
-"""What a model *is*: immutable circuits on visible + hidden qubits, the gate set, QASM export."""
+"""What a model *is*: immutable circuits on visible + hidden qubits, the gate registry, QASM export."""
 
 from ._circuit import MAX_QUBITS, Circuit, CircuitBuilder, Operation
+from ._factors import Exp, Fixed, PauliExp
 from ._gates import GATES, GateSpec, pauli_matrix, su4_matrix
 from ._qasm import to_qasm
+from ._registry import GateDefinitionError, InverseRule, inverse_rule, register_gate
 
 __all__ = [
+    "GATES",
+    "MAX_QUBITS",
     "Circuit",
     "CircuitBuilder",
-    "Operation",
-    "GATES",
+    "Exp",
+    "Fixed",
+    "GateDefinitionError",
     "GateSpec",
-    "MAX_QUBITS",
+    "InverseRule",
+    "Operation",
+    "PauliExp",
+    "inverse_rule",
     "pauli_matrix",
+    "register_gate",
     "su4_matrix",
     "to_qasm",
 ]

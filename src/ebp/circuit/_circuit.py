@@ -13,16 +13,18 @@ drive several gates. Build one with :class:`CircuitBuilder`::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ._gates import GATES, PAULI_LETTERS, GateSpec
+from ._factors import PauliExp
+from ._gates import GATES, GateSpec
 
-__all__ = ["Operation", "Circuit", "CircuitBuilder", "MAX_QUBITS"]
+__all__ = ["MAX_CIRCUIT_QUBITS", "MAX_QUBITS", "Circuit", "CircuitBuilder", "Operation"]
 
 MAX_QUBITS = 30  # a 2**30 complex128 state is 16 GiB: beyond any single-node statevector here
+MAX_CIRCUIT_QUBITS = 1_000_000  # a circuit is data; only what is simulated must fit in memory
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Operation:
         wires: the wires it acts on, in the order of its matrix (big-endian).
         slots: indices into the circuit's parameter vector, one per gate parameter.
         data: fixed data: ``(coeff, label)`` for ``PAULIROT``, the matrix for ``UNITARY``.
+
+    ``pauli``, ``coeff`` and ``diagonal`` follow from the gate's factors (see
+    :mod:`ebp.circuit._registry`): an operation that is exactly exp(−iθ·c·P) reports P and c.
     """
 
     name: str
@@ -46,26 +51,26 @@ class Operation:
         return GATES[self.name]
 
     @property
+    def factors(self) -> tuple:
+        """The gate's product-of-exponentials factors for this operation's data."""
+        return self.spec.factors(self.data)
+
+    @property
     def pauli(self) -> str | None:
         """The Pauli string P if this is a rotation exp(−iθcP), else None."""
-        if self.name == "PAULIROT":
-            return self.data[1]
-        return self.spec.pauli
+        fs = self.factors
+        return fs[0].label if len(fs) == 1 and isinstance(fs[0], PauliExp) else None
 
     @property
     def coeff(self) -> float | None:
-        if self.name == "PAULIROT":
-            return float(self.data[0])
-        return self.spec.coeff
+        """The coefficient c of a rotation exp(−iθcP), else None."""
+        fs = self.factors
+        return float(fs[0].coeff) if len(fs) == 1 and isinstance(fs[0], PauliExp) else None
 
     @property
     def diagonal(self) -> bool:
-        if self.name == "PAULIROT":
-            return set(self.data[1]) <= {"Z", "I"}
-        if self.name == "UNITARY":
-            m = np.asarray(self.data, dtype=complex)
-            return bool(np.all(m == np.diag(np.diag(m))))
-        return self.spec.diagonal
+        """True when the matrix is diagonal in the computational basis for every θ."""
+        return all(f.diagonal for f in self.factors)
 
     def matrix(self, theta=None):
         """The gate's matrix at parameters ``theta`` (shape ``(n_params,)``)."""
@@ -85,6 +90,14 @@ class Circuit:
         layer_starts: index of the first operation of each layer (always starts with 0). Layers
             are how ansatzes are grown and initialised; the simulator scans over consecutive
             layers of identical structure, so compile time does not grow with depth.
+        param_names: a name per parameter slot (imported circuits keep their source's names),
+            or ``None``.
+        source_qubits: for each wire, the qubit of the source it came from (imported circuits:
+            ``"q[3]"``, a Qiskit qubit index, a PennyLane wire label), or ``None``.
+        notes: what an importer ignored or changed (final measurements, barriers …).
+
+    Equality and hashing look at the structure only (register, operations, parameter count,
+    layers): the same circuit imported under other names is the same circuit.
     """
 
     n_visible: int
@@ -92,6 +105,9 @@ class Circuit:
     operations: tuple[Operation, ...]
     n_params: int
     layer_starts: tuple[int, ...] = (0,)
+    param_names: tuple[str, ...] | None = field(default=None, compare=False)
+    source_qubits: tuple | None = field(default=None, compare=False)
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def n_qubits(self) -> int:
@@ -135,11 +151,11 @@ def _check_register(n_visible: int, n_hidden: int) -> None:
             f"need n_visible >= 1 and n_hidden >= 0; got n_visible={n_visible}, "
             f"n_hidden={n_hidden}."
         )
-    if n_visible + n_hidden > MAX_QUBITS:
+    if n_visible + n_hidden > MAX_CIRCUIT_QUBITS:
         raise ValueError(
-            f"{n_visible + n_hidden} qubits requested; at most {MAX_QUBITS} are supported "
-            f"(a state vector of 2**{n_visible + n_hidden} amplitudes needs "
-            f"{16 * 2 ** (n_visible + n_hidden) / 2**30:.0f} GiB in complex128)."
+            f"{n_visible + n_hidden} qubits requested; a circuit holds at most "
+            f"{MAX_CIRCUIT_QUBITS} (and only what is simulated must fit in memory: at most "
+            f"{MAX_QUBITS} qubits, or a visible light cone that small)."
         )
 
 
@@ -246,29 +262,8 @@ class CircuitBuilder:
 
     @staticmethod
     def _check_data(spec: GateSpec, wires: tuple[int, ...], data: Any) -> Any:
-        if spec.name == "PAULIROT":
-            if not (isinstance(data, tuple) and len(data) == 2):
-                raise TypeError("PAULIROT needs data=(coeff, label), e.g. (0.5, 'XZ').")
-            coeff, label = data
-            label = str(label).upper()
-            if len(label) != len(wires) or not set(label) <= set(PAULI_LETTERS):
-                raise ValueError(
-                    f"Pauli label {label!r} must have one letter from I, X, Y, Z per wire "
-                    f"({len(wires)} wires)."
-                )
-            if not np.isfinite(coeff):
-                raise ValueError(f"Pauli rotation coefficient must be finite; got {coeff}.")
-            return (float(coeff), label)
-        if spec.name == "UNITARY":
-            m = np.asarray(data, dtype=complex)
-            d = 2 ** len(wires)
-            if m.shape != (d, d):
-                raise ValueError(
-                    f"a unitary on {len(wires)} wire(s) must be {d}x{d}; got shape {m.shape}."
-                )
-            if not np.allclose(m.conj().T @ m, np.eye(d), atol=1e-10):
-                raise ValueError("matrix is not unitary (U†U differs from I by more than 1e-10).")
-            return tuple(tuple(complex(x) for x in row) for row in m)  # hashable, comparable
+        if spec.check_data is not None:
+            return spec.check_data(wires, data)
         if data is not None:
             raise ValueError(f"gate {spec.name} takes no data; got {data!r}.")
         return None

@@ -1,135 +1,180 @@
-"""The gate set: one registry entry per gate name, holding its size and its matrix as data.
+"""The gate set: every gate ebp knows, each defined by one :func:`register_gate` call.
 
 Conventions
 -----------
-* Rotations are ``R_P(θ) = exp(−iθP/2)`` for P ∈ {X, Y, Z, XX, YY, ZZ} (the convention of
-  Nielsen & Chuang, Qiskit and PennyLane).
-* ``PauliRot(θ; c, P) = exp(−iθ·c·P)`` for any Pauli string P (no factor ½: the coefficient ``c``
-  is part of the gate, as in the paper's ``exp(−iθ_j J_j P_j)``).
-* ``SU4`` is a general two-qubit block with 15 parameters covering all of SU(4) (up to a global
-  phase) through the Cartan (KAK) decomposition, arXiv:quant-ph/0209120:
+* Matrices act on the gate's wires in the order given, big-endian (first wire = most significant
+  bit); for controlled gates the control(s) come first, as in OpenQASM.
+* Rotations are ``R_P(θ) = exp(−iθP/2)`` (Nielsen & Chuang, Qiskit, PennyLane); ``P(λ)`` is
+  ``diag(1, e^{iλ})``; ``U3(θ, φ, λ) = P(φ) R_Y(θ) P(λ)`` is OpenQASM's builtin ``U`` (and
+  Qiskit's ``UGate``/``U3Gate``; OpenQASM 3's ``stdgates.inc`` ``u3``/``u2`` differ from it by a
+  global phase e^{−i(φ+λ)/2}, which no quantity ebp computes depends on).
+* ``PAULIROT(θ; c, P) = exp(−iθ·c·P)`` for any Pauli string P (the coefficient c is part of the
+  gate, as in the paper's ``exp(−iθ_j J_j P_j)``).
+* ``SU4`` is a general two-qubit block with 15 parameters covering SU(4) up to a global phase
+  through the Cartan (KAK) decomposition, arXiv:quant-ph/0209120:
 
   .. math:: U(θ) = (R(θ_9..θ_{11}) ⊗ R(θ_{12}..θ_{14}))\\, e^{−i(θ_6 XX + θ_7 YY + θ_8 ZZ)}
             \\,(R(θ_0..θ_2) ⊗ R(θ_3..θ_5)),\\qquad R(a,b,c) = R_Z(a) R_Y(b) R_Z(c).
 
-* Matrices act on the gate's wires in the order given, big-endian (first wire = most significant).
+* ``GPHASE(γ) = e^{iγ}`` is a global phase; it is stored on one wire (any) and written
+  ``gphase(γ);`` in OpenQASM.
+
+To add a gate, add one :func:`register_gate` call below: the matrix, shift rule, inverse, kernel
+kind, QASM import/export and the contract tests follow from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
-import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["GateSpec", "GATES", "pauli_matrix", "su4_matrix", "PAULI_LETTERS"]
+from ._factors import PAULI_LETTERS, Exp, Fixed, PauliExp, pauli_matrix
+from ._registry import GATES, GateSpec, InverseRule, register_gate
 
-PAULI_LETTERS = "IXYZ"
+__all__ = ["GATES", "PAULI_LETTERS", "GateSpec", "pauli_matrix", "su4_matrix"]
 
-_I = np.eye(2, dtype=complex)
-_X = np.array([[0, 1], [1, 0]], dtype=complex)
-_Y = np.array([[0, -1j], [1j, 0]], dtype=complex)
-_Z = np.array([[1, 0], [0, -1]], dtype=complex)
-_PAULI = {"I": _I, "X": _X, "Y": _Y, "Z": _Z}
+_I = np.eye(2)
+_N1 = np.diag([0.0, 1.0])  # |1⟩⟨1|, the control projector
+_X, _Y, _Z = (pauli_matrix(p) for p in "XYZ")
+_H = np.array([[1, 1], [1, -1]]) / np.sqrt(2)
+_SX = np.array([[1 + 1j, 1 - 1j], [1 - 1j, 1 + 1j]]) / 2
 
 
-def pauli_matrix(label: str) -> np.ndarray:
-    """Dense matrix of a Pauli string such as ``"XZ"`` (first letter = first wire)."""
-    out = np.ones((1, 1), dtype=complex)
-    for letter in label:
-        out = np.kron(out, _PAULI[letter])
+def _controlled(u: np.ndarray, n_controls: int = 1) -> np.ndarray:
+    """|0…0⟩⟨0…0| ⊗ I + … + |1…1⟩⟨1…1| ⊗ u (controls first)."""
+    d = u.shape[0]
+    out = np.eye(d * 2**n_controls, dtype=complex)
+    out[-d:, -d:] = u
     return out
 
 
-@dataclass(frozen=True)
-class GateSpec:
-    """What the simulator and the exporters need to know about one gate.
-
-    Attributes:
-        name: registry key, upper case (``"RX"``).
-        n_wires: number of wires, or ``None`` when it is set per operation (PauliRot, Unitary).
-        n_params: number of trainable parameters.
-        diagonal: True when the matrix is diagonal in the computational basis for every θ.
-        matrix: ``matrix(theta, data) -> (2**k, 2**k)`` complex array; ``theta`` has shape
-            ``(n_params,)``, ``data`` is the operation's fixed data (or ``None``). Written in
-            ``jax.numpy`` so it can be differentiated and batched.
-        pauli: for Pauli rotations, the Pauli string P of ``exp(−iθ·c·P)`` with c = ``coeff``.
-        coeff: the fixed coefficient of the rotation (½ for RX…RZZ).
-    """
-
-    name: str
-    n_wires: int | None
-    n_params: int
-    diagonal: bool
-    matrix: Callable
-    pauli: str | None = None
-    coeff: float | None = None
+def _on_target(g: np.ndarray) -> np.ndarray:
+    """A generator acting on the target when the control is |1⟩: |1⟩⟨1| ⊗ g."""
+    return np.kron(_N1, g)
 
 
-def _fixed(m: np.ndarray) -> Callable:
-    return lambda theta, data, _m=m: jnp.asarray(_m)
+def _fixed(name, matrix, qasm, n_wires, definition=None, doc=""):
+    register_gate(name, n_wires=n_wires, factors=(Fixed(matrix),), qasm=qasm,
+                  qasm_definition=definition, doc=doc)
 
 
-def _pauli_rotation(theta, coeff: float, label: str):
-    """exp(−iθ·c·P) = cos(θc) I − i sin(θc) P, valid because P² = I."""
-    angle = theta[0] * coeff
-    p = pauli_matrix(label)
-    return jnp.cos(angle) * jnp.eye(p.shape[0]) - 1j * jnp.sin(angle) * jnp.asarray(p)
+# ----------------------------------------------------------------------------- fixed gates
+_fixed("ID", _I, ("id",), 1, doc="identity")
+_fixed("H", _H, ("h",), 1)
+_fixed("X", _X, ("x",), 1)
+_fixed("Y", _Y, ("y",), 1)
+_fixed("Z", _Z, ("z",), 1)
+_fixed("S", np.diag([1, 1j]), ("s",), 1)
+_fixed("SDG", np.diag([1, -1j]), ("sdg",), 1)
+_fixed("T", np.diag([1, np.exp(1j * np.pi / 4)]), ("t",), 1)
+_fixed("TDG", np.diag([1, np.exp(-1j * np.pi / 4)]), ("tdg",), 1)
+_fixed("SX", _SX, ("sx",), 1, doc="√X")
+_fixed("SXDG", _SX.conj().T, ("sxdg",), 1, definition="s a; h a; s a; gphase(-pi/4);")
+_fixed("CNOT", _controlled(_X), ("cx", "CX", "cnot"), 2)
+_fixed("CY", _controlled(_Y), ("cy",), 2)
+_fixed("CZ", _controlled(_Z), ("cz",), 2)
+_fixed("CH", _controlled(_H), ("ch",), 2)
+_fixed("SWAP", np.eye(4)[[0, 2, 1, 3]], ("swap",), 2)
+_fixed("CCX", _controlled(_X, 2), ("ccx", "toffoli"), 3)
+_fixed("CSWAP", _controlled(np.eye(4)[[0, 2, 1, 3]]), ("cswap", "fredkin"), 3)
+_fixed("ISWAP", np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]]), ("iswap",), 2,
+       definition="s a; s b; h a; cx a, b; cx b, a; h b;")
+_fixed("ECR", (np.kron(_X, _I) - np.kron(_Y, _X)) / np.sqrt(2), ("ecr",), 2,
+       definition="rzx(pi/4) a, b; x a; rzx(-pi/4) a, b;",
+       doc="echoed cross-resonance, (X⊗I − Y⊗X)/√2")
+
+# ----------------------------------------------------------------------------- Pauli rotations
+for _name, _label, _def in (
+    ("RX", "X", None), ("RY", "Y", None), ("RZ", "Z", None),
+    ("RXX", "XX", "h a; h b; cx a, b; rz(theta) b; cx a, b; h a; h b;"),
+    ("RYY", "YY", ("rx(pi/2) a; rx(pi/2) b; cx a, b; rz(theta) b; cx a, b; rx(-pi/2) a; "
+                  "rx(-pi/2) b;")),
+    ("RZZ", "ZZ", "cx a, b; rz(theta) b; cx a, b;"),
+    ("RZX", "ZX", "h b; cx a, b; rz(theta) b; cx a, b; h b;"),
+):
+    register_gate(_name, n_wires=len(_label), params=("theta",), qasm=(_name.lower(),),
+                  factors=(PauliExp(0, 0.5, _label),), qasm_definition=_def)
+
+# ----------------------------------------------------------------------------- phases, U
+register_gate("GPHASE", n_wires=1, params=("gamma",), qasm=("gphase",), qasm_qubits=0,
+              factors=(Exp(0, -_I),), doc="global phase e^{iγ}")
+register_gate("P", n_wires=1, params=("lambda",), qasm=("p", "phase", "u1"),
+              factors=(Exp(0, -_N1),), doc="diag(1, e^{iλ})")
+register_gate("U3", n_wires=1, params=("theta", "phi", "lambda"), qasm=("U", "u3", "u"),
+              factors=(Exp(2, -_N1), PauliExp(0, 0.5, "Y"), Exp(1, -_N1)),
+              doc="P(φ) R_Y(θ) P(λ), OpenQASM's builtin U")
+register_gate("U2", n_wires=1, params=("phi", "lambda"), qasm=("u2",),
+              factors=(Exp(1, -_N1), Fixed(_H @ _Z), Exp(0, -_N1)),
+              inverse=lambda data: InverseRule("U2", ((1, -1.0, np.pi), (0, -1.0, np.pi))),
+              doc="U3(π/2, φ, λ); U2(φ, λ)† = U2(π − λ, π − φ)")
+
+# ----------------------------------------------------------------------------- controlled
+register_gate("CP", n_wires=2, params=("lambda",), qasm=("cp", "cphase", "cu1"),
+              factors=(Exp(0, -np.kron(_N1, _N1)),))
+for _name, _p in (("CRX", _X), ("CRY", _Y), ("CRZ", _Z)):
+    register_gate(_name, n_wires=2, params=("theta",), qasm=(_name.lower(),),
+                  factors=(Exp(0, _on_target(_p / 2)),))
+register_gate("CU", n_wires=2, params=("theta", "phi", "lambda", "gamma"), qasm=("cu",),
+              factors=(Exp(2, -np.kron(_N1, _N1)), Exp(0, _on_target(_Y / 2)),
+                       Exp(1, -np.kron(_N1, _N1)), Exp(3, -np.kron(_N1, _I))),
+              doc="controlled e^{iγ} U3(θ, φ, λ)")
+register_gate("CU3", n_wires=2, params=("theta", "phi", "lambda"), qasm=("cu3",),
+              factors=(Exp(2, -np.kron(_N1, _N1)), Exp(0, _on_target(_Y / 2)),
+                       Exp(1, -np.kron(_N1, _N1))),
+              qasm_definition="cu(theta, phi, lambda, 0) a, b;",
+              doc="controlled U3(θ, φ, λ) (OpenQASM 2's qelib1.inc)")
+
+# ----------------------------------------------------------------------------- ebp blocks
+_SU4_WORD = (  # time order: first Euler triples, then the XX/YY/ZZ core, then the last triples
+    PauliExp(2, 0.5, "ZI"), PauliExp(5, 0.5, "IZ"), PauliExp(1, 0.5, "YI"),
+    PauliExp(4, 0.5, "IY"), PauliExp(0, 0.5, "ZI"), PauliExp(3, 0.5, "IZ"),
+    PauliExp(8, 1.0, "ZZ"), PauliExp(7, 1.0, "YY"), PauliExp(6, 1.0, "XX"),
+    PauliExp(11, 0.5, "ZI"), PauliExp(14, 0.5, "IZ"), PauliExp(10, 0.5, "YI"),
+    PauliExp(13, 0.5, "IY"), PauliExp(9, 0.5, "ZI"), PauliExp(12, 0.5, "IZ"),
+)
+register_gate("SU4", n_wires=2, params=tuple(f"theta{k}" for k in range(15)), qasm=("su4",),
+              factors=_SU4_WORD,
+              qasm_definition=(
+                  "rz(theta2) a; ry(theta1) a; rz(theta0) a; rz(theta5) b; ry(theta4) b; "
+                  "rz(theta3) b; rzz(2*theta8) a, b; ryy(2*theta7) a, b; rxx(2*theta6) a, b; "
+                  "rz(theta11) a; ry(theta10) a; rz(theta9) a; rz(theta14) b; ry(theta13) b; "
+                  "rz(theta12) b;"),
+              doc="15-parameter KAK block")
 
 
-def _rot(label: str) -> Callable:
-    return lambda theta, data: _pauli_rotation(theta, 0.5, label)
+def _check_pauli_data(wires, data):
+    if not (isinstance(data, tuple) and len(data) == 2):
+        raise TypeError("PAULIROT needs data=(coeff, label), e.g. (0.5, 'XZ').")
+    coeff, label = data
+    label = str(label).upper()
+    if len(label) != len(wires) or not set(label) <= set(PAULI_LETTERS):
+        raise ValueError(
+            f"Pauli label {label!r} must have one letter from I, X, Y, Z per wire "
+            f"({len(wires)} wires)."
+        )
+    if not np.isfinite(coeff):
+        raise ValueError(f"Pauli rotation coefficient must be finite; got {coeff}.")
+    return (float(coeff), label)
 
 
-def _euler_zyz(a, b, c):
-    """R_Z(a) R_Y(b) R_Z(c), a general SU(2) element."""
-    rz = lambda t: jnp.diag(jnp.stack([jnp.exp(-0.5j * t), jnp.exp(0.5j * t)]))
-    cb, sb = jnp.cos(b / 2), jnp.sin(b / 2)
-    ry = jnp.stack([jnp.stack([cb, -sb]), jnp.stack([sb, cb])]).astype(rz(a).dtype)
-    return rz(a) @ ry @ rz(c)
+register_gate("PAULIROT", n_wires=None, params=("theta",),
+              factors=lambda data: (PauliExp(0, data[0], data[1]),),
+              check_data=_check_pauli_data, doc="exp(−iθ·c·P), data = (c, P)")
+
+
+def _check_unitary_data(wires, data):
+    m = np.asarray(data, dtype=complex)
+    d = 2 ** len(wires)
+    if m.shape != (d, d):
+        raise ValueError(f"a unitary on {len(wires)} wire(s) must be {d}x{d}; got shape {m.shape}.")
+    if not np.allclose(m.conj().T @ m, np.eye(d), atol=1e-10):
+        raise ValueError("matrix is not unitary (U†U differs from I by more than 1e-10).")
+    return tuple(tuple(complex(x) for x in row) for row in m)  # hashable, comparable
+
+
+register_gate("UNITARY", n_wires=None, factors=lambda data: (Fixed(data),),
+              check_data=_check_unitary_data, doc="a fixed unitary, data = its matrix")
 
 
 def su4_matrix(theta, data=None):
-    """The 15-parameter KAK block (see module docstring)."""
-    first = jnp.kron(_euler_zyz(*theta[0:3]), _euler_zyz(*theta[3:6]))
-    core = (
-        _pauli_rotation(theta[6:7], 1.0, "XX")
-        @ _pauli_rotation(theta[7:8], 1.0, "YY")
-        @ _pauli_rotation(theta[8:9], 1.0, "ZZ")
-    )
-    last = jnp.kron(_euler_zyz(*theta[9:12]), _euler_zyz(*theta[12:15]))
-    return last @ core @ first
-
-
-_S = np.diag([1, 1j])
-_T = np.diag([1, np.exp(1j * np.pi / 4)])
-_H = np.array([[1, 1], [1, -1]], dtype=complex) / np.sqrt(2)
-_CNOT = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=complex)
-_CZ = np.diag([1, 1, 1, -1]).astype(complex)
-_SWAP = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]], dtype=complex)
-
-GATES: dict[str, GateSpec] = {
-    "H": GateSpec("H", 1, 0, False, _fixed(_H)),
-    "X": GateSpec("X", 1, 0, False, _fixed(_X)),
-    "Y": GateSpec("Y", 1, 0, False, _fixed(_Y)),
-    "Z": GateSpec("Z", 1, 0, True, _fixed(_Z)),
-    "S": GateSpec("S", 1, 0, True, _fixed(_S)),
-    "T": GateSpec("T", 1, 0, True, _fixed(_T)),
-    "CNOT": GateSpec("CNOT", 2, 0, False, _fixed(_CNOT)),
-    "CZ": GateSpec("CZ", 2, 0, True, _fixed(_CZ)),
-    "SWAP": GateSpec("SWAP", 2, 0, False, _fixed(_SWAP)),
-    "RX": GateSpec("RX", 1, 1, False, _rot("X"), pauli="X", coeff=0.5),
-    "RY": GateSpec("RY", 1, 1, False, _rot("Y"), pauli="Y", coeff=0.5),
-    "RZ": GateSpec("RZ", 1, 1, True, _rot("Z"), pauli="Z", coeff=0.5),
-    "RXX": GateSpec("RXX", 2, 1, False, _rot("XX"), pauli="XX", coeff=0.5),
-    "RYY": GateSpec("RYY", 2, 1, False, _rot("YY"), pauli="YY", coeff=0.5),
-    "RZZ": GateSpec("RZZ", 2, 1, True, _rot("ZZ"), pauli="ZZ", coeff=0.5),
-    # PauliRot: data = (coeff, label); the diagonal flag is decided per operation.
-    "PAULIROT": GateSpec(
-        "PAULIROT", None, 1, False, lambda theta, data: _pauli_rotation(theta, data[0], data[1])
-    ),
-    "SU4": GateSpec("SU4", 2, 15, False, su4_matrix),
-    # Unitary: data = the matrix itself.
-    "UNITARY": GateSpec("UNITARY", None, 0, False, lambda theta, data: jnp.asarray(np.asarray(data, dtype=complex))),
-}
+    """The 15-parameter KAK block (see the module docstring), in ``jax.numpy``."""
+    return GATES["SU4"].matrix(theta)

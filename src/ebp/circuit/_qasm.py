@@ -1,49 +1,62 @@
-"""OpenQASM 3 export.
+"""OpenQASM 3 export, written from the gate registry.
 
-Parameters become an ``input array[float[64], P] theta`` (or numbers, when values are given). Gates
-outside ``stdgates.inc`` are written as gate definitions (``rxx``, ``ryy``, ``rzz``) or decomposed:
-a Pauli rotation exp(−iθcP) becomes a basis change, a CNOT ladder and ``rz(2cθ)``; the SU4 block
-becomes its KAK factors; a fixed single-qubit unitary becomes ``U(θ, φ, λ)`` plus a global phase.
-Qubit ``q[i]`` is wire ``i`` (big-endian in ebp, as OpenQASM lists qubits by index).
+Parameters become an ``input array[float[64], P] theta`` (or numbers, when values are given). A
+gate is written under its first OpenQASM name; gates outside ``stdgates.inc`` (``rxx``, ``ecr``,
+``su4`` …) get a ``gate`` definition from their registration. A Pauli rotation exp(−iθcP) is a
+gate ``pauli_<p>(t)`` = exp(−i(t/2)P) (basis change, parity ladder, ``rz(t)``) called with
+``t = 2cθ``; a fixed single-qubit unitary becomes ``U(θ, φ, λ)`` plus a global phase. Layers are
+separated by ``barrier`` over the whole register (read back as layer boundaries by
+:func:`ebp.circuit.from_qasm`). Qubit ``q[i]`` is wire ``i`` (big-endian in ebp, as OpenQASM lists
+qubits by index).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+import itertools
+import re
+from collections.abc import Sequence
 
 import numpy as np
 
+from ._gates import GATES
+
 __all__ = ["to_qasm"]
 
-_STD = {"H": "h", "X": "x", "Y": "y", "Z": "z", "S": "s", "T": "t", "CNOT": "cx", "CZ": "cz",
-        "SWAP": "swap", "RX": "rx", "RY": "ry", "RZ": "rz", "RXX": "rxx", "RYY": "ryy", "RZZ": "rzz"}
-
-_HEADER_DEFS = """gate rxx(a) p, q { h p; h q; cx p, q; rz(a) q; cx p, q; h p; h q; }
-gate ryy(a) p, q { rx(pi/2) p; rx(pi/2) q; cx p, q; rz(a) q; cx p, q; rx(-pi/2) p; rx(-pi/2) q; }
-gate rzz(a) p, q { cx p, q; rz(a) q; cx p, q; }"""
+_OPERANDS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _pauli_rotation_lines(label: str, wires, angle: str) -> list[str]:
-    """exp(−i(angle/2)·P) via basis change to Z, parity ladder, rz(angle)."""
-    act = [(p, w) for p, w in zip(label, wires) if p != "I"]
+def pauli_gate_name(label: str) -> str:
+    """Name of the exported gate exp(−i(t/2)P) for the Pauli string ``label``."""
+    return f"pauli_{label.lower()}"
+
+
+def pauli_gate_definition(label: str) -> str:
+    """``gate pauli_<p>(t) a, b, … { … }`` = exp(−i(t/2)P): basis change to Z, parity ladder,
+    ``rz(t)``, undo (Nielsen & Chuang §4.7.3)."""
+    qs = [f"q{i}" for i in range(len(label))]
+    act = [(p, q) for p, q in zip(label, qs) if p != "I"]
     if not act:
-        return [f"gphase(-({angle})/2);"]
-    pre, post = [], []
-    for p, w in act:
-        if p == "X":
-            pre.append(f"h q[{w}];"); post.append(f"h q[{w}];")
-        elif p == "Y":
-            pre.append(f"rx(pi/2) q[{w}];"); post.append(f"rx(-pi/2) q[{w}];")
-    ws = [w for _, w in act]
-    ladder = [f"cx q[{a}], q[{b}];" for a, b in zip(ws[:-1], ws[1:])]
-    return pre + ladder + [f"rz({angle}) q[{ws[-1]}];"] + ladder[::-1] + post
+        body = ["gphase(-t/2);"]
+    else:
+        pre, post = [], []
+        for p, q in act:
+            if p == "X":
+                pre.append(f"h {q};")
+                post.append(f"h {q};")
+            elif p == "Y":
+                pre.append(f"rx(pi/2) {q};")
+                post.append(f"rx(-pi/2) {q};")
+        ws = [q for _, q in act]
+        ladder = [f"cx {a}, {b};" for a, b in itertools.pairwise(ws)]
+        body = pre + ladder + [f"rz(t) {ws[-1]};"] + ladder[::-1] + post
+    return f"gate {pauli_gate_name(label)}(t) {', '.join(qs)} {{ {' '.join(body)} }}"
 
 
 def _zyz(u: np.ndarray) -> tuple[float, float, float, float]:
-    """u = e^{iα} RZ(φ) RY(θ) RZ(λ)."""
+    """u = e^{iα} U(θ, φ, λ) with OpenQASM's U(θ, φ, λ) = P(φ) R_Y(θ) P(λ)."""
     det = np.linalg.det(u)
     alpha = np.angle(det) / 2
-    v = u * np.exp(-1j * alpha)
+    v = u * np.exp(-1j * alpha)  # in SU(2): v = RZ(φ) RY(θ) RZ(λ)
     theta = 2 * np.arctan2(abs(v[1, 0]), abs(v[0, 0]))
     s = np.angle(v[1, 1]) if abs(v[1, 1]) > 1e-12 else 0.0
     d = np.angle(v[1, 0]) if abs(v[1, 0]) > 1e-12 else 0.0
@@ -52,7 +65,36 @@ def _zyz(u: np.ndarray) -> tuple[float, float, float, float]:
     if abs(v[1, 0]) <= 1e-12:
         d = s
     phi, lam = s + d, s - d
-    return float(alpha), float(phi), float(theta), float(lam)
+    # RZ(φ) RY(θ) RZ(λ) = e^{−i(φ+λ)/2} U(θ, φ, λ)
+    return float(alpha - (phi + lam) / 2), float(phi), float(theta), float(lam)
+
+
+def _definitions(names: list[str]) -> list[str]:
+    """``gate`` definitions of the registered gates used, dependencies first."""
+    defined = {GATES[n].qasm[0]: n for n in GATES if GATES[n].qasm_definition}
+    out, done = [], set()
+
+    def add(name: str) -> None:
+        if name in done:
+            return
+        done.add(name)
+        spec = GATES[name]
+        body = spec.qasm_definition
+        for word in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", body):
+            if word in defined:
+                add(defined[word])
+        # positional names that sort in order: some readers (qiskit-qasm3-import) bind gate
+        # parameters in sorted-name order
+        names = {p: f"t{k:02d}" for k, p in enumerate(spec.param_names)}
+        body = re.sub(r"[A-Za-z_][A-Za-z_0-9]*", lambda m: names.get(m.group(0), m.group(0)), body)
+        params = f"({', '.join(names.values())})" if names else ""
+        qubits = ", ".join(_OPERANDS[: spec.n_wires])
+        out.append(f"gate {spec.qasm[0]}{params} {qubits} {{ {body} }}")
+
+    for n in names:
+        if GATES[n].qasm_definition:
+            add(n)
+    return out
 
 
 def to_qasm(circuit, params: Sequence[float] | None = None) -> str:
@@ -71,42 +113,50 @@ def to_qasm(circuit, params: Sequence[float] | None = None) -> str:
         params = np.asarray(params, dtype=float).reshape(-1)
         if params.size != circuit.n_params:
             raise ValueError(f"expected {circuit.n_params} parameter values; got {params.size}.")
-        th = lambda k: repr(float(params[k]))
-    else:
-        th = lambda k: f"theta[{k}]"
 
-    lines = ["OPENQASM 3.0;", 'include "stdgates.inc";', _HEADER_DEFS]
-    if params is None and circuit.n_params:
-        lines.append(f"input array[float[64], {circuit.n_params}] theta;")
-    lines.append(f"qubit[{circuit.n_qubits}] q;  // visible q[0..{circuit.n_visible - 1}], "
-                 f"hidden q[{circuit.n_visible}..{circuit.n_qubits - 1}]")
-    for op in circuit.operations:
+        def th(k):
+            return repr(float(params[k]))
+    else:
+
+        def th(k):
+            return f"theta[{k}]"
+
+    body: list[str] = []
+    used: list[str] = []
+    labels: list[str] = []
+    starts = set(circuit.layer_starts[1:])
+    everything = ", ".join(f"q[{w}]" for w in range(circuit.n_qubits))
+    for i, op in enumerate(circuit.operations):
+        if i in starts:
+            body.append(f"barrier {everything};")
         qs = ", ".join(f"q[{w}]" for w in op.wires)
-        if op.name in ("RX", "RY", "RZ", "RXX", "RYY", "RZZ"):
-            lines.append(f"{_STD[op.name]}({th(op.slots[0])}) {qs};")
-        elif op.name in _STD:
-            lines.append(f"{_STD[op.name]} {qs};")
-        elif op.name == "PAULIROT":
+        spec = op.spec
+        if op.name == "PAULIROT":
             coeff, label = op.data
-            lines += _pauli_rotation_lines(label, op.wires, f"{2 * coeff!r}*{th(op.slots[0])}")
-        elif op.name == "SU4":
-            a, b = op.wires
-            t = [th(s) for s in op.slots]
-            for w, k in ((a, 0), (b, 3)):
-                lines += [f"rz({t[k + 2]}) q[{w}];", f"ry({t[k + 1]}) q[{w}];", f"rz({t[k]}) q[{w}];"]
-            lines += [f"rzz(2*{t[8]}) {qs};", f"ryy(2*{t[7]}) {qs};", f"rxx(2*{t[6]}) {qs};"]
-            for w, k in ((a, 9), (b, 12)):
-                lines += [f"rz({t[k + 2]}) q[{w}];", f"ry({t[k + 1]}) q[{w}];", f"rz({t[k]}) q[{w}];"]
+            if label not in labels:
+                labels.append(label)
+            body.append(f"{pauli_gate_name(label)}({2 * coeff!r}*{th(op.slots[0])}) {qs};")
         elif op.name == "UNITARY":
             if len(op.wires) != 1:
                 raise ValueError(
                     f"cannot export a fixed {len(op.wires)}-qubit unitary to OpenQASM 3; only "
                     "single-qubit fixed unitaries are decomposed."
                 )
-            alpha, phi, theta, lam = _zyz(np.asarray(op.data))
-            w = op.wires[0]
-            lines += [f"rz({lam!r}) q[{w}];", f"ry({theta!r}) q[{w}];", f"rz({phi!r}) q[{w}];",
-                      f"gphase({alpha!r});"]
-        else:  # pragma: no cover - registry and exporter are kept in step by the tests
-            raise ValueError(f"no OpenQASM 3 form for gate {op.name}.")
-    return "\n".join(lines) + "\n"
+            alpha, phi, theta, lam = _zyz(np.array(op.data, dtype=complex))
+            body += [f"U({theta!r}, {phi!r}, {lam!r}) {qs};", f"gphase({alpha!r});"]
+        else:
+            if op.name not in used:
+                used.append(op.name)
+            args = f"({', '.join(th(s) for s in op.slots)})" if op.slots else ""
+            operands = qs if spec.qasm_qubits != 0 else ""
+            body.append(f"{spec.qasm[0]}{args}{' ' if operands else ''}{operands};")
+
+    lines = ["OPENQASM 3.0;", 'include "stdgates.inc";']
+    lines += _definitions(used)
+    lines += [pauli_gate_definition(label) for label in labels]
+    if params is None and circuit.n_params:
+        lines.append(f"input array[float[64], {circuit.n_params}] theta;")
+    hidden = (f"hidden q[{circuit.n_visible}..{circuit.n_qubits - 1}]" if circuit.n_hidden
+              else "no hidden")
+    lines.append(f"qubit[{circuit.n_qubits}] q;  // visible q[0..{circuit.n_visible - 1}], {hidden}")
+    return "\n".join(lines + body) + "\n"

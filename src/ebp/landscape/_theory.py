@@ -4,18 +4,14 @@ For a parameter θ_k that sits between two independent unitary 2-designs, with g
 (U(θ + δ e_k) = U(θ) e^{−iδV_k/2} up to O(δ²), V_k = 2i U†∂_kU, Hermitian) and a linear cost
 Tr((O ⊗ I_H) ρ), :func:`ebp.theory.two_design_gradient_variance_general` gives Var[∂_k C] from
 Tr V_k, Tr V_k², Tr O, Tr O² on the full space (d = 2**n). Both traces are invariant under the
-fixed unitaries around the parameter inside its gate, so the generator is read off the gate's
-matrix at a random point. For the probe of :func:`~ebp.landscape.probe_parameters` (middle layer
+fixed unitaries around the parameter inside its gate, so they follow from the parameter's generator
+in the gate registry. For the probe of :func:`~ebp.landscape.probe_parameters` (middle layer
 of a deep circuit) this is the line a measured variance must approach (McClean et al.,
 arXiv:1803.11173; arXiv:2010.15968, Sec. IV).
 """
 
 from __future__ import annotations
 
-from functools import cache
-
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 from ..circuit import Circuit
@@ -27,6 +23,9 @@ __all__ = ["slot_generator_traces", "two_design_probe_variance"]
 
 def slot_generator_traces(circuit: Circuit, slots) -> np.ndarray:
     """(Tr V_k, Tr V_k²) on the full 2**n space for each slot, shape (len(slots), 2).
+
+    V_k = 2i U†∂_kU of the gate slot k drives; for a parameter entering its gate as one factor
+    e^{−iθG}, V_k = 2B†GB, so Tr V = 2 Tr G and Tr V² = 4 Tr G² (from the gate registry).
 
     Raises ValueError for a slot shared by several gates (no single generator).
     """
@@ -44,28 +43,15 @@ def slot_generator_traces(circuit: Circuit, slots) -> np.ndarray:
                 "parameter."
             )
         op, j = users[0]
-        tr_v, tr_v2, dim = _gate_generator_traces(op.name, op.data, len(op.slots), j)
+        traces = op.spec.generator_traces(j, op.data)
+        if traces is None:
+            raise ValueError(
+                f"parameter {j} of gate {op.name} enters several factors of the gate; the "
+                "2-design value needs one generator per parameter."
+            )
+        tr_v, tr_v2, dim = traces
         out[i] = (tr_v * d / dim, tr_v2 * d / dim)  # V ⊗ I on the other wires
     return out
-
-
-@cache
-def _gate_generator_traces(name: str, data, n_params: int, j: int) -> tuple[float, float, int]:
-    """(Tr V, Tr V², dim) of parameter j of a gate, V = 2i U†∂_jU at a fixed random point.
-
-    For the gates of :data:`ebp.circuit.GATES` V is a Pauli string conjugated by fixed unitaries,
-    so both traces are the same at every point; one evaluation per (gate, parameter) suffices.
-    """
-    from ..circuit import GATES
-
-    spec = GATES[name]
-    theta = jnp.asarray(np.random.default_rng(0).uniform(0, 2 * np.pi, n_params))
-    tangent = jnp.zeros_like(theta).at[j].set(1.0)
-    u, du = jax.jvp(lambda t: spec.matrix(t, data), (theta,), (tangent,))
-    u, du = np.asarray(u), np.asarray(du)
-    v = 2j * u.conj().T @ du
-    v = (v + v.conj().T) / 2
-    return float(np.trace(v).real), float(np.trace(v @ v).real), u.shape[0]
 
 
 def two_design_probe_variance(circuit: Circuit, observable, probe) -> float:

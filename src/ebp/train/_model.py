@@ -14,9 +14,10 @@ and, for shot-noise gradients only, ``shift_rule()``. Circuits are wrapped by
 :class:`CircuitModel`; quantum Boltzmann machines (:mod:`ebp.qbm`) implement the same methods.
 
 Parameter-shift rule (Mitarai et al., PRA 98, 032309 (2018); Schuld et al., PRA 99, 032331
-(2019)). Every trainable gate parameter here enters as a rotation exp(−iθ c P) with P a Pauli
-string (RX…RZZ: c = ½; PauliRot: the coefficient c; SU4: ½ for its Euler angles and 1 for its
-XX, YY, ZZ angles). Then C(θ) = A + B cos 2cθ + D sin 2cθ along that coordinate, so
+(2019)). A gate parameter enters as one factor exp(−iθ G) of its gate (the gate registry,
+:mod:`ebp.circuit`, holds G). When G has two distinct eigenvalues λ₁ > λ₂ (every Pauli rotation,
+with c = ½ for RX…RZZ, the coefficient for PauliRot, ½ and 1 for SU4's Euler and XX/YY/ZZ angles;
+phase gates), with c = (λ₁ − λ₂)/2, C(θ) = A + B cos 2cθ + D sin 2cθ along that coordinate, so
 
 .. math:: ∂_k C = c_k\\,[C(θ + s_k e_k) − C(θ − s_k e_k)],\\qquad s_k = π / (4 c_k),
 
@@ -37,8 +38,6 @@ from ..sim import simulate
 
 __all__ = ["CircuitModel", "Model", "as_model", "shift_rule"]
 
-_SU4_COEFF = tuple(1.0 if j in (6, 7, 8) else 0.5 for j in range(15))
-
 
 @runtime_checkable
 class Model(Protocol):
@@ -56,42 +55,39 @@ class Model(Protocol):
     def diagnostics(self, params) -> dict[str, float]: ...
 
 
-def _rotation_coefficient(op, index: int) -> float:
-    if op.name in ("RX", "RY", "RZ", "RXX", "RYY", "RZZ"):
-        return 0.5
-    if op.name == "PAULIROT":
-        return abs(float(op.data[0]))
-    if op.name == "SU4":
-        return _SU4_COEFF[index]
-    raise ValueError(f"no parameter-shift rule for gate {op.name}.")  # pragma: no cover
-
-
 def shift_rule(circuit: Circuit) -> tuple[np.ndarray, np.ndarray]:
     """Shifts s_k and coefficients c_k of the two-term parameter-shift rule, per parameter.
 
     Returns:
         ``(shifts, coefficients)``, each of shape ``(n_params,)``; a parameter no gate uses has
-        coefficient 0 (its derivative is exactly 0).
+        coefficient 0 (its derivative is exactly 0), and so has a parameter whose generator is a
+        multiple of the identity (a global phase).
 
     Raises:
         ValueError: if a parameter is shared by several gates (the two-term rule then does not
-            hold; give each gate its own parameter) or a rotation has coefficient 0.
+            hold; give each gate its own parameter) or a gate parameter has no two-term rule
+            (its generator has more than two distinct eigenvalues, e.g. a controlled rotation).
     """
     coeff = np.zeros(circuit.n_params)
+    shifts = np.zeros(circuit.n_params)
     seen = np.zeros(circuit.n_params, dtype=int)
     for op in circuit.operations:
         for j, slot in enumerate(op.slots):
             seen[slot] += 1
-            coeff[slot] = _rotation_coefficient(op, j)
+            rule = op.spec.shift_rule(j, op.data)
+            if rule is None:
+                raise ValueError(
+                    f"parameter {j} of gate {op.name} on wires {op.wires} has no two-term "
+                    "parameter-shift rule (its generator has more than two eigenvalues); use "
+                    "exact gradients (shots=None)."
+                )
+            shifts[slot], coeff[slot] = rule
     shared = np.flatnonzero(seen > 1)
     if shared.size:
         raise ValueError(
             f"parameters {shared[:5].tolist()} are each used by several gates; the two-term "
             "parameter-shift rule needs one gate per parameter (use exact gradients, shots=None)."
         )
-    if np.any((seen == 1) & (coeff == 0)):
-        raise ValueError("a rotation has coefficient 0; its parameter has no effect.")
-    shifts = np.where(coeff > 0, math.pi / (4 * np.where(coeff > 0, coeff, 1.0)), 0.0)
     return shifts, coeff
 
 

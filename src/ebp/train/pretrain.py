@@ -153,11 +153,6 @@ def generative(model, task, optimiser, *, budget, shots=None, seed=0, fraction: 
     return _chain([first, second], task, shots or 1)
 
 
-_COUPLING_SLOTS = {"SU4": (6, 7, 8), "RXX": (0,), "RYY": (0,), "RZZ": (0,), "PAULIROT": (0,)}
-"""Per gate kind, the parameters whose zero makes a two-qubit gate a product of local gates:
-the XX, YY, ZZ angles of the KAK form (what is left is L·F, local), or the angle of a rotation."""
-
-
 def _crosses_cut(circuit: Circuit, op) -> bool:
     return (any(w < circuit.n_visible for w in op.wires)
             and any(w >= circuit.n_visible for w in op.wires))
@@ -165,7 +160,9 @@ def _crosses_cut(circuit: Circuit, op) -> bool:
 
 def coupling_parameters(circuit: Circuit) -> np.ndarray:
     """Boolean mask of the *entangling* parameters of gates acting on both V and H: with them
-    at 0 every such gate is a product of local gates, so no entanglement crosses the V|H cut.
+    at 0 every such gate is a product of local gates, so no entanglement crosses the V|H cut
+    (which parameters entangle follows from each gate's generators; see
+    ``GateSpec.coupling_params``: the XX, YY, ZZ angles of SU4, the angle of a rotation).
 
     Raises:
         ValueError: if a fixed gate (e.g. CNOT) crosses the cut: it cannot be switched off.
@@ -174,13 +171,14 @@ def coupling_parameters(circuit: Circuit) -> np.ndarray:
     for op in circuit.operations:
         if not _crosses_cut(circuit, op):
             continue
-        if op.name not in _COUPLING_SLOTS:
+        coupling = op.spec.coupling_params(op.data)
+        if coupling is None:
             raise ValueError(
                 f"gate {op.name} on wires {op.wires} crosses the V|H cut and has no coupling "
                 "parameter to switch off; decoupled-start needs parametrised cut gates (SU4, "
                 "RXX/RYY/RZZ, Pauli rotations), e.g. brickwork or bounded_cut."
             )
-        mask[[op.slots[j] for j in _COUPLING_SLOTS[op.name]]] = True
+        mask[[op.slots[j] for j in coupling]] = True
     return mask
 
 
