@@ -3,6 +3,7 @@
 from ._circuit import MAX_QUBITS, Circuit, CircuitBuilder, Operation
 from ._factors import Exp, Fixed, PauliExp
 from ._gates import GATES, GateSpec, pauli_matrix, su4_matrix
+from ._light_cone import LightCone, LightConeTooLargeError, visible_light_cone
 from ._qasm import to_qasm
 from ._registry import GateDefinitionError, InverseRule, inverse_rule, register_gate
 
@@ -16,6 +17,8 @@ __all__ = [
     "GateDefinitionError",
     "GateSpec",
     "InverseRule",
+    "LightCone",
+    "LightConeTooLargeError",
     "Operation",
     "PauliExp",
     "inverse_rule",
@@ -23,4 +26,5 @@ __all__ = [
     "register_gate",
     "su4_matrix",
     "to_qasm",
+    "visible_light_cone",
 ]
