@@ -320,6 +320,119 @@ def train_command(
     typer.echo(f"curve: {out}\nfigure: {figure}")
 
 
+def _print_verdicts(verdicts) -> None:
+    """The verdict table of a reproduction, coloured by status."""
+    colours = {"holds": "green", "not supported": "red", "inconclusive": "yellow"}
+    from .reproduce import CLAIMS
+
+    table = Table(title="Claims of arXiv:2010.15968, judged on this run's data")
+    table.add_column("claim", style="bold", no_wrap=True)
+    table.add_column("title")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("why")
+    for cid, verdict in verdicts.items():
+        colour = colours.get(verdict.status, "white")
+        table.add_row(cid, CLAIMS[cid].title, f"[{colour}]{verdict.status}[/{colour}]",
+                      verdict.summary)
+    Console().print(table)
+
+
+def _print_estimate(mode: str, workers: int | None, executor: str) -> None:
+    """Per-study tasks, estimated time and peak memory of a reproduction, before it starts."""
+    from .reproduce import fmt_seconds, plan_estimate
+
+    estimates = plan_estimate(mode)
+    table = Table(title=f"Estimate of the {mode} reproduction (one worker, two cores)")
+    table.add_column("study", style="bold")
+    table.add_column("tasks", justify="right")
+    table.add_column("time", justify="right")
+    table.add_column("peak memory / worker", justify="right")
+    for name, e in estimates.items():
+        table.add_row(name, str(e.tasks), fmt_seconds(e.seconds), f"{e.peak_bytes / 2**20:.0f} MiB")
+    total = sum(e.seconds for e in estimates.values())
+    peak = max(e.peak_bytes for e in estimates.values())
+    Console().print(table)
+    parallel = workers if executor != "local" and workers else 1
+    typer.echo(f"Estimated total: {fmt_seconds(total)} on one worker"
+               + (f", about {fmt_seconds(total / parallel)} on {parallel} workers"
+                  if parallel > 1 else "")
+               + f"; peak memory about {peak / 2**20:.0f} MiB per worker. "
+               "An order of magnitude: finished tasks are kept if you stop it.")
+
+
+@app.command("reproduce")
+def reproduce_command(
+    quick: Annotated[bool, typer.Option(
+        "--quick", help="Small configs: every claim in minutes on two cores (the default).")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="The studies' full configs (a workstation or a Dask cluster); prints a "
+        "time and memory estimate first.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: ./ebp-results/reproduce-quick or -full).")] = None,
+    executor: Annotated[str, typer.Option(
+        "--executor", help="Where tasks run: local (this process), processes, dask.")] = "local",
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Worker processes for processes/dask (default: CPU count).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of a Dask scheduler (with --executor dask).")] = None,
+    fresh: Annotated[bool, typer.Option(
+        "--fresh", help="Discard results stored in the output folder; start over.")] = False,
+) -> None:
+    """Run the studies behind claims C1-C7, judge each claim, write report.html and report.md.
+
+    Finished tasks are kept: the same command resumes an interrupted run.
+    """
+    from .reproduce import ReproduceError, check_out_dir, reproduce
+
+    if quick and full:
+        _fail("--quick and --full cannot be used together; choose one.")
+    mode = "full" if full else "quick"
+    _check_executor_flags(executor, workers, scheduler)
+    out_dir = Path(out) if out is not None else Path("ebp-results") / f"reproduce-{mode}"
+    try:
+        check_out_dir(out_dir, mode, fresh=fresh)
+    except ReproduceError as err:
+        _fail(str(err))
+    if full:
+        _print_estimate(mode, workers, executor)
+    t0 = time.perf_counter()
+    try:
+        result = reproduce(out_dir, mode, executor=executor, workers=workers,
+                           scheduler=scheduler, fresh=fresh)
+    except ReproduceError as err:
+        _fail(str(err))
+    except ConnectionError as err:
+        _fail(str(err), FAILURE)
+    except BrokenProcessPool as err:
+        stored = " ".join(getattr(err, "__notes__", []))
+        _fail(f"a worker process died while running tasks (out of memory?). {stored} "
+              "Run the same command again to finish the rest.", FAILURE)
+    except KeyboardInterrupt:
+        typer.echo(f"Interrupted: finished tasks are kept in '{out_dir}'; run the same "
+                   "command again to finish.", err=True)
+        raise typer.Exit(INTERRUPTED) from None
+    _print_verdicts(result.verdicts)
+    typer.echo(f"Done in {time.perf_counter() - t0:.1f} s.")
+    typer.echo(f"Report:   {result.html}")
+    typer.echo(f"Markdown: {result.markdown}")
+
+
+@app.command("report")
+def report_command(
+    run_dir: Annotated[Path, typer.Argument(help="A folder written by `ebp reproduce`.")],
+) -> None:
+    """Rebuild report.html and report.md of a reproduction from its stored results alone."""
+    from .reproduce import ReproduceError, write_report
+
+    try:
+        report = write_report(run_dir)
+    except ReproduceError as err:
+        _fail(str(err))
+    _print_verdicts(report.verdicts)
+    typer.echo(f"Report:   {report.html}")
+    typer.echo(f"Markdown: {report.markdown}")
+
+
 @app.command("version")
 def version_command() -> None:
     """Print the installed ebp version."""

@@ -1,4 +1,5 @@
-"""What a person looks at: figure style, colours per model, saving (HTML report to come)."""
+"""What a person looks at: figure style, colours per model, saving, and self-contained
+HTML / Markdown pages (:class:`Page`, :func:`write_page`)."""
 
 from ._style import (
     DPI,
@@ -12,9 +13,33 @@ from ._style import (
     savefig,
     style,
 )
+from ._page import (
+    Badge,
+    Figure,
+    KeyValues,
+    Page,
+    Paragraph,
+    Preformatted,
+    Section,
+    Table,
+    render_html,
+    render_markdown,
+    write_page,
+)
 from ._training import plot_training
 
 __all__ = [
+    "Badge",
+    "Figure",
+    "KeyValues",
+    "Page",
+    "Paragraph",
+    "Preformatted",
+    "Section",
+    "Table",
+    "render_html",
+    "render_markdown",
+    "write_page",
     "DPI",
     "MODEL_COLORS",
     "MODEL_LABELS",

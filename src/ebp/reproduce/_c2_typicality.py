@@ -1,0 +1,113 @@
+"""C2: the volume law is typical (canonical typicality / measure concentration).
+
+Evidence: Haar-random states and deep random circuits have S(ρ_V) at Page's mean
+S_Page(d_V, d_H) ≈ log₂ d_V − d_V/(2 d_H ln 2), and E[T] ≤ ½√(d_V/d_H) for Haar states
+(Popescu–Short–Winter, arXiv:quant-ph/0511225).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._claim import Claim, FigureRef, Tables
+from ._stats import mean_interval
+from ._verdict import Verdict, bound_check, combine, missing, threshold_check
+
+__all__ = ["CLAIM"]
+
+TYPICAL = ("haar", "brickwork")
+"""Ensembles that must sit at Page's value: Haar states and the deep random brickwork
+(n layers at n qubits)."""
+DEFICIT = 0.1
+"""Threshold on (Page − mean S) / min(n_V, n_H), in units of the maximal entropy."""
+MIN_SAMPLES = 10
+"""Fewest instances behind a mean."""
+
+RULES = f"""\
+1. For each of {', '.join(TYPICAL)}, at the largest n of the profile sweep and the balanced cut
+   n_V = ⌊n/2⌋: the deficit (S_Page − mean S(ρ_V)) / min(n_V, n_H), 95 % t-interval,
+   entirely below {DEFICIT} → holds; entirely above {DEFICIT} → not supported.
+2. Typicality bound: for Haar states at each n_H of the T histograms (n_V = 1), the 95 %
+   interval of mean T must not lie entirely above ½√(d_V/d_H); a point above it → not
+   supported.
+Fewer than {MIN_SAMPLES} instances, or an interval containing the threshold → inconclusive."""
+
+
+def _deficit_check(ent, model: str):
+    name = f"{model} at Page's value"
+    prof = ent[(ent["experiment"] == "profile") & (ent["model"] == model)]
+    if prof.empty:
+        return missing(name, f"no profile rows for {model}", RULES)
+    n = int(prof["n_qubits"].max())
+    at = prof[(prof["n_qubits"] == n) & (prof["n_visible"] == n // 2)]
+    if len(at) < MIN_SAMPLES:
+        return missing(name, f"{len(at)} instances at n = {n} (need {MIN_SAMPLES})", RULES)
+    page = float(at["page_entropy"].iloc[0])
+    top = float(at["max_entropy_bits"].iloc[0])
+    m = mean_interval((page - at["entropy_bits"]) / top)
+    value = (f"n = {n}, n_V = {n // 2}: mean S = {at['entropy_bits'].mean():.3f} bits, Page "
+             f"{page:.3f}; deficit {m.mean:+.3f} [{m.lo:+.3f}, {m.hi:+.3f}] of {top:g} bits "
+             f"({m.n} instances)")
+    return threshold_check(name, value, m.lo, m.hi, DEFICIT, "below", RULES)
+
+
+def judge(tables: Tables) -> Verdict:
+    """The C2 verdict from the entanglement table (rules: RULES)."""
+    ent = tables["entanglement"]
+    checks = [_deficit_check(ent, model) for model in TYPICAL]
+    hist = ent[(ent["experiment"] == "histogram") & (ent["model"] == "haar")]
+    above, points, extra = 0, 0, []
+    for n_h, g in hist.groupby("n_hidden"):
+        if len(g) < MIN_SAMPLES:
+            continue
+        m = mean_interval(g["trace_distance"])
+        bound = float(g["mean_trace_distance_bound"].iloc[0])
+        points += 1
+        above += int(m.lo > bound)
+        extra.append((f"Haar mean T at n_H = {n_h}",
+                      f"{m.text('.4f')} vs bound {bound:.4f}"))
+    checks.append(bound_check("Haar mean T under ½√(d_V/d_H)", above, points, RULES,
+                              unit="sizes"))
+    prof = ent[ent["experiment"] == "profile"]
+    for model in sorted(set(prof["model"]) - set(TYPICAL)):
+        p = prof[prof["model"] == model]
+        n = int(p["n_qubits"].max())
+        at = p[(p["n_qubits"] == n) & (p["n_visible"] == n // 2)]
+        if len(at):
+            extra.append((f"{model}: mean S at n = {n}, n_V = {n // 2}",
+                          f"{at['entropy_bits'].mean():.3f} bits (Page "
+                          f"{at['page_entropy'].iloc[0]:.3f}, max {at['max_entropy_bits'].iloc[0]:g})"))
+    return combine(
+        checks,
+        holds="Haar states and deep random circuits sit at Page's volume-law value, and the "
+        "Haar trace distance obeys the typicality bound",
+        fails="the data contradicts C2",
+        unsure="the data does not decide C2",
+        extra=extra,
+    )
+
+
+CLAIM = Claim(
+    id="C2",
+    title="The volume law is typical",
+    statement=(
+        "Using arguments from quantum thermodynamics (canonical typicality), the volume law is "
+        "typical: random states and deep random circuits are volume-law entangled between V "
+        "and H."
+    ),
+    studies=("entanglement",),
+    rules=RULES,
+    judge=judge,
+    figures=(
+        FigureRef("entanglement", "entropy_balanced.png",
+                  "S(ρ_V) at the balanced cut against n, with Page's curve: Haar states and the "
+                  "deep random circuits sit on it (volume law); bounded_cut stays under its "
+                  "2k-bit cap (area law)."),
+        FigureRef("entanglement", "entropy_vs_depth.png",
+                  "S(ρ_V) against depth: random circuits reach Page's value within a few "
+                  "layers; k gates across the cut cap it at 2k bits."),
+        FigureRef("entanglement", "trace_distance_histograms.png",
+                  "Distribution of T over the instances: it narrows and moves left as hidden "
+                  "qubits are added (measure concentration)."),
+    ),
+)

@@ -1,0 +1,111 @@
+"""C5: gradient-free methods fail too, because cost differences drop below shot noise.
+
+Evidence: for candidate pairs θ + σz, θ + σz′ (what every gradient-free optimiser compares), the
+fraction whose exact cost difference exceeds the shot noise of that difference; and the success
+of SPSA at a fixed shot budget, for a volume-law circuit and an area-law control.
+"""
+
+from __future__ import annotations
+
+from ._claim import Claim, FigureRef, Tables
+from ._evidence import pooled_rate, rate_gap_check, size_groups
+from ._stats import binomial_rate
+from ._verdict import Verdict, combine, missing
+
+__all__ = ["CLAIM"]
+
+VOLUME_LAW = "brickwork"
+AREA_LAW = "bounded_cut"
+METHOD = "spsa"
+"""The gradient-free method judged on training (the others are reported)."""
+PAIR_GAP = 0.1
+"""Threshold on a difference of resolvable fractions (10 points; hundreds of pairs each)."""
+RUN_GAP = 0.2
+"""Threshold on a difference of success rates (20 points)."""
+
+RULES = f"""\
+Data: gradient-free-failure. A pair is resolvable when |ΔC| exceeds the shot-noise standard
+deviation of ΔC (ratio > 1). Fractions and success rates get Wilson 95 % intervals, their
+differences Newcombe's.
+1. Resolvable fraction of {VOLUME_LAW} at the smallest n_H minus at the largest n_H: interval
+   entirely above {PAIR_GAP} → holds; entirely below → not supported.
+2. Resolvable fraction of {AREA_LAW} minus {VOLUME_LAW}, at the largest n_H: entirely above
+   {PAIR_GAP} → holds; entirely below → not supported.
+3. {METHOD} training: success of {AREA_LAW} minus {VOLUME_LAW}, pooled over the larger half of
+   the n_H values: entirely above {RUN_GAP} → holds; entirely below → not supported.
+Otherwise, or fewer than 2 sizes → inconclusive. All must hold for "holds"."""
+
+
+def _resolvable(pairs, model: str, n_h: int):
+    r = pairs[(pairs["model"] == model) & (pairs["n_hidden"] == n_h)]["ratio"].dropna()
+    return binomial_rate(int((r > 1).sum()), int(r.size))
+
+
+def judge(tables: Tables) -> Verdict:
+    """The C5 verdict from the gradient-free-failure table (rules: RULES)."""
+    df = tables["gradient-free-failure"]
+    pairs = df[df["kind"] == "pair"]
+    sizes = sorted(set(pairs[pairs["model"] == VOLUME_LAW]["n_hidden"]))
+    checks = []
+    if len(sizes) < 2:
+        checks.append(missing("resolvable pairs", f"{len(sizes)} sizes with pairs", RULES))
+    else:
+        lo_h, hi_h = sizes[0], sizes[-1]
+        checks.append(rate_gap_check(
+            f"fewer resolvable pairs for {VOLUME_LAW} at n_H = {hi_h} than {lo_h}",
+            _resolvable(pairs, VOLUME_LAW, lo_h), _resolvable(pairs, VOLUME_LAW, hi_h),
+            PAIR_GAP, RULES))
+        checks.append(rate_gap_check(
+            f"{AREA_LAW} resolves more pairs than {VOLUME_LAW} at n_H = {hi_h}",
+            _resolvable(pairs, AREA_LAW, hi_h), _resolvable(pairs, VOLUME_LAW, hi_h),
+            PAIR_GAP, RULES))
+    runs = df[df["kind"] == "run"]
+    method = runs[runs["optimiser"] == METHOD]
+    run_sizes = sorted(set(method["n_hidden"]))
+    if len(run_sizes) < 2:
+        checks.append(missing(f"{METHOD} training", f"{len(run_sizes)} sizes with runs", RULES))
+    else:
+        _, large = size_groups(run_sizes)
+        checks.append(rate_gap_check(
+            f"{METHOD} trains {AREA_LAW} but not {VOLUME_LAW} (n_H {large})",
+            pooled_rate(method[method["model"] == AREA_LAW], large),
+            pooled_rate(method[method["model"] == VOLUME_LAW], large), RUN_GAP, RULES))
+    extra = []
+    for model, g in pairs.groupby("model"):
+        extra.append((f"resolvable fraction, {model}",
+                      ", ".join(f"n_H={h}: {float((s['ratio'].dropna() > 1).mean()):.2f}"
+                                for h, s in g.groupby("n_hidden"))))
+    for (model, opt), g in runs.groupby(["model", "optimiser"]):
+        extra.append((f"successes, {model}, {opt}",
+                      ", ".join(f"n_H={h}: {int(s['success'].sum())}/{len(s)}"
+                                for h, s in g.groupby("n_hidden"))))
+    return combine(
+        checks,
+        holds="under volume-law entanglement the cost differences a gradient-free optimiser "
+        "compares sink below shot noise, and SPSA fails where it trains the area-law control",
+        fails="the data contradicts C5",
+        unsure="the data does not decide C5",
+        extra=extra,
+    )
+
+
+CLAIM = Claim(
+    id="C5",
+    title="Gradient-free methods fail",
+    statement=(
+        "The plateau also defeats gradient-free optimisers (Nelder–Mead, COBYLA, SPSA, CMA-ES "
+        "under a shot budget): the cost differences they compare fall below the shot noise."
+    ),
+    studies=("gradient-free-failure",),
+    rules=RULES,
+    judge=judge,
+    figures=(
+        FigureRef("gradient-free-failure", "gradient_free_cost_differences.png",
+                  "Ratio of the cost difference between two candidate points to its shot noise, "
+                  "and the fraction above 1, against n_H: it falls for the volume-law brickwork "
+                  "and stays for bounded_cut."),
+        FigureRef("gradient-free-failure", "gradient_free_success.png",
+                  "Success rates of the gradient-free optimisers at a fixed shot budget "
+                  "against n_H (95 % Wilson bars)."),
+    ),
+)

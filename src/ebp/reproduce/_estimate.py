@@ -1,0 +1,97 @@
+"""A rough time and memory estimate of a reproduction, printed before a long run starts.
+
+Per task, time ≈ overhead + work / speed, with the work of its kind:
+
+* circuit sampling (entanglement, gradient-scaling, cost-concentration, the gradient-free
+  pairs): instances × layers × n × 2ⁿ amplitude updates (× 3 for gradients: forward, reverse
+  and uncompute);
+* circuit training: circuit evaluations (budget / shots) × layers × n × 2ⁿ;
+* QBMs: dense eigendecompositions, instances × (2ⁿ)³ (× 2·n_params per training step).
+
+Memory is the largest single working set: a batch of state vectors (at most
+:data:`CHUNK` instances of 2ⁿ complex128 amplitudes, a few copies) or a few dense 2ⁿ × 2ⁿ
+complex matrices for a QBM. The constants were measured on two cores of a busy machine with the
+quick configs; treat the result as an order of magnitude, not a promise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Estimate", "estimate_tasks", "task_estimate"]
+
+OVERHEAD_S = 1.5
+"""Seconds per task that do not scale with size (compilation, set-up)."""
+CIRCUIT_RATE = 3e8
+"""Amplitude updates per second (one gate layer on one qubit of one instance counts n·2ⁿ/n)."""
+DENSE_RATE = 2e9
+"""Flop-equivalents per second of dense Hermitian eigendecomposition ((2ⁿ)³ per call)."""
+CHUNK = 256
+"""Instances simulated together at most (the simulator splits larger batches)."""
+STATE_COPIES = 6
+"""State-sized buffers alive per instance during an adjoint gradient."""
+MATRIX_COPIES = 8
+"""Dense matrices alive during a Gibbs-state gradient."""
+BYTES = 16
+"""complex128."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Seconds (one worker) and peak bytes (one worker) of some tasks."""
+
+    seconds: float
+    peak_bytes: int
+    tasks: int
+
+
+def _qubits(p: dict[str, Any]) -> int:
+    if p.get("n_qubits") is not None:
+        return int(p["n_qubits"])
+    return int(p.get("n_visible", 1)) + int(p.get("n_hidden", 0))
+
+
+def _layers(p: dict[str, Any], n: int) -> int:
+    layers = p.get("layers")
+    if isinstance(layers, (list, tuple)):
+        return int(max(layers))
+    return int(layers) if layers else n
+
+
+def task_estimate(study: str, p: dict[str, Any]) -> Estimate:
+    """Estimated seconds and peak memory of one task of ``study`` with grid point ``p``."""
+    n = _qubits(p)
+    dim = 2**n
+    if study.startswith("qbm-"):
+        if study == "qbm-training":
+            terms = 3 * n + 9 * n * (n - 1) // 2
+            calls = 2 * terms * float(p.get("budget_steps", 100))
+        else:
+            calls = int(p.get("instances", 1)) * len(p.get("couplings", p.get("betas", (1.0,))))
+        seconds = OVERHEAD_S + calls * dim**3 / DENSE_RATE
+        return Estimate(seconds, MATRIX_COPIES * BYTES * dim * dim, 1)
+    layers = _layers(p, n)
+    if "budget" in p and p.get("part", "train") == "train":
+        shots = float(p.get("shots") or 1)
+        count = float(p["budget"]) / shots if p.get("mode", "shots") == "shots" else float(
+            p["budget"]) / shots
+        batch = 1
+    else:
+        count = float(p.get("samples", p.get("pairs", 1)))
+        if study == "gradient-scaling":
+            count *= 3
+        batch = int(min(CHUNK, p.get("samples", p.get("pairs", 1))))
+    seconds = OVERHEAD_S + count * layers * n * dim / CIRCUIT_RATE
+    return Estimate(seconds, STATE_COPIES * BYTES * dim * max(batch, 1), 1)
+
+
+def estimate_tasks(study: str, points) -> Estimate:
+    """Summed seconds and the largest peak memory over tasks' grid points."""
+    seconds, peak, count = 0.0, 0, 0
+    for p in points:
+        e = task_estimate(study, p)
+        seconds += e.seconds
+        peak = max(peak, e.peak_bytes)
+        count += 1
+    return Estimate(seconds, peak, count)
