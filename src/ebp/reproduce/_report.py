@@ -174,6 +174,7 @@ def build_page(manifest: dict[str, Any], verdicts: dict[str, Verdict],
                                                                           "not supported",
                                                                           "inconclusive")}
     wall = manifest.get("wall_seconds", {})
+    cpu = manifest.get("cpu_seconds", {})
     header = [
         Paragraph(
             "Each claim of C. Ortiz Marrero, M. Kieferová and N. Wiebe, 'Entanglement-induced "
@@ -182,7 +183,7 @@ def build_page(manifest: dict[str, Any], verdicts: dict[str, Verdict],
             "holds, 'not supported' when a check contradicts it, and 'inconclusive' when the "
             "data cannot decide. The rules are printed with each claim."
         ),
-        Table(("claim", "", "verdict", "why"),
+        Table(("claim", "title", "verdict", "why"),
               [(cid, title, _badge(status), summary)
                for cid, title, status, summary in verdict_rows(verdicts)],
               caption=(f"{counts['holds']} of {len(verdicts)} claims hold, "
@@ -199,9 +200,9 @@ def build_page(manifest: dict[str, Any], verdicts: dict[str, Verdict],
     for name in manifest.get("studies", []):
         run = runs.get(name)
         done = f"{run.done}/{run.n_tasks}" if run else "not run"
-        seconds = wall.get(name)
+        seconds, used = wall.get(name), cpu.get(name)
         time_rows.append((name, done, fmt_seconds(seconds) if seconds is not None else "-",
-                          notes.get(name, "")))
+                          fmt_seconds(used) if used is not None else "-", notes.get(name, "")))
     total = sum(float(v) for v in wall.values())
     footer = [
         Section("Run", [KeyValues((
@@ -210,8 +211,8 @@ def build_page(manifest: dict[str, Any], verdicts: dict[str, Verdict],
             ("executor", str(manifest.get("executor", "local"))),
             ("report written", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
             ("total wall time", fmt_seconds(total)),
-        )), Table(("study", "tasks stored", "wall time", "note"), time_rows,
-                  caption="Wall time per study, summed over sessions")], anchor="run"),
+        )), Table(("study", "tasks stored", "wall time", "CPU time (this process)", "note"),
+                  time_rows, caption="Wall time per study, summed over sessions")], anchor="run"),
         Section("Machine", [KeyValues(tuple(_machine()))], anchor="machine"),
         Section("Configuration", config_blocks, anchor="configuration"),
     ]

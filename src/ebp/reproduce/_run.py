@@ -3,7 +3,8 @@
 Folder layout::
 
     DIR/reproduce.json      {"format": "ebp-reproduce/1", "mode", "ebp_version", "studies": [...],
-                             "wall_seconds": {study: seconds spent, summed over sessions}}
+                             "executor", "wall_seconds" / "cpu_seconds": {study: seconds spent
+                             in this process, summed over sessions}}
     DIR/<study>/            one run folder per study (see :mod:`ebp.runner`): run.json, tasks/,
                             results.csv, config.json, the study's figures
     DIR/report.html         the report, self-contained
@@ -198,6 +199,7 @@ def reproduce(
     plan = _plan(out, mode)
     manifest = read_manifest(out) if (out / MANIFEST).exists() and not fresh else {}
     wall: dict[str, float] = {k: float(v) for k, v in manifest.get("wall_seconds", {}).items()}
+    cpu: dict[str, float] = {k: float(v) for k, v in manifest.get("cpu_seconds", {}).items()}
     manifest = {
         "format": REPRODUCE_FORMAT,
         "mode": mode,
@@ -205,6 +207,7 @@ def reproduce(
         "studies": [item.name for _, _, item in plan],
         "executor": executor if scheduler is None else f"{executor} ({scheduler})",
         "wall_seconds": wall,
+        "cpu_seconds": cpu,
     }
     _write_json(out / MANIFEST, manifest)
     tables = {}
@@ -213,7 +216,7 @@ def reproduce(
             if on_study is not None:
                 on_study(study.name)
             bar.start(i)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             try:
                 df, _ = run_study(study, config, item.folder, progress=False, executor=executor,
                                   workers=workers, scheduler=scheduler, fresh=fresh)
@@ -221,6 +224,7 @@ def reproduce(
                 raise ReproduceError(str(err)) from None
             finally:
                 wall[study.name] = wall.get(study.name, 0.0) + time.perf_counter() - t0
+                cpu[study.name] = cpu.get(study.name, 0.0) + time.process_time() - c0
                 _write_json(out / MANIFEST, manifest)
             bar.finish(i)
             tables[study.name] = df
