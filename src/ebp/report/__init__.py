@@ -1,18 +1,6 @@
 """What a person looks at: figure style, colours per model, saving, and self-contained
 HTML / Markdown pages (:class:`Page`, :func:`write_page`)."""
 
-from ._style import (
-    DPI,
-    MODEL_COLORS,
-    MODEL_LABELS,
-    RC,
-    THEORY_COLOR,
-    model_color,
-    model_label,
-    new_figure,
-    savefig,
-    style,
-)
 from ._page import (
     Badge,
     Figure,
@@ -26,9 +14,26 @@ from ._page import (
     render_markdown,
     write_page,
 )
+from ._style import (
+    DPI,
+    MODEL_COLORS,
+    MODEL_LABELS,
+    RC,
+    THEORY_COLOR,
+    model_color,
+    model_label,
+    new_figure,
+    savefig,
+    style,
+)
 from ._training import plot_training
 
 __all__ = [
+    "DPI",
+    "MODEL_COLORS",
+    "MODEL_LABELS",
+    "RC",
+    "THEORY_COLOR",
     "Badge",
     "Figure",
     "KeyValues",
@@ -37,18 +42,13 @@ __all__ = [
     "Preformatted",
     "Section",
     "Table",
-    "render_html",
-    "render_markdown",
-    "write_page",
-    "DPI",
-    "MODEL_COLORS",
-    "MODEL_LABELS",
-    "RC",
-    "THEORY_COLOR",
     "model_color",
     "model_label",
     "new_figure",
     "plot_training",
+    "render_html",
+    "render_markdown",
     "savefig",
     "style",
+    "write_page",
 ]

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 __all__ = [
     "Badge",
@@ -63,7 +63,7 @@ class Badge:
             raise ValueError(f"badge tone must be one of {', '.join(_TONES)}; got {self.tone!r}.")
 
 
-Cell = Union[str, Badge]
+Cell = str | Badge
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class Figure:
         return raw
 
 
-Block = Union[Paragraph, Preformatted, KeyValues, Table, Figure]
+Block = Paragraph | Preformatted | KeyValues | Table | Figure
 
 
 @dataclass(frozen=True)

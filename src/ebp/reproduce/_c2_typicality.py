@@ -7,8 +7,6 @@ S_Page(d_V, d_H) ≈ log₂ d_V − d_V/(2 d_H ln 2), and E[T] ≤ ½√(d_V/d_H
 
 from __future__ import annotations
 
-import numpy as np
-
 from ._claim import Claim, FigureRef, Tables
 from ._stats import mean_interval
 from ._verdict import Verdict, bound_check, combine, missing, threshold_check

@@ -9,6 +9,8 @@ coupling g drives σ_V towards I/d_V.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ._claim import Claim, FigureRef, Tables
@@ -73,9 +75,7 @@ def _coupling_check(tables: Tables):
     t = at.pivot_table(index="instance", columns="coupling", values="distance_to_mixed")
     diff = np.log2(t[g_lo]) - np.log2(t[g_hi])
     check = paired_check(name, diff.to_numpy(), COUPLED, RULES, unit=" bits")
-    return type(check)(check.name, check.status,
-                       f"n_H = {n_h}, g = {g_lo:g} vs {g_hi:g}: log₂ ratio {check.value}",
-                       check.rule)
+    return replace(check, value=f"n_H = {n_h}, g = {g_lo:g} vs {g_hi:g}: log₂ ratio {check.value}")
 
 
 def judge(tables: Tables) -> Verdict:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from ..studies import get_study
 
-__all__ = ["MODES", "Mode", "OVERRIDES", "STUDY_ORDER", "study_config"]
+__all__ = ["MODES", "OVERRIDES", "STUDY_ORDER", "Mode", "study_config"]
 
 Mode = Literal["quick", "full"]
 MODES: tuple[Mode, ...] = ("quick", "full")

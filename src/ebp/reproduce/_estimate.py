@@ -73,9 +73,8 @@ def task_estimate(study: str, p: dict[str, Any]) -> Estimate:
         return Estimate(seconds, MATRIX_COPIES * BYTES * dim * dim, 1)
     layers = _layers(p, n)
     if "budget" in p and p.get("part", "train") == "train":
-        shots = float(p.get("shots") or 1)
-        count = float(p["budget"]) / shots if p.get("mode", "shots") == "shots" else float(
-            p["budget"]) / shots
+        # shot runs spend budget / shots circuit evaluations; exact runs get the same number
+        count = float(p["budget"]) / float(p.get("shots") or 1)
         batch = 1
     else:
         count = float(p.get("samples", p.get("pairs", 1)))

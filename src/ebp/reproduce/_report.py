@@ -36,7 +36,7 @@ from ._progress import fmt_seconds
 from ._run import read_manifest
 from ._verdict import HOLDS, NOT_SUPPORTED, Verdict
 
-__all__ = ["Report", "StudyRun", "TONES", "load_runs", "verdict_rows", "write_report"]
+__all__ = ["TONES", "Report", "StudyRun", "load_runs", "verdict_rows", "write_report"]
 
 TONES = {HOLDS: "good", NOT_SUPPORTED: "bad"}
 """Badge colour per status (inconclusive: warn)."""
@@ -100,7 +100,7 @@ def _redraw(run: StudyRun) -> str:
     try:
         config = study.config_model.model_validate(run.config)
         study.make_figures(run.table, config, run.folder)
-    except Exception as err:  # noqa: BLE001 - a partial table may not draw; the report says so
+    except Exception as err:
         return f"figures could not be drawn from the stored results ({type(err).__name__}: {err})"
     return ""
 
@@ -209,7 +209,7 @@ def build_page(manifest: dict[str, Any], verdicts: dict[str, Verdict],
             ("mode", str(manifest.get("mode"))),
             ("ebp", str(manifest.get("ebp_version"))),
             ("executor", str(manifest.get("executor", "local"))),
-            ("report written", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+            ("report written", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
             ("total wall time", fmt_seconds(total)),
         )), Table(("study", "tasks stored", "wall time", "CPU time (this process)", "note"),
                   time_rows, caption="Wall time per study, summed over sessions")], anchor="run"),
