@@ -54,13 +54,13 @@ OVERRIDES: dict[Mode, dict[str, dict[str, Any]]] = {
             paper_n_hidden=(1, 2, 3, 4, 5), paper_samples=300, lipschitz_steps=0,
             bootstrap_resamples=300,
         ),
-        # C4: Adam with 10 shots, n_H = 1…4, 3 seeds per point.
+        # C4: Adam with 10 shots, n_H = 1…4, 4 seeds per point (8 runs per pooled half).
         "training-failure": dict(
-            n_hidden=(1, 2, 3, 4), optimisers=("adam",), exact=(), seeds=3,
+            n_hidden=(1, 2, 3, 4), optimisers=("adam",), exact=(), seeds=4,
         ),
-        # C5: pairs at n_H = 1, 2, 4, 6; SPSA with 3 seeds per point.
+        # C5: pairs at n_H = 1, 2, 5, 6; SPSA with 3 seeds per point.
         "gradient-free-failure": dict(
-            n_hidden=(1, 2, 4, 6), pairs=300, methods=("spsa",), seeds=3, budget=1e5,
+            n_hidden=(1, 2, 5, 6), pairs=300, methods=("spsa",), seeds=3, budget=1e5,
         ),
         # C7, circuits: three pretraining strategies against random starts at n_H = 6.
         "pretraining": dict(
