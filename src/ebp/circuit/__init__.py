@@ -5,6 +5,7 @@ from ._factors import Exp, Fixed, PauliExp
 from ._gates import GATES, GateSpec, pauli_matrix, su4_matrix
 from ._light_cone import LightCone, LightConeTooLargeError, visible_light_cone
 from ._qasm import to_qasm
+from ._qasm_import import QasmImportError, from_qasm
 from ._registry import GateDefinitionError, InverseRule, inverse_rule, register_gate
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "LightConeTooLargeError",
     "Operation",
     "PauliExp",
+    "QasmImportError",
+    "from_qasm",
     "inverse_rule",
     "pauli_matrix",
     "register_gate",

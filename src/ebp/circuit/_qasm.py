@@ -6,7 +6,9 @@ gate is written under its first OpenQASM name; gates outside ``stdgates.inc`` (`
 gate ``pauli_<p>(t)`` = exp(−i(t/2)P) (basis change, parity ladder, ``rz(t)``) called with
 ``t = 2cθ``; a fixed single-qubit unitary becomes ``U(θ, φ, λ)`` plus a global phase. Layers are
 separated by ``barrier`` over the whole register (read back as layer boundaries by
-:func:`ebp.circuit.from_qasm`). Qubit ``q[i]`` is wire ``i`` (big-endian in ebp, as OpenQASM lists
+:func:`ebp.circuit.from_qasm`); the comment on the qubit declaration, ``// visible q[0..k]``,
+records the visible qubits (``from_qasm`` reads it when ``visible`` is not given; a comment, so
+that every OpenQASM reader accepts the program). Qubit ``q[i]`` is wire ``i`` (big-endian in ebp, as OpenQASM lists
 qubits by index).
 """
 
