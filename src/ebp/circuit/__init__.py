@@ -6,6 +6,7 @@ from ._gates import GATES, GateSpec, pauli_matrix, su4_matrix
 from ._light_cone import LightCone, LightConeTooLargeError, visible_light_cone
 from ._qasm import to_qasm
 from ._qasm_import import QasmImportError, from_qasm
+from ._qiskit_import import QiskitImportError, from_qiskit
 from ._registry import GateDefinitionError, InverseRule, inverse_rule, register_gate
 
 __all__ = [
@@ -23,7 +24,9 @@ __all__ = [
     "Operation",
     "PauliExp",
     "QasmImportError",
+    "QiskitImportError",
     "from_qasm",
+    "from_qiskit",
     "inverse_rule",
     "pauli_matrix",
     "register_gate",

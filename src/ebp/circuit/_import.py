@@ -110,7 +110,7 @@ class CircuitAssembly:
         if all(a.bare for a in args):
             self.ops.append((name, wires, tuple(a.slot for a in args), None))
             return
-        if self.promote_angles and all(a.bare or a.constant for a in args):
+        if self.promote_angles and name != "GPHASE" and all(a.bare or a.constant for a in args):
             slots = []
             for a in args:
                 if a.bare:
