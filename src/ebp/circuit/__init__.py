@@ -4,6 +4,7 @@ from ._circuit import MAX_QUBITS, Circuit, CircuitBuilder, Operation
 from ._factors import Exp, Fixed, PauliExp
 from ._gates import GATES, GateSpec, pauli_matrix, su4_matrix
 from ._light_cone import LightCone, LightConeTooLargeError, visible_light_cone
+from ._pennylane_import import PennyLaneImportError, from_pennylane
 from ._qasm import to_qasm
 from ._qasm_import import QasmImportError, from_qasm
 from ._qiskit_import import QiskitImportError, from_qiskit
@@ -23,8 +24,10 @@ __all__ = [
     "LightConeTooLargeError",
     "Operation",
     "PauliExp",
+    "PennyLaneImportError",
     "QasmImportError",
     "QiskitImportError",
+    "from_pennylane",
     "from_qasm",
     "from_qiskit",
     "inverse_rule",
