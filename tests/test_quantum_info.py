@@ -456,17 +456,20 @@ def test_zero_schmidt_probabilities_are_at_the_epsilon_squared_level():
         np.testing.assert_allclose(s_half, 0.0, atol=1e-13)
 
 
-def test_unnormalised_input_is_not_renormalised():
-    p_scaled = np.asarray(schmidt_coefficients(2 * BELL, 1))
-    np.testing.assert_allclose(p_scaled, [2.0, 2.0], atol=1e-14)
+def test_unnormalised_input_is_refused_not_renormalised():
+    """2ψ used to give −8 bits; every function of a pure state now refuses it."""
+    for fn in (schmidt_coefficients, entanglement_entropy, reduced_density_matrix, purity,
+               trace_distance_to_maximally_mixed, pinsker_bound):
+        with pytest.raises(ValueError, match=r"state is not normalised: ‖ψ‖² = 4"):
+            fn(2 * BELL, 1)
     rng = np.random.default_rng(6)
     psi = rng.normal(size=(4, 32)) + 1j * rng.normal(size=(4, 32))  # norms ≠ 1
-    for n_v in (1, 2, 4):
-        p = np.asarray(schmidt_coefficients(psi, n_v))
-        np.testing.assert_allclose(p.sum(-1), np.sum(np.abs(psi) ** 2, -1), rtol=1e-13)
+    with pytest.raises(ValueError, match=r"\(instance 3 of 4\)"):
+        entanglement_entropy(psi, 2)
+    psi = psi / np.linalg.norm(psi, axis=-1, keepdims=True)
+    for n_v in (1, 2, 4):  # once normalised, the formula on the SVD's squared singular values
         s = np.linalg.svd(psi.reshape(4, 2**n_v, -1), compute_uv=False) ** 2
-        np.testing.assert_allclose(p, s, rtol=1e-12)
-        want = -np.sum(s * np.log2(s), -1)  # the formula applied to the unnormalised p, as before
+        want = -np.sum(s * np.log2(s), -1)
         np.testing.assert_allclose(np.asarray(entanglement_entropy(psi, n_v)), want, rtol=1e-12)
 
 

@@ -3,8 +3,10 @@
 Convention: visible qubits are wires ``0 … n_v−1``, hidden ``n_v … n−1``,
 big-endian, so ψ of length 2**n reshaped to the (d_V, d_H) matrix M gives
 ψ = Σ_{v,h} M_{vh} |v⟩_V|h⟩_H.  Leading axes of ``state`` are batch axes.
-Entropies are in bits unless ``base`` says otherwise.  States are assumed
-normalised; nothing is renormalised.
+Entropies are in bits unless ``base`` says otherwise.  States must be normalised:
+|‖ψ‖² − 1| <= 1e-8 (complex128) or 1e-4 (complex64) for every instance, else a
+``ValueError`` (checked when the values are concrete, i.e. not inside ``jax.jit``);
+nothing is renormalised.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 
+from .._checks import check_normalised
 from ._states import check_n_visible, validate_state
 
 __all__ = [
@@ -27,9 +30,11 @@ __all__ = [
 
 
 def _checked(state, n_visible) -> tuple[jax.Array, int]:
-    """Validate ``state`` and ``n_visible``; return the complex array and n_visible."""
+    """Validate ``state`` (unit norm) and ``n_visible``; return the complex array and n_visible."""
     arr, n = validate_state(state)
-    return arr, check_n_visible(n_visible, n)
+    n_visible = check_n_visible(n_visible, n)
+    check_normalised(arr)
+    return arr, n_visible
 
 
 def _cut_matrix(arr: jax.Array, n_v: int) -> jax.Array:
@@ -116,7 +121,7 @@ def schmidt_coefficients(state, n_visible) -> jax.Array:
     If ψ = Σ_i λ_i |a_i⟩_V|b_i⟩_H (Schmidt form), the λ_i are the singular values
     of the (d_V, d_H) reshape M of ψ; this function returns their **squares**
     p_i = λ_i², which are the non-zero eigenvalues of both ρ_V and ρ_H and sum to
-    ‖ψ‖² (= 1 for a normalised state; the input is not renormalised).
+    ‖ψ‖² = 1 (states that are not normalised are refused, see the module docstring).
 
     Computed from the smaller of the two reduced states, ρ_V = M M† (d_V ≤ d_H) or
     ρ_H (otherwise): with u_i its eigenvectors, p_i = ‖u_i† M‖² (resp. ‖M u_i‖²), so the

@@ -8,12 +8,15 @@ reshaping the last axis to ``(2**n_v, 2**n_h)`` gives the V|H cut.
 
 from __future__ import annotations
 
+import math
 import numbers
 from functools import partial
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from .._checks import check_state_fits
 
 __all__ = ["validate_state", "check_n_visible", "haar_state", "haar_unitary"]
 
@@ -148,6 +151,10 @@ def haar_state(n, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
     Returns:
         Array of shape ``(*batch, 2**n)`` with unit-norm rows.
 
+    Raises:
+        ValueError: if the batch (plus one same-sized temporary) would not fit in this
+            machine's memory; checked before anything is allocated.
+
     References:
         K. Życzkowski and H.-J. Sommers, J. Phys. A 34, 7111 (2001),
         arXiv:quant-ph/0012101.
@@ -155,6 +162,11 @@ def haar_state(n, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
     _check_positive_int("n", n)
     dt = _check_complex_dtype(dtype)
     shape = _as_batch(batch) + (2 ** int(n),)
+    count = math.prod(shape[:-1])
+    check_state_fits(
+        f"{count} Haar state(s) of {n} qubits ({shape[-1]} {dt.name} amplitudes each)",
+        2 * count * shape[-1] * dt.itemsize,  # the Gaussian draw and the normalised copy
+    )
     return _haar_state_kernel(_as_key(seed), shape, dt)
 
 
@@ -180,12 +192,21 @@ def haar_unitary(d, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
     Returns:
         Array of shape ``(*batch, d, d)``.
 
+    Raises:
+        ValueError: if the batch (with the QR decomposition's two same-sized factors) would
+            not fit in this machine's memory; checked before anything is allocated.
+
     References:
         F. Mezzadri, Notices AMS 54, 592 (2007), arXiv:math-ph/0609050.
     """
     _check_positive_int("d", d)
     dt = _check_complex_dtype(dtype)
     shape = _as_batch(batch) + (int(d), int(d))
+    count = math.prod(shape[:-2])
+    check_state_fits(
+        f"{count} Haar unitar{'y' if count == 1 else 'ies'} of dimension {d} ({dt.name})",
+        3 * count * int(d) ** 2 * dt.itemsize,  # Ginibre draw, Q and R
+    )
     return _haar_unitary_kernel(_as_key(seed), shape, dt)
 
 

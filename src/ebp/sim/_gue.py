@@ -32,6 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 import scipy.special
 
+from .._checks import check_state_fits
 from ..circuit import MAX_QUBITS
 from ..quantum_info._states import _as_batch, _as_key
 
@@ -99,6 +100,10 @@ def gue_hamiltonian(d: int, seed, *, batch: tuple[int, ...] = ()):
     d = int(d)
     key = _as_key(seed)
     batch = _as_batch(batch)
+    count = math.prod(batch)
+    # two real Gaussian d × d draws per matrix while it is formed, and the complex result
+    check_state_fits(f"{max(count, 1)} GUE matrices of size {d} × {d}",
+                     2 * max(count, 1) * 16 * d * d)
     keys = _instance_keys(key, batch)
     if keys is None:
         return _gue_one(key, d)
@@ -329,6 +334,24 @@ def _check_time(t) -> float:
     return t
 
 
+_TRIDIAGONAL_WORDS = 6
+"""Complex-sized words per amplitude held by the tridiagonal sampler: the draws (diagonal,
+off-diagonal, direction), their concatenation and the output."""
+
+
+def _check_fits(n_qubits: int, count: int, method: str) -> None:
+    """Refuse a batch whose working memory exceeds this machine's (before any allocation)."""
+    d = 2**n_qubits
+    amplitudes = f"{count} GUE-evolved state(s) of {n_qubits} qubits ({d} amplitudes each"
+    if method == "tridiagonal":
+        check_state_fits(f"{amplitudes}, method 'tridiagonal')",
+                         _TRIDIAGONAL_WORDS * 16 * d * count)
+    else:  # one chunk of dense Hamiltonians (peak ~3 copies) and the output states
+        per_chunk = min(count, max(1, _DENSE_CHUNK_BYTES // (16 * d * d)))
+        check_state_fits(f"{amplitudes}, method {method!r}: dense {d} × {d} Hamiltonians)",
+                         3 * 16 * d * d * per_chunk + 16 * d * count)
+
+
 def gue_evolution(
     n_qubits: int, seed, *, t: float = 10.0, batch: tuple[int, ...] = (), method: str = "auto"
 ):
@@ -393,6 +416,7 @@ def gue_evolution(
         return jnp.zeros(batch + (d,), cdtype).at[..., 0].set(1.0)
     if method == "auto":
         method = "auto" if n_qubits <= _AUTO_DENSE_MAX_QUBITS else "tridiagonal"
+    _check_fits(n_qubits, math.prod(batch), method)
     if method == "tridiagonal":
         return _tridiagonal_evolution(n_qubits, key, batch, t)
     return _dense_evolution(n_qubits, key, batch, t, method)

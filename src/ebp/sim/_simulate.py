@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._checks import check_real_array
 from ..circuit import Circuit
 from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
@@ -79,6 +80,7 @@ def _check_circuit(circuit) -> Circuit:
 
 
 def _check_params(circuit: Circuit, params, rdtype, xp=jnp):
+    check_real_array("parameters", params, f"(..., {circuit.n_params}) (float64)")
     p = xp.asarray(params)
     if xp.iscomplexobj(p):
         raise TypeError(f"parameters must be real; got dtype {p.dtype}.")

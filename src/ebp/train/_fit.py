@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._checks import check_real_array
 from ._model import as_model
 from ._optimisers import Optimiser, get_optimiser
 from ._oracle import BudgetExhausted, Log, Oracle
@@ -96,8 +97,9 @@ def initial_parameters(model, init, seed: int, scale: float = 0.1) -> np.ndarray
     if isinstance(init, str):
         raise ValueError(
             f"init must be 'random', 'small-angle' or a parameter vector; got {init!r}.")
+    check_real_array("init", init, f"({model.n_params},)")
     x = np.array(init, dtype=np.float64)  # a copy: strategies edit the start in place
-    if x.shape != (model.n_params,) or not np.all(np.isfinite(x)):
+    if x.shape != (model.n_params,):
         raise ValueError(
             f"init must be a finite vector of length n_params={model.n_params}; got shape "
             f"{x.shape}."
