@@ -30,10 +30,10 @@ def test_train_with_a_pretraining_strategy_and_a_checkpoint(tmp_path):
                                         "--budget", "300", "--out", str(out)])
     assert result.exit_code == 0, result.output
     ckpt = tmp_path / "run.ckpt"
-    args = BASE + ["--optimiser", "spsa", "--budget", "300", "--out", str(out),
+    args = BASE + ["--optimiser", "spsa", "--budget", "300", "--out", str(tmp_path / "d.csv"),
                    "--checkpoint", str(ckpt)]
     first = runner.invoke(app, args)
-    again = runner.invoke(app, args)
+    again = runner.invoke(app, args + ["--overwrite"])  # replays the finished checkpoint
     assert first.exit_code == again.exit_code == 0 and ckpt.exists()
     assert first.output.splitlines()[-3] == again.output.splitlines()[-3]  # same final line
 
@@ -44,7 +44,7 @@ def test_train_with_a_pretraining_strategy_and_a_checkpoint(tmp_path):
     (["--task", "nope"], "unknown task 'nope'"),
     (["--strategy", "nope"], "unknown strategy 'nope'"),
     (["--loss", "kl"], "loss must be one of"),
-    (["--shots", "0"], "shots must be a positive int"),
+    (["--shots", "0"], "--shots must be a positive int; got 0."),
     (["--loss", "relative_entropy", "--shots", "10"], "no unbiased N-shot estimator"),
 ])
 def test_train_usage_errors_are_one_line(extra, message, tmp_path):

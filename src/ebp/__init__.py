@@ -4,65 +4,64 @@ Conventions: visible qubits are wires ``0 … n_visible−1``, hidden qubits fol
 big-endian vectors of shape ``(..., 2**n)`` so that ``reshape(2**n_visible, 2**n_hidden)`` is the
 V|H cut; entropies are in bits; numerics are JAX in complex128 unless asked otherwise.
 
+The subpackages and the names below are imported on first use (``import ebp`` itself loads
+neither JAX nor any layer, so the ``ebp`` command answers ``--help`` at once).
+
 Reference: C. Ortiz Marrero, M. Kieferová, N. Wiebe, "Entanglement-induced barren plateaus",
 PRX Quantum 2, 040316 (2021), arXiv:2010.15968.
 """
 
-import jax as _jax
+import importlib as _importlib
+import os as _os
+import sys as _sys
 
-_jax.config.update("jax_enable_x64", True)
-
-from . import ansatz, circuit, landscape, qbm, quantum_info, sim, theory, train  # noqa: E402
-from .circuit import Circuit, CircuitBuilder, Operation  # noqa: E402
-from .quantum_info import (  # noqa: E402
-    entanglement_entropy,
-    haar_state,
-    haar_unitary,
-    pinsker_bound,
-    reduced_density_matrix,
-    schmidt_coefficients,
-    trace_distance_to_maximally_mixed,
-)
-from .runner import load_results  # noqa: E402
-from .sim import (  # noqa: E402
-    expectation,
-    gradient,
-    gue_evolution,
-    simulate,
-    state_function,
-    value_and_gradient,
-)
-from .theory import haar_purity, page_entropy  # noqa: E402
+# complex128 by default: JAX reads JAX_ENABLE_X64 when it is first imported; if it already is,
+# switch the flag directly.
+if "jax" in _sys.modules:
+    _sys.modules["jax"].config.update("jax_enable_x64", True)
+else:
+    _os.environ["JAX_ENABLE_X64"] = "True"
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Circuit",
-    "CircuitBuilder",
-    "Operation",
-    "ansatz",
-    "circuit",
-    "entanglement_entropy",
-    "expectation",
-    "gradient",
-    "gue_evolution",
-    "haar_purity",
-    "haar_state",
-    "haar_unitary",
-    "landscape",
-    "load_results",
-    "page_entropy",
-    "qbm",
-    "pinsker_bound",
-    "quantum_info",
-    "reduced_density_matrix",
-    "schmidt_coefficients",
-    "sim",
-    "simulate",
-    "state_function",
-    "theory",
-    "trace_distance_to_maximally_mixed",
-    "train",
-    "value_and_gradient",
-    "__version__",
-]
+_SUBPACKAGES = ("ansatz", "circuit", "landscape", "qbm", "quantum_info", "sim", "theory", "train")
+
+_NAMES = {
+    "Circuit": "circuit",
+    "CircuitBuilder": "circuit",
+    "Operation": "circuit",
+    "entanglement_entropy": "quantum_info",
+    "haar_state": "quantum_info",
+    "haar_unitary": "quantum_info",
+    "pinsker_bound": "quantum_info",
+    "reduced_density_matrix": "quantum_info",
+    "schmidt_coefficients": "quantum_info",
+    "trace_distance_to_maximally_mixed": "quantum_info",
+    "load_results": "runner",
+    "expectation": "sim",
+    "gradient": "sim",
+    "gue_evolution": "sim",
+    "simulate": "sim",
+    "state_function": "sim",
+    "value_and_gradient": "sim",
+    "haar_purity": "theory",
+    "page_entropy": "theory",
+}
+
+__all__ = sorted([*_SUBPACKAGES, *_NAMES, "__version__"], key=str.lower)
+
+
+def __getattr__(name: str):
+    """Import a subpackage, or the subpackage that defines ``name``, on first access."""
+    if name in _SUBPACKAGES:
+        value = _importlib.import_module(f".{name}", __name__)
+    elif name in _NAMES:
+        value = getattr(_importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module 'ebp' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -11,13 +11,14 @@ Thin by design: it parses arguments, builds a validated config, and calls
     ebp export results/ent results/ent.parquet
     ebp train --task state --ansatz brickwork --optimiser adam --n-hidden 3 --shots 100
 
-A ``--config`` file is TOML with the study's config fields at top level, e.g. ::
+A ``--config`` file is TOML with the study's config fields at top level (``ebp config STUDY``
+prints a complete, commented one to start from), e.g. ::
 
     n_max = 8
     samples = 100
     models = ["haar", "brickwork"]
 
-It is applied on top of the default config (or on top of the quick one with ``--quick``).
+or the ``config.json`` an earlier run wrote, to repeat or modify that run. It is applied on top of the default config (or on top of the quick one with ``--quick``).
 A run is resumable: run the same command again after a crash or Ctrl-C and only the missing
 tasks are computed. Usage errors (unknown study, bad config, options that do not go together,
 an output folder holding another run) print one line and exit with code 2.
@@ -25,17 +26,18 @@ an output folder holding another run) print one line and exit with code 2.
 
 from __future__ import annotations
 
+import math
 import time
-import tomllib
-from concurrent.futures.process import BrokenProcessPool
-from importlib import metadata
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from pydantic import BaseModel, ValidationError
-from rich.console import Console
-from rich.table import Table
+from typer.core import TyperCommand
+
+from ._study_config import ConfigError, read_config_file
+
+if TYPE_CHECKING:  # imported lazily: `ebp --help` must not pay for pydantic, rich or JAX
+    from pydantic import BaseModel, ValidationError
 
 __all__ = ["app", "load_config"]
 
@@ -52,16 +54,12 @@ FAILURE = 1
 INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 
 
-class ConfigError(ValueError):
-    """A config file that cannot be read or does not validate; the message is user-facing."""
-
-
 def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
 
 
-def _format_validation_error(err: ValidationError, model: type[BaseModel], source: str) -> str:
+def _format_validation_error(err: "ValidationError", model: "type[BaseModel]", source: str) -> str:
     allowed = ", ".join(model.model_fields)
     lines = []
     for e in err.errors():
@@ -75,25 +73,24 @@ def _format_validation_error(err: ValidationError, model: type[BaseModel], sourc
     return f"invalid config {source}: " + "; ".join(lines)
 
 
-def load_config(study, path: Path | None = None, *, quick: bool = False) -> BaseModel:
-    """Build a study's config: defaults (or the quick config), overridden by a TOML file.
+def load_config(study, path: Path | None = None, *, quick: bool = False) -> "BaseModel":
+    """Build a study's config: defaults (or the quick config), overridden by a config file.
+
+    The file is TOML with config fields at top level, or JSON: the ``config.json`` a run wrote
+    (its ``config`` is used) or a plain object of fields.
 
     Raises
     ------
     ConfigError
-        If the file is missing, is not valid TOML, or a field does not validate; the message
-        names the file and the offending field(s).
+        If the file is missing, cannot be parsed, records another study, or a field does not
+        validate; the message names the file and the offending field(s).
     """
+    from pydantic import ValidationError
+
     base = study.quick_config() if quick else study.default_config()
     if path is None:
         return base
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"config file {str(path)!r} not found.")
-    try:
-        overrides: dict[str, Any] = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"config file {str(path)!r} is not valid TOML: {err}.") from None
+    overrides: dict[str, Any] = read_config_file(Path(path), study.name)
     data = {**base.model_dump(), **overrides}
     try:
         return study.config_model.model_validate(data)
@@ -104,6 +101,8 @@ def load_config(study, path: Path | None = None, *, quick: bool = False) -> Base
 
 
 def _version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("ebp")
     except metadata.PackageNotFoundError:  # pragma: no cover - source tree without install
@@ -115,6 +114,9 @@ def _version() -> str:
 @app.command("studies")
 def studies_command() -> None:
     """List the available studies with a one-line description."""
+    from rich.console import Console
+    from rich.table import Table
+
     from .studies import STUDIES
 
     table = Table(title="ebp studies", show_lines=False)
@@ -125,18 +127,84 @@ def studies_command() -> None:
     Console().print(table)
 
 
-@app.command("run")
+def _check_writable(path: Path, option: str) -> None:
+    """Usage error (one line, exit 2) unless folder ``path`` can be created and written to."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(f"{str(path)!r} is a file, not a folder")
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".ebp-write-check-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        _fail(f"{option} {str(path)!r} cannot be written: {reason}.")
+
+
+class _StudyHelpCommand(TyperCommand):
+    """``ebp run STUDY --help`` also lists STUDY's config fields (from its config model)."""
+
+    def parse_args(self, ctx, args):
+        takes_value = {opt for p in self.params if not getattr(p, "is_flag", True)
+                       for opt in p.opts}
+        positional, skip = [], False
+        for arg in args:
+            if skip:
+                skip = False
+            elif arg.startswith("-"):
+                skip = arg in takes_value
+            else:
+                positional.append(arg)
+        ctx.meta["ebp_study"] = positional[0] if positional else None
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx, formatter):
+        super().format_help(ctx, formatter)
+        name = ctx.meta.get("ebp_study")
+        if name is None:
+            typer.echo("Name a study (`ebp run STUDY --help`) to list its config fields.")
+            return
+        from .studies import STUDIES
+
+        study = STUDIES.get(name)
+        if study is None:
+            typer.echo(f"Unknown study {name!r}; known studies: {', '.join(sorted(STUDIES))}.")
+            return
+        _print_fields(study)
+
+
+def _print_fields(study) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ._study_config import config_fields
+
+    table = Table(title=f"config fields of {study.name} (--config FILE; `ebp config "
+                        f"{study.name}` prints them as TOML)", title_justify="left")
+    for column in ("field", "type", "default", "--quick", "meaning"):
+        table.add_column(column, overflow="fold", style="bold cyan" if column == "field" else None)
+    for row in config_fields(study):
+        table.add_row(row["name"], row["type"], row["default"], row["quick"], row["meaning"])
+    Console().print(table)
+
+
+@app.command("run", cls=_StudyHelpCommand)
 def run_command(
     study: Annotated[str, typer.Argument(help="Study name; see `ebp studies`.")],
     quick: Annotated[
-        bool, typer.Option("--quick", help="Small config that runs in about a minute.")
+        bool, typer.Option("--quick", help="Small config (a few minutes on two cores).")
     ] = False,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: ./ebp-results/STUDY).")
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="TOML file of config fields, applied over the defaults."),
+        typer.Option("--config", help="Config fields applied over the defaults: a TOML file "
+                     "(`ebp config STUDY` writes one) or the config.json of an earlier run."),
     ] = None,
     executor: Annotated[
         str,
@@ -158,7 +226,10 @@ def run_command(
     """Run a study: tasks, then results.csv, config.json and figures in the output folder.
 
     Finished tasks are stored as they come in; the same command resumes an interrupted run.
+    `ebp run STUDY --help` lists STUDY's config fields.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     from .runner import StoreError
     from .studies import get_study, run_study
 
@@ -172,6 +243,7 @@ def run_command(
         _fail(str(err))
     _check_executor_flags(executor, workers, scheduler)
     out_dir = Path(out) if out is not None else Path("ebp-results") / st.name
+    _check_writable(out_dir, "--out" if out is not None else "output folder")
     t0 = time.perf_counter()
     try:
         df, figures = run_study(
@@ -197,6 +269,26 @@ def run_command(
     typer.echo("Figures:")
     for path in figures:
         typer.echo(f"  {path}")
+
+
+@app.command("config")
+def config_command(
+    study: Annotated[str, typer.Argument(help="Study name; see `ebp studies`.")],
+    quick: Annotated[bool, typer.Option("--quick", help="The quick config instead of the "
+                                        "default one.")] = False,
+) -> None:
+    """Print a study's complete config as commented TOML, to edit and pass to --config.
+
+    Example: ebp config entanglement --quick > my.toml; ebp run entanglement --config my.toml
+    """
+    from ._study_config import config_toml
+    from .studies import get_study
+
+    try:
+        st = get_study(study)
+    except ValueError as err:
+        _fail(str(err))
+    typer.echo(config_toml(st, quick=quick), nl=False)
 
 
 def _check_executor_flags(executor: str, workers: int | None, scheduler: str | None) -> None:
@@ -225,11 +317,77 @@ def export_command(
     """Write the results of a run folder (finished tasks so far) as CSV or Parquet."""
     from .runner import StoreError, export_results
 
+    if Path(dest).is_dir():
+        _fail(f"{str(dest)!r} is a folder; give a file name ending in .csv or .parquet.")
+    _check_writable(Path(dest).parent, "destination folder")
     try:
         path = export_results(run_dir, dest)
     except (StoreError, ValueError, ImportError) as err:
         _fail(str(err))
     typer.echo(f"Wrote {path}")
+
+
+_TASK_LOSSES = {
+    "state": ("infidelity", "trace_distance", "relative_entropy"),
+    "mixed-state": ("infidelity", "trace_distance", "relative_entropy"),
+    "bars-and-stripes": ("kl", "nll", "mmd"),
+    "sparse-distribution": ("kl", "nll", "mmd"),
+    "thermal-distribution": ("kl", "nll", "mmd"),
+    "classification": ("cross_entropy", "readout_error"),
+}
+ANSATZ_NAMES = ("brickwork", "bounded_cut", "hardware_efficient", "decoupled", "pauli_network")
+OPTIMISER_NAMES = ("adam", "sgd", "nelder-mead", "powell", "cobyla", "cma-es", "spsa",
+                   "random-search")
+STRATEGY_NAMES = ("random", "small-angle", "identity-block", "generative", "generative-renyi",
+                  "decoupled-start", "layerwise", "entanglement-regularised")
+
+
+def _check_choice(option: str, value: str, allowed, what: str) -> None:
+    if value not in allowed:
+        _fail(f"unknown {what} {value!r} ({option}); known: {', '.join(allowed)}.")
+
+
+def _check_train_options(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, layers,
+                         shots, budget, seed, out, checkpoint) -> None:
+    """Each option as the user typed it, before anything is derived from it."""
+    _check_choice("--task", task, tuple(_TASK_LOSSES), "task")
+    _check_choice("--ansatz", ansatz, ANSATZ_NAMES, "ansatz")
+    _check_choice("--optimiser", optimiser, OPTIMISER_NAMES, "optimiser")
+    _check_choice("--strategy", strategy, STRATEGY_NAMES, "strategy")
+    if loss is not None and loss not in _TASK_LOSSES[task]:
+        _fail(f"--loss must be one of {', '.join(_TASK_LOSSES[task])} for task {task!r}; "
+              f"got {loss!r}.")
+    for option, value, low in (("--n-visible", n_visible, 1), ("--n-hidden", n_hidden, 0),
+                               ("--layers", layers, 1), ("--shots", shots, 1),
+                               ("--seed", seed, 0)):
+        if value is not None and value < low:
+            what = "a positive int" if low == 1 else "an int >= 0"
+            _fail(f"{option} must be {what}; got {value}.")
+    if budget is not None and not (math.isfinite(budget) and budget > 0):
+        _fail(f"--budget must be a positive number; got {budget:g}.")
+    if out is not None and out.suffix.lower() != ".csv":
+        _fail(f"--out is the curve's CSV file and must end in .csv; got {str(out)!r}.")
+    if checkpoint is not None and checkpoint.is_dir():
+        _fail(f"--checkpoint must be a file; {str(checkpoint)!r} is a folder.")
+
+
+def _slug(text: str) -> str:
+    """``text`` with every character a shell treats specially replaced (``adam(lr=0.05)`` →
+    ``adam-lr0.05``)."""
+    import re
+
+    text = re.sub(r"[=\s]+", "", text)
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9._-]+", "-", text)).strip("-.")
+
+
+def train_run_name(task: str, loss: str, ansatz: str, n_visible: int, n_hidden: int,
+                   layers: int, optimiser: str, strategy: str, shots: int | None,
+                   budget: float | None, seed: int) -> str:
+    """A distinct, shell-safe folder name from everything that defines an `ebp train` run."""
+    parts = [f"{task}-{loss}", f"{ansatz}-v{n_visible}-h{n_hidden}-l{layers}", optimiser,
+             strategy, "exact" if shots is None else f"shots{shots}",
+             "budget-default" if budget is None else f"budget{budget:g}", f"seed{seed}"]
+    return "_".join(_slug(p) for p in parts)
 
 
 @app.command("train")
@@ -242,17 +400,20 @@ def train_command(
                                         "pauli_network).")] = "brickwork",
     optimiser: Annotated[str, typer.Option("--optimiser", help="adam, sgd, nelder-mead, powell, "
                                            "cobyla, cma-es, spsa, random-search.")] = "adam",
-    n_visible: Annotated[int, typer.Option("--n-visible", help="Visible qubits.")] = 1,
-    n_hidden: Annotated[int, typer.Option("--n-hidden", help="Hidden qubits.")] = 3,
+    n_visible: Annotated[int, typer.Option("--n-visible", help="Visible qubits (>= 1).")] = 1,
+    n_hidden: Annotated[int, typer.Option("--n-hidden", help="Hidden qubits (>= 0).")] = 3,
     layers: Annotated[int | None, typer.Option(
         "--layers", help="Circuit layers (default 3 per qubit).")] = None,
     loss: Annotated[str | None, typer.Option("--loss", help="The task's loss (default: the "
-                                             "task's own).")] = None,
+                                             "task's own): infidelity, trace_distance, "
+                                             "relative_entropy for states; kl, nll, mmd for "
+                                             "distributions; cross_entropy, readout_error for "
+                                             "classification.")] = None,
     shots: Annotated[int | None, typer.Option("--shots", help="Shots per estimate (default: "
                                               "exact values).")] = None,
     budget: Annotated[float | None, typer.Option("--budget", help="Total shots (or circuit "
                                                  "evaluations when exact); default: the cost of "
-                                                 "100 gradient steps.")] = None,
+                                                 "100 gradient steps. Never exceeded.")] = None,
     strategy: Annotated[str, typer.Option("--strategy", help="Initialisation / pretraining "
                                           "strategy (random, small-angle, identity-block, "
                                           "generative, generative-renyi, decoupled-start, "
@@ -260,27 +421,51 @@ def train_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of data, start, optimiser and "
                                       "shot noise.")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="CSV file for the curve (a PNG "
-                                             "is written beside it).")] = None,
-    checkpoint: Annotated[Path | None, typer.Option("--checkpoint", help="Checkpoint file: "
-                                                    "re-run the same command to resume.")] = None,
+                                             "is written beside it). Default: a folder under "
+                                             "./ebp-train named after every setting of the "
+                                             "run.")] = None,
+    checkpoint: Annotated[Path | None, typer.Option("--checkpoint", help="Checkpoint file "
+                                                    "(default: beside the curve, removed when "
+                                                    "the run finishes); re-run the same "
+                                                    "command to resume.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the curve and figure "
+                                            "of an earlier run with the same output.")] = False,
 ) -> None:
-    """Train one model on one task and write its loss curve (CSV) and figure (PNG)."""
-    import math
+    """Train one model on one task and write its loss curve (CSV) and figure (PNG).
 
+    Progress is saved to a checkpoint as the run goes: after Ctrl-C or a crash, the same
+    command resumes where it stopped (bit-identically).
+    """
+    _check_train_options(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, layers,
+                         shots, budget, seed, out, checkpoint)
+    depth = layers if layers is not None else 3 * (n_visible + n_hidden)
+    loss_name = loss or _TASK_LOSSES[task][0 if task != "mixed-state" else 2]
+    if out is None:
+        name = train_run_name(task, loss_name, ansatz, n_visible, n_hidden, depth, optimiser,
+                              strategy, shots, budget, seed)
+        out = Path("ebp-train") / name / "curve.csv"
+    figure_path = out.with_suffix(".png")
+    existing = [p for p in (out, figure_path) if p.exists()]
+    if existing and not overwrite:
+        _fail(f"{str(existing[0])!r} exists (an earlier run); pass --overwrite to replace it, or "
+              "choose another --out.")
+    _check_writable(out.parent, "--out folder")
+    default_checkpoint = checkpoint is None
+    ckpt = out.with_suffix(".ckpt") if default_checkpoint else checkpoint
+    _check_writable(ckpt.parent, "--checkpoint folder")
+    _train(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, depth, shots, budget,
+           seed, out, figure_path, ckpt, default_checkpoint)
+
+
+def _train(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, depth, shots, budget,
+           seed, out, figure_path, ckpt, default_checkpoint) -> None:
     from .ansatz import ANSATZ
     from .report import plot_training
-    from .train import CheckpointError, fit, get_optimiser, make_task
-    from .train.pretrain import STRATEGIES, run as run_strategy
+    from .train import CheckpointError, get_optimiser, make_task
+    from .train.pretrain import run as run_strategy
 
-    if ansatz not in ANSATZ:
-        _fail(f"unknown ansatz {ansatz!r}; known: {', '.join(ANSATZ)}.")
-    if strategy not in STRATEGIES:
-        _fail(f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}.")
-    if strategy != "random" and checkpoint is not None:
-        _fail("--checkpoint works with --strategy random only (one training phase).")
+    unit = "shots" if shots else "circuit evaluations"
     try:
-        n = n_visible + n_hidden
-        depth = layers if layers is not None else 3 * n
         if ansatz == "pauli_network":
             circuit = ANSATZ[ansatz](n_visible, n_hidden, seed=seed)
         elif ansatz == "bounded_cut":
@@ -293,30 +478,27 @@ def train_command(
             budget = 100 * 2 * circuit.n_params * len(the_task.terms) * (shots or 1)
         typer.echo(f"{ansatz}: {n_visible} visible + {n_hidden} hidden qubits, {depth} layers, "
                    f"{circuit.n_params} parameters; task {the_task.name} "
-                   f"({the_task.loss_name}); {opt.name}, budget {budget:.3g} "
-                   f"{'shots' if shots else 'circuit evaluations'}")
-        if strategy == "random":
-            result = fit(circuit, the_task, opt, budget=budget, shots=shots, seed=seed,
-                         checkpoint=checkpoint, progress=True)
-        else:
-            result = run_strategy(strategy, circuit, the_task, opt, budget=budget, shots=shots,
-                                  seed=seed)
+                   f"({the_task.loss_name}); {opt.name}, strategy {strategy}, budget "
+                   f"{budget:.3g} {unit}")
+        result = run_strategy(strategy, circuit, the_task, opt, budget=budget, shots=shots,
+                              seed=seed, checkpoint=ckpt, progress=True)
     except (ValueError, TypeError, CheckpointError) as err:
         _fail(str(err))
     except KeyboardInterrupt:
-        hint = " Run the same command again to resume." if checkpoint else ""
-        _fail(f"interrupted.{hint}", INTERRUPTED)
-    out = out or Path("ebp-train") / f"{task}-{ansatz}-{opt.name}-{strategy}-seed{seed}.csv"
-    out.parent.mkdir(parents=True, exist_ok=True)
+        _fail(f"interrupted; progress is saved in {str(ckpt)!r}. Run the same command again to "
+              "resume.", INTERRUPTED)
     result.curve.to_csv(out, index=False)
-    figure = plot_training(result.curve, out.with_suffix(".png"),
+    figure = plot_training(result.curve, figure_path,
                            title=f"{the_task.name} · {ansatz} n_H={n_hidden} · {opt.name}",
                            target=the_task.target if math.isfinite(the_task.target) else None,
                            entropy_max=float(n_visible))
+    if default_checkpoint:  # its work is in the curve now
+        for path in ckpt.parent.glob(ckpt.name + "*"):
+            path.unlink(missing_ok=True)
     verdict = "success" if result.success else "no success"
     acc = "" if math.isnan(result.accuracy) else f", accuracy {result.accuracy:.3f}"
     typer.echo(f"final loss {result.loss:.4g} ({verdict}){acc}, S(ρ_V) = {result.entropy:.3f} "
-               f"bits, spent {result.cost:.4g} {'shots' if shots else 'circuit evaluations'}")
+               f"bits, spent {result.cost:.4g} of {budget:.4g} {unit}")
     typer.echo(f"curve: {out}\nfigure: {figure}")
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._progress import Bar, show_progress
 from ..circuit import Circuit
 from ._evaluate import value_and_gradient, value_and_gradients
 from ._objectives import as_objective
@@ -266,12 +267,17 @@ def gradient_statistics(
             middle layer, gates touching V); ``confidence`` and ``n_resamples`` of the bootstrap;
             ``lipschitz_starts``, ``lipschitz_steps`` (local maximisation of ‖∇C‖ from the
             samples of largest norm; 0 steps: sampled maximum only); ``initial_state``,
-            ``dtype`` for the simulator. See :func:`gradient_statistics_many`.
+            ``dtype`` for the simulator; ``progress`` (a bar over the samples; default: in a
+            terminal or notebook only). See :func:`gradient_statistics_many`.
 
     Returns:
         :class:`GradientStatistics`.
     """
     return gradient_statistics_many(circuit, [objective], samples, seed, **options)[0]
+
+
+SAMPLE_CHUNK = 256
+"""Parameter vectors evaluated per call in :func:`gradient_statistics_many` (one progress step)."""
 
 
 def gradient_statistics_many(
@@ -289,6 +295,7 @@ def gradient_statistics_many(
     lipschitz_steps: int = 10,
     initial_state=None,
     dtype=None,
+    progress=None,
 ) -> list[GradientStatistics]:
     """:func:`gradient_statistics` for several objectives on the same parameter draws and the
     same simulated states (one forward pass, one adjoint pass per objective).
@@ -306,6 +313,9 @@ def gradient_statistics_many(
         lipschitz_starts, lipschitz_steps: local maximisation of ‖∇C‖ from the
             ``lipschitz_starts`` samples of largest norm (0 steps: sampled maximum only).
         initial_state, dtype: passed to the simulator.
+        progress: a progress bar over the samples (evaluated in chunks of
+            :data:`SAMPLE_CHUNK`, with or without the bar): ``None`` (default) shows it in a
+            terminal or notebook only, ``True``/``False`` force it.
 
     Returns:
         One :class:`GradientStatistics` per objective.
@@ -324,8 +334,15 @@ def gradient_statistics_many(
         raise ValueError(
             f"probe must be non-empty slots in 0..{circuit.n_params - 1}; got {probe}."
         )
-    evaluations = value_and_gradients(circuit, theta, objs, initial_state=initial_state,
-                                      dtype=dtype)
+    parts = []
+    with Bar(samples, f"gradient statistics ({circuit.n_qubits} qubits)", "samples",
+             show_progress(progress)) as bar:
+        for start in range(0, samples, SAMPLE_CHUNK):
+            parts.append(value_and_gradients(circuit, theta[start:start + SAMPLE_CHUNK], objs,
+                                             initial_state=initial_state, dtype=dtype))
+            bar.update(min(samples, start + SAMPLE_CHUNK), phase="samples")
+    evaluations = [type(chunks[0])(*(np.concatenate(field) for field in zip(*chunks)))
+                   for chunks in zip(*parts)]
     out = []
     for obj, ev in zip(objs, evaluations):
         g, c = ev.gradient, ev.cost

@@ -38,6 +38,7 @@ from typing import Callable
 
 import numpy as np
 
+from .._progress import Bar, show_progress
 from ..train import FitResult, LearningTask, fit, initial_parameters
 from ..train.pretrain import _chain
 from ._model import QBM
@@ -82,28 +83,34 @@ def _fraction(fraction) -> float:
     return float(fraction)
 
 
-def _visible_phase(model: QBM, task, optimiser, budget, seed, init, max_points):
+def _visible_phase(model: QBM, task, optimiser, budget, seed, init, max_points, progress):
     """Phase 1: V–H parameters at 0 (σ_V is the Gibbs state of the visible terms); only the
     visible-only terms move."""
     visible, coupling = _classes(model)
     x0 = initial_parameters(model, init, seed).copy()  # never write into the caller's vector
     x0[coupling] = 0.0
     return fit(model, task, optimiser, budget=budget, seed=seed, init=x0, trainable=visible,
-               phase="visible", max_points=max_points)
+               phase="visible", max_points=max_points, progress=progress)
+
+
+def _bar(strategy: str, task, optimiser, budget, progress) -> Bar:
+    """One progress bar over a strategy's budget (circuit evaluations); phases report into it."""
+    return Bar(float(budget), f"{strategy}: {getattr(optimiser, 'name', optimiser)} on "
+               f"{task.name}", "evaluations", show_progress(progress))
 
 
 def random_init(model, task, optimiser, *, budget, shots=None, seed=0, init=None,
-                max_points: int | None = MAX_POINTS) -> FitResult:
+                max_points: int | None = MAX_POINTS, progress=None) -> FitResult:
     """No pretraining: a plain :func:`~ebp.train.fit` from ``init`` (default: the model's
     random draw), phase ``"train"``."""
     model = _check(model, task, shots)
     return fit(model, task, optimiser, budget=budget, seed=seed, init=init, phase="train",
-               max_points=max_points)
+               max_points=max_points, progress=progress)
 
 
 def visible_first(model, task, optimiser, *, budget, shots=None, seed=0, init=None,
                   fraction: float = 0.5, weak: float = 0.01,
-                  max_points: int | None = MAX_POINTS) -> FitResult:
+                  max_points: int | None = MAX_POINTS, progress=None) -> FitResult:
     """Train the visible-only terms first, then switch the hidden units on weakly.
 
     Args:
@@ -114,6 +121,8 @@ def visible_first(model, task, optimiser, *, budget, shots=None, seed=0, init=No
             phase 2 (``"coupled"``), which trains every parameter.
         weak: standard deviation (≥ 0) of the V–H parameters at the start of phase 2.
         max_points: curve points per phase (see :func:`~ebp.train.fit`).
+        progress: one bar over the budget with the phase and the loss (``None``: in a
+            terminal or notebook only).
 
     Raises:
         TypeError: if ``model`` is not a :class:`QBM`.
@@ -125,12 +134,14 @@ def visible_first(model, task, optimiser, *, budget, shots=None, seed=0, init=No
     if isinstance(weak, bool) or not isinstance(weak, (int, float)) or not 0 <= weak < np.inf:
         raise ValueError(f"weak must be a finite number >= 0; got {weak!r}.")
     _, coupling = _classes(model)
-    first = _visible_phase(model, task, optimiser, budget * fraction, seed, init, max_points)
-    x = first.params.copy()
-    rng = np.random.default_rng([seed, _WEAK_STREAM])
-    x[coupling] = rng.normal(0.0, float(weak), int(coupling.sum()))
-    second = fit(model, task, optimiser, budget=budget * (1 - fraction), seed=seed, init=x,
-                 phase="coupled", max_points=max_points)
+    with _bar("visible-first", task, optimiser, budget, progress) as bar:
+        first = _visible_phase(model, task, optimiser, budget * fraction, seed, init,
+                               max_points, bar.phase("visible"))
+        x = first.params.copy()
+        rng = np.random.default_rng([seed, _WEAK_STREAM])
+        x[coupling] = rng.normal(0.0, float(weak), int(coupling.sum()))
+        second = fit(model, task, optimiser, budget=budget * (1 - fraction), seed=seed, init=x,
+                     phase="coupled", max_points=max_points, progress=bar.phase("coupled"))
     return _chain([first, second], task, 1)
 
 
@@ -141,7 +152,7 @@ def _scaled(model: QBM, coupling: np.ndarray, factor: float) -> QBM:
 
 def grow_coupling(model, task, optimiser, *, budget, shots=None, seed=0, init=None,
                   stages: int = 4, fraction: float = 0.5,
-                  max_points: int | None = MAX_POINTS) -> FitResult:
+                  max_points: int | None = MAX_POINTS, progress=None) -> FitResult:
     """Train the visible-only terms, then grow the V–H coupling in steps to its full strength.
 
     Stage 0 is the visible phase of :func:`visible_first` (V–H parameters at 0). Stage j ≥ 1
@@ -164,18 +175,22 @@ def grow_coupling(model, task, optimiser, *, budget, shots=None, seed=0, init=No
     stages = int(stages)
     _, coupling = _classes(model)
     early = budget * fraction / (stages - 1)
-    first = _visible_phase(model, task, optimiser, early, seed, init, max_points)
-    x = first.params.copy()
-    x[coupling] = initial_parameters(model, init, seed)[coupling]
-    phases = [first]
-    for j in range(1, stages):
-        last = j == stages - 1
-        factor = j / (stages - 1)
-        stage_model = model if last else _scaled(model, coupling, factor)
-        r = fit(stage_model, task, optimiser, budget=budget * (1 - fraction) if last else early,
-                seed=seed, init=x, phase=f"g×{factor:.2f}", max_points=max_points)
-        phases.append(r)
-        x = r.params
+    with _bar("grow-coupling", task, optimiser, budget, progress) as bar:
+        first = _visible_phase(model, task, optimiser, early, seed, init, max_points,
+                               bar.phase("visible"))
+        x = first.params.copy()
+        x[coupling] = initial_parameters(model, init, seed)[coupling]
+        phases = [first]
+        for j in range(1, stages):
+            last = j == stages - 1
+            factor = j / (stages - 1)
+            stage_model = model if last else _scaled(model, coupling, factor)
+            name = f"g×{factor:.2f}"
+            r = fit(stage_model, task, optimiser,
+                    budget=budget * (1 - fraction) if last else early, seed=seed, init=x,
+                    phase=name, max_points=max_points, progress=bar.phase(name))
+            phases.append(r)
+            x = r.params
     return _chain(phases, task, 1)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_real_array
+from .._progress import Bar, PhaseReport, show_progress
 from ._model import as_model
 from ._optimisers import Optimiser, get_optimiser
 from ._oracle import BudgetExhausted, Log, Oracle
@@ -107,17 +108,8 @@ def initial_parameters(model, init, seed: int, scale: float = 0.1) -> np.ndarray
     return x
 
 
-def _progress_bar(total: float, label: str):
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                    TextColumn("{task.percentage:>3.0f}%"), TextColumn("loss {task.fields[loss]}"),
-                    TextColumn("S(ρ_V) {task.fields[entropy]}"), TimeElapsedColumn(),
-                    transient=False), label
-
-
 def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | None = None,
-        seed: int = 0, init=None, trainable=None, checkpoint=None, progress: bool = False,
+        seed: int = 0, init=None, trainable=None, checkpoint=None, progress=None,
         phase: str = "", monitor: LearningTask | None = None,
         max_points: int | None = 1000) -> FitResult:
     """Train ``model`` on ``task`` with ``optimiser`` until ``budget`` is spent.
@@ -137,7 +129,9 @@ def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | Non
         checkpoint: a file path; the run's answers are saved there every
             :data:`CHECKPOINT_SECONDS` and at the end, and re-running the same call resumes
             (bit-identically) from it.
-        progress: show a progress bar over the budget.
+        progress: show a progress bar over the budget (budget spent, loss, S(ρ_V)): ``None``
+            (default) shows it in a terminal or notebook only, ``True``/``False`` force it; a
+            pretraining strategy passes the phase reporter of its own bar.
         phase: a label written into the curve's ``phase`` column.
         monitor: a task whose exact loss the curve's ``loss`` column shows instead of
             ``task``'s (the trained loss is always in ``objective``); used by pretraining.
@@ -182,15 +176,16 @@ def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | Non
             oracle.log.save(path, header, done)
             last_save[0] = time.monotonic()
 
-    bar, label = (_progress_bar(budget, f"{optimiser.name} on {task.name}") if progress
-                  else (nullcontext(), ""))
-    with bar as live:
-        bar_task = live.add_task(label, total=budget, loss="…", entropy="…") if progress else None
+    if isinstance(progress, PhaseReport):
+        bar, report = nullcontext(), progress
+    else:
+        bar = Bar(float(budget), f"{optimiser.name} on {task.name}",
+                  "shots" if shots else "evaluations", show_progress(progress))
+        report = bar.phase(phase)
+    with bar:
 
         def on_record(o: Oracle, row: dict) -> None:
-            if live is not None and progress:
-                live.update(bar_task, completed=o.spent, loss=f"{row['loss']:.4f}",
-                            entropy=f"{row['entropy']:.3f}")
+            report(o.spent, loss=row["loss"], **{"S(ρ_V)": row["entropy"]})
             if path is not None and time.monotonic() - last_save[0] > CHECKPOINT_SECONDS:
                 save(False)
 
@@ -209,6 +204,8 @@ def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | Non
         if oracle.pending:
             oracle.record(oracle.last_x, oracle.last_estimate, force=True)
         save(True)
+        last = oracle.log.records[-1]  # what was spent after the last recorded point too
+        report(oracle.spent, loss=last["loss"], **{"S(ρ_V)": last["entropy"]})
     curve = pd.DataFrame(oracle.log.records)
     final = curve.iloc[-1]
     theta = oracle.full(oracle.last_x)

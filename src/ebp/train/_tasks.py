@@ -118,6 +118,8 @@ class LearningTask:
             generative pretraining; None for supervised tasks.
         readout_wire: visible wire read out by a classifier (supervised only).
         description: one line for tables and figures.
+        success_accuracy: a classifier succeeds at this accuracy (None: by ``target``).
+        loss: the loss's name as :func:`make_task` takes it (``"infidelity"``, ``"kl"`` …).
     """
 
     name: str
@@ -129,6 +131,7 @@ class LearningTask:
     readout_wire: int | None = None
     description: str = ""
     success_accuracy: float | None = field(default=None)
+    loss: str = ""
 
     def succeeded(self, loss: float, accuracy: float = float("nan")) -> bool:
         """Loss ≤ target, or for a classifier accuracy ≥ ``success_accuracy``."""
@@ -138,7 +141,8 @@ class LearningTask:
 
     @property
     def loss_name(self) -> str:
-        return self.terms[0].objective.name
+        """The loss as the user names it (``--loss``), else its first objective's name."""
+        return self.loss or self.terms[0].objective.name
 
     def fingerprint(self) -> str:
         """A stable digest of the loss and its data (used to match checkpoints)."""
@@ -236,7 +240,8 @@ def quantum_data_task(target, loss: str = "infidelity", *, success: float = 0.05
     else:
         obj = relative_entropy(sigma)
     return LearningTask(name, "quantum-data", n_v, (Term(obj),), float(success), sigma,
-                        description=f"learn a {'pure' if pure else 'mixed'} {n_v}-qubit state")
+                        description=f"learn a {'pure' if pure else 'mixed'} {n_v}-qubit state",
+                        loss=loss)
 
 
 def generative_task(distribution, loss: str = "kl", *, success: float | None = None,
@@ -259,7 +264,7 @@ def generative_task(distribution, loss: str = "kl", *, success: float | None = N
     n_v = obj.n_visible
     return LearningTask(name, "generative", n_v, (Term(obj),), float(success),
                         np.diag(q).astype(complex),
-                        description=f"learn a distribution over {n_v}-bit strings")
+                        description=f"learn a distribution over {n_v}-bit strings", loss=loss)
 
 
 def encode_angles(angles, n_qubits: int) -> np.ndarray:
@@ -291,7 +296,7 @@ def classification_task(n_visible: int, n_hidden: int, *, samples: int = 16, see
     )
     return LearningTask("classification", "supervised", n_visible, terms, -math.inf, None,
                         readout_wire, f"{kind} classification, {samples} samples",
-                        success_accuracy=float(success))
+                        success_accuracy=float(success), loss=loss)
 
 
 def accuracy(task: LearningTask, rhos) -> float:

@@ -28,12 +28,15 @@ the same currency throughout.
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from ..ansatz import identity_block, identity_block_parameters
+from .._progress import Bar, show_progress
 from ..circuit import Circuit, CircuitBuilder
 from ._fit import FitResult, fit, initial_parameters
 from ..landscape._losses import entanglement_regularised as _regularised
@@ -93,25 +96,42 @@ def _split(budget: float, fraction: float) -> tuple[float, float]:
     return budget * fraction, budget * (1 - fraction)
 
 
-def _exact_phase(model, task, optimiser, budget, shots, seed, phase, monitor):
+def _phase_checkpoint(checkpoint, phase: str) -> Path | None:
+    """Checkpoint file of one phase: ``CHECKPOINT.PHASE`` (each phase resumes on its own)."""
+    if checkpoint is None:
+        return None
+    return Path(f"{checkpoint}.{re.sub(r'[^A-Za-z0-9_-]+', '-', phase).strip('-')}")
+
+
+def _bar(strategy: str, task, optimiser, budget, shots, progress) -> Bar:
+    """One progress bar over a strategy's whole budget; its phases report into it."""
+    label = getattr(optimiser, "name", optimiser)
+    return Bar(float(budget), f"{strategy}: {label} on {task.name}",
+               "shots" if shots else "evaluations", show_progress(progress))
+
+
+def _exact_phase(model, task, optimiser, budget, shots, seed, phase, monitor, checkpoint, bar):
     """A phase with exact values whose configurations are charged ``shots`` each; the curve's
     ``loss`` is ``monitor``'s (the task being pretrained for)."""
     unit = shots or 1
     return fit(model, task, optimiser, budget=budget / unit, shots=None, seed=seed,
-               phase=phase, monitor=monitor)
+               phase=phase, monitor=monitor, checkpoint=_phase_checkpoint(checkpoint, phase),
+               progress=bar.phase(phase, scale=unit))
 
 
-def random_init(model, task, optimiser, *, budget, shots=None, seed=0) -> FitResult:
+def random_init(model, task, optimiser, *, budget, shots=None, seed=0, checkpoint=None,
+                progress=None) -> FitResult:
     """No pretraining: a plain :func:`~ebp.train.fit` from θ uniform."""
-    return fit(model, task, optimiser, budget=budget, shots=shots, seed=seed, phase="train")
+    return fit(model, task, optimiser, budget=budget, shots=shots, seed=seed, phase="train",
+               checkpoint=checkpoint, progress=progress)
 
 
 def small_angle(model, task, optimiser, *, budget, shots=None, seed=0,
-                scale: float = 0.1) -> FitResult:
+                scale: float = 0.1, checkpoint=None, progress=None) -> FitResult:
     """Start at θ ~ N(0, scale²), near the identity circuit."""
     x0 = initial_parameters(as_model(model), "small-angle", seed, scale=scale)
     return fit(model, task, optimiser, budget=budget, shots=shots, seed=seed, init=x0,
-               phase="train")
+               phase="train", checkpoint=checkpoint, progress=progress)
 
 
 def first_layers(circuit: Circuit, k: int) -> Circuit:
@@ -130,7 +150,8 @@ def first_layers(circuit: Circuit, k: int) -> Circuit:
     return b.build()
 
 
-def identity_blocks(model, task, optimiser, *, budget, shots=None, seed=0) -> FitResult:
+def identity_blocks(model, task, optimiser, *, budget, shots=None, seed=0, checkpoint=None,
+                    progress=None) -> FitResult:
     """Identity-block start: block B = the first half of the model's layers; the trained circuit
     is B(θ)·B(θ')† (same depth as the model), started at θ' = m(θ) with θ uniform."""
     circuit = _circuit(model)
@@ -139,17 +160,22 @@ def identity_blocks(model, task, optimiser, *, budget, shots=None, seed=0) -> Fi
     rng = np.random.default_rng([seed, 0x1DB])
     x0 = identity_block_parameters(block, rng.uniform(0, 2 * math.pi, block.n_params))
     return fit(ib, task, optimiser, budget=budget, shots=shots, seed=seed, init=x0,
-               phase="train")
+               phase="train", checkpoint=checkpoint, progress=progress)
 
 
 def generative(model, task, optimiser, *, budget, shots=None, seed=0, fraction: float = 0.5,
-               divergence: str = "relative_entropy", alpha: float = 2.0) -> FitResult:
+               divergence: str = "relative_entropy", alpha: float = 2.0, checkpoint=None,
+               progress=None) -> FitResult:
     """Phase 1: fit ρ_V to the data with a divergence (exact); phase 2: the task's loss."""
     b1, b2 = _split(budget, fraction)
     pre = task.pretraining_task(divergence, alpha=alpha)
-    first = _exact_phase(model, pre, optimiser, b1, shots, seed, "pretrain", task)
-    second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed, init=first.params,
-                 phase="train")
+    with _bar(f"generative ({divergence})", task, optimiser, budget, shots, progress) as bar:
+        first = _exact_phase(model, pre, optimiser, b1, shots, seed, "pretrain", task,
+                             checkpoint, bar)
+        second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed,
+                     init=first.params, phase="train",
+                     checkpoint=_phase_checkpoint(checkpoint, "train"),
+                     progress=bar.phase("train"))
     return _chain([first, second], task, shots or 1)
 
 
@@ -193,7 +219,7 @@ def _require_identity_at_zero(circuit: Circuit, ops, why: str) -> None:
 
 
 def decoupled_start(model, task, optimiser, *, budget, shots=None, seed=0,
-                    fraction: float = 0.5) -> FitResult:
+                    fraction: float = 0.5, checkpoint=None, progress=None) -> FitResult:
     """Phase 1 with the entangling angles of the V|H-crossing gates held at 0, so every gate is
     local across the cut and ρ_V stays pure; phase 2 switches the coupling on and trains all."""
     circuit = _circuit(model)
@@ -203,15 +229,20 @@ def decoupled_start(model, task, optimiser, *, budget, shots=None, seed=0,
     b1, b2 = _split(budget, fraction)
     x0 = initial_parameters(as_model(model), None, seed)
     x0[coupling] = 0.0
-    first = fit(model, task, optimiser, budget=b1, shots=shots, seed=seed, init=x0,
-                trainable=~coupling, phase="decoupled")
-    second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed, init=first.params,
-                 phase="coupled")
+    with _bar("decoupled-start", task, optimiser, budget, shots, progress) as bar:
+        first = fit(model, task, optimiser, budget=b1, shots=shots, seed=seed, init=x0,
+                    trainable=~coupling, phase="decoupled",
+                    checkpoint=_phase_checkpoint(checkpoint, "decoupled"),
+                    progress=bar.phase("decoupled"))
+        second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed,
+                     init=first.params, phase="coupled",
+                     checkpoint=_phase_checkpoint(checkpoint, "coupled"),
+                     progress=bar.phase("coupled"))
     return _chain([first, second], task, shots or 1)
 
 
 def layerwise(model, task, optimiser, *, budget, shots=None, seed=0,
-              stages: int = 3) -> FitResult:
+              stages: int = 3, checkpoint=None, progress=None) -> FitResult:
     """Grow the circuit: stage s trains the first s/stages of the layers, later layers held at
     θ = 0 (the identity) until their stage; equal budget per stage."""
     circuit = _circuit(model)
@@ -228,26 +259,34 @@ def layerwise(model, task, optimiser, *, budget, shots=None, seed=0,
     x = initial_parameters(as_model(model), None, seed)
     x[layer_slot >= bounds[0]] = 0.0
     phases = []
-    for s, bound in enumerate(bounds):
-        mask = layer_slot < bound
-        r = fit(model, task, optimiser, budget=budget / stages, shots=shots, seed=seed, init=x,
-                trainable=mask, phase=f"layers<{bound}")
-        phases.append(r)
-        x = r.params
+    with _bar("layerwise", task, optimiser, budget, shots, progress) as bar:
+        for bound in bounds:
+            name = f"layers<{bound}"
+            r = fit(model, task, optimiser, budget=budget / stages, shots=shots, seed=seed,
+                    init=x, trainable=layer_slot < bound, phase=name,
+                    checkpoint=_phase_checkpoint(checkpoint, f"layers{bound}"),
+                    progress=bar.phase(name))
+            phases.append(r)
+            x = r.params
     return _chain(phases, task, shots or 1)
 
 
 def entanglement_regularised(model, task, optimiser, *, budget, shots=None, seed=0,
                              fraction: float = 0.5, weight: float = 1.0,
-                             target_entropy: float = 0.0) -> FitResult:
+                             target_entropy: float = 0.0, checkpoint=None,
+                             progress=None) -> FitResult:
     """Phase 1 (exact): each loss term f → f + λ(S(ρ_V) − s*)²; phase 2: the plain loss."""
     b1, b2 = _split(budget, fraction)
     terms = [Term(_regularised(t.objective, weight, target_entropy), t.weight, t.initial_state,
                   t.label) for t in task.terms]
     reg = task.with_terms(terms, name=f"{task.name}:regularised")
-    first = _exact_phase(model, reg, optimiser, b1, shots, seed, "regularised", task)
-    second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed, init=first.params,
-                 phase="train")
+    with _bar("entanglement-regularised", task, optimiser, budget, shots, progress) as bar:
+        first = _exact_phase(model, reg, optimiser, b1, shots, seed, "regularised", task,
+                             checkpoint, bar)
+        second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed,
+                     init=first.params, phase="train",
+                     checkpoint=_phase_checkpoint(checkpoint, "train"),
+                     progress=bar.phase("train"))
     return _chain([first, second], task, shots or 1)
 
 
@@ -264,11 +303,19 @@ STRATEGIES: dict[str, Callable[..., FitResult]] = {
 """Pretraining strategies by name; each is called like :func:`ebp.train.fit`."""
 
 
-def run(strategy: str, model, task, optimiser, *, budget, shots=None, seed=0) -> FitResult:
-    """Run a strategy by name (see :data:`STRATEGIES`)."""
+def run(strategy: str, model, task, optimiser, *, budget, shots=None, seed=0, checkpoint=None,
+        progress=None) -> FitResult:
+    """Run a strategy by name (see :data:`STRATEGIES`).
+
+    ``checkpoint``: a file path; each phase saves its progress to ``CHECKPOINT`` (one phase) or
+    ``CHECKPOINT.PHASE``, and the same call resumes from them bit-identically. ``progress``: one
+    bar over the whole budget, showing the phase, the budget spent and the loss (``None``: in a
+    terminal or notebook only).
+    """
     try:
         fn = STRATEGIES[strategy]
     except (KeyError, TypeError):
         raise ValueError(f"unknown pretraining strategy {strategy!r}; known: "
                          f"{', '.join(STRATEGIES)}.") from None
-    return fn(model, task, optimiser, budget=budget, shots=shots, seed=seed)
+    return fn(model, task, optimiser, budget=budget, shots=shots, seed=seed,
+              checkpoint=checkpoint, progress=progress)
