@@ -171,3 +171,15 @@ def test_check_int_and_seed_messages():
         _checks.check_seed(1.5)
     with pytest.raises(TypeError, match="got bool"):
         _checks.check_seed(True)
+
+
+def test_task_data_too_large_is_refused_before_allocating():
+    from ebp.train import make_task
+
+    with pytest.raises(ValueError, match=r"the data of task 'state' on 30 visible qubits needs "
+                                         r"about .* TiB; this machine has"):
+        make_task("state", 30)
+    with pytest.raises(ValueError, match=re.escape("seed must be an int >= 0; got -1.")):
+        make_task("state", 1, seed=-1)
+    with pytest.raises(TypeError, match=re.escape("n_visible must be an int; got float 1.5.")):
+        make_task("state", 1.5)

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, replace
 import jax.numpy as jnp
 import numpy as np
 
+from .._checks import check_int, check_seed, check_state_fits
+
 from ..landscape import Linear, Objective, fidelity, relative_entropy, trace_distance
 from ..landscape._objectives import _density_matrix
 from ..landscape._losses import (
@@ -331,6 +333,14 @@ def make_task(name: str, n_visible: int, n_hidden: int = 0, *, seed: int = 0,
     """
     from ._targets import random_mixed_state
 
+    n_visible = check_int("n_visible", n_visible, minimum=1)
+    n_hidden = check_int("n_hidden", n_hidden, minimum=0)
+    seed = check_seed(seed)
+    # every task keeps its data as a 2^n_V × 2^n_V visible density matrix (a classifier: one
+    # encoded state of n_V + n_H qubits per sample, 16 samples)
+    data_bytes = 16 * (4**n_visible if name != "classification"
+                       else 16 * 2 ** (n_visible + n_hidden))
+    check_state_fits(f"the data of task {name!r} on {n_visible} visible qubits", 3 * data_bytes)
     if name == "state":
         return quantum_data_task(random_product_state(n_visible, seed), loss or "infidelity")
     if name == "mixed-state":
