@@ -123,6 +123,11 @@ register_gate("CU3", n_wires=2, params=("theta", "phi", "lambda"), qasm=("cu3",)
               qasm_definition="cu(theta, phi, lambda, 0) a, b;",
               doc="controlled U3(θ, φ, λ) (OpenQASM 2's qelib1.inc)")
 
+register_gate("XY", n_wires=2, params=("theta",), qasm=("xy",),
+              factors=(Exp(0, (np.kron(_X, _X) + np.kron(_Y, _Y)) / 4),),
+              qasm_definition="rxx(theta/2) a, b; ryy(theta/2) a, b;",
+              doc="XY (XX+YY) interaction exp(−iθ(XX+YY)/4); PennyLane's IsingXY(−θ)")
+
 # ----------------------------------------------------------------------------- ebp blocks
 _SU4_WORD = (  # time order: first Euler triples, then the XX/YY/ZZ core, then the last triples
     PauliExp(2, 0.5, "ZI"), PauliExp(5, 0.5, "IZ"), PauliExp(1, 0.5, "YI"),
