@@ -267,3 +267,16 @@ def test_random_states_of_round_trips_agree(rng):
     p = random_params(rng, c)
     np.testing.assert_allclose(reference_state(from_qasm(c.to_qasm()), p, psi0),
                                reference_state(c, p, psi0), atol=1e-12)
+
+
+def test_parameter_free_gradient_analysis_names_promote_angles():
+    c = from_qasm(QASM2_PROGRAM, visible=[0])
+    with pytest.raises(ValueError, match="promote_angles=True"):
+        ebp.landscape.gradient_statistics(c, "Z0", samples=4)
+    bound = ('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nrx(0.3) q[0];\n'
+             'cx q[0], q[1];\nry(0.2) q[1];\n')
+    promoted = from_qasm(bound, visible=[1], promote_angles=True)
+    assert promoted.param_names == ("rx_angle1@L4", "ry_angle2@L6")
+    stats = ebp.landscape.gradient_statistics(promoted, "Z0", samples=4, probe=(0,),
+                                              n_resamples=10, lipschitz_steps=0)
+    assert stats.grad_var.shape == (2,)

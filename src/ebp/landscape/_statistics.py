@@ -326,6 +326,13 @@ def gradient_statistics_many(
         raise ValueError(f"confidence must be in (0, 1); got {confidence!r}.")
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 2:
         raise ValueError(f"samples must be an int >= 2 (variances need two); got {samples!r}.")
+    if circuit.n_params == 0:
+        raise ValueError(
+            "the circuit has no free parameters, so it has no gradient to analyse; for an "
+            "imported parameter-free circuit (OpenQASM 2, a bound Qiskit circuit) import it with "
+            "promote_angles=True (ebp.circuit.from_qasm / from_qiskit / from_pennylane) to make "
+            "its rotation angles parameters."
+        )
     objs = [as_objective(o, circuit.n_visible) for o in objectives]
     theta = sample_parameters(circuit.n_params, samples, seed, distribution=distribution,
                               scale=scale)
