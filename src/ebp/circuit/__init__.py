@@ -3,6 +3,7 @@
 from ._circuit import MAX_QUBITS, Circuit, CircuitBuilder, Operation
 from ._factors import Exp, Fixed, PauliExp
 from ._gates import GATES, GateSpec, pauli_matrix, su4_matrix
+from ._import import CircuitImportError
 from ._light_cone import LightCone, LightConeTooLargeError, visible_light_cone
 from ._pennylane_import import PennyLaneImportError, from_pennylane
 from ._qasm import to_qasm
@@ -15,6 +16,7 @@ __all__ = [
     "MAX_QUBITS",
     "Circuit",
     "CircuitBuilder",
+    "CircuitImportError",
     "Exp",
     "Fixed",
     "GateDefinitionError",

@@ -13,8 +13,9 @@ drive several gates. Build one with :class:`CircuitBuilder`::
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -181,7 +182,7 @@ class CircuitBuilder:
         self._n_params = 0
         self._layer_starts: list[int] = [0]
 
-    def layer(self) -> "CircuitBuilder":
+    def layer(self) -> CircuitBuilder:
         """Start a new layer (no-op if the current layer is still empty)."""
         if len(self._ops) > self._layer_starts[-1]:
             self._layer_starts.append(len(self._ops))

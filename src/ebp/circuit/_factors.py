@@ -19,7 +19,6 @@ arXiv:2107.12390.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 import numpy as np
 
@@ -149,7 +148,7 @@ class Fixed:
         return xp.asarray(self.value())
 
 
-Factor = Union[PauliExp, Exp, Fixed]
+Factor = PauliExp | Exp | Fixed
 
 
 def factor_operator(f: Factor) -> np.ndarray:

@@ -26,10 +26,10 @@ from ._circuit import Circuit, CircuitBuilder
 from ._factors import Fixed, PauliExp, pauli_matrix
 from ._gates import GATES
 
-__all__ = ["Affine", "CircuitAssembly", "ImportError_", "optional_import"]
+__all__ = ["Affine", "CircuitAssembly", "CircuitImportError", "optional_import"]
 
 
-class ImportError_(ValueError):
+class CircuitImportError(ValueError):
     """Base of the importers' errors (a ValueError: the input is what is wrong)."""
 
 
@@ -185,7 +185,7 @@ def _pauli_terms(f) -> list[tuple[float, str]] | None:
 def resolve_visible(visible, labels: list, kind: str) -> list[int]:
     """Source indices of the visible qubits, from labels or indices; checked."""
     if visible is None:
-        raise ImportError_(
+        raise CircuitImportError(
             f"name the visible qubits: visible=[...] with {kind} labels from "
             f"{labels[:6]}{' …' if len(labels) > 6 else ''} (or their indices)."
         )
@@ -195,17 +195,17 @@ def resolve_visible(visible, labels: list, kind: str) -> list[int]:
     for v in visible:
         if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
             if not 0 <= int(v) < len(labels):
-                raise ImportError_(f"visible qubit index {v} out of range 0..{len(labels) - 1}.")
+                raise CircuitImportError(f"visible qubit index {v} out of range 0..{len(labels) - 1}.")
             out.append(int(v))
         elif v in labels:
             out.append(labels.index(v))
         else:
-            raise ImportError_(f"visible qubit {v!r} is not a qubit of the source; its qubits: "
+            raise CircuitImportError(f"visible qubit {v!r} is not a qubit of the source; its qubits: "
                                f"{labels[:8]}{' …' if len(labels) > 8 else ''}.")
     if len(set(out)) != len(out):
-        raise ImportError_(f"visible qubits repeat: {list(visible)}.")
+        raise CircuitImportError(f"visible qubits repeat: {list(visible)}.")
     if not out:
-        raise ImportError_("at least one visible qubit is needed.")
+        raise CircuitImportError("at least one visible qubit is needed.")
     return out
 
 

@@ -21,7 +21,7 @@ from ._circuit import Circuit
 from ._import import (
     Affine,
     CircuitAssembly,
-    ImportError_,
+    CircuitImportError,
     optional_import,
     resolve_visible,
     wire_order,
@@ -44,7 +44,7 @@ _REFUSED = {"MidMeasureMP": "mid-circuit measurement", "Conditional": "classical
             "MidMeasure": "mid-circuit measurement"}
 
 
-class PennyLaneImportError(ImportError_):
+class PennyLaneImportError(CircuitImportError):
     """A PennyLane circuit ebp cannot read (the message names the operation and why)."""
 
 
@@ -150,7 +150,7 @@ def from_pennylane(tape_or_qnode, visible=None, *, args=(), kwargs=None,
                                    "each angle to be a·x + b in one argument element")
     try:
         vis = resolve_visible(visible, wires, "wire")
-    except ImportError_ as exc:
+    except CircuitImportError as exc:
         raise PennyLaneImportError(str(exc)) from None
     asm = CircuitAssembly(len(wires), promote_angles=promote_angles)
     for n in names:

@@ -34,7 +34,7 @@ import numpy as np
 
 from ._circuit import Circuit
 from ._gates import GATES
-from ._import import Affine, CircuitAssembly, ImportError_, resolve_visible, wire_order
+from ._import import Affine, CircuitAssembly, CircuitImportError, resolve_visible, wire_order
 from ._registry import qasm_gate
 
 __all__ = ["QasmImportError", "from_qasm"]
@@ -47,7 +47,7 @@ _FUNCTIONS = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp
 _INCLUDES = {"stdgates.inc", "qelib1.inc"}
 
 
-class QasmImportError(ImportError_):
+class QasmImportError(CircuitImportError):
     """An OpenQASM program ebp cannot read: the message says where (line, column) and why."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
@@ -455,13 +455,13 @@ def from_qasm(source, visible=None, *, promote_angles: bool = False) -> Circuit:
     if not reader.labels:
         raise QasmImportError("the program declares no qubits")
     if visible is None and reader.pragma_visible is None:
-        m = re.search(r"^qubit\[\d+\] q;\s*// visible q\[0\.\.(\d+)\]", text, flags=re.M)
+        m = re.search(r"^qubit\[\d+\] q;\s*// visible q\[0\.\.(\d+)\]", text, flags=re.MULTILINE)
         reader.pragma_visible = int(m.group(1)) + 1 if m else None
     if visible is None and reader.pragma_visible is not None:
         visible = list(range(min(reader.pragma_visible, len(reader.labels))))
     try:
         vis = resolve_visible(visible, reader.labels, "qubit")
-    except ImportError_ as exc:
+    except CircuitImportError as exc:
         raise QasmImportError(str(exc)) from None
     order = wire_order(vis, len(reader.labels))
     return reader.asm.build(order, len(vis), reader.labels)

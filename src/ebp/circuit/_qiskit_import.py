@@ -17,7 +17,7 @@ from ._circuit import Circuit
 from ._import import (
     Affine,
     CircuitAssembly,
-    ImportError_,
+    CircuitImportError,
     optional_import,
     resolve_visible,
     wire_order,
@@ -30,7 +30,7 @@ _CONTROL_FLOW = {"if_else", "while_loop", "for_loop", "switch_case", "break_loop
                  "continue_loop", "box"}
 
 
-class QiskitImportError(ImportError_):
+class QiskitImportError(CircuitImportError):
     """A Qiskit circuit ebp cannot read (the message names the instruction and why)."""
 
 
@@ -135,7 +135,7 @@ def from_qiskit(quantum_circuit, visible=None, *, promote_angles: bool = False) 
                    for v in visible]
     try:
         vis = resolve_visible(visible, labels, "qubit")
-    except ImportError_ as exc:
+    except CircuitImportError as exc:
         raise QiskitImportError(str(exc)) from None
     asm = CircuitAssembly(len(labels), promote_angles=promote_angles)
     slots = {p: asm.new_param(p.name) for p in qc.parameters}
