@@ -97,3 +97,17 @@ def test_tape_and_refusals(rng):
         from_pennylane(square, visible=[0], args=(0.4,))
     with pytest.raises(PennyLaneImportError, match="name the visible qubits"):
         from_pennylane(tape)
+
+
+def test_global_phase_sign_and_missing_extra(monkeypatch, rng):
+    """PennyLane's GlobalPhase(φ) is e^{−iφ}: the imported state carries that phase."""
+    ops = [qml.Hadamard(0), qml.GlobalPhase(0.7), qml.CNOT([0, 1])]
+    tape = qml.tape.QuantumScript(ops, [qml.state()])
+    c = from_pennylane(tape, visible=[0])
+    want = np.exp(-0.7j) * np.array([1, 0, 0, 1]) / np.sqrt(2)
+    np.testing.assert_allclose(reference_state(c, np.array([0.7])), want, atol=1e-12)
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pennylane", None)
+    with pytest.raises(ImportError, match=r"pip install 'ebp\[pennylane\]'"):
+        from_pennylane(tape, visible=[0])
