@@ -111,6 +111,8 @@ crx(beta) q[1], q[2];
 cu(w2, 0.1, 0.2, 0.4) r, q[1];
 barrier q, r;
 ctrl @ x q[2], q[0];
+inv @ U(w1, 0.2, alpha) q[1];
+inv @ sx q[2];
 rzz(2*alpha + 0.5) q[1], r;
 p(pi/3) r;
 iswap q[0], q[1];
@@ -210,7 +212,8 @@ HEAD = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\n'
     ("bit b;\nb = measure q[0];\nh q[0];\n", 6, 1, "mid-circuit measurement"),
     ("bit b;\nb = measure q[0];\nif (b) x q[1];\n", 6, 1, "classical control flow"),
     ("cx q[0], q[0];\n", 4, 1, "same qubit twice"),
-    ("inv @ s q[0];\n", 4, 1, "modifier 'inv' is not supported"),
+    ("pow(2) @ s q[0];\n", 4, 1, "modifier 'pow' is not supported"),
+    ("ctrl @ U(0.1, 0.2, 0.3) q[0], q[1];\n", 4, 1, "no controlled form of 'U'"),
     ("input angle a;\ninput angle b;\nrx(a*b) q[0];\n", 6, 4, "product of two parameters"),
     ("input angle a;\nrx(sin(a)) q[0];\n", 5, 4, "sin() of a parameter"),
 ])

@@ -7,7 +7,8 @@
 * parameters: ``input angle[..] x;``, ``input float[64] x;``, ``input array[float[64], n] x;``
   become slots in declaration order, named ``x`` / ``x[k]`` (``circuit.param_names``);
 * gates: those of the registry under their OpenQASM names (``stdgates.inc``, ``qelib1.inc``, the
-  builtin ``U`` and ``gphase``, ``ctrl @`` of a gate whose controlled form is registered); a
+  builtin ``U`` and ``gphase``, ``ctrl @`` of a gate whose controlled form is registered, ``inv @``
+  of a gate with a registered inverse); a
   program's own ``gate`` definitions are expanded, unless the name is a registered gate and the
   body is that gate (checked numerically) — so ebp's own exports read back as written;
 * ``barrier`` over every qubit starts a new layer; final measurements are ignored; both are
@@ -35,7 +36,7 @@ import numpy as np
 from ._circuit import Circuit
 from ._gates import GATES
 from ._import import Affine, CircuitAssembly, CircuitImportError, resolve_visible, wire_order
-from ._registry import qasm_gate
+from ._registry import inverse_rule, qasm_gate
 
 __all__ = ["QasmImportError", "from_qasm"]
 
@@ -307,13 +308,22 @@ class _Reader:
             self.apply_one(st, name, args, wires, env_q)
 
     def apply_one(self, st, name, args, wires, env_q) -> None:
-        ctrl = 0
+        ctrl, inverted = 0, False
         for m in st.modifiers:
-            if m.modifier.name != "ctrl":
-                raise _at(st, f"gate modifier {m.modifier.name!r} is not supported (only ctrl @)")
-            ctrl += 1 if m.argument is None else self.integer(m.argument, None)
+            if m.modifier.name == "ctrl" and not inverted:
+                ctrl += 1 if m.argument is None else self.integer(m.argument, None)
+            elif m.modifier.name == "inv" and not inverted:
+                inverted = True
+            else:
+                raise _at(st, f"gate modifier {m.modifier.name!r} is not supported here (ctrl @ "
+                              "and one inv @ after them are)")
         if ctrl:
-            name = "c" * ctrl + name
+            base, name = name, "c" * ctrl + name
+            if qasm_gate(name) is None and name not in self.defs:
+                raise _at(st, f"ctrl @ {base}: ebp has no controlled form of {base!r} (known: "
+                              "cx, cy, cz, ch, cp, crx, cry, crz, cu, ccx, cswap)")
+        if inverted:
+            name, args = self.inverse_of(st, name, args)
         where = f"@L{st.span.start_line}" if getattr(st, "span", None) else ""
         if name in self.defs:
             if name not in self.registered_body:
@@ -338,6 +348,17 @@ class _Reader:
             self.asm.gate(spec.name, wires if k else (0,), args, where)
         except ValueError as exc:
             raise _at(st, str(exc)) from None
+
+    def inverse_of(self, st, name, args) -> tuple[str, list]:
+        """``inv @ g(args)`` as a registered gate at mapped angles (the registry's inverse rule:
+        θ'_j = s_j θ_{π(j)} + o_j)."""
+        spec = qasm_gate(name)
+        rule = inverse_rule(spec) if spec is not None and not spec.data_dependent else None
+        if rule is None or rule.data is not None or not GATES[rule.gate].qasm:
+            raise _at(st, f"inv @ {name}: ebp has no registered inverse of {name!r}")
+        new = [(Affine(o) if src is None else Affine(s) * args[src] + Affine(o))
+               for src, s, o in rule.params]
+        return GATES[rule.gate].qasm[0], new
 
     def pauli_rotation(self, st, label, arg, wires) -> None:
         """``pauli_<p>(t)`` = exp(−i(t/2)P) with t = a·θ + b: the rotation exp(−iθ(a/2)P) after
