@@ -248,7 +248,8 @@ def test_random_mutations_give_a_circuit_or_a_qasm_import_error(program, data):
         piece = data.draw(st.sampled_from(
             ["q[5]", "q", ";", "(", ")", "theta", "[", "]", "1", "-", "pi", " x ", "cx", "rz(",
              "measure", "gate g a { h a; }", "input angle z;", "@", "ctrl @", ",", "\n", "2.5e9",
-             "qubit[0] z;", "/0", "**", "sin(", "gphase(1)", "barrier", "reset q;", "U"]))
+             "qubit[0] z;", "/0", "**", "sin(", "gphase(1)", "barrier", "reset q;", "U",
+             "inv @ ", "pow(2) @ ", "negctrl @ ", "ctrl(2) @ "]))
         if kind == "delete":
             text = text[:i] + text[j:]
         elif kind == "insert":

@@ -1,4 +1,5 @@
-"""What a model *is*: immutable circuits on visible + hidden qubits, the gate registry, QASM export."""
+"""What a model *is*: immutable circuits on visible + hidden qubits, the gate registry, OpenQASM
+export and import (OpenQASM 3/2, Qiskit, PennyLane), the visible light cone (docs/circuits.md)."""
 
 from ._circuit import MAX_QUBITS, Circuit, CircuitBuilder, Operation
 from ._factors import Exp, Fixed, PauliExp
