@@ -3,6 +3,7 @@
 from ._compile import Program, compile_circuit
 from ._gue import gue_evolution, gue_hamiltonian
 from ._observables import Observable, as_observable
+from ._persistent_cache import cache_folder, enable_persistent_cache
 from ._simulate import (
     DEFAULT_MEMORY_BUDGET,
     expectation,
@@ -19,6 +20,7 @@ __all__ = [
     "Observable",
     "Program",
     "as_observable",
+    "cache_folder",
     "compile_circuit",
     "expectation",
     "gradient",
@@ -30,3 +32,5 @@ __all__ = [
     "value_and_gradient",
     "zero_state",
 ]
+
+enable_persistent_cache()

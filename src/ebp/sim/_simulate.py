@@ -1,9 +1,20 @@
 """Public simulation API: states, expectation values and exact (adjoint) gradients, batched.
 
-``params`` may carry any leading batch axes ``(..., n_params)``; the batch is flattened, run with
-``jax.vmap`` in chunks that fit a memory budget, and reshaped back. Everything is also usable
-inside ``jax.jit`` / ``jax.grad`` (gradients then come from the adjoint rule of
-:func:`ebp.sim._adjoint.run_program`).
+``params`` may carry any leading batch axes ``(..., n_params)``; the batch is flattened, run in
+chunks that fit a memory budget, and reshaped back. Everything is also usable inside ``jax.jit`` /
+``jax.grad`` (gradients then come from the adjoint rule of :func:`ebp.sim._adjoint.run_program`).
+
+Two engines answer concrete (non-traced) calls:
+
+* the *flat* engine (:mod:`ebp.sim._flat_run`): the circuit is data for programs compiled once
+  per (n, dtype, batch bucket), so a circuit never seen before is answered without compiling;
+* the *fused* engine (:mod:`ebp.sim._adjoint`): one program per circuit, compiled for it, with
+  fewer passes over the state.
+
+A circuit starts on the flat engine and moves to the fused one once it has spent
+``FUSED_AFTER_SECONDS`` there: by then a compile of its own pays for itself (the "rent or buy"
+rule, which never costs more than twice the better choice made in hindsight). Traced calls,
+circuits with gates on three or more wires and single-qubit circuits use the fused engine.
 """
 
 from __future__ import annotations
@@ -11,6 +22,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -23,6 +36,8 @@ from .._checks import check_real_array
 from ..circuit import Circuit
 from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
+from ._flat import flatten, flattenable
+from ._flat_run import flat_call
 from ._observables import Observable, as_observable, expectation_of_state
 
 __all__ = [
@@ -43,6 +58,23 @@ _COMPILED_KEEP = 16
 """Compiled batched functions kept alive (least recently used first out). Each holds its XLA
 executables, tens to hundreds of MB for deep circuits at n ≳ 12, so a sweep over many distinct
 circuits must not keep them all: with 128 a long sweep ran out of memory."""
+
+FUSED_AFTER_SECONDS = 2.0
+"""Seconds a circuit runs on the flat engine before it gets a fused program of its own (about the
+compile time of a fused program; see the module docstring)."""
+ENGINE = "auto"
+"""``"auto"`` (the rule above), ``"flat"`` or ``"fused"`` (for tests and benchmarks)."""
+_flat_seconds: OrderedDict = OrderedDict()
+_FLAT_SECONDS_KEEP = 1024
+_compile_seconds = [0.0]  # XLA compile time so far in this process (not charged to a circuit)
+
+
+def _count_compile_time(event: str, duration: float, **kwargs) -> None:
+    if event == "/jax/core/compile/backend_compile_duration":
+        _compile_seconds[0] += duration
+
+
+jax.monitoring.register_event_duration_secs_listener(_count_compile_time)
 
 
 def _physical_memory() -> int:
@@ -106,8 +138,8 @@ def _zero_state(n_qubits: int, dtype: np.dtype) -> np.ndarray:
     return s
 
 
-def _check_state(circuit: Circuit, state, cdtype):
-    s = jnp.asarray(state).astype(cdtype)
+def _check_state(circuit: Circuit, state, cdtype, xp=jnp):
+    s = xp.asarray(state).astype(cdtype)
     d = 2**circuit.n_qubits
     if s.ndim == 0 or s.shape[-1] != d:
         length = s.shape[-1] if s.ndim else "a scalar"
@@ -163,6 +195,48 @@ def _bucket(size: int) -> int:
         b *= 2
 
 
+def _power_of_two_bucket(size: int, cap: int) -> int:
+    """Smallest power of two ≥ ``size``, at most the largest power of two ≤ ``cap``."""
+    top = 1 << (max(cap, 1).bit_length() - 1)
+    return min(1 << max(size - 1, 0).bit_length(), top)
+
+
+def _engine(key: Circuit, traced: bool) -> str:
+    if traced or ENGINE == "fused" or not flattenable(key):
+        return "fused"
+    if ENGINE == "flat" or _flat_seconds.get(key, 0.0) < FUSED_AFTER_SECONDS:
+        return "flat"
+    return "fused"
+
+
+def _charge(key: Circuit, seconds: float) -> None:
+    """Add run time (compile time excluded: it is paid once per width, not per circuit)."""
+    _flat_seconds[key] = _flat_seconds.pop(key, 0.0) + max(seconds, 0.0)
+    while len(_flat_seconds) > _FLAT_SECONDS_KEEP:
+        _flat_seconds.popitem(last=False)
+
+
+def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
+    """The flat engine over a flattened batch (NumPy inputs), in power-of-two buckets."""
+    flat = flatten(key)
+    total = p.shape[0]
+    if total == 0:
+        d, rdtype = 2**key.n_qubits, np.finfo(np.dtype(cdtype)).dtype
+        empty = {"state": np.zeros((0, d), cdtype), "value": np.zeros(0, rdtype),
+                 "grad": np.zeros((0, key.n_params), rdtype),
+                 "pullback": np.zeros((0, key.n_params), rdtype)}
+        return (empty["value"], empty["grad"]) if what == "both" else empty[what]
+    size = _power_of_two_bucket(total, chunk)
+    parts = []
+    for start in range(0, total, size):
+        piece = [_pad(np.asarray(a[start:start + size]), size) for a in (p,) + states]
+        parts.append(flat_call(flat, what, obs, key.n_visible, cdtype, piece[0], piece[1],
+                               piece[2] if len(piece) > 2 else None))
+    if what == "both":
+        return tuple(np.concatenate([q[i] for q in parts])[:total] for i in range(2))
+    return np.concatenate(parts)[:total]
+
+
 def _pad(x, size: int):
     extra = size - x.shape[0]
     xp = np if isinstance(x, np.ndarray) else jnp
@@ -188,7 +262,7 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     if initial_state is None:
         s0 = xp.asarray(_zero_state(n, np.dtype(cdtype)))
     else:
-        s0 = xp.asarray(_check_state(circuit, initial_state, cdtype))
+        s0 = _check_state(circuit, initial_state, cdtype, xp)
     states = (s0,) + tuple(xp.asarray(s) for s in extra_states)
     batch = tuple(np.broadcast_shapes(p.shape[:-1], *(s.shape[:-1] for s in states)))
     total = math.prod(batch)
@@ -200,7 +274,13 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     else:
         budget = int(memory_budget)
     chunk = max(1, min(total, budget // per_instance))
-    fn = _batched(_cache_key(circuit, obs), what, obs)
+    key = _cache_key(circuit, obs)
+    if _engine(key, traced) == "flat":
+        start, compiling = time.perf_counter(), _compile_seconds[0]
+        out = _run_flat(key, what, obs, cdtype, p, states, max(1, budget // per_instance))
+        _charge(key, time.perf_counter() - start - (_compile_seconds[0] - compiling))
+        return jax.tree_util.tree_map(lambda a: jax.device_put(a.reshape(batch + a.shape[1:])), out)
+    fn = _batched(key, what, obs)
     args = (p,) + states
     if total == 0:
         out = fn(*args)
@@ -282,6 +362,8 @@ def pullback(circuit: Circuit, params, final_state, state_cotangent, *, dtype=No
     """
     circuit = _check_circuit(circuit)
     cdtype, _ = _dtypes(dtype)
-    psi = _check_state(circuit, final_state, cdtype)
-    ct = _check_state(circuit, state_cotangent, cdtype)
+    traced = any(isinstance(a, jax.core.Tracer) for a in (params, final_state, state_cotangent))
+    xp = jnp if traced else np
+    psi = _check_state(circuit, final_state, cdtype, xp)
+    ct = _check_state(circuit, state_cotangent, cdtype, xp)
     return _run(circuit, params, psi, "pullback", None, dtype, memory_budget, (ct,))

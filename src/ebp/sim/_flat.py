@@ -1,0 +1,321 @@
+"""A circuit as *data* for the structure-independent engine: two-qubit stages and their matrices.
+
+Lowering (NumPy, once per circuit): the gates are fused greedily into *stages*, each acting on at
+most two wires. A gate joins the latest stage whose wires it fits, provided it commutes with every
+stage after that one (disjoint wires, or both diagonal); otherwise it opens a new stage. Single
+gates pair up only with a neighbouring wire, so nearly every stage acts on an adjacent pair
+(w, w+1), the case with a compiled kernel of its own (see :mod:`ebp.sim._flat_engine`). A stage
+left on one wire is widened to a neighbouring pair with the identity.
+
+Every stage is then one 4×4 matrix on its sorted wire pair (a, b), basis index 2·bit_a + bit_b:
+
+.. math:: M_s(θ) = E_{g_J}(θ) ⋯ E_{g_1}(θ),
+
+where E_g is gate g's matrix embedded in the pair (⊗ I for one-qubit gates, bit swap for gates
+listed as (b, a)). Pauli rotations exp(−iθcP) are E = cos(θc) I − i sin(θc) P̃ with P̃ the embedded
+Pauli string (closed form, NumPy); parameter-free gates are constant; any other parametrised gate
+is evaluated through its registry function ``op.spec.matrix`` (one small compiled program per gate
+kind that returns the matrices and their Jacobians ∂m/∂θ, shared by all circuits).
+
+Gradients: with the stage cotangents M̄_s from the adjoint pass (JAX's convention, M̄[o, i] =
+Σ ψ̄_o x_i), the product rule gives Ē_{g_j} = (E_{g_J}⋯E_{g_{j+1}})ᵀ M̄_s (E_{g_{j−1}}⋯E_{g_1})ᵀ and
+then θ̄ = Re Σ Ē ⊙ ∂E/∂θ (for a real θ and JAX's cotangent convention), summed over the gates that
+read each slot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..circuit import Circuit, Operation, pauli_matrix
+
+__all__ = ["FlatCircuit", "flatten", "stage_matrices", "parameter_gradient"]
+
+GENERAL_CHUNK = 64  # gates per call of a gate kind's matrix-and-Jacobian program
+
+
+# ----------------------------------------------------------------------------- lowering
+@dataclass
+class _Stage:
+    wires: set
+    ops: list
+    diagonal: bool
+
+
+def _fits(stage_wires: set, op_wires: set) -> bool:
+    union = stage_wires | op_wires
+    if len(union) == 1:
+        return True
+    if len(union) != 2:
+        return False
+    a, b = sorted(union)
+    # never pair wires far apart by merging: only adjacent pairs, or a gate's own wires
+    return b - a == 1 or union == op_wires or union == stage_wires
+
+
+def _fuse(ops) -> list[_Stage]:
+    stages: list[_Stage] = []
+    for op in ops:
+        w = set(op.wires)
+        target = None
+        for st in reversed(stages):
+            if _fits(st.wires, w):
+                target = st
+                break
+            if st.wires & w and not (st.diagonal and op.diagonal):
+                break  # does not commute: the gate cannot move before this stage
+        if target is None:
+            stages.append(_Stage(set(w), [op], bool(op.diagonal)))
+        else:
+            target.ops.append(op)
+            target.wires |= w
+            target.diagonal = target.diagonal and bool(op.diagonal)
+    return stages
+
+
+def _pair(wires: set, n: int) -> tuple[int, int]:
+    if len(wires) == 2:
+        return tuple(sorted(wires))
+    (w,) = wires
+    return (w, w + 1) if w + 1 < n else (w - 1, w)
+
+
+def _embedding(op_wires: tuple[int, ...], pair: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Index table into the flattened gate matrix and mask: E[i, j] = m.flat[idx[i, j]]·mask[i, j]."""
+    a, b = pair
+    idx = np.zeros((4, 4), dtype=np.int64)
+    mask = np.zeros((4, 4), dtype=bool)
+    for i in range(4):
+        for j in range(4):
+            bi, bj = {a: i >> 1, b: i & 1}, {a: j >> 1, b: j & 1}
+            spectators = [w for w in pair if w not in op_wires]
+            if any(bi[w] != bj[w] for w in spectators):
+                continue
+            d = 2 ** len(op_wires)
+            r = sum(bi[w] << (len(op_wires) - 1 - k) for k, w in enumerate(op_wires))
+            c = sum(bj[w] << (len(op_wires) - 1 - k) for k, w in enumerate(op_wires))
+            idx[i, j] = r * d + c
+            mask[i, j] = True
+    return idx, mask
+
+
+def _embed(m: np.ndarray, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Embed stacked gate matrices ``m`` (..., d, d) into (..., 4, 4)."""
+    flat = m.reshape(m.shape[:-2] + (-1,))
+    return flat[..., idx] * mask
+
+
+def _hashable(data):
+    try:
+        hash(data)
+        return data
+    except TypeError:
+        return None
+
+
+@lru_cache(maxsize=256)
+def _fixed_matrix(name: str, data) -> np.ndarray:
+    return _evaluate_fixed(Operation(name, (), (), data))
+
+
+def _evaluate_fixed(op: Operation) -> np.ndarray:
+    with jax.ensure_compile_time_eval():
+        return np.asarray(op.spec.matrix(np.zeros(0), op.data), dtype=np.complex128)
+
+
+@dataclass(frozen=True, eq=False)
+class _General:
+    """Parametrised gates of one kind (registry name and fixed data) that are not Pauli rotations."""
+
+    name: str
+    data: object
+    gates: np.ndarray  # (G,) positions in the flat gate list
+    slots: np.ndarray  # (G, p)
+    idx: np.ndarray  # (G, 4, 4)
+    mask: np.ndarray  # (G, 4, 4)
+
+
+@dataclass(frozen=True, eq=False)
+class FlatCircuit:
+    """A circuit lowered to stages on wire pairs (see module docstring). All arrays are NumPy.
+
+    Gates are numbered 0…G−1 in stage order; entry G of the gate table is the identity, used to
+    pad ``grid``, whose row s lists stage s's gates in time order.
+    """
+
+    n_qubits: int
+    n_params: int
+    pairs: np.ndarray  # (S, 2) sorted wire pairs
+    diagonal: np.ndarray  # (S,) bool
+    grid: np.ndarray  # (S, J) gate indices, first gate first; G = identity padding
+    n_gates: int
+    constant: np.ndarray  # (G+1, 4, 4) embedded matrices of parameter-free gates (else identity)
+    rot_gates: np.ndarray  # (R,) Pauli rotations: gate positions
+    rot_slots: np.ndarray  # (R,)
+    rot_coeffs: np.ndarray  # (R,)
+    rot_paulis: np.ndarray  # (R, 4, 4) embedded Pauli strings
+    general: tuple  # of _General
+
+    @property
+    def n_stages(self) -> int:
+        return len(self.pairs)
+
+
+def flattenable(circuit: Circuit) -> bool:
+    """Whether every gate acts on at most two wires (larger gates run on the fused engine)."""
+    return circuit.n_qubits >= 2 and all(len(op.wires) <= 2 for op in circuit.operations)
+
+
+@lru_cache(maxsize=64)
+def flatten(circuit: Circuit) -> FlatCircuit:
+    """Lower ``circuit`` (gates on ≤ 2 wires, n ≥ 2) to a :class:`FlatCircuit`."""
+    n = circuit.n_qubits
+    stages = _fuse(circuit.operations)
+    pairs = np.array([_pair(st.wires, n) for st in stages], dtype=np.int32).reshape(-1, 2)
+    n_gates = sum(len(st.ops) for st in stages)
+    width = max((len(st.ops) for st in stages), default=1)
+    grid = np.full((len(stages), width), n_gates, dtype=np.int32)
+    constant = np.broadcast_to(np.eye(4, dtype=np.complex128), (n_gates + 1, 4, 4)).copy()
+    rot_g, rot_s, rot_c, rot_p = [], [], [], []
+    general: dict = {}
+    g = 0
+    for s, st in enumerate(stages):
+        pair = tuple(int(w) for w in pairs[s])
+        for j, op in enumerate(st.ops):
+            grid[s, j] = g
+            idx, mask = _embedding(op.wires, pair)
+            if op.pauli is not None and len(op.slots) == 1:
+                rot_g.append(g)
+                rot_s.append(op.slots[0])
+                rot_c.append(op.coeff)
+                rot_p.append(_embed(pauli_matrix(op.pauli), idx, mask))
+            elif not op.slots:
+                data = _hashable(op.data)
+                m = _fixed_matrix(op.name, data) if data is not None or op.data is None \
+                    else _evaluate_fixed(op)
+                constant[g] = _embed(m, idx, mask)
+            else:
+                key = (op.name, _hashable(op.data), id(op.data) if _hashable(op.data) is None else 0)
+                general.setdefault(key, (op.data, []))[1].append((g, op.slots, idx, mask))
+            g += 1
+    groups = tuple(
+        _General(name, data, np.array([e[0] for e in items]),
+                 np.array([e[1] for e in items], dtype=np.int64),
+                 np.stack([e[2] for e in items]), np.stack([e[3] for e in items]))
+        for (name, _, _), (data, items) in general.items()
+    )
+    as_arr = lambda v, dt: np.asarray(v, dtype=dt)
+    return FlatCircuit(
+        n, circuit.n_params, pairs, np.array([st.diagonal for st in stages], dtype=bool), grid,
+        n_gates, constant, as_arr(rot_g, np.int64), as_arr(rot_s, np.int64),
+        as_arr(rot_c, np.float64), np.asarray(rot_p, dtype=np.complex128).reshape(-1, 4, 4),
+        groups,
+    )
+
+
+# ----------------------------------------------------------------------------- matrices
+@lru_cache(maxsize=64)
+def _general_program(name: str, data):
+    """Compiled ``thetas (C, p) -> (m (C, d, d), ∂m/∂θ (C, p, d, d))`` for one gate kind."""
+    spec = Operation(name, (), (), data).spec
+
+    def one(theta):
+        m = lambda t: spec.matrix(t, data).astype(jnp.complex128)
+        jac = jax.jacfwd(m)(theta)  # (d, d, p)
+        return m(theta), jnp.moveaxis(jac, -1, 0)
+
+    return jax.jit(jax.vmap(one))
+
+
+def _general_matrices(group: _General, thetas: np.ndarray):
+    """Matrices and Jacobians of a group's gates at ``thetas`` (B, G, p), in fixed-size calls."""
+    B, G, p = thetas.shape
+    flat = thetas.reshape(B * G, p).astype(np.float64)
+    total = flat.shape[0]
+    pad = (-total) % GENERAL_CHUNK
+    flat = np.concatenate([flat, np.zeros((pad, p))]) if pad else flat
+    fn = _general_program(group.name, group.data)
+    ms, js = [], []
+    for i in range(0, flat.shape[0], GENERAL_CHUNK):
+        m, j = fn(flat[i:i + GENERAL_CHUNK])
+        ms.append(np.asarray(m))
+        js.append(np.asarray(j))
+    m = np.concatenate(ms)[:total]
+    j = np.concatenate(js)[:total]
+    d = m.shape[-1]
+    return m.reshape(B, G, d, d), j.reshape(B, G, p, d, d)
+
+
+def gate_matrices(flat: FlatCircuit, params: np.ndarray):
+    """Embedded matrices of all gates (B, G+1, 4, 4) and what their derivatives need."""
+    B = params.shape[0]
+    table = np.broadcast_to(flat.constant, (B,) + flat.constant.shape).copy()
+    angles = params[:, flat.rot_slots] * flat.rot_coeffs  # (B, R)
+    if len(flat.rot_gates):
+        c, s = np.cos(angles)[..., None, None], np.sin(angles)[..., None, None]
+        table[:, flat.rot_gates] = c * np.eye(4) - 1j * s * flat.rot_paulis
+    jacobians = []
+    for group in flat.general:
+        m, jac = _general_matrices(group, params[:, group.slots])
+        table[:, group.gates] = _embed_each(m, group.idx, group.mask)
+        jacobians.append(jac)
+    return table, angles, jacobians
+
+
+def _embed_each(m: np.ndarray, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """m (B, G, d, d) with per-gate index tables (G, 4, 4) -> (B, G, 4, 4)."""
+    flat = m.reshape(m.shape[:2] + (-1,))
+    out = np.take_along_axis(flat, np.broadcast_to(idx.reshape(1, len(idx), 16),
+                                                   (flat.shape[0], len(idx), 16)), axis=2)
+    return out.reshape(m.shape[:2] + (4, 4)) * mask
+
+
+def stage_matrices(flat: FlatCircuit, params: np.ndarray):
+    """Stage matrices M (B, S, 4, 4) at ``params`` (B, P), and the data their pullback needs."""
+    table, angles, jacobians = gate_matrices(flat, params)
+    J = flat.grid.shape[1]
+    prefix = [table[:, flat.grid[:, 0]]]  # prefix[j] = E_j ⋯ E_0
+    for j in range(1, J):
+        prefix.append(table[:, flat.grid[:, j]] @ prefix[-1])
+    return prefix[-1], (table, angles, jacobians, prefix)
+
+
+def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -> np.ndarray:
+    """θ̄ (B, P) from the stage cotangents M̄ (B, S, 4, 4); see the module docstring."""
+    table, angles, jacobians, prefix = saved
+    J = flat.grid.shape[1]
+    B = stage_cotangents.shape[0]
+    gate_ct = np.zeros((B, flat.n_gates + 1, 4, 4), dtype=np.complex128)
+    suffix_t = None  # (E_{J−1} ⋯ E_{j+1})ᵀ M̄
+    for j in range(J - 1, -1, -1):
+        left = stage_cotangents if suffix_t is None else suffix_t
+        ct_j = left if j == 0 else left @ np.swapaxes(prefix[j - 1], -1, -2)
+        gate_ct[:, flat.grid[:, j]] += ct_j
+        e_j = table[:, flat.grid[:, j]]
+        suffix_t = np.swapaxes(e_j, -1, -2) @ left
+    grad = np.zeros((B, flat.n_params), dtype=np.float64)
+    if len(flat.rot_gates):
+        ct = gate_ct[:, flat.rot_gates]  # (B, R, 4, 4)
+        # dE/da = −sin a I − i cos a P̃;  ā = Re Σ Ē ⊙ dE/da
+        trace = np.einsum("brii->br", ct)
+        proj = np.einsum("brij,rij->br", ct, flat.rot_paulis)
+        da = np.real(-np.sin(angles) * trace - 1j * np.cos(angles) * proj)
+        np.add.at(grad, (slice(None), flat.rot_slots), da * flat.rot_coeffs)
+    for group, jac in zip(flat.general, jacobians):
+        ct = gate_ct[:, group.gates] * group.mask  # (B, G, 4, 4)
+        d = jac.shape[-1]
+        m_ct = np.zeros(ct.shape[:2] + (d * d,), dtype=np.complex128)
+        rows = np.arange(len(group.gates))[:, None]
+        for b in range(B):
+            np.add.at(m_ct[b], (rows, group.idx.reshape(len(group.gates), 16)),
+                      ct[b].reshape(len(group.gates), 16))
+        m_ct = m_ct.reshape(ct.shape[:2] + (d, d))
+        g = np.real(np.einsum("bgij,bgpij->bgp", m_ct, jac))
+        for k in range(group.slots.shape[1]):
+            np.add.at(grad, (slice(None), group.slots[:, k]), g[:, :, k])
+    return grad

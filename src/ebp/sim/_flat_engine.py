@@ -1,0 +1,202 @@
+"""Compiled programs that run *any* flat circuit on n qubits: the circuit is an argument.
+
+A program takes a chunk of ``CHUNK`` stages as arrays — their 4×4 matrices, a kernel index and
+their wire pairs — and runs ``lax.scan`` over them, choosing each stage's kernel with
+``lax.switch``:
+
+* index a < n − 1: the adjacent pair (a, a+1), a static reshape of the state to
+  (2^a, 4, 2^(n−2−a)) and four slices combined elementwise (no transposes);
+* index n − 1: any other pair, with the wires as data: the partners of amplitude x are
+  x + δ_a 2^(n−1−a) + δ_b 2^(n−1−b), δ ∈ {−1, 0, 1}, read as shifted contiguous slices of the
+  zero-padded state, no gather;
+* index n: identity (pads the last chunk).
+
+So the compiled programs depend only on (n, dtype, batch size), never on the gate sequence or the
+depth: a circuit of any structure is a sequence of chunk calls. The reverse program is the adjoint
+method of :mod:`ebp.sim._adjoint` with the same kernels: each stage is undone with M†, the
+cotangent is pulled through with Mᵀ and the stage cotangent M̄[o, i] = Σ ψ̄_o x_i is returned;
+memory is a few state vectors per instance whatever the depth.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = ["CHUNK", "programs", "kernel_indices"]
+
+CHUNK = 64  # stages per program call
+
+
+def kernel_indices(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Kernel index of each stage (see module docstring)."""
+    adjacent = pairs[:, 1] - pairs[:, 0] == 1
+    return np.where(adjacent, pairs[:, 0], n - 1).astype(np.int32)
+
+
+# ----------------------------------------------------------------------------- adjacent pair
+# Every function acts on a batch: ψ (B, 2**n), u (B, 4, 4); wires are shared by the batch.
+def _t(u):
+    return jnp.swapaxes(u, -1, -2)
+
+
+def _view(psi, a: int, n: int):
+    return psi.reshape(psi.shape[:-1] + (2**a, 4, 2 ** (n - 2 - a)))
+
+
+def _apply_adjacent(u, psi, a: int, n: int):
+    """ψ ← (I ⊗ u ⊗ I) ψ with u on wires (a, a+1)."""
+    t = _view(psi, a, n)
+    xs = [t[..., i, :] for i in range(4)]
+    outs = [sum(u[..., o, k, None, None] * xs[k] for k in range(4)) for o in range(4)]
+    return jnp.stack(outs, axis=-2).reshape(psi.shape)
+
+
+def _adjacent_step(a: int, n: int):
+    def forward(psi, u, wires):
+        return _apply_adjacent(u, psi, a, n)
+
+    def backward(y, ct, u, wires):
+        x = _apply_adjacent(jnp.conj(_t(u)), y, a, n)
+        ct_x = _apply_adjacent(_t(u), ct, a, n)
+        u_ct = jnp.einsum("zaor,zair->zoi", _view(ct, a, n), _view(x, a, n))
+        return x, ct_x, u_ct
+
+    return forward, backward
+
+
+# ----------------------------------------------------------------------------- any pair
+def _shifted(psi, n: int, a, b):
+    """The nine views ψ[x + δ_a s_a + δ_b s_b] (zero outside) and the bits of x on a and b."""
+    size = 2**n
+    sa = jnp.left_shift(jnp.int32(1), n - 1 - a)
+    sb = jnp.left_shift(jnp.int32(1), n - 1 - b)
+    zeros = jnp.zeros(psi.shape[:-1] + (size,), psi.dtype)
+    padded = jnp.concatenate([zeros, psi, zeros], axis=-1)
+    views = {(da, db): jax.lax.dynamic_slice_in_dim(padded, size + da * sa + db * sb, size, -1)
+             for da in (-1, 0, 1) for db in (-1, 0, 1)}
+    x = jax.lax.iota(jnp.int32, size)
+    return views, (x >> (n - 1 - a)) & 1, (x >> (n - 1 - b)) & 1
+
+
+def _by_class(bit_a, bit_b, values):
+    """values[2·bit_a + bit_b] elementwise (values: four arrays of shape (B, 1))."""
+    return jnp.where(bit_a == 1, jnp.where(bit_b == 1, values[3], values[2]),
+                     jnp.where(bit_b == 1, values[1], values[0]))
+
+
+def _apply_any(u, psi, wires, n: int):
+    """ψ ← u ψ for u on the sorted wire pair ``wires`` given as data."""
+    views, bit_a, bit_b = _shifted(psi, n, wires[0], wires[1])
+    zero = jnp.zeros(u.shape[:-2] + (1,), psi.dtype)
+    out = jnp.zeros_like(psi)
+    for (da, db), v in views.items():
+        coeff = []  # u[o, o + δ] for each output class o (zero when o + δ leaves {0, 1}²)
+        for oa in (0, 1):
+            for ob in (0, 1):
+                ia, ib = oa + da, ob + db
+                inside = 0 <= ia < 2 and 0 <= ib < 2
+                coeff.append(u[..., 2 * oa + ob, 2 * ia + ib, None] if inside else zero)
+        out = out + _by_class(bit_a, bit_b, coeff) * v
+    return out
+
+
+def _any_forward(n: int):
+    return lambda psi, u, wires: _apply_any(u, psi, wires, n)
+
+
+def _any_backward(n: int):
+    def backward(y, ct, u, wires):
+        x = _apply_any(jnp.conj(_t(u)), y, wires, n)
+        ct_x = _apply_any(_t(u), ct, wires, n)
+        views, bit_a, bit_b = _shifted(x, n, wires[0], wires[1])
+        cls = 2 * bit_a + bit_b
+        sums = []
+        for o in range(4):
+            for i in range(4):
+                v = views[((i >> 1) - (o >> 1), (i & 1) - (o & 1))]
+                sums.append(jnp.sum(jnp.where(cls == o, ct * v, 0), axis=-1))
+        return x, ct_x, jnp.stack(sums, axis=-1).reshape(u.shape)
+
+    return backward
+
+
+def _identity_forward(psi, u, wires):
+    return psi
+
+
+def _identity_backward(y, ct, u, wires):
+    return y, ct, jnp.zeros_like(u)
+
+
+# ----------------------------------------------------------------------------- programs
+def _branches(n: int):
+    steps = [_adjacent_step(a, n) for a in range(n - 1)]
+    forward = [f for f, _ in steps] + [_any_forward(n), _identity_forward]
+    backward = [b for _, b in steps] + [_any_backward(n), _identity_backward]
+    return forward, backward
+
+
+def _forward(n: int):
+    branches, _ = _branches(n)
+
+    def run(psi, mats, kernels, pairs):
+        def step(state, xs):
+            u, k, w = xs
+            return jax.lax.switch(k, branches, state, u, w), None
+
+        return jax.lax.scan(step, psi, (mats, kernels, pairs))[0]
+
+    return run
+
+
+def _backward(n: int):
+    _, branches = _branches(n)
+
+    def run(psi, ct, mats, kernels, pairs):
+        def step(carry, xs):
+            y, ct_y = carry
+            u, k, w = xs
+            x, ct_x, u_ct = jax.lax.switch(k, branches, y, ct_y, u, w)
+            return (x, ct_x), u_ct
+
+        (psi, ct), u_cts = jax.lax.scan(step, (psi, ct), (mats, kernels, pairs), reverse=True)
+        return psi, ct, u_cts
+
+    return run
+
+
+_COMPILED: dict = {}
+
+
+def _lower(n: int, dtype: str, batch: int, which: str):
+    cd = jnp.dtype(dtype)
+    state = jax.ShapeDtypeStruct((batch, 2**n), cd)
+    mats = jax.ShapeDtypeStruct((CHUNK, batch, 4, 4), cd)
+    kernels = jax.ShapeDtypeStruct((CHUNK,), jnp.int32)
+    pairs = jax.ShapeDtypeStruct((CHUNK, 2), jnp.int32)
+    if which == "forward":
+        return jax.jit(_forward(n)).lower(state, mats, kernels, pairs)
+    return jax.jit(_backward(n)).lower(state, state, mats, kernels, pairs)
+
+
+def programs(n: int, dtype: str, batch: int, backward: bool):
+    """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None)``.
+
+    ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,), pairs (CHUNK, 2)) -> ψ``;
+    ``backward(ψ, ψ̄, M, kernels, pairs) -> (ψ before the chunk, its cotangent, M̄)``.
+    Missing ones are compiled together, on two threads (XLA releases the interpreter lock while
+    it compiles).
+    """
+    which = ("forward", "backward") if backward else ("forward",)
+    missing = [w for w in which if (n, dtype, batch, w) not in _COMPILED]
+    if missing:
+        lowered = [_lower(n, dtype, batch, w) for w in missing]
+        with ThreadPoolExecutor(len(lowered)) as pool:
+            for w, exe in zip(missing, pool.map(lambda lw: lw.compile(), lowered)):
+                _COMPILED[(n, dtype, batch, w)] = exe
+    return tuple(_COMPILED.get((n, dtype, batch, w)) for w in ("forward", "backward"))

@@ -1,0 +1,178 @@
+"""The structure-independent ("flat") engine: the same answers as the reference simulator and the
+fused engine, and no compilation for a new circuit once its width has been seen."""
+
+import jax
+import jax.monitoring
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from reference import random_circuit, random_params, random_state, reference_expectation, \
+    reference_state
+
+import ebp
+import ebp.sim._simulate as simulate_module
+from ebp.ansatz import bounded_cut, brickwork, hardware_efficient, pauli_network
+from ebp.circuit import CircuitBuilder
+
+ATOL = 1e-10
+OBS = {"Z0 X1": 0.7, "Y2": -0.4, "Z1 Z3": 1.1}
+
+
+@pytest.fixture
+def engine(monkeypatch):
+    def use(name: str):
+        monkeypatch.setattr(simulate_module, "ENGINE", name)
+
+    return use
+
+
+def _both_engines(engine, fn):
+    engine("flat")
+    flat = fn()
+    engine("fused")
+    fused = fn()
+    return flat, fused
+
+
+@pytest.mark.parametrize("n_visible,n_hidden", [(1, 1), (2, 2), (2, 3)])
+def test_random_circuits_match_reference(n_visible, n_hidden, rng, engine):
+    """Every gate of the registry on ≤ 2 wires, random wires (non-adjacent pairs, reversed
+    order), shared slots, layers; states and expectations against the dense reference."""
+    from ebp.circuit import GATES
+
+    names = [g for g in GATES if GATES[g].n_wires in (1, 2) or g in ("PAULIROT", "UNITARY")]
+    engine("flat")
+    for _ in range(3):
+        c = random_circuit(rng, n_visible, n_hidden, 30, names)
+        if any(len(op.wires) > 2 for op in c.operations):
+            c = random_circuit(rng, n_visible, n_hidden, 30, [g for g in names if g not in
+                                                               ("PAULIROT", "UNITARY")])
+        p = random_params(rng, c, batch=(3,))
+        psi0 = random_state(rng, c.n_qubits)
+        got = np.asarray(ebp.simulate(c, p, psi0))
+        for k in range(3):
+            np.testing.assert_allclose(got[k], reference_state(c, p[k], psi0), atol=ATOL, rtol=0)
+        obs = {"Z0": 0.5, "X1": 1.0}
+        val = np.asarray(ebp.expectation(c, p, obs, psi0))
+        want = [reference_expectation(c, q, obs, psi0) for q in p]
+        np.testing.assert_allclose(val, want, atol=ATOL, rtol=0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: hardware_efficient(2, 3, 3),
+    lambda: brickwork(2, 3, 2),
+    lambda: bounded_cut(2, 3, 3, 1),
+    lambda: pauli_network(2, 2, 1, seed=3),
+], ids=["hardware_efficient", "brickwork", "bounded_cut", "pauli_network"])
+def test_gradients_match_fused_engine(make, rng, engine):
+    c = make()
+    p = random_params(rng, c, batch=(3,))
+    (v1, g1), (v2, g2) = _both_engines(engine, lambda: tuple(
+        np.asarray(a) for a in ebp.value_and_gradient(c, p, OBS)))
+    np.testing.assert_allclose(v1, v2, atol=ATOL, rtol=0)
+    np.testing.assert_allclose(g1, g2, atol=ATOL, rtol=0)
+
+
+def test_gradient_against_finite_differences_shared_slots(rng, engine):
+    """Shared slots, non-adjacent pairs, a general two-qubit gate and fixed gates."""
+    b = CircuitBuilder(2, 2)
+    s = b.new_slots(2)
+    for _ in range(2):
+        b.layer()
+        b.gate("RY", 0, slots=s[:1])
+        b.gate("SU4", (3, 1))
+        b.gate("RXX", (0, 2), slots=s[1:])
+        b.gate("H", 3)
+        b.gate("CNOT", (2, 0))
+        b.pauli_rotation("YZ", (3, 0), 0.7)
+        b.gate("RZ", 2)
+    c = b.build()
+    engine("flat")
+    p = random_params(rng, c)
+    g = np.asarray(ebp.gradient(c, p, OBS))
+    h = 1e-6
+    fd = np.array([(reference_expectation(c, p + h * e, OBS) - reference_expectation(c, p - h * e, OBS))
+                   / (2 * h) for e in np.eye(c.n_params)])
+    np.testing.assert_allclose(g, fd, atol=1e-7, rtol=0)
+
+
+def test_pullback_and_complex64_match_fused(rng, engine):
+    c = brickwork(2, 2, 2)
+    p = random_params(rng, c, batch=(2,))
+    psi = random_state(rng, c.n_qubits)
+    ct = random_state(rng, c.n_qubits)
+    a, b = _both_engines(engine, lambda: np.asarray(ebp.sim.pullback(c, p, psi, ct)))
+    np.testing.assert_allclose(a, b, atol=ATOL, rtol=0)
+    a, b = _both_engines(engine, lambda: np.asarray(
+        ebp.gradient(c, p, "Z0", dtype=jnp.complex64)))
+    assert a.dtype == b.dtype == np.float32
+    np.testing.assert_allclose(a, b, atol=1e-4, rtol=0)
+
+
+def test_batch_shapes_and_empty_batch(rng, engine):
+    engine("flat")
+    c = hardware_efficient(1, 2, 2)
+    p = random_params(rng, c, batch=(2, 3))
+    out = np.asarray(ebp.gradient(c, p, "Z0"))
+    assert out.shape == (2, 3, c.n_params)
+    np.testing.assert_allclose(out[1, 2], np.asarray(ebp.gradient(c, p[1, 2], "Z0")), atol=ATOL)
+    assert np.asarray(ebp.gradient(c, np.zeros((0, c.n_params)), "Z0")).shape == (0, c.n_params)
+    v, g = ebp.value_and_gradient(c, np.zeros((0, c.n_params)), "Z0")
+    assert v.shape == (0,) and g.shape == (0, c.n_params)
+
+
+def test_circuit_moves_to_fused_engine_after_its_budget(rng, monkeypatch):
+    """The rent-or-buy rule: flat until FUSED_AFTER_SECONDS of run time, then fused."""
+    monkeypatch.setattr(simulate_module, "ENGINE", "auto")
+    monkeypatch.setattr(simulate_module, "FUSED_AFTER_SECONDS", 1e-9)
+    c = hardware_efficient(1, 2, 3)
+    key = simulate_module._cache_key(c, ebp.sim.as_observable("Z0", 3, 1))
+    simulate_module._flat_seconds.pop(key, None)
+    assert simulate_module._engine(key, traced=False) == "flat"
+    ebp.gradient(c, random_params(rng, c), "Z0")
+    assert simulate_module._engine(key, traced=False) == "fused"
+
+
+class _CompileCounter:
+    """Counts XLA compilations (including loads from the persistent cache) through JAX's own
+    monitoring hook, the event every backend compilation records."""
+
+    EVENT = "/jax/core/compile/backend_compile_duration"
+
+    def __init__(self):
+        self.count = 0
+        jax.monitoring.register_event_duration_secs_listener(self._listen)
+
+    def _listen(self, name, duration, **kwargs):
+        if name == self.EVENT:
+            self.count += 1
+
+
+def test_new_structure_and_depth_need_no_compilation(rng, engine):
+    """After one circuit on n qubits, circuits of other structures and depths on the same n are
+    simulated and differentiated without a single new XLA compilation. (The first use of a
+    parameter-free gate kind in a process may compile its registry matrix function once, so the
+    first circuit uses the same gate kinds.)"""
+    engine("auto")
+    n_v, n_h = 3, 3
+    counter = _CompileCounter()
+    gates = ["RX", "RY", "RZ", "CZ", "CNOT", "RXX", "H"]
+    first = random_circuit(rng, n_v, n_h, 20, gates)
+    p = random_params(rng, first, batch=(3,))
+    ebp.simulate(first, p).block_until_ready()
+    ebp.value_and_gradient(first, p, OBS)[1].block_until_ready()
+    assert counter.count > 0, "the listener saw no compilation at all: it cannot count"
+    before = counter.count
+    others = [
+        hardware_efficient(n_v, n_h, 7),  # deeper
+        random_circuit(rng, n_v, n_h, 120, gates),
+        pauli_network(n_v, n_h, 2, seed=5),  # all pairs, non-adjacent ones included
+    ]
+    for c in others:
+        p = random_params(rng, c, batch=(4,))  # another batch size in the same bucket
+        ebp.simulate(c, p).block_until_ready()
+        v, g = ebp.value_and_gradient(c, p, OBS)
+        g.block_until_ready()
+        np.testing.assert_allclose(np.asarray(v), [reference_expectation(c, q, OBS) for q in p],
+                                   atol=ATOL, rtol=0)
+    assert counter.count == before, f"{counter.count - before} new compilation(s)"

@@ -1,0 +1,83 @@
+"""The persistent compilation cache: a fresh process finds the programs an earlier one compiled;
+``EBP_NO_CACHE=1`` switches it off; ``EBP_CACHE_DIR`` chooses the folder."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+_SCRIPT = """
+import json, jax, jax.monitoring, numpy as np
+counts = {"hits": 0, "misses": 0}
+def listen(name, **kw):
+    if name == "/jax/compilation_cache/cache_hits":
+        counts["hits"] += 1
+    if name == "/jax/compilation_cache/cache_misses":
+        counts["misses"] += 1
+jax.monitoring.register_event_listener(listen)
+import ebp
+from ebp.ansatz import hardware_efficient
+c = hardware_efficient(1, 1, 2)
+out = ebp.simulate(c, np.full(c.n_params, 0.3))
+counts["norm"] = float(np.sum(np.abs(np.asarray(out)) ** 2))
+counts["folder"] = jax.config.jax_compilation_cache_dir
+print(json.dumps(counts))
+"""
+
+
+def _run(env_extra: dict) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("EBP_NO_CACHE", "EBP_CACHE_DIR", "JAX_COMPILATION_CACHE_DIR")}
+    env.update(env_extra)
+    env["JAX_ENABLE_X64"] = "1"
+    done = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _files(folder) -> list:
+    return [f for _, _, fs in os.walk(folder) for f in fs]
+
+
+def test_second_process_loads_programs_from_the_cache(tmp_path):
+    folder = tmp_path / "cache"
+    first = _run({"EBP_CACHE_DIR": str(folder)})
+    assert first["folder"] == str(folder)
+    assert abs(first["norm"] - 1) < 1e-12
+    assert first["misses"] > 0 and _files(folder), "nothing was written to the cache folder"
+    second = _run({"EBP_CACHE_DIR": str(folder)})
+    assert second["hits"] >= 1, second
+    assert second["misses"] == 0, f"{second['misses']} program(s) compiled again: {second}"
+
+
+def test_no_cache_switch(tmp_path):
+    folder = tmp_path / "cache"
+    out = _run({"EBP_CACHE_DIR": str(folder), "EBP_NO_CACHE": "1"})
+    assert out["folder"] is None
+    assert out["hits"] == out["misses"] == 0
+    assert not folder.exists() or not _files(folder)
+
+
+def test_default_folder_is_under_the_user_cache_dir(tmp_path, monkeypatch):
+    from ebp.sim import cache_folder
+
+    monkeypatch.delenv("EBP_NO_CACHE", raising=False)
+    monkeypatch.delenv("EBP_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    if sys.platform.startswith("linux"):
+        assert cache_folder() == tmp_path / "ebp" / "jax"
+    monkeypatch.setenv("EBP_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_folder() == tmp_path / "mine"
+    monkeypatch.setenv("EBP_NO_CACHE", "1")
+    assert cache_folder() is None
+
+
+@pytest.mark.parametrize("value", ["0", ""])
+def test_no_cache_only_for_true_values(value, monkeypatch):
+    from ebp.sim import cache_folder
+
+    monkeypatch.setenv("EBP_NO_CACHE", value)
+    assert cache_folder() is not None
