@@ -37,6 +37,7 @@ from ..circuit import Circuit, Operation, pauli_matrix
 __all__ = ["FlatCircuit", "flatten", "stage_matrices", "parameter_gradient"]
 
 GENERAL_CHUNK = 64  # gates per call of a gate kind's matrix-and-Jacobian program
+LOOKBACK = 64  # stages a gate may move back past while looking for one to join (keeps O(gates))
 
 
 # ----------------------------------------------------------------------------- lowering
@@ -63,7 +64,7 @@ def _fuse(ops) -> list[_Stage]:
     for op in ops:
         w = set(op.wires)
         target = None
-        for st in reversed(stages):
+        for st in reversed(stages[-LOOKBACK:]):
             if _fits(st.wires, w):
                 target = st
                 break
@@ -81,6 +82,8 @@ def _fuse(ops) -> list[_Stage]:
 def _pair(wires: set, n: int) -> tuple[int, int]:
     if len(wires) == 2:
         return tuple(sorted(wires))
+    if not wires:  # only gates on no wire (a global phase)
+        return (0, 1)
     (w,) = wires
     return (w, w + 1) if w + 1 < n else (w - 1, w)
 
@@ -124,8 +127,15 @@ def _fixed_matrix(name: str, data) -> np.ndarray:
 
 
 def _evaluate_fixed(op: Operation) -> np.ndarray:
+    """A parameter-free gate's matrix. When the registry function just returns a constant (the
+    usual case), it is read off the traced function: evaluating it eagerly would compile."""
+    fn = lambda: op.spec.matrix(np.zeros(0), op.data)
+    closed = jax.make_jaxpr(fn)()
+    out = closed.jaxpr.outvars[0]
+    if not closed.jaxpr.eqns and out in closed.jaxpr.constvars:
+        return np.asarray(closed.consts[closed.jaxpr.constvars.index(out)], dtype=np.complex128)
     with jax.ensure_compile_time_eval():
-        return np.asarray(op.spec.matrix(np.zeros(0), op.data), dtype=np.complex128)
+        return np.asarray(fn(), dtype=np.complex128)
 
 
 @dataclass(frozen=True, eq=False)

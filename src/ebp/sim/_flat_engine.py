@@ -12,7 +12,10 @@ their wire pairs — and runs ``lax.scan`` over them, choosing each stage's kern
 * index n: identity (pads the last chunk).
 
 So the compiled programs depend only on (n, dtype, batch size), never on the gate sequence or the
-depth: a circuit of any structure is a sequence of chunk calls. The reverse program is the adjoint
+depth: a circuit of any structure is a sequence of chunk calls. Compiled programs are also saved
+as serialized executables in the persistent cache folder (``programs/``), keyed by this module's
+source, the JAX version and the device, so a later process loads them without tracing or
+lowering anything. The reverse program is the adjoint
 method of :mod:`ebp.sim._adjoint` with the same kernels: each stage is undone with M†, the
 cotangent is pulled through with Mᵀ and the stage cotangent M̄[o, i] = Σ ψ̄_o x_i is returned;
 memory is a few state vectors per instance whatever the depth.
@@ -20,12 +23,21 @@ memory is a few state vectors per instance whatever the depth.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
+import jaxlib
 import numpy as np
+from jax.experimental.serialize_executable import deserialize_and_load, serialize
+
+from ._persistent_cache import cache_folder
 
 __all__ = ["CHUNK", "programs", "kernel_indices"]
 
@@ -184,19 +196,69 @@ def _lower(n: int, dtype: str, batch: int, which: str):
     return jax.jit(_backward(n)).lower(state, state, mats, kernels, pairs)
 
 
+def _saved_path(key: tuple, sources: tuple = ()) -> Path | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
+    device = jax.devices()[0]
+    text = "|".join(map(str, (
+        *(hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in (__file__, *sources)),
+        jax.__version__, jaxlib.__version__, device.platform, device.device_kind,
+        jax.config.jax_enable_x64, CHUNK, *key)))
+    return folder / "programs" / (hashlib.sha256(text.encode()).hexdigest()[:32] + ".pkl")
+
+
+def _load(path: Path | None):
+    if path is None or not path.exists():
+        return None
+    try:
+        return deserialize_and_load(*pickle.loads(path.read_bytes()))
+    except Exception:  # a stale or damaged file: compile again (and overwrite it)
+        return None
+
+
+def _save(path: Path | None, exe) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as fh:
+            pickle.dump(serialize(exe), fh)
+        os.replace(fh.name, path)
+    except Exception:  # read-only or full disk: the program still works, it is just not kept
+        pass
+
+
+def load_or_compile(requests, sources: tuple = ()) -> list:
+    """Compiled executables for ``requests`` = [(key, lower), …]: from memory, else from the
+    cache folder, else ``lower().compile()`` (the missing ones on parallel threads: XLA releases
+    the interpreter lock while it compiles), saved for later processes. ``sources``: files whose
+    content the programs depend on, besides this module."""
+    out = {}
+    for key, _ in requests:
+        exe = _COMPILED.get(key)
+        if exe is None:
+            exe = _load(_saved_path(key, sources))
+            if exe is not None:
+                _COMPILED[key] = exe
+        out[key] = exe
+    missing = [(key, lower) for key, lower in requests if out[key] is None]
+    if missing:
+        lowered = [lower() for _, lower in missing]
+        with ThreadPoolExecutor(len(lowered)) as pool:
+            for (key, _), exe in zip(missing, pool.map(lambda lw: lw.compile(), lowered)):
+                _COMPILED[key] = out[key] = exe
+                _save(_saved_path(key, sources), exe)
+    return [out[key] for key, _ in requests]
+
+
 def programs(n: int, dtype: str, batch: int, backward: bool):
     """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None)``.
 
     ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,), pairs (CHUNK, 2)) -> ψ``;
     ``backward(ψ, ψ̄, M, kernels, pairs) -> (ψ before the chunk, its cotangent, M̄)``.
-    Missing ones are compiled together, on two threads (XLA releases the interpreter lock while
-    it compiles).
     """
     which = ("forward", "backward") if backward else ("forward",)
-    missing = [w for w in which if (n, dtype, batch, w) not in _COMPILED]
-    if missing:
-        lowered = [_lower(n, dtype, batch, w) for w in missing]
-        with ThreadPoolExecutor(len(lowered)) as pool:
-            for w, exe in zip(missing, pool.map(lambda lw: lw.compile(), lowered)):
-                _COMPILED[(n, dtype, batch, w)] = exe
-    return tuple(_COMPILED.get((n, dtype, batch, w)) for w in ("forward", "backward"))
+    exes = load_or_compile([(("chunk", n, dtype, batch, w),
+                             lambda w=w: _lower(n, dtype, batch, w)) for w in which])
+    return tuple(exes) if backward else (exes[0], None)

@@ -15,7 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._flat import FlatCircuit, parameter_gradient, stage_matrices
-from ._flat_engine import CHUNK, kernel_indices, programs
+from . import _observables
+from ._flat_engine import CHUNK, kernel_indices, load_or_compile, programs
 from ._observables import Observable, expectation_of_state
 
 __all__ = ["flat_call"]
@@ -60,17 +61,19 @@ def _backward(flat: FlatCircuit, bwd, mats, saved, psi, ct):
     return parameter_gradient(flat, saved, stage_ct.astype(np.complex128))
 
 
-@lru_cache(maxsize=64)
-def _observable_program(obs: Observable, n: int, n_visible: int, with_cotangent: bool):
+def _observable_program(obs: Observable, n: int, n_visible: int, with_cotangent: bool, state):
+    """Compiled ``ψ (B, 2**n) -> ⟨O⟩ (B,)`` or ``-> (⟨O⟩, ψ̄)`` with ψ̄ its cotangent."""
     energy = lambda s: expectation_of_state(obs, s, n, n_visible)
-    if not with_cotangent:
-        return jax.jit(jax.vmap(energy))
 
     def value_and_cotangent(s):
         value, pull = jax.vjp(energy, s)
         return value, pull(jnp.ones_like(value))[0]
 
-    return jax.jit(jax.vmap(value_and_cotangent))
+    fn = value_and_cotangent if with_cotangent else energy
+    shape = jax.ShapeDtypeStruct(state.shape, state.dtype)
+    key = ("observable", repr(obs), n, n_visible, with_cotangent, state.shape, str(state.dtype))
+    return load_or_compile([(key, lambda: jax.jit(jax.vmap(fn)).lower(shape))],
+                           sources=(_observables.__file__,))[0]
 
 
 def flat_call(flat: FlatCircuit, what: str, obs: Observable | None, n_visible: int, cdtype,
@@ -97,7 +100,7 @@ def flat_call(flat: FlatCircuit, what: str, obs: Observable | None, n_visible: i
     if what == "state":
         return np.asarray(out)
     if what == "value":
-        return np.asarray(_observable_program(obs, n, n_visible, False)(out))
-    value, ct = _observable_program(obs, n, n_visible, True)(out)
+        return np.asarray(_observable_program(obs, n, n_visible, False, out)(out))
+    value, ct = _observable_program(obs, n, n_visible, True, out)(out)
     grad = _backward(flat, bwd, mats, saved, out, ct).astype(rdtype)
     return grad if what == "grad" else (np.asarray(value), grad)
