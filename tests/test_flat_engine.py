@@ -6,8 +6,13 @@ import jax.monitoring
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from reference import random_circuit, random_params, random_state, reference_expectation, \
-    reference_state
+from reference import (
+    random_circuit,
+    random_params,
+    random_state,
+    reference_expectation,
+    reference_state,
+)
 
 import ebp
 import ebp.sim._simulate as simulate_module

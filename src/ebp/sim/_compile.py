@@ -29,7 +29,7 @@ import numpy as np
 from ..circuit import Circuit, Operation
 from ._pauli_sequence import PauliSequence, pauli_sequence
 
-__all__ = ["OpSpec", "Stage", "Segment", "Program", "PauliSequence", "compile_circuit"]
+__all__ = ["OpSpec", "PauliSequence", "Program", "Segment", "Stage", "compile_circuit"]
 
 GROUP_SINGLE_QUBIT_STAGES = 2  # fusion rule 3b: at most this many wires per kron pass
 # A layer with more fused stages than this that consists of Pauli rotations only runs as a

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..circuit import Circuit, Operation, pauli_matrix
 
-__all__ = ["FlatCircuit", "flatten", "stage_matrices", "parameter_gradient"]
+__all__ = ["FlatCircuit", "flatten", "parameter_gradient", "stage_matrices"]
 
 GENERAL_CHUNK = 64  # gates per call of a gate kind's matrix-and-Jacobian program
 LOOKBACK = 64  # stages a gate may move back past while looking for one to join (keeps O(gates))

@@ -12,10 +12,8 @@ their wire pairs — and runs ``lax.scan`` over them, choosing each stage's kern
 * index n: identity (pads the last chunk).
 
 So the compiled programs depend only on (n, dtype, batch size), never on the gate sequence or the
-depth: a circuit of any structure is a sequence of chunk calls. Compiled programs are also saved
-as serialized executables in the persistent cache folder (``programs/``), keyed by this module's
-source, the JAX version and the device, so a later process loads them without tracing or
-lowering anything. The reverse program is the adjoint
+depth: a circuit of any structure is a sequence of chunk calls. JAX's persistent compilation cache
+(:mod:`ebp.sim._persistent_cache`) keeps them for later processes. The reverse program is the adjoint
 method of :mod:`ebp.sim._adjoint` with the same kernels: each stage is undone with M†, the
 cotangent is pulled through with Mᵀ and the stage cotangent M̄[o, i] = Σ ψ̄_o x_i is returned;
 memory is a few state vectors per instance whatever the depth.
@@ -23,23 +21,14 @@ memory is a few state vectors per instance whatever the depth.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
-import tempfile
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
-import jaxlib
 import numpy as np
-from jax.experimental.serialize_executable import deserialize_and_load, serialize
 
-from ._persistent_cache import cache_folder
-
-__all__ = ["CHUNK", "programs", "kernel_indices"]
+__all__ = ["CHUNK", "kernel_indices", "programs"]
 
 CHUNK = 64  # stages per program call
 
@@ -182,7 +171,8 @@ def _backward(n: int):
     return run
 
 
-_COMPILED: dict = {}
+_COMPILED: OrderedDict = OrderedDict()
+_COMPILED_KEEP = 64
 
 
 def _lower(n: int, dtype: str, batch: int, which: str):
@@ -196,60 +186,23 @@ def _lower(n: int, dtype: str, batch: int, which: str):
     return jax.jit(_backward(n)).lower(state, state, mats, kernels, pairs)
 
 
-def _saved_path(key: tuple, sources: tuple = ()) -> Path | None:
-    folder = cache_folder()
-    if folder is None:
-        return None
-    device = jax.devices()[0]
-    text = "|".join(map(str, (
-        *(hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in (__file__, *sources)),
-        jax.__version__, jaxlib.__version__, device.platform, device.device_kind,
-        jax.config.jax_enable_x64, CHUNK, *key)))
-    return folder / "programs" / (hashlib.sha256(text.encode()).hexdigest()[:32] + ".pkl")
-
-
-def _load(path: Path | None):
-    if path is None or not path.exists():
-        return None
-    try:
-        return deserialize_and_load(*pickle.loads(path.read_bytes()))
-    except Exception:  # a stale or damaged file: compile again (and overwrite it)
-        return None
-
-
-def _save(path: Path | None, exe) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as fh:
-            pickle.dump(serialize(exe), fh)
-        os.replace(fh.name, path)
-    except Exception:  # read-only or full disk: the program still works, it is just not kept
-        pass
-
-
-def load_or_compile(requests, sources: tuple = ()) -> list:
-    """Compiled executables for ``requests`` = [(key, lower), …]: from memory, else from the
-    cache folder, else ``lower().compile()`` (the missing ones on parallel threads: XLA releases
-    the interpreter lock while it compiles), saved for later processes. ``sources``: files whose
-    content the programs depend on, besides this module."""
-    out = {}
-    for key, _ in requests:
-        exe = _COMPILED.get(key)
-        if exe is None:
-            exe = _load(_saved_path(key, sources))
-            if exe is not None:
-                _COMPILED[key] = exe
-        out[key] = exe
-    missing = [(key, lower) for key, lower in requests if out[key] is None]
+def load_or_compile(requests) -> list:
+    """Compiled executables for ``requests`` = [(key, lower), …]: from memory, else
+    ``lower().compile()`` (which JAX's persistent cache may answer from disk), the missing ones
+    on parallel threads: XLA releases the interpreter lock while it compiles."""
+    missing = [(key, lower) for key, lower in requests if key not in _COMPILED]
     if missing:
         lowered = [lower() for _, lower in missing]
         with ThreadPoolExecutor(len(lowered)) as pool:
             for (key, _), exe in zip(missing, pool.map(lambda lw: lw.compile(), lowered)):
-                _COMPILED[key] = out[key] = exe
-                _save(_saved_path(key, sources), exe)
-    return [out[key] for key, _ in requests]
+                _COMPILED[key] = exe
+    out = []
+    for key, _ in requests:
+        _COMPILED.move_to_end(key)
+        out.append(_COMPILED[key])
+    while len(_COMPILED) > _COMPILED_KEEP:
+        _COMPILED.popitem(last=False)
+    return out
 
 
 def programs(n: int, dtype: str, batch: int, backward: bool):

@@ -15,7 +15,6 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._flat import FlatCircuit, parameter_gradient, stage_matrices
-from . import _observables
 from ._flat_engine import CHUNK, kernel_indices, load_or_compile, programs
 from ._observables import Observable, expectation_of_state
 
@@ -72,8 +71,7 @@ def _observable_program(obs: Observable, n: int, n_visible: int, with_cotangent:
     fn = value_and_cotangent if with_cotangent else energy
     shape = jax.ShapeDtypeStruct(state.shape, state.dtype)
     key = ("observable", repr(obs), n, n_visible, with_cotangent, state.shape, str(state.dtype))
-    return load_or_compile([(key, lambda: jax.jit(jax.vmap(fn)).lower(shape))],
-                           sources=(_observables.__file__,))[0]
+    return load_or_compile([(key, lambda: jax.jit(jax.vmap(fn)).lower(shape))])[0]
 
 
 def flat_call(flat: FlatCircuit, what: str, obs: Observable | None, n_visible: int, cdtype,

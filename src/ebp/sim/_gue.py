@@ -36,7 +36,7 @@ from .._checks import check_state_fits
 from ..circuit import MAX_QUBITS
 from ..quantum_info._states import _as_batch, _as_key
 
-__all__ = ["gue_hamiltonian", "gue_evolution"]
+__all__ = ["gue_evolution", "gue_hamiltonian"]
 
 _METHODS = ("auto", "chebyshev", "eigh", "tridiagonal")
 _AUTO_DENSE_MAX_QUBITS = 8  # "auto": dense H (exact e^{-iHt}|0> of gue_hamiltonian) up to here

@@ -24,7 +24,7 @@ import jax.numpy as jnp
 from ..circuit import pauli_matrix, su4_matrix
 from ._compile import OpSpec
 
-__all__ = ["stage_operand", "apply_operand", "stage_vjp", "fixed_diagonal"]
+__all__ = ["apply_operand", "fixed_diagonal", "stage_operand", "stage_vjp"]
 
 
 def _split_shape(n: int, wires) -> tuple[tuple[int, ...], list[int]]:

@@ -20,7 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["PauliSequence", "pauli_sequence", "forward_sequence", "backward_sequence"]
+__all__ = ["PauliSequence", "backward_sequence", "forward_sequence", "pauli_sequence"]
 
 
 @dataclass(frozen=True)
