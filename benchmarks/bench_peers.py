@@ -274,7 +274,8 @@ def main() -> None:
         for n in args.ansatz_sizes:
             for name in ("hardware_efficient", "brickwork", "bounded_cut", "pauli_network",
                          "random"):
-                depths = sorted({1, n, 10 * n})
+                # a pauli_network layer holds 3n + 9n(n−1)/2 rotations: depth n is already deep
+                depths = sorted({1, n} if name == "pauli_network" else {1, n, 10 * n})
                 for depth in depths:
                     second = ("random" if name != "random" else "brickwork", n, max(1, depth // 2))
                     with tempfile.TemporaryDirectory() as cache:

@@ -41,12 +41,15 @@ MAX_UNROLLED_STAGES = 24
 class OpSpec:
     """Static description of one gate inside a stage (what XLA needs to know at trace time).
 
-    kind: ``"rot"`` (exp(−iθ c P), P = ``label``), ``"su4"`` or ``"fixed"`` (matrix from data).
+    kind: ``"rot"`` (exp(−iθ c P), P = ``label``), ``"param"`` (any other parametrised gate:
+    registry name ``label`` and fixed ``data``, matrix from ``op.spec.matrix``) or ``"fixed"``
+    (matrix from data).
     """
 
     kind: str
     label: str = ""
     wires: tuple[int, ...] = ()
+    data: object = None
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,20 @@ class Program:
     segments: tuple
 
 
+def _is_rotation(op: Operation) -> bool:
+    return op.pauli is not None and len(op.slots) == 1
+
+
+def _diagonal(op: Operation) -> bool:
+    """Diagonal gates that a ``diag`` stage handles: Z-string rotations and fixed gates."""
+    return bool(op.diagonal) and (_is_rotation(op) or not op.slots)
+
+
 def _op_spec(op: Operation) -> tuple[OpSpec, float, np.ndarray | None]:
-    if op.pauli is not None:
+    if _is_rotation(op):
         return OpSpec("rot", op.pauli, op.wires), op.coeff, None
-    if op.name == "SU4":
-        return OpSpec("su4", "", op.wires), 0.0, None
+    if op.slots:
+        return OpSpec("param", op.name, op.wires, op.data), 0.0, None
     with jax.ensure_compile_time_eval():  # a constant even when compiled inside jax.jit
         matrix = np.asarray(op.matrix(), dtype=complex)
     return OpSpec("fixed", "", op.wires), 0.0, matrix
@@ -135,14 +147,14 @@ def _fuse_layer(ops: tuple[Operation, ...]) -> list[Stage]:
     def flush(w: int) -> None:
         group = pending.pop(w, None)
         if group:
-            kind = "diag" if all(op.diagonal for op in group) else "mat1"
+            kind = "diag" if all(_diagonal(op) for op in group) else "mat1"
             _place(stages, _stage(kind, (w,), group))
 
     for op in ops:
         if len(op.wires) == 1:
             pending.setdefault(op.wires[0], []).append(op)
             continue
-        if op.diagonal:
+        if _diagonal(op):
             # diagonal gates commute with pending diagonal 1q gates but not with general ones
             for w in op.wires:
                 flush(w)
@@ -150,7 +162,7 @@ def _fuse_layer(ops: tuple[Operation, ...]) -> list[Stage]:
             continue
         for w in op.wires:
             flush(w)
-        kind = "pauli" if op.pauli is not None else "dense"
+        kind = "pauli" if _is_rotation(op) else "dense"
         _place(stages, _stage(kind, op.wires, [op]))
     for w in sorted(pending):
         flush(w)
@@ -204,7 +216,7 @@ def _segment(layers: list[list[Stage]]) -> Segment:
 
 
 def _is_long_pauli_layer(ops, stages) -> bool:
-    return len(stages) > MAX_UNROLLED_STAGES and all(op.pauli is not None for op in ops)
+    return len(stages) > MAX_UNROLLED_STAGES and all(_is_rotation(op) for op in ops)
 
 
 @lru_cache(maxsize=64)

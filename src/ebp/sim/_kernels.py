@@ -21,7 +21,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from ..circuit import pauli_matrix, su4_matrix
+from ..circuit import GATES, pauli_matrix
 from ._compile import OpSpec
 
 __all__ = ["apply_operand", "fixed_diagonal", "stage_operand", "stage_vjp"]
@@ -45,8 +45,8 @@ def _op_matrix(spec: OpSpec, theta, coeff, fixed, dtype):
         a = theta[0] * coeff
         p = jnp.asarray(pauli_matrix(spec.label), dtype=dtype)
         return (jnp.cos(a) * jnp.eye(p.shape[0], dtype=dtype) - 1j * jnp.sin(a) * p).astype(dtype)
-    if spec.kind == "su4":
-        return su4_matrix(theta).astype(dtype)
+    if spec.kind == "param":
+        return GATES[spec.label].matrix(theta, spec.data).astype(dtype)
     return fixed.astype(dtype)
 
 
