@@ -224,6 +224,37 @@ def latency(name: str, n: int, depth: int, second: tuple, cache: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# ----------------------------------------------------------------------------- tables
+def markdown(result: dict) -> str:
+    """The two tables of docs/benchmarks.md from the JSON this script writes."""
+    rows, lat = result["rows"], result["latency"]
+    peers = [p for p in PEERS if rows and f"{p}_first" in rows[0]]
+    out = ["| n | what | ebp | ebp warm cache | " + " | ".join(peers)
+           + " | ebp / best peer | warm / best peer |",
+           "|---:|---|---:|---:|" + "---:|" * len(peers) + "---:|---:|"]
+    for r in rows:
+        for what, label in (("first", "first gradient s"), ("100", "100 gradients s")):
+            cells = [f"{r[f'{p}_{what}']:.3g}" for p in peers]
+            out.append(f"| {r['n']} | {label} | {r[f'ebp_{what}']:.3g} | "
+                       f"{r[f'ebp_warm_{what}']:.3g} | " + " | ".join(cells)
+                       + f" | {r[f'ratio_{what}']:.2g} | {r[f'ratio_warm_{what}']:.2g} |")
+        cells = [f"{r[f'{p}_steady']:.3g}" for p in peers]
+        out.append(f"| {r['n']} | steady s/gradient | {r['ebp_fused_steady']:.3g} (fused), "
+                   f"{r['ebp_flat_steady']:.3g} (flat) | | " + " | ".join(cells)
+                   + f" | {r['ratio_steady']:.2g} (fused), "
+                   f"{r['ebp_flat_steady'] / min(r[f'{p}_steady'] for p in peers):.2g} (flat) | |")
+    diffs = ", ".join(f"{p} {max(r[f'{p}_max_diff'] for r in rows):.1e}" for p in peers)
+    out.append("")
+    out.append(f"Largest gradient difference to ebp over all n: {diffs}.")
+    if lat:
+        out += ["", "| ansatz | n | depth | first gradient, cold cache s | warm cache s | "
+                "a second circuit, same process s |", "|---|---:|---:|---:|---:|---:|"]
+        for e in lat:
+            out.append(f"| {e['ansatz']} | {e['n']} | {e['depth']} | {e['cold_first']:.2f} | "
+                       f"{e['warm_first']:.2f} | {e['second_circuit']:.2f} |")
+    return "\n".join(out)
+
+
 # ----------------------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -233,8 +264,13 @@ def main() -> None:
     ap.add_argument("--skip-ansatz", action="store_true", help="skip the second table")
     ap.add_argument("--ansatz-sizes", type=int, nargs="+", default=[6, 10, 14])
     ap.add_argument("--json", default=None, help="also write the results here")
+    ap.add_argument("--tables", default=None, help="print the tables of a JSON file and stop")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.tables:
+        with open(args.tables) as fh:
+            print(markdown(json.load(fh)))
+        return
     if args.worker:
         lib, n, mode, folder, repeats = args.worker
         _worker_main(lib, int(n), mode, folder, int(repeats))
@@ -287,10 +323,11 @@ def main() -> None:
                     latencies.append(entry)
                     print(json.dumps(entry), flush=True)
     print(f"load average at end: {os.getloadavg()}", flush=True)
+    result = {"rows": rows, "latency": latencies, "load_average_end": os.getloadavg()}
+    print(markdown(result))
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"rows": rows, "latency": latencies,
-                       "load_average_end": os.getloadavg()}, fh, indent=2)
+            json.dump(result, fh, indent=2)
 
 
 if __name__ == "__main__":

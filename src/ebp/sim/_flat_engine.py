@@ -12,8 +12,10 @@ their wire pairs — and runs ``lax.scan`` over them, choosing each stage's kern
 * index n: identity (pads the last chunk).
 
 So the compiled programs depend only on (n, dtype, batch size), never on the gate sequence or the
-depth: a circuit of any structure is a sequence of chunk calls. JAX's persistent compilation cache
-(:mod:`ebp.sim._persistent_cache`) keeps them for later processes. The reverse program is the adjoint
+depth: a circuit of any structure is a sequence of chunk calls. They are kept for later processes as
+serialized executables in ``programs/`` of the cache folder (:mod:`ebp.sim._persistent_cache`),
+keyed by the sources they are built from, the JAX version and the device, so a later process
+loads them without tracing or lowering anything. The reverse program is the adjoint
 method of :mod:`ebp.sim._adjoint` with the same kernels: each stage is undone with M†, the
 cotangent is pulled through with Mᵀ and the stage cotangent M̄[o, i] = Σ ψ̄_o x_i is returned;
 memory is a few state vectors per instance whatever the depth.
@@ -21,12 +23,24 @@ memory is a few state vectors per instance whatever the depth.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
+import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import jax
+import jax.monitoring
 import jax.numpy as jnp
+import jaxlib
 import numpy as np
+from jax.experimental.serialize_executable import deserialize_and_load, serialize
+
+from . import _observables
+from ._persistent_cache import cache_folder
 
 __all__ = ["CHUNK", "kernel_indices", "programs"]
 
@@ -186,16 +200,78 @@ def _lower(n: int, dtype: str, batch: int, which: str):
     return jax.jit(_backward(n)).lower(state, state, mats, kernels, pairs)
 
 
+_thread = threading.local()
+
+
+def _note_cache_hit(event: str, **kwargs) -> None:
+    if event == "/jax/compilation_cache/cache_hits":
+        _thread.hits = getattr(_thread, "hits", 0) + 1
+
+
+jax.monitoring.register_event_listener(_note_cache_hit)
+
+
+def _saved_path(key: tuple) -> Path | None:
+    folder = cache_folder()
+    if folder is None:
+        return None
+    device = jax.devices()[0]
+    sources = (__file__, _observables.__file__)
+    text = "|".join(map(str, (
+        *(hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in sources), jax.__version__,
+        jaxlib.__version__, device.platform, device.device_kind, jax.config.jax_enable_x64,
+        CHUNK, *key)))
+    return folder / "programs" / (hashlib.sha256(text.encode()).hexdigest()[:32] + ".pkl")
+
+
+def _load(path: Path | None):
+    if path is None or not path.exists():
+        return None
+    try:
+        return deserialize_and_load(*pickle.loads(path.read_bytes()))
+    except Exception:  # a stale or damaged file: compile again (and overwrite it)
+        return None
+
+
+def _compile(lowered):
+    """Compile; also say whether XLA really compiled (not a hit of JAX's persistent cache:
+    serializing an executable that JAX itself deserialized loses kernels, so such an
+    executable must not be saved again)."""
+    _thread.hits = 0
+    exe = lowered.compile()
+    return exe, _thread.hits == 0
+
+
+def _save(path: Path | None, exe) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as fh:
+            pickle.dump(serialize(exe), fh)
+        os.replace(fh.name, path)
+    except Exception:  # read-only or full disk: the program still works, it is just not kept
+        pass
+
+
 def load_or_compile(requests) -> list:
-    """Compiled executables for ``requests`` = [(key, lower), …]: from memory, else
-    ``lower().compile()`` (which JAX's persistent cache may answer from disk), the missing ones
-    on parallel threads: XLA releases the interpreter lock while it compiles."""
+    """Compiled executables for ``requests`` = [(key, lower), …]: from memory, else from the
+    cache folder (serialized executables, loaded without tracing or lowering anything), else
+    ``lower().compile()``, the missing ones on parallel threads (XLA releases the interpreter
+    lock while it compiles) and saved for later processes."""
+    for key, _ in requests:
+        if key not in _COMPILED:
+            exe = _load(_saved_path(key))
+            if exe is not None:
+                _COMPILED[key] = exe
     missing = [(key, lower) for key, lower in requests if key not in _COMPILED]
     if missing:
         lowered = [lower() for _, lower in missing]
         with ThreadPoolExecutor(len(lowered)) as pool:
-            for (key, _), exe in zip(missing, pool.map(lambda lw: lw.compile(), lowered)):
+            for (key, _), (exe, fresh) in zip(missing, pool.map(_compile, lowered)):
                 _COMPILED[key] = exe
+                if fresh:
+                    _save(_saved_path(key), exe)
     out = []
     for key, _ in requests:
         _COMPILED.move_to_end(key)
