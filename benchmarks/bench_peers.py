@@ -247,8 +247,9 @@ def markdown(result: dict) -> str:
     out.append("")
     out.append(f"Largest gradient difference to ebp over all n: {diffs}.")
     if lat:
-        out += ["", "| ansatz | n | depth | first gradient, cold cache s | warm cache s | "
-                "a second circuit, same process s |", "|---|---:|---:|---:|---:|---:|"]
+        header = ("| ansatz | n | depth | first gradient, cold cache s | warm cache s | "
+                  "a second circuit, same process s |")
+        out += ["", header, "|---|---:|---:|---:|---:|---:|"]
         for e in lat:
             out.append(f"| {e['ansatz']} | {e['n']} | {e['depth']} | {e['cold_first']:.2f} | "
                        f"{e['warm_first']:.2f} | {e['second_circuit']:.2f} |")

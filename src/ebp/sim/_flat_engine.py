@@ -229,8 +229,8 @@ def _load(path: Path | None):
         return None
     try:
         return deserialize_and_load(*pickle.loads(path.read_bytes()))
-    except Exception:  # a stale or damaged file: compile again (and overwrite it)
-        return None
+    except (OSError, EOFError, pickle.UnpicklingError, RuntimeError, ValueError, TypeError):
+        return None  # a stale or damaged file: compile again (and overwrite it)
 
 
 def _compile(lowered):
@@ -250,8 +250,8 @@ def _save(path: Path | None, exe) -> None:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as fh:
             pickle.dump(serialize(exe), fh)
         os.replace(fh.name, path)
-    except Exception:  # read-only or full disk: the program still works, it is just not kept
-        pass
+    except OSError:  # read-only or full disk: the program still works, it is just not kept
+        return
 
 
 def load_or_compile(requests) -> list:
