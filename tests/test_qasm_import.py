@@ -317,3 +317,16 @@ def test_openqasm2_promoted_gradients_match_finite_differences(rng):
         e = np.zeros(c.n_params)
         e[k] = 1e-5
         assert abs(g[k] - (cost(p + e) - cost(p - e)) / 2e-5) < 1e-7
+
+
+def test_declared_constants_are_their_values(rng):
+    with_const = HEAD.replace("qubit[2] q;", "input angle a;\nconst float[64] half = pi/4;\n"
+                              "angle[32] shifted = 2*a + half;\nqubit[2] q;")
+    literal = HEAD.replace("qubit[2] q;", "input angle a;\nqubit[2] q;")
+    body = "rx(half) q[0];\nrzz(shifted) q[0], q[1];\n"
+    c = from_qasm(with_const + body, visible=[0])
+    want = from_qasm(literal + body.replace("half", "pi/4").replace("shifted", "2*a + pi/4"),
+                     visible=[0])
+    assert c == want and c.param_names == ("a",)
+    with pytest.raises(QasmImportError, match="'half' is declared twice"):
+        from_qasm(with_const + "const float half = 1;\n", visible=[0])

@@ -6,6 +6,7 @@
   (``"q[3]"``, ``"r"``); the ``visible`` ones come first, in the order given;
 * parameters: ``input angle[..] x;``, ``input float[64] x;``, ``input array[float[64], n] x;``
   become slots in declaration order, named ``x`` / ``x[k]`` (``circuit.param_names``);
+  ``const float c = …;`` (and float/angle/int variables declared with a value) name numbers;
 * gates: those of the registry under their OpenQASM names (``stdgates.inc``, ``qelib1.inc``, the
   builtin ``U`` and ``gphase``, ``ctrl @`` of a gate whose controlled form is registered, ``inv @``
   of a gate with a registered inverse); a
@@ -109,6 +110,7 @@ class _Reader:
         self.measured: set[int] = set()
         self.pragma_visible: int | None = None
         self.registered_body: dict[str, bool] = {}
+        self.values: dict[str, Affine] = {}  # declared constants
         self.asm = CircuitAssembly(0, promote_angles=promote_angles)
 
     # ------------------------------------------------------------------ expressions
@@ -124,6 +126,8 @@ class _Reader:
                 return env[node.name]
             if node.name in _CONSTANTS:
                 return Affine(_CONSTANTS[node.name])
+            if env is None and node.name in self.values:
+                return self.values[node.name]
             if env is not None:
                 raise _at(node, f"{node.name!r} is not an argument of this gate definition")
             if node.name in self.inputs and self.inputs[node.name][1] is None:
@@ -224,6 +228,10 @@ class _Reader:
             elif isinstance(st, ast.ClassicalDeclaration) and isinstance(st.type, ast.BitType) \
                     and st.init_expression is None:
                 continue  # classical bits for measurement results
+            elif isinstance(st, ast.ConstantDeclaration | ast.ClassicalDeclaration) and \
+                    isinstance(st.type, ast.FloatType | ast.AngleType | ast.IntType) and \
+                    st.init_expression is not None:
+                self.declare_value(st)
             elif isinstance(st, ast.QuantumGateDefinition):
                 if st.name.name in self.defs:
                     raise _at(st, f"gate {st.name.name!r} is defined twice")
@@ -254,6 +262,14 @@ class _Reader:
             raise _at(st, f"register {name} needs at least one qubit; got {size}")
         self.qubits[name] = (len(self.labels), size)
         self.labels += [name] if size is None else [f"{name}[{k}]" for k in range(size)]
+
+    def declare_value(self, st) -> None:
+        """``const float c = expr;`` (or a float/angle/int variable with a value): a named angle,
+        a number or affine in one input (later assignments are refused as unsupported)."""
+        name = st.identifier.name
+        if name in self.inputs or name in self.qubits or name in self.values:
+            raise _at(st, f"{name!r} is declared twice")
+        self.values[name] = self.value(st.init_expression, None)
 
     def declare_input(self, st) -> None:
         from openqasm3 import ast
