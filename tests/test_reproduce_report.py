@@ -92,7 +92,7 @@ def test_report_says_which_studies_are_incomplete(tmp_path, rng):
     (root / "entanglement" / "run.json").write_text(json.dumps(manifest))
     html = write_report(root, redraw=False).html.read_text()
     assert "only 1 of 5 tasks are stored" in html
-    assert "not available" in html  # figures absent, said so
+    assert "is not in this run" in html  # figures absent, said so
 
 
 def test_report_of_a_folder_without_reproduction_is_refused(tmp_path):

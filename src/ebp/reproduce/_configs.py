@@ -47,10 +47,11 @@ OVERRIDES: dict[Mode, dict[str, dict[str, Any]]] = {
         "cost-concentration": dict(
             models=("brickwork", "bounded_cut"), n_hidden=(1, 2, 3, 4, 5), samples=300,
         ),
-        # C3: Var[∂C] at n_V = 1, n_H = 1…5, both models; the paper's Fig. 3b for n_H = 1…5.
+        # C3: Var[∂C] at n_V = 1, n_H = 1…5, both models, a linear and the paper's nonlinear
+        # objective; the paper's Fig. 3b for n_H = 1…5. (The depth sweep is left to --full.)
         "gradient-scaling": dict(
-            models=("brickwork", "bounded_cut"), n_visible=(1,), n_max=6, samples=200,
-            depth_models=("brickwork",), depth_n_hidden=4, depths=(1, 2, 4, 8),
+            models=("brickwork", "bounded_cut"), objectives=("local_pauli", "thermal_fidelity"),
+            n_visible=(1,), n_max=6, samples=200, depth_models=(),
             paper_n_hidden=(1, 2, 3, 4, 5), paper_samples=300, lipschitz_steps=0,
             bootstrap_resamples=300,
         ),

@@ -121,6 +121,8 @@ class OverallProgress:
                 self.spent_vs_estimate[1] += item.estimate_s * new / max(1, len(item.keys))
             self.finished_done[index] = len(item.keys)
             self.current = None
+            if self._rich is not None:
+                self._rich.update(self._study_bar, completed=len(item.keys))
         if self.enabled and self._rich is None:
             print(f"[ebp] reproduce: {item.name} done; {self._status_text()}", flush=True)
 

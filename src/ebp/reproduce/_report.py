@@ -154,7 +154,7 @@ def _claim_section(cid: str, verdict: Verdict, runs: dict[str, StudyRun]) -> Sec
         if path is not None and path.is_file():
             blocks.append(Figure(path=path, caption=ref.caption, alt=ref.file))
         else:
-            blocks.append(Paragraph(f"(figure {ref.file} of {ref.study} not available)",
+            blocks.append(Paragraph(f"(figure {ref.file} of {ref.study} is not in this run)",
                                     note=True))
     for name in claim.studies:
         run = runs.get(name)
