@@ -6,12 +6,14 @@ Per task, time ≈ overhead + work / speed, with the work of its kind:
   pairs): instances × layers × n × 2ⁿ amplitude updates (× 3 for gradients: forward, reverse
   and uncompute);
 * circuit training: circuit evaluations (budget / shots) × layers × n × 2ⁿ;
-* QBMs: dense eigendecompositions, instances × (2ⁿ)³ (× 2·n_params per training step).
+* QBMs: dense eigendecompositions, instances × (2ⁿ)³ (training: one per step, plus one
+  matrix product per term).
 
 Memory is the largest single working set: a batch of state vectors (at most
 :data:`CHUNK` instances of 2ⁿ complex128 amplitudes, a few copies) or a few dense 2ⁿ × 2ⁿ
-complex matrices for a QBM. The constants were measured on two cores of a busy machine with the
-quick configs; treat the result as an order of magnitude, not a promise.
+complex matrices for a QBM. The constants come from timings on two cores (the quick configs,
+and the full entanglement and QBM-typicality studies); treat the result as an order of
+magnitude, not a promise.
 """
 
 from __future__ import annotations
@@ -21,12 +23,12 @@ from typing import Any
 
 __all__ = ["Estimate", "estimate_tasks", "task_estimate"]
 
-OVERHEAD_S = 1.5
+OVERHEAD_S = 2.0
 """Seconds per task that do not scale with size (compilation, set-up)."""
-CIRCUIT_RATE = 3e8
-"""Amplitude updates per second (one gate layer on one qubit of one instance counts n·2ⁿ/n)."""
-DENSE_RATE = 2e9
-"""Flop-equivalents per second of dense Hermitian eigendecomposition ((2ⁿ)³ per call)."""
+CIRCUIT_RATE = 1e8
+"""Gate-layer amplitude updates per second (layers × n × 2ⁿ per instance)."""
+DENSE_RATE = 1e9
+"""Dense-matrix flops per second ((2ⁿ)³ per eigendecomposition)."""
 CHUNK = 256
 """Instances simulated together at most (the simulator splits larger batches)."""
 STATE_COPIES = 6
@@ -64,12 +66,13 @@ def task_estimate(study: str, p: dict[str, Any]) -> Estimate:
     n = _qubits(p)
     dim = 2**n
     if study.startswith("qbm-"):
-        if study == "qbm-training":
+        if study == "qbm-training":  # per step: one eigendecomposition, one product per term
             terms = 3 * n + 9 * n * (n - 1) // 2
-            calls = 2 * terms * float(p.get("budget_steps", 100))
+            work = float(p.get("budget_steps", 100)) * dim**3 * (1 + terms / dim)
         else:
-            calls = int(p.get("instances", 1)) * len(p.get("couplings", p.get("betas", (1.0,))))
-        seconds = OVERHEAD_S + calls * dim**3 / DENSE_RATE
+            work = int(p.get("instances", 1)) * dim**3 * len(
+                p.get("couplings", p.get("betas", (1.0,))))
+        seconds = OVERHEAD_S + work / DENSE_RATE
         return Estimate(seconds, MATRIX_COPIES * BYTES * dim * dim, 1)
     layers = _layers(p, n)
     if "budget" in p and p.get("part", "train") == "train":
