@@ -77,7 +77,8 @@ def judge(tables: Tables) -> Verdict:
             extra.append((f"{VOLUME_LAW}, {objective}: slope of log₂ Var[∂C]",
                           slope_text(v.index, v["probe_var"])))
     if len(vol):
-        extra.append((f"{VOLUME_LAW}: slope of log₂ (largest sampled ‖∇C‖), Lipschitz estimate",
+        extra.append((f"{VOLUME_LAW}: slope of log₂ (largest sampled ‖∇C‖), the empirical "
+                      "Lipschitz constant over all parameters (their number grows with n)",
                       slope_text(vol.index, vol["lipschitz_sampled"])))
     paper = gs[gs["experiment"] == "paper"].groupby("n_hidden").first()
     if len(paper):
