@@ -310,3 +310,25 @@ def test_threshold_and_combination_rules():
     assert combine([straddle, above], **kw).status == NOT_SUPPORTED
     with pytest.raises(ValueError, match="side must be"):
         threshold_check("x", "", 0, 1, 0, "left", "")
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@pytest.mark.parametrize("mode", ["quick", "full"])
+def test_every_claim_study_is_planned_with_a_valid_config(mode):
+    from ebp.reproduce import STUDY_ORDER, plan_estimate, study_config
+
+    needed = {s for claim in CLAIMS.values() for s in claim.studies}
+    assert needed == set(STUDY_ORDER)
+    for name in STUDY_ORDER:
+        study_config(name, mode)  # validates
+    estimates = plan_estimate(mode)
+    assert all(e.tasks > 0 and e.seconds > 0 and e.peak_bytes > 0 for e in estimates.values())
+
+
+def test_unknown_mode_is_refused():
+    from ebp.reproduce import study_config
+
+    with pytest.raises(ValueError, match="mode must be one of quick, full"):
+        study_config("entanglement", "medium")
