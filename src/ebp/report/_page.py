@@ -277,7 +277,7 @@ def _md_text(text: str) -> str:
 
 
 def _md_cell(cell: Cell) -> str:
-    text = f"**{cell.text}**" if isinstance(cell, Badge) else _md_text(cell)
+    text = f"**{_md_text(cell.text)}**" if isinstance(cell, Badge) else _md_text(cell)
     return text.replace("\n", " ")
 
 
@@ -297,7 +297,7 @@ def _block_md(block: Block, base: Path | None) -> str:
         return f"{cap}{fence}\n{block.text}\n{fence}"
     if isinstance(block, KeyValues):
         cap = f"{_md_text(block.caption)}\n\n" if block.caption else ""
-        return cap + _md_table(("", ""), [(f"**{_md_text(k)}**", v) for k, v in block.items])
+        return cap + _md_table(("", ""), [(Badge(k), v) for k, v in block.items])
     if isinstance(block, Table):
         cap = f"{_md_text(block.caption)}\n\n" if block.caption else ""
         return cap + _md_table(block.columns, block.rows)

@@ -92,9 +92,12 @@ def judge(tables: Tables) -> Verdict:
                      SPEED_UP, " of budget")
     qbms = _line("QBMs, final loss", _qbm_gains(tables["qbm-training"]), LOSS_RATIO, " bits")
     lines = {"circuits": _line_status(circuits), "QBMs": _line_status(qbms)}
-    winners = [c.name for c in circuits + qbms if c.status == HOLDS]
+    winners = {label: [c.name.split(": ")[1].removesuffix(f" vs {BASELINE}")
+                       for c in checks if c.status == HOLDS]
+               for label, checks in (("circuits", circuits), ("QBMs", qbms))}
     if HOLDS in lines.values():
-        status, summary = HOLDS, "pretraining beats random initialisation: " + "; ".join(winners)
+        status, summary = HOLDS, "pretraining beats random initialisation: " + "; ".join(
+            f"{label} ({', '.join(names)})" for label, names in winners.items() if names)
     elif all(v == NOT_SUPPORTED for v in lines.values()):
         status, summary = NOT_SUPPORTED, "no pretraining strategy beats random initialisation " \
                                          "by the declared margin in either line"
