@@ -198,3 +198,16 @@ def test_finished_reproduction_reruns_nothing_and_report_rebuilds(tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "report.html").is_file() and "C1" in result.output
     assert set(manifest["wall_seconds"]) == set(STUDY_ORDER)
+
+
+def test_report_command_rebuilds_a_stored_reproduction(tmp_path, rng):
+    from test_reproduce_report import make_reproduction
+    from test_reproduce_verdicts import supportive
+
+    root = make_reproduction(tmp_path / "repro", supportive(rng), figures=False)
+    result = runner.invoke(app, ["report", str(root)])
+    assert result.exit_code == 0, result.output
+    assert (root / "report.html").is_file() and (root / "report.md").is_file()
+    for cid in ("C1", "C7"):
+        assert cid in result.output
+    assert f"Report:   {root / 'report.html'}" in result.output

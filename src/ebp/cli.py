@@ -504,8 +504,12 @@ def _train(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, depth, 
 
 def _print_verdicts(verdicts) -> None:
     """The verdict table of a reproduction, coloured by status."""
-    colours = {"holds": "green", "not supported": "red", "inconclusive": "yellow"}
+    from rich.console import Console
+    from rich.table import Table
+
     from .reproduce import CLAIMS
+
+    colours = {"holds": "green", "not supported": "red", "inconclusive": "yellow"}
 
     table = Table(title="Claims of arXiv:2010.15968, judged on this run's data")
     table.add_column("claim", style="bold", no_wrap=True)
@@ -521,6 +525,9 @@ def _print_verdicts(verdicts) -> None:
 
 def _print_estimate(mode: str, workers: int | None, executor: str) -> None:
     """Per-study tasks, estimated time and peak memory of a reproduction, before it starts."""
+    from rich.console import Console
+    from rich.table import Table
+
     from .reproduce import fmt_seconds, plan_estimate
 
     estimates = plan_estimate(mode)
@@ -564,6 +571,8 @@ def reproduce_command(
 
     Finished tasks are kept: the same command resumes an interrupted run.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     from .reproduce import ReproduceError, check_out_dir, reproduce
 
     if quick and full:
