@@ -537,7 +537,9 @@ def _print_estimate(mode: str, workers: int | None, executor: str) -> None:
     table.add_column("time", justify="right")
     table.add_column("peak memory / worker", justify="right")
     for name, e in estimates.items():
-        table.add_row(name, str(e.tasks), fmt_seconds(e.seconds), f"{e.peak_bytes / 2**20:.0f} MiB")
+        mib = e.peak_bytes / 2**20
+        table.add_row(name, str(e.tasks), fmt_seconds(e.seconds),
+                      f"{mib:.0f} MiB" if mib >= 1 else "< 1 MiB")
     total = sum(e.seconds for e in estimates.values())
     peak = max(e.peak_bytes for e in estimates.values())
     Console().print(table)

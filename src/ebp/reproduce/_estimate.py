@@ -5,7 +5,8 @@ Per task, time ≈ overhead + work / speed, with the work of its kind:
 * circuit sampling (entanglement, gradient-scaling, cost-concentration, the gradient-free
   pairs): instances × layers × n × 2ⁿ amplitude updates (× 3 for gradients: forward, reverse
   and uncompute);
-* circuit training: circuit evaluations (budget / shots) × layers × n × 2ⁿ;
+* circuit training: circuit evaluations (budget / shots) × (a fixed cost per evaluation +
+  layers × n × 2ⁿ);
 * QBMs: dense eigendecompositions, instances × (2ⁿ)³ (training: one per step, plus one
   matrix product per term).
 
@@ -23,10 +24,15 @@ from typing import Any
 
 __all__ = ["Estimate", "estimate_tasks", "task_estimate"]
 
-OVERHEAD_S = 2.0
+OVERHEAD_S = 2.5
 """Seconds per task that do not scale with size (compilation, set-up)."""
+GRADIENT_OVERHEAD_S = 8.0
+"""The same for a gradient-statistics task (forward and adjoint programs, every objective)."""
 CIRCUIT_RATE = 1e8
 """Gate-layer amplitude updates per second (layers × n × 2ⁿ per instance)."""
+EVALUATION_OVERHEAD_S = 1.5e-4
+"""Seconds per circuit evaluation of a training run beyond the simulation (optimiser step,
+shot sampling, bookkeeping)."""
 DENSE_RATE = 1e9
 """Dense-matrix flops per second ((2ⁿ)³ per eigendecomposition)."""
 CHUNK = 256
@@ -78,13 +84,15 @@ def task_estimate(study: str, p: dict[str, Any]) -> Estimate:
     if "budget" in p and p.get("part", "train") == "train":
         # shot runs spend budget / shots circuit evaluations; exact runs get the same number
         count = float(p["budget"]) / float(p.get("shots") or 1)
-        batch = 1
+        seconds = OVERHEAD_S + count * (EVALUATION_OVERHEAD_S + layers * n * dim / CIRCUIT_RATE)
+        return Estimate(seconds, STATE_COPIES * BYTES * dim, 1)
     else:
         count = float(p.get("samples", p.get("pairs", 1)))
         if study == "gradient-scaling":
             count *= 3
         batch = int(min(CHUNK, p.get("samples", p.get("pairs", 1))))
-    seconds = OVERHEAD_S + count * layers * n * dim / CIRCUIT_RATE
+    overhead = GRADIENT_OVERHEAD_S if study == "gradient-scaling" else OVERHEAD_S
+    seconds = overhead + count * layers * n * dim / CIRCUIT_RATE
     return Estimate(seconds, STATE_COPIES * BYTES * dim * max(batch, 1), 1)
 
 
