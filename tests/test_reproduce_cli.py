@@ -211,3 +211,26 @@ def test_report_command_rebuilds_a_stored_reproduction(tmp_path, rng):
     for cid in ("C1", "C7"):
         assert cid in result.output
     assert f"Report:   {root / 'report.html'}" in result.output
+
+
+def test_overall_progress_counts_stored_tasks_across_studies(tmp_path, capsys):
+    """The display reads progress from the run folders: study, its tasks, all tasks, time left."""
+    from ebp.reproduce._progress import OverallProgress, PlanItem
+
+    plan = [PlanItem(f"study-{i}", tmp_path / f"s{i}",
+                     frozenset(f"{i:014x}{k:02x}" for k in range(4)), 4.0) for i in range(2)]
+    (plan[0].folder / "tasks").mkdir(parents=True)
+    (plan[0].folder / "tasks" / f"{sorted(plan[0].keys)[0]}.json").write_text("{}")  # resumed
+    with OverallProgress(plan, interval=0.01) as bar:
+        for i, item in enumerate(plan):
+            bar.start(i)
+            (item.folder / "tasks").mkdir(parents=True, exist_ok=True)
+            for key in sorted(item.keys):
+                (item.folder / "tasks" / f"{key}.json").write_text("{}")
+                time.sleep(0.05)
+            bar.finish(i)
+    out = capsys.readouterr().out
+    assert "[1/2] study-0: 4 tasks, 1 already done" in out
+    assert "[2/2] study-1: 4 tasks" in out
+    assert "study-1 done; 8/8 tasks" in out
+    assert "about" in out and "left" in out
