@@ -18,7 +18,9 @@ from pydantic import ValidationError
 from ebp.ansatz import ANSATZ
 from ebp.quantum_info import haar_state
 from ebp.sim import simulate
-from ebp.studies import STUDIES, Task, get_study, run_study, task_seed
+from ebp.experiment import Task, task_seed
+from ebp.report import model_label
+from ebp.studies import STUDIES, get_study, run_study
 from ebp.studies import entanglement as ent
 from ebp.theory import mean_trace_distance_bound, page_entropy
 
@@ -257,18 +259,13 @@ def test_qbm_rows_and_trace_distance_figure(tmp_path, monkeypatch):
     assert df.groupby("n_hidden")["trace_distance"].mean().is_monotonic_decreasing
     assert STUDY.run_task(tasks[0]) == STUDY.run_task(tasks[0])
 
-    seen = {}
-    draw = ent._fig_trace_distance
-
-    def spy(frame, out):
-        seen["models"] = list(dict.fromkeys(frame["model"]))
-        return draw(frame, out)
-
-    monkeypatch.setattr(ent, "_fig_trace_distance", spy)
     profile = [r for t in STUDY.tasks(config) if t.params["experiment"] == "profile"
                for r in STUDY.run_task(t)]
-    figures = STUDY.make_figures(pd.DataFrame(profile + rows), config, tmp_path)
-    assert seen["models"] == ["haar", "qbm"]
+    both = pd.DataFrame(profile + rows)
+    fig = ent._fig_trace_distance(both, config)  # one panel per model, in order of appearance
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.get_title()]
+    assert titles == [model_label("haar"), model_label("qbm")]
+    figures = STUDY.make_figures(both, config, tmp_path)
     assert "trace_distance_vs_dhidden.png" in {p.name for p in figures}
     # the QBM alone still gets its trace-distance panel
     assert [p.name for p in STUDY.make_figures(df, config, tmp_path)] == [

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from ebp.landscape import fit_scaling
+from ebp.report import model_label
 from ebp.studies import run_study
 from ebp.studies import qbm_coupling, qbm_gradient_by_term, qbm_typicality
 
@@ -16,7 +17,7 @@ MODULES = [qbm_typicality, qbm_gradient_by_term, qbm_coupling]
 
 
 def _rows(module, config) -> pd.DataFrame:
-    return pd.DataFrame([r for t in module.tasks(config) for r in module.run_task(t)])
+    return pd.DataFrame([r for t in module.STUDY.tasks(config) for r in module.run_task(t)])
 
 
 # ------------------------------------------------------------------------- configs
@@ -43,7 +44,7 @@ def test_config_specific_ranges():
         qbm_typicality.QBMTypicalityConfig(betas=(-1.0,))
     with pytest.raises(ValidationError, match="each finite in \\[0, 1e3\\]"):
         qbm_coupling.QBMCouplingConfig(couplings=(-0.5,))
-    with pytest.raises(ValidationError, match="without repeats"):
+    with pytest.raises(ValidationError, match="must not repeat"):
         qbm_gradient_by_term.QBMGradientByTermConfig(models=("paper", "paper"))
     with pytest.raises(ValidationError):
         qbm_coupling.QBMCouplingConfig(beta=float("nan"))
@@ -53,7 +54,7 @@ def test_config_specific_ranges():
 def test_tasks_are_pure_functions_of_their_seed(module):
     config = module.STUDY.config_model(n_hidden=(1, 2), instances=4, **(
         {"hist_n_hidden": (1,), "hist_instances": 4} if module is qbm_typicality else {}))
-    first, second = module.tasks(config), module.tasks(config)
+    first, second = module.STUDY.tasks(config), module.STUDY.tasks(config)
     assert [t.seed for t in first] == [t.seed for t in second]
     assert len({t.key for t in first}) == len(first)
     task = first[-1]
@@ -148,6 +149,7 @@ def test_qbm_rows_fit_the_entanglement_trace_distance_figure(tmp_path):
     assert df.groupby("n_hidden")["trace_distance"].mean().is_monotonic_decreasing
     assert np.all(2 * df["trace_distance"] <= df["pinsker_bound"] + 1e-12)
     assert rows == qbm_typicality.qbm_trace_distance_rows(1, [1, 2, 3], 6, seed=0)
-    with entanglement.style():
-        path = entanglement._fig_trace_distance(df, tmp_path)
-    assert path.exists()
+    fig = entanglement._fig_trace_distance(df, entanglement.quick_config())
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == [model_label("qbm")]
+    paths = entanglement.make_figures(df, entanglement.quick_config(), tmp_path)
+    assert [p.name for p in paths] == ["trace_distance_vs_dhidden.png"] and paths[0].exists()

@@ -200,7 +200,7 @@ def test_study_determinism():
     [
         ({"n_hidden": [11], "n_visible": 2}, "n_visible + n_hidden must be <= 12"),
         ({"n_hidden": [0]}, "each n_hidden must be in 1..11"),
-        ({"strategies": ["random", "random"]}, "without repeats"),
+        ({"strategies": ["random", "random"]}, "must not repeat"),
         ({"strategies": ["layerwise"]}, "'random'"),
         ({"target_rank": 5}, "target_rank must be <= 2**n_visible = 4"),
         ({"budget_stpes": 3}, "Extra inputs are not permitted"),

@@ -34,7 +34,8 @@ from ebp.runner import (
     make_executor,
     run_sweep,
 )
-from ebp.studies import Study, Task, get_study, run_study, task_seed
+from ebp.experiment import Study, Task
+from ebp.studies import get_study, run_study
 
 TESTS = Path(__file__).resolve().parent
 
@@ -51,9 +52,8 @@ class CountConfig(BaseModel):
     seed: int = 0
 
 
-def count_tasks(config: CountConfig) -> list[Task]:
-    points = [{"i": i, "rows": config.rows} for i in range(config.n_tasks)]
-    return [Task.make("count", i, task_seed(config.seed, p), **p) for i, p in enumerate(points)]
+def count_points(config: CountConfig) -> list[dict]:
+    return [{"i": i, "rows": config.rows} for i in range(config.n_tasks)]
 
 
 CALLS: list[int] = []  # task indices run in this process
@@ -88,7 +88,7 @@ COUNT = Study(
     description="test study: sleeps, returns awkward values",
     config_model=CountConfig,
     quick_config=CountConfig,
-    tasks=count_tasks,
+    points=count_points,
     run_task=count_task,
     make_figures=lambda df, config, out: [],
 )
@@ -98,7 +98,7 @@ def expected_count_rows(config: CountConfig) -> pd.DataFrame:
     """The table computed directly, numpy scalars unwrapped as the store does."""
     plain = lambda v: v.item() if isinstance(v, np.generic) else v
     rows = [
-        {k: plain(v) for k, v in row.items()} for t in count_tasks(config) for row in count_task(t)
+        {k: plain(v) for k, v in row.items()} for t in COUNT.tasks(config) for row in count_task(t)
     ]
     return pd.DataFrame(rows)
 
@@ -342,7 +342,7 @@ def test_ctrl_c_stops_workers_and_says_how_to_resume(tmp_path, uninterrupted):
 def small_count_run(tmp_path):
     config = CountConfig(n_tasks=3)
     run_sweep(COUNT, config, tmp_path, progress=False)
-    keys = [t.key for t in count_tasks(config)]
+    keys = [t.key for t in COUNT.tasks(config)]
     return config, tmp_path, keys
 
 
@@ -443,7 +443,7 @@ def test_run_folder_of_another_study_or_format(small_count_run, tmp_path_factory
 
 def test_rows_must_be_json_scalars(tmp_path):
     bad = Study(
-        "bad", "", CountConfig, CountConfig, count_tasks,
+        "bad", "", CountConfig, CountConfig, count_points,
         lambda task: [{"x": [1, 2]}], lambda df, c, o: [],
     )  # fmt: skip
     with pytest.raises(TypeError, match=r"row 0, column 'x' holds a list; rows hold JSON scalars"):
@@ -610,7 +610,7 @@ DIE = Study(
     description="test study: one task kills its worker",
     config_model=CountConfig,
     quick_config=CountConfig,
-    tasks=count_tasks,
+    points=count_points,
     run_task=die_task,
     make_figures=lambda df, config, out: [],
 )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Self
 from ._worker import init_process_worker
 
 if TYPE_CHECKING:
-    from ..studies import Task
+    from ..experiment import Task
 
 __all__ = ["EXECUTORS", "Executor", "make_executor"]
 

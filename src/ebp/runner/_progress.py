@@ -11,7 +11,7 @@ import time
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from ..studies import Task
+    from ..experiment import Task
 
 __all__ = ["Reporter", "fmt_seconds", "make_reporter"]
 

@@ -25,10 +25,10 @@ from pydantic import BaseModel
 from ._executors import make_executor
 from ._progress import make_reporter
 from ._store import ResultStore, write_atomic
-from ._worker import StudyRef, run_one
+from ._worker import run_one
 
 if TYPE_CHECKING:
-    from ..studies import Study
+    from ..experiment import Study
 
 __all__ = ["ebp_version", "run_sweep"]
 
@@ -41,13 +41,6 @@ def ebp_version() -> str:
         from .. import __version__
 
         return __version__
-
-
-def _reference(study: Study) -> StudyRef:
-    """What workers receive: the name of a registered study, else its task function."""
-    from ..studies import STUDIES
-
-    return study.name if STUDIES.get(study.name) is study else study.run_task
 
 
 def run_sweep(
@@ -70,8 +63,8 @@ def run_sweep(
     Parameters
     ----------
     study : Study
-        A registered study, or any :class:`~ebp.studies.Study` whose ``run_task`` is a
-        module-level function (so that workers can import it).
+        Any :class:`~ebp.experiment.Study`; for the ``processes`` and ``dask`` executors its
+        ``run_task`` must be a module-level function (workers import it by its module path).
     config : pydantic.BaseModel
         An instance of ``study.config_model``.
     out_dir : str or Path
@@ -131,7 +124,7 @@ def run_sweep(
             len(tasks), study.name, already=len(rows_of), where=pool.where, enabled=progress
         )
         try:
-            for task, rows in pool.run(partial(run_one, _reference(study)), todo) if todo else ():
+            for task, rows in pool.run(partial(run_one, study.run_task), todo) if todo else ():
                 store.save(task, rows)
                 rows_of[task.key] = rows
                 reporter.advance(len(rows_of), task)

@@ -6,7 +6,7 @@ Layout::
     out_dir/tasks/<key>.json    {"format": "ebp-task/1", "study", "key", "index", "seed",
                                  "point", "rows"}   one file per finished task
 
-``<key>`` is :attr:`ebp.studies.Task.key`, a hash of (study, point, seed). Every file is written
+``<key>`` is :attr:`ebp.experiment.Task.key`, a hash of (study, point, seed). Every file is written
 whole or not at all: to a temporary file in the same folder, flushed and fsync-ed, then moved into
 place with :func:`os.replace` (atomic on POSIX and Windows). So after a crash each task file is
 either complete or absent, and a task is done exactly when its file exists. Leftover temporary
@@ -25,10 +25,9 @@ import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..studies import Task
+from ..experiment import Task
 
 __all__ = ["RUN_FORMAT", "TASK_FORMAT", "ResultStore", "StoreError", "json_rows", "write_atomic"]
 
@@ -126,8 +125,6 @@ def _read_json(path: Path, what: str, hint: str = "") -> dict[str, Any]:
 
 def _task_key(study: str, point: Mapping[str, Any], seed: int) -> str:
     """:attr:`Task.key` recomputed from a stored task (JSON lists stand in for tuples)."""
-    from ..studies import Task  # the key's definition lives with the task
-
     return Task(study, 0, seed, tuple(sorted(point.items()))).key
 
 

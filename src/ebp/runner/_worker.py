@@ -1,10 +1,10 @@
 """What a worker runs: one task in, its rows out as plain JSON scalars.
 
-A worker receives ``(ref, task)``. ``ref`` is the study's *name* when the study is registered
-(the worker looks it up in :data:`ebp.studies.STUDIES`, so nothing but a string and a small
-:class:`~ebp.studies.Task` crosses the wire), or the study's ``run_task`` function itself, pickled
-by reference (module-level functions only). Importing this module imports ``ebp`` first, which
-turns on 64-bit JAX, so every worker computes in the same precision as the parent.
+A worker receives ``(run_task, task)``: the study's task function, pickled by reference (its
+module path and name, so it must be a module-level function), and a small
+:class:`~ebp.experiment.Task`. The worker imports the one module that defines the function, not
+the study registry. Importing this module imports the ``ebp`` package first, which turns on
+64-bit JAX, so every worker computes in the same precision as the parent.
 """
 
 from __future__ import annotations
@@ -17,26 +17,18 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import ebp  # noqa: F401  (64-bit JAX before any task runs)
-
 from ._store import json_rows
 
 if TYPE_CHECKING:
-    from ..studies import Task
+    from ..experiment import Task
 
-__all__ = ["init_process_worker", "run_one"]
+__all__ = ["TaskFunction", "init_process_worker", "run_one"]
 
-StudyRef = str | Callable[["Task"], list[dict[str, Any]]]
+TaskFunction = Callable[["Task"], list[dict[str, Any]]]
 
 
-def run_one(ref: StudyRef, task: Task) -> list[dict[str, Any]]:
-    """Run one task of the study ``ref`` (a registered name or a ``run_task`` function)."""
-    if isinstance(ref, str):
-        from ..studies import get_study
-
-        run_task = get_study(ref).run_task
-    else:
-        run_task = ref
+def run_one(run_task: TaskFunction, task: Task) -> list[dict[str, Any]]:
+    """Run one task with the study's task function; rows as plain JSON scalars."""
     return json_rows(run_task(task), f"task {task.index} ({task.label()}) of study {task.study!r}")
 
 

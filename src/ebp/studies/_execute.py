@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from ..runner import run_sweep
 
 if TYPE_CHECKING:
-    from . import Study
+    from ..experiment import Study
 
 __all__ = ["run_study"]
 

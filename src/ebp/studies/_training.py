@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-
 from matplotlib.ticker import MaxNLocator
 
 from ..ansatz import ANSATZ
@@ -20,9 +19,10 @@ from ..circuit import Circuit
 from ..report import model_color, model_label
 from ..train import FitResult, adam, get_optimiser, make_task, sgd
 from ..train.pretrain import STRATEGIES
+from ._bands import error_bars, wilson_interval
 
-__all__ = ["CURVE_POINTS", "ModelName", "OptimiserName", "build_circuit", "make_optimiser",
-           "plot_success_rates", "result_rows", "success_interval"]
+__all__ = ["CURVE_POINTS", "ModelName", "OptimiserName", "StrategyName", "build_circuit",
+           "make_optimiser", "plot_success_rates", "result_rows", "study_task"]
 
 CURVE_POINTS = 40
 """Curve rows kept per run (evenly spaced in budget)."""
@@ -51,6 +51,7 @@ def make_optimiser(name: str, learning_rate: float):
 
 
 def study_task(name: str, n_visible: int, n_hidden: int, seed: int):
+    """The learning task ``name`` (:func:`ebp.train.make_task`) with its data from ``seed``."""
     return make_task(name, n_visible, n_hidden, seed=seed)
 
 
@@ -77,16 +78,6 @@ def result_rows(result: FitResult, labels: dict[str, Any]) -> list[dict[str, Any
     return rows
 
 
-def success_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval of a success rate (Wilson, JASA 22, 209 (1927))."""
-    if trials == 0:
-        return (math.nan, math.nan)
-    p = successes / trials
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2)) / (1 + z * z / trials)
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
 def plot_success_rates(ax, runs: pd.DataFrame) -> None:
     """Success rate against n_H, one line per model (shifted sideways a little so equal rates
     stay visible), with 95% Wilson intervals as error bars."""
@@ -95,9 +86,9 @@ def plot_success_rates(ax, runs: pd.DataFrame) -> None:
         g = runs[runs["model"] == model].groupby("n_hidden")["success"]
         k, n = g.sum(), g.count()
         rate = (k / n).to_numpy(dtype=float)
-        lo, hi = np.array([success_interval(int(a), int(b)) for a, b in zip(k, n)]).T
+        lo, hi = np.array([wilson_interval(int(a), int(b)) for a, b in zip(k, n)]).T
         shift = 0.08 * (j - (len(models) - 1) / 2)
-        ax.errorbar(k.index + shift, rate, yerr=np.clip([rate - lo, hi - rate], 0, None),
+        ax.errorbar(k.index + shift, rate, yerr=error_bars(rate, lo, hi),
                     marker="o", ms=4, capsize=2, color=model_color(model),
                     label=model_label(model))
     ax.set_xlabel("hidden qubits $n_H$")

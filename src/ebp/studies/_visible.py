@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
-
+from ..experiment import derive_seed
 from ..landscape import (
     Objective,
     fidelity,
@@ -42,7 +41,7 @@ def visible_objective(name: str, n_visible: int, study_seed: int) -> Objective:
     :func:`ebp.landscape.random_observable`; ``thermal_fidelity`` fidelity with
     :func:`ebp.landscape.thermal_state` at β = 1 (the paper's objective).
     """
-    seed = int(np.random.SeedSequence([study_seed, n_visible, 7]).generate_state(1)[0])
+    seed = derive_seed(study_seed, n_visible, 7, bits=32)
     if name == "local_pauli":
         return linear("Z0", n_visible)
     if name == "global_projector":

@@ -15,32 +15,32 @@ every sample's deviation against its bound.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
 from ..ansatz import ANSATZ
+from ..experiment import Study, StudyConfig, Task, distinct, hidden_sizes, sorted_floats
 from ..landscape import Linear, cost_deviation_bound
-from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
 from ..quantum_info import reduced_density_matrix, von_neumann_entropy
+from ..report import THEORY_COLOR, model_color, model_label, new_figure
 from ..sim import simulate
 from ..theory import haar_expectation_variance
-from . import Study, Task, task_seed
-from ._config import distinct, hidden_sizes
+from ._figures import figure, figures
 from ._visible import OBJECTIVE_LABELS, ObjectiveName, visible_objective
 
-__all__ = ["STUDY", "CostConcentrationConfig", "make_figures", "quick_config", "run_task", "tasks"]
+__all__ = ["STUDY", "CostConcentrationConfig", "make_figures", "points", "quick_config",
+           "run_task"]
 
 ModelName = Literal["brickwork", "hardware_efficient", "bounded_cut", "decoupled"]
 MAX_QUBITS = 20
 
 
-class CostConcentrationConfig(BaseModel):
-    """Hyperparameters of the cost-concentration study (frozen; unknown fields are rejected).
+class CostConcentrationConfig(StudyConfig):
+    """Hyperparameters of the cost-concentration study (a :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -62,39 +62,19 @@ class CostConcentrationConfig(BaseModel):
         Gates across the cut of ``bounded_cut``.
     epsilons : tuple of float
         Tolerances ε of the "fraction within ε of C*" figure.
-    seed : int
-        Study seed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    models: tuple[ModelName, ...] = ("brickwork", "hardware_efficient", "bounded_cut", "decoupled")
-    objectives: tuple[ObjectiveName, ...] = ("local_pauli", "global_projector",
-                                             "random_observable", "thermal_fidelity")
+    models: Annotated[tuple[ModelName, ...], distinct("model")] = (
+        "brickwork", "hardware_efficient", "bounded_cut", "decoupled")
+    objectives: Annotated[tuple[ObjectiveName, ...], distinct("objective")] = (
+        "local_pauli", "global_projector", "random_observable", "thermal_fidelity")
     n_visible: int = Field(1, ge=1, le=6)
-    n_hidden: tuple[int, ...] = tuple(range(1, 12))
+    n_hidden: Annotated[tuple[int, ...], hidden_sizes(MAX_QUBITS - 1)] = tuple(range(1, 12))
     samples: int = Field(500, ge=4, le=100_000)
     layers_per_qubit: int = Field(3, ge=1, le=100)
     cut_gates: int = Field(1, ge=1, le=100)
-    epsilons: tuple[float, ...] = (0.02, 0.05, 0.1)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("models", "objectives")
-    @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return distinct(v, "entry")
-
-    @field_validator("n_hidden")
-    @classmethod
-    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        return hidden_sizes(v, MAX_QUBITS - 1)
-
-    @field_validator("epsilons")
-    @classmethod
-    def _eps(cls, v: tuple[float, ...]) -> tuple[float, ...]:
-        if not v or any(not 0 < e < 10 for e in v):
-            raise ValueError(f"each epsilon must be in (0, 10); got {list(v)}")
-        return tuple(sorted(set(v)))
+    epsilons: Annotated[tuple[float, ...], sorted_floats(0, 10, "epsilon", open_interval=True)] = (
+        0.02, 0.05, 0.1)
 
 
 def quick_config() -> CostConcentrationConfig:
@@ -102,18 +82,15 @@ def quick_config() -> CostConcentrationConfig:
     return CostConcentrationConfig(n_hidden=(1, 2, 3, 4, 5, 6), samples=300)
 
 
-def tasks(config: CostConcentrationConfig) -> list[Task]:
+def points(config: CostConcentrationConfig):
     """One task per (model, n_H); every objective is measured on the task's states."""
-    out = []
     for model in config.models:
         for n_h in config.n_hidden:
-            n = config.n_visible + n_h
-            p = {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-                 "layers": config.layers_per_qubit * n, "samples": config.samples,
-                 "cut_gates": config.cut_gates if model == "bounded_cut" else None,
-                 "objectives": tuple(config.objectives), "study_seed": config.seed}
-            out.append(Task.make("cost-concentration", len(out), task_seed(config.seed, p), **p))
-    return out
+            yield {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
+                   "layers": config.layers_per_qubit * (config.n_visible + n_h),
+                   "samples": config.samples,
+                   "cut_gates": config.cut_gates if model == "bounded_cut" else None,
+                   "objectives": tuple(config.objectives), "study_seed": config.seed}
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -159,7 +136,8 @@ def _first_objective(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["objective"] == df["objective"].iloc[0]]
 
 
-def _fig_distribution(df: pd.DataFrame, out: Path) -> Path:
+@figure("cost_distribution.png")
+def _fig_distribution(df: pd.DataFrame, config: CostConcentrationConfig):
     sub = _first_objective(df)
     models = list(dict.fromkeys(sub["model"]))
     fig, axes = new_figure(1, len(models), width=3.6, height=3.6, sharey=True)
@@ -177,10 +155,11 @@ def _fig_distribution(df: pd.DataFrame, out: Path) -> Path:
         ax.set_xlabel("hidden qubits $n_H$")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0, 0].set_ylabel(f"$C - C^*$, {OBJECTIVE_LABELS[sub['objective'].iloc[0]]}")
-    return savefig(fig, out / "cost_distribution.png")
+    return fig
 
 
-def _fig_fraction(df: pd.DataFrame, config: CostConcentrationConfig, out: Path) -> Path:
+@figure("cost_fraction_within_eps.png")
+def _fig_fraction(df: pd.DataFrame, config: CostConcentrationConfig):
     sub = _first_objective(df)
     fig, axes = new_figure(width=5.2, height=3.8)
     ax = axes[0, 0]
@@ -202,10 +181,11 @@ def _fig_fraction(df: pd.DataFrame, config: CostConcentrationConfig, out: Path) 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=7)
-    return savefig(fig, out / "cost_fraction_within_eps.png")
+    return fig
 
 
-def _fig_variance(df: pd.DataFrame, out: Path) -> Path:
+@figure("cost_variance.png")
+def _fig_variance(df: pd.DataFrame, config: CostConcentrationConfig):
     objectives = list(dict.fromkeys(df["objective"]))
     fig, axes = new_figure(1, len(objectives), width=3.8, height=3.6, sharey=True)
     for ax, obj in zip(axes[0], objectives):
@@ -223,10 +203,11 @@ def _fig_variance(df: pd.DataFrame, out: Path) -> Path:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0, 0].set_ylabel("Var$[C(\\theta)]$")
     axes[0, 0].legend(fontsize=7)
-    return savefig(fig, out / "cost_variance.png")
+    return fig
 
 
-def _fig_bound(df: pd.DataFrame, out: Path) -> Path | None:
+@figure("cost_deviation_bound.png")
+def _fig_bound(df: pd.DataFrame, config: CostConcentrationConfig):
     s = df[df["deviation_bound"].notna()]
     if s.empty:
         return None
@@ -242,20 +223,10 @@ def _fig_bound(df: pd.DataFrame, out: Path) -> Path | None:
     ax.set_ylabel("$|\\mathrm{Tr}(O\\rho_V) - \\mathrm{Tr}(O)/d_V|$")
     ax.set_title("Entanglement pins the cost (linear objectives, all samples)", fontsize=9)
     ax.legend(fontsize=7, markerscale=4)
-    return savefig(fig, out / "cost_deviation_bound.png")
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: CostConcentrationConfig, out_dir: Path) -> list[Path]:
-    """``cost_distribution.png``, ``cost_fraction_within_eps.png``, ``cost_variance.png`` and
-    ``cost_deviation_bound.png`` (see the module docstring)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    with style():
-        paths = [_fig_distribution(df, out), _fig_fraction(df, config, out),
-                 _fig_variance(df, out), _fig_bound(df, out)]
-    return [p for p in paths if p is not None]
+make_figures = figures(_fig_distribution, _fig_fraction, _fig_variance, _fig_bound)
 
 
 STUDY = Study(
@@ -266,7 +237,7 @@ STUDY = Study(
     ),
     config_model=CostConcentrationConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

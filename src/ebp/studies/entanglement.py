@@ -45,33 +45,34 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, NullLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from ..ansatz import ANSATZ
+from ..experiment import Study, StudyConfig, Task, derive_seed, distinct, sorted_ints
 from ..quantum_info import (
     entanglement_entropy,
     haar_state,
     pinsker_bound,
     trace_distance_to_maximally_mixed,
 )
-from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
+from ..report import THEORY_COLOR, model_color, model_label, new_figure
 from ..sim import gue_evolution, simulate
 from ..theory import mean_trace_distance_bound, page_entropy
-from . import Study, Task, task_seed
-from .qbm_typicality import MAX_QUBITS as QBM_MAX_QUBITS, qbm_trace_distance_rows
+from ._bands import band, error_bars, sequential_colors, spread
+from ._figures import figure, figures
+from .qbm_typicality import MAX_QUBITS as QBM_MAX_QUBITS
+from .qbm_typicality import qbm_trace_distance_rows
 
-__all__ = ["EntanglementConfig", "quick_config", "tasks", "run_task", "make_figures", "STUDY"]
+__all__ = ["STUDY", "EntanglementConfig", "make_figures", "points", "quick_config", "run_task"]
 
 ModelName = Literal[
     "haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled",
@@ -103,8 +104,8 @@ COLUMNS = (
 """Columns of the results table, in order (one row per instance)."""
 
 
-class EntanglementConfig(BaseModel):
-    """Hyperparameters of the entanglement study (frozen; unknown fields are rejected).
+class EntanglementConfig(StudyConfig):
+    """Hyperparameters of the entanglement study (a :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -138,13 +139,9 @@ class EntanglementConfig(BaseModel):
     qbm_n_max, qbm_samples, qbm_beta
         The QBM points: n = n_min … min(n_max, qbm_n_max) with n_V = 1 (at most 12 qubits,
         dense Gibbs states), instances per point and the inverse temperature (‖H‖ = 1).
-    seed : int
-        Study seed; every task seed derives from it and the task's grid point.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    models: tuple[ModelName, ...] = DEFAULT_MODELS
+    models: Annotated[tuple[ModelName, ...], distinct("model")] = DEFAULT_MODELS
     n_min: int = Field(2, ge=2, le=MAX_QUBITS)
     n_max: int = Field(12, ge=2, le=MAX_QUBITS)
     samples: int = Field(200, ge=2, le=100_000)
@@ -152,53 +149,21 @@ class EntanglementConfig(BaseModel):
     pauli_layers: int = Field(1, ge=1, le=1000)
     cut_gates: int = Field(1, ge=0, le=1000)
     hist_models: tuple[StateModelName, ...] = ("haar", "brickwork")
-    hist_n_hidden: tuple[int, ...] = (1, 3, 5, 7, 9, 11)
+    hist_n_hidden: Annotated[tuple[int, ...], sorted_ints(1, MAX_QUBITS - 1, "n_hidden")] = (
+        1, 3, 5, 7, 9, 11)
     hist_samples: int = Field(1000, ge=2, le=100_000)
     depth_n: int = Field(8, ge=2, le=MAX_QUBITS)
-    depths: tuple[int, ...] = (1, 2, 4, 8, 16)
-    depth_cut_gates: tuple[int, ...] = (0, 1, 2)
+    depths: Annotated[tuple[int, ...], sorted_ints(1, 1000, "depth")] = (1, 2, 4, 8, 16)
+    depth_cut_gates: Annotated[tuple[int, ...], sorted_ints(0, 1000, "cut-gate count")] = (
+        0, 1, 2)
     gue_time: float = Field(10.0, gt=0, allow_inf_nan=False)
     gue_n_max: int = Field(12, ge=2, le=MAX_QUBITS)
     qbm_n_max: int = Field(11, ge=2, le=QBM_MAX_QUBITS)
     qbm_samples: int = Field(20, ge=2, le=100_000)
     qbm_beta: float = Field(1.0, ge=0, le=1e4, allow_inf_nan=False)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("models")
-    @classmethod
-    def _models_nonempty_unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if not v:
-            raise ValueError(f"choose at least one model from {', '.join(ALL_MODELS)}")
-        if len(set(v)) != len(v):
-            raise ValueError(f"models must not repeat; got {list(v)}")
-        return v
-
-    @field_validator("hist_n_hidden")
-    @classmethod
-    def _hist_sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if not 1 <= x <= MAX_QUBITS - 1]
-        if bad:
-            raise ValueError(f"each n_hidden must be in 1..{MAX_QUBITS - 1}; got {bad}")
-        return tuple(sorted(set(v)))
-
-    @field_validator("depths")
-    @classmethod
-    def _depths(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if not 1 <= x <= 1000]
-        if bad:
-            raise ValueError(f"each depth must be in 1..1000 layers; got {bad}")
-        return tuple(sorted(set(v)))
-
-    @field_validator("depth_cut_gates")
-    @classmethod
-    def _cut_gates(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if x < 0]
-        if bad:
-            raise ValueError(f"each cut-gate count must be >= 0; got {bad}")
-        return tuple(sorted(set(v)))
 
     @model_validator(mode="after")
-    def _ranges(self) -> "EntanglementConfig":
+    def _ranges(self) -> EntanglementConfig:
         if self.n_min > self.n_max:
             raise ValueError(f"n_min must be <= n_max; got n_min={self.n_min}, n_max={self.n_max}")
         if "bounded_cut" in self.models and self.cut_gates > self._min_profile_layers():
@@ -272,8 +237,8 @@ def _profile_points(model: str, n: int, samples: int, config: EntanglementConfig
     return [_point("profile", model, n, range(1, n), samples, config)]
 
 
-def tasks(config: EntanglementConfig) -> list[Task]:
-    """Expand a config into tasks, one per (experiment, model, n, layers, cut_gates) ensemble.
+def points(config: EntanglementConfig) -> list[dict[str, Any]]:
+    """The grid: one task per (experiment, model, n, layers, cut_gates) ensemble.
 
     A task draws ``samples`` states once and measures them across each cut in its ``cuts``: all
     of n_V = 1 … n−1 when the ensemble does not depend on the split (Haar, GUE, and the
@@ -282,9 +247,7 @@ def tasks(config: EntanglementConfig) -> list[Task]:
     In the depth experiment each split-free ansatz is one *trajectory* task (the same instances
     grown layer by layer through every depth, see :func:`_ensembles`); ``bounded_cut`` places its
     k cut gates according to the total depth, so it gets one task per (layers, k) with k <= layers.
-    GUE points with n > ``gue_n_max`` are skipped. The QBM gets one task per n (n_V = 1). Each
-    task's seed is
-    :func:`ebp.studies.task_seed` of (``config.seed``, grid point).
+    GUE points with n > ``gue_n_max`` are skipped. The QBM gets one task per n (n_V = 1).
     """
     points: list[dict] = []
     keep = lambda m, n: m != "gue" or n <= config.gue_n_max  # noqa: E731
@@ -311,15 +274,13 @@ def tasks(config: EntanglementConfig) -> list[Task]:
             points.append({"experiment": "qbm", "model": QBM_MODEL, "n_qubits": n,
                            "cuts": (1,), "samples": config.qbm_samples,
                            "beta": config.qbm_beta})
-    return [
-        Task.make("entanglement", i, task_seed(config.seed, p), **p) for i, p in enumerate(points)
-    ]
+    return points
 
 
 def _build(p: dict[str, Any], layers: int, circuit_ss: np.random.SeedSequence):
     model, n, n_v = p["model"], p["n_qubits"], p["split"]
     if model == "pauli_network":
-        network_seed = int(circuit_ss.generate_state(1)[0] & 0x7FFFFFFF)
+        network_seed = derive_seed(circuit_ss)
         return ANSATZ[model](n_v, n - n_v, layers, seed=network_seed)
     if model == "bounded_cut":
         return ANSATZ[model](n_v, n - n_v, layers, cut_gates=p["cut_gates"])
@@ -456,21 +417,6 @@ def _shade(color: str, amount: float) -> tuple[float, float, float]:
     return tuple(rgb + abs(amount) * (target - rgb))
 
 
-def _stats(df: pd.DataFrame, by: list[str], col: str) -> pd.DataFrame:
-    g = df.groupby(by, dropna=False)[col]
-    out = g.agg(["mean", "std", "count"])
-    out["q16"], out["q84"] = g.quantile(0.16), g.quantile(0.84)
-    return out.reset_index()
-
-
-def _pick(values: list[int], k: int = 5) -> list[int]:
-    """At most ``k`` evenly spread values, always including the last."""
-    if len(values) <= k:
-        return values
-    idx = np.unique(np.round(np.linspace(0, len(values) - 1, k)).astype(int))
-    return [values[i] for i in idx]
-
-
 def _panels(k: int, **kw):
     """A grid of up to three panels per row for ``k`` models; unused panels hidden."""
     ncols = min(3, k)
@@ -485,14 +431,25 @@ def _integer_xticks(ax) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _fig_profile(df: pd.DataFrame, out: Path) -> Path:
+def _experiment(df: pd.DataFrame, *names: str) -> pd.DataFrame | None:
+    """The rows of the named experiments, in that order; None if there are none."""
+    parts = [df[df["experiment"] == e] for e in names]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return None
+    return parts[0] if len(names) == 1 else pd.concat(parts, ignore_index=True)
+
+
+@figure("entropy_vs_nvisible.png")
+def _fig_profile(df: pd.DataFrame, config: EntanglementConfig):
     """S(ρ_V) vs n_V for a few n, one panel per model, Page curve dashed, maximum dotted."""
+    if (df := _experiment(df, "profile")) is None:
+        return None
     models = list(dict.fromkeys(df["model"]))
     fig, axes = _panels(len(models), sharex=True, sharey=True)
-    ns = _pick(sorted(df["n_qubits"].unique().tolist()))
-    cmap = colormaps["viridis"]
-    colors = {n: cmap(0.9 * i / max(1, len(ns) - 1)) for i, n in enumerate(ns)}
-    st = _stats(df[df["n_qubits"].isin(ns)], ["model", "n_qubits", "n_visible"], "entropy_bits")
+    ns = spread(sorted(df["n_qubits"].unique().tolist()), 5)
+    colors = sequential_colors(ns)
+    st = band(df[df["n_qubits"].isin(ns)], ["model", "n_qubits", "n_visible"], "entropy_bits")
     for ax, model in zip(axes.flat, models):
         for n in ns:
             s = st[(st["model"] == model) & (st["n_qubits"] == n)].sort_values("n_visible")
@@ -514,13 +471,16 @@ def _fig_profile(df: pd.DataFrame, out: Path) -> Path:
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5))
     fig.suptitle("Entanglement entropy across the V|H cut (markers: mean ± 1 s.d. over instances)")
-    return savefig(fig, out / "entropy_vs_nvisible.png")
+    return fig
 
 
-def _fig_balanced(df: pd.DataFrame, out: Path) -> Path:
+@figure("entropy_balanced.png")
+def _fig_balanced(df: pd.DataFrame, config: EntanglementConfig):
     """S(ρ_V) at the balanced cut vs n, all models in one panel, against Page and the maximum."""
+    if (df := _experiment(df, "profile")) is None:
+        return None
     bal = df[df["n_visible"] == df["n_qubits"] // 2]
-    st = _stats(bal, ["model", "n_qubits"], "entropy_bits")
+    st = band(bal, ["model", "n_qubits"], "entropy_bits")
     fig, axes = new_figure(width=7.4, height=4.8)
     ax = axes[0, 0]
     ns = np.arange(bal["n_qubits"].min(), bal["n_qubits"].max() + 1)
@@ -538,16 +498,20 @@ def _fig_balanced(df: pd.DataFrame, out: Path) -> Path:
     ax.set_ylabel("$S(\\rho_V)$ [bits]")
     ax.set_title("Volume law at the balanced cut (mean ± 1 s.d. over instances)")
     ax.legend(loc="upper left")
-    return savefig(fig, out / "entropy_balanced.png")
+    return fig
 
 
-def _fig_trace_distance(df: pd.DataFrame, out: Path) -> Path:
-    """The paper's plot: T at d_V = 2 vs d_H, log-log, with ½√(d_V/d_H) and the Pinsker bound."""
+@figure("trace_distance_vs_dhidden.png")
+def _fig_trace_distance(df: pd.DataFrame, config: EntanglementConfig):
+    """The paper's plot: T at d_V = 2 vs d_H, log-log, with ½√(d_V/d_H) and the Pinsker bound
+    (experiments ``profile`` and ``qbm``)."""
+    if (df := _experiment(df, "profile", "qbm")) is None:
+        return None
     d1 = df[df["n_visible"] == 1].copy()
     d1["d_hidden"] = 2.0 ** d1["n_hidden"]
     d1["pinsker_half"] = d1["pinsker_bound"] / 2
-    td = _stats(d1, ["model", "d_hidden"], "trace_distance")
-    pk = _stats(d1, ["model", "d_hidden"], "pinsker_half")
+    td = band(d1, ["model", "d_hidden"], "trace_distance")
+    pk = band(d1, ["model", "d_hidden"], "pinsker_half")
     models = list(dict.fromkeys(d1["model"]))
     fig, axes = _panels(len(models), sharex=True, sharey=True)
     dh = np.geomspace(d1["d_hidden"].min(), d1["d_hidden"].max(), 50)
@@ -557,8 +521,8 @@ def _fig_trace_distance(df: pd.DataFrame, out: Path) -> Path:
         q = pk[pk["model"] == model].sort_values("d_hidden")
         ax.plot(dh, 0.5 * np.sqrt(2.0 / dh), "-", color=THEORY_COLOR, lw=1.4)
         ax.plot(q["d_hidden"], q["mean"], "--", color=c, marker="s", mfc="none", ms=5)
-        yerr = np.vstack([t["mean"] - t["q16"], t["q84"] - t["mean"]]).clip(min=0)
-        ax.errorbar(t["d_hidden"], t["mean"], yerr=yerr, fmt="o", color=c, ms=5)
+        ax.errorbar(t["d_hidden"], t["mean"], yerr=error_bars(t["mean"], t["q16"], t["q84"]),
+                    fmt="o", color=c, ms=5)
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_title(model_label(model))
@@ -577,16 +541,18 @@ def _fig_trace_distance(df: pd.DataFrame, out: Path) -> Path:
     fig.legend(handles=handles, loc="outside lower center", ncols=3)
     fig.suptitle("Distance of the visible qubit ($d_V = 2$) from the maximally mixed state "
                  "vs $d_H$")  # fmt: skip
-    return savefig(fig, out / "trace_distance_vs_dhidden.png")
+    return fig
 
 
-def _fig_histograms(df: pd.DataFrame, out: Path) -> Path:
+@figure("trace_distance_histograms.png")
+def _fig_histograms(df: pd.DataFrame, config: EntanglementConfig):
     """Histograms of T at d_V = 2 for growing n_H, one panel per model, log-spaced bins."""
+    if (df := _experiment(df, "histogram")) is None:
+        return None
     models = list(dict.fromkeys(df["model"]))
     fig, axes = new_figure(1, len(models), width=5.4, height=4.2, sharey=True)
     nhs = sorted(df["n_hidden"].unique().tolist())
-    cmap = colormaps["viridis"]
-    colors = {h: cmap(0.9 * i / max(1, len(nhs) - 1)) for i, h in enumerate(nhs)}
+    colors = sequential_colors(nhs)
     positive = df["trace_distance"][df["trace_distance"] > 0]
     lo = max(positive.quantile(0.001) if len(positive) else 1e-4, 1e-6)
     bins = np.geomspace(lo, 0.5, 40)
@@ -604,14 +570,17 @@ def _fig_histograms(df: pd.DataFrame, out: Path) -> Path:
     axes[0, 0].set_ylabel("instances per bin")
     fig.suptitle("Trace distance at $d_V = 2$ shrinks as $n_H$ grows "
                  "(dashed: bound $\\frac{1}{2}\\sqrt{2/d_H}$ on the mean)")  # fmt: skip
-    return savefig(fig, out / "trace_distance_histograms.png")
+    return fig
 
 
-def _fig_depth(df: pd.DataFrame, out: Path) -> Path:
+@figure("entropy_vs_depth.png")
+def _fig_depth(df: pd.DataFrame, config: EntanglementConfig):
     """S(ρ_V) vs layers at the balanced cut; Page and the 2k-bit caps of bounded_cut drawn."""
+    if (df := _experiment(df, "depth")) is None:
+        return None
     n, n_v = int(df["n_qubits"].iloc[0]), int(df["n_visible"].iloc[0])
     max_bits = min(n_v, n - n_v)
-    st = _stats(df, ["model", "cut_gates", "layers"], "entropy_bits")
+    st = band(df, ["model", "cut_gates", "layers"], "entropy_bits")
     fig, axes = new_figure(width=7.2, height=5.0)
     ax = axes[0, 0]
     ax.axhline(page_entropy(n_v, n - n_v), color="black", ls="--", label="Page mean (Haar)")
@@ -644,33 +613,11 @@ def _fig_depth(df: pd.DataFrame, out: Path) -> Path:
                  "dash-dot: area-law cap $S \\leq 2k$ bits for k gates across the cut",
                  fontsize=11)  # fmt: skip
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return savefig(fig, out / "entropy_vs_depth.png")
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: EntanglementConfig, out_dir: str | Path) -> list[Path]:
-    """Draw the study's figures from its results table; experiments without rows are skipped.
-
-    Files: ``entropy_vs_nvisible.png``, ``entropy_balanced.png`` (profile),
-    ``trace_distance_vs_dhidden.png`` (profile and qbm, n_V = 1), ``trace_distance_histograms.png``
-    (histogram), ``entropy_vs_depth.png`` (depth).
-    """
-    out = Path(out_dir)
-    paths: list[Path] = []
-    if df.empty:
-        return paths
-    by_exp = {e: d for e, d in df.groupby("experiment")}
-    with style():
-        if "profile" in by_exp:
-            paths.append(_fig_profile(by_exp["profile"], out))
-            paths.append(_fig_balanced(by_exp["profile"], out))
-        curves = [by_exp[e] for e in ("profile", "qbm") if e in by_exp]
-        if curves:
-            paths.append(_fig_trace_distance(pd.concat(curves, ignore_index=True), out))
-        if "histogram" in by_exp:
-            paths.append(_fig_histograms(by_exp["histogram"], out))
-        if "depth" in by_exp:
-            paths.append(_fig_depth(by_exp["depth"], out))
-    return paths
+make_figures = figures(_fig_profile, _fig_balanced, _fig_trace_distance, _fig_histograms,
+                       _fig_depth)
 
 
 STUDY = Study(
@@ -681,7 +628,7 @@ STUDY = Study(
     ),
     config_model=EntanglementConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

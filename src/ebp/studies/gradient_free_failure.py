@@ -21,34 +21,34 @@ the success rate of each method.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
+from ..experiment import Study, StudyConfig, Task, distinct, hidden_sizes
+from ..report import THEORY_COLOR, model_color, model_label, new_figure
 from ..train import CircuitModel, LinearEstimator, fit
-from . import Study, Task, task_seed
-from ._config import distinct, hidden_sizes
+from ._figures import figure, figures
 from ._training import (
     ModelName,
     OptimiserName,
     build_circuit,
     make_optimiser,
+    plot_success_rates,
     result_rows,
     study_task,
-    plot_success_rates,
 )
 
-__all__ = ["STUDY", "GradientFreeFailureConfig", "make_figures", "quick_config", "run_task",
-           "tasks"]
+__all__ = ["STUDY", "GradientFreeFailureConfig", "make_figures", "points", "quick_config",
+           "run_task"]
 
 
-class GradientFreeFailureConfig(BaseModel):
-    """Hyperparameters of the gradient-free-failure study (frozen; unknown fields rejected).
+class GradientFreeFailureConfig(StudyConfig):
+    """Hyperparameters of the gradient-free-failure study (a
+    :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -72,16 +72,12 @@ class GradientFreeFailureConfig(BaseModel):
         Shots per estimate and total shots per training run.
     seeds : int
         Training runs per (model, n_H, method).
-    seed : int
-        Study seed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     task: str = "state"
-    models: tuple[ModelName, ...] = ("brickwork", "bounded_cut")
+    models: Annotated[tuple[ModelName, ...], distinct("model")] = ("brickwork", "bounded_cut")
     n_visible: int = Field(1, ge=1, le=4)
-    n_hidden: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
+    n_hidden: Annotated[tuple[int, ...], hidden_sizes(13)] = (1, 2, 3, 4, 5, 6, 7, 8)
     layers_per_qubit: int = Field(1, ge=1, le=20)
     cut_gates: int = Field(1, ge=1, le=20)
     pairs: int = Field(500, ge=10, le=100_000)
@@ -91,12 +87,6 @@ class GradientFreeFailureConfig(BaseModel):
     shots: int = Field(100, ge=2, le=10**6)
     budget: float = Field(4e5, gt=0, le=1e12)
     seeds: int = Field(4, ge=1, le=1000)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("models")
-    @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return distinct(v, "entry")
 
     @field_validator("methods")
     @classmethod
@@ -104,11 +94,6 @@ class GradientFreeFailureConfig(BaseModel):
         if len(set(v)) != len(v) or {"adam", "sgd"} & set(v):
             raise ValueError(f"methods must be distinct gradient-free optimisers; got {list(v)}")
         return v
-
-    @field_validator("n_hidden")
-    @classmethod
-    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        return hidden_sizes(v, 13)
 
 
 def quick_config() -> GradientFreeFailureConfig:
@@ -119,25 +104,20 @@ def quick_config() -> GradientFreeFailureConfig:
                                      budget=1e5)
 
 
-def tasks(config: GradientFreeFailureConfig) -> list[Task]:
+def points(config: GradientFreeFailureConfig):
     """One ``pairs`` task per (model, n_H), and one training task per (model, n_H, method,
     repetition)."""
-    out = []
     for model in config.models:
         for n_h in config.n_hidden:
             base = {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
                     "layers": config.layers_per_qubit * (config.n_visible + n_h),
                     "cut_gates": config.cut_gates if model == "bounded_cut" else None,
                     "task": config.task, "shots": config.shots}
-            p = {**base, "part": "pairs", "pairs": config.pairs, "step": config.step}
-            out.append(Task.make("gradient-free-failure", len(out), task_seed(config.seed, p), **p))
+            yield {**base, "part": "pairs", "pairs": config.pairs, "step": config.step}
             for method in config.methods:
                 for rep in range(config.seeds):
-                    p = {**base, "part": "train", "method": method, "budget": config.budget,
-                         "repetition": rep}
-                    out.append(Task.make("gradient-free-failure", len(out),
-                                         task_seed(config.seed, p), **p))
-    return out
+                    yield {**base, "part": "train", "method": method, "budget": config.budget,
+                           "repetition": rep}
 
 
 def _pairs(task: Task, circuit, learning) -> list[dict[str, Any]]:
@@ -178,7 +158,11 @@ def run_task(task: Task) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- figures
-def _fig_ratio(pairs: pd.DataFrame, out: Path) -> Path:
+@figure("gradient_free_cost_differences.png")
+def _fig_ratio(df: pd.DataFrame, config: GradientFreeFailureConfig):
+    pairs = df[df["kind"] == "pair"]
+    if pairs.empty:
+        return None
     models = list(dict.fromkeys(pairs["model"]))
     fig, axes = new_figure(1, len(models) + 1, width=3.6, height=3.6)
     for ax, model in zip(axes[0], models):
@@ -209,10 +193,14 @@ def _fig_ratio(pairs: pd.DataFrame, out: Path) -> Path:
     ax.set_title(f"Resolvable comparisons, N = {int(pairs['shots'].iloc[0])} shots", fontsize=9)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=7)
-    return savefig(fig, out / "gradient_free_cost_differences.png")
+    return fig
 
 
-def _fig_success(runs: pd.DataFrame, config, out: Path) -> Path:
+@figure("gradient_free_success.png")
+def _fig_success(df: pd.DataFrame, config: GradientFreeFailureConfig):
+    runs = df[df["kind"] == "run"]
+    if runs.empty:
+        return None
     methods = list(dict.fromkeys(runs["optimiser"]))
     fig, axes = new_figure(1, len(methods), width=3.2, height=3.4, sharey=True)
     for ax, method in zip(axes[0], methods):
@@ -223,25 +211,10 @@ def _fig_success(runs: pd.DataFrame, config, out: Path) -> Path:
     axes[0, 0].legend(fontsize=7)
     fig.suptitle(f"{config.shots} shots per estimate, {config.budget:.3g} shots per run",
                  fontsize=10)
-    return savefig(fig, out / "gradient_free_success.png")
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: GradientFreeFailureConfig,
-                 out_dir: Path) -> list[Path]:
-    """``gradient_free_cost_differences.png`` and ``gradient_free_success.png``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    paths = []
-    with style():
-        pairs = df[df["kind"] == "pair"]
-        if not pairs.empty:
-            paths.append(_fig_ratio(pairs, out))
-        runs = df[df["kind"] == "run"]
-        if not runs.empty:
-            paths.append(_fig_success(runs, config, out))
-    return paths
+make_figures = figures(_fig_ratio, _fig_success)
 
 
 STUDY = Study(
@@ -252,7 +225,7 @@ STUDY = Study(
     ),
     config_model=GradientFreeFailureConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

@@ -31,40 +31,32 @@ Experiments (column ``experiment``):
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from ..ansatz import ANSATZ
-from ..landscape import (
-    Linear,
-    fit_scaling,
-    gradient_statistics_many,
-    two_design_probe_variance,
-)
+from ..experiment import Study, StudyConfig, Task, derive_seed, distinct, sorted_ints
+from ..landscape import Linear, gradient_statistics_many, two_design_probe_variance
 from ..quantum_info import distance_to_maximally_mixed, von_neumann_entropy
-from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
+from ..report import THEORY_COLOR, model_color, model_label, new_figure
 from ..theory import haar_expectation_variance, mean_trace_distance_bound, page_entropy
-from . import Study, Task, task_seed
-from ._visible import (
-    OBJECTIVE_LABELS,
-    OBJECTIVES,
-    ObjectiveName,
-    visible_objective,
-)
+from ._bands import error_bars, log2_fit
+from ._figures import figure, figures
+from ._visible import OBJECTIVE_LABELS, OBJECTIVES, ObjectiveName, visible_objective
 
-__all__ = ["STUDY", "GradientScalingConfig", "make_figures", "quick_config", "run_task", "tasks"]
+__all__ = ["STUDY", "GradientScalingConfig", "make_figures", "points", "quick_config",
+           "run_task"]
 
 ModelName = Literal["brickwork", "hardware_efficient", "bounded_cut", "decoupled", "pauli_network"]
 MAX_QUBITS = 20
 
 
-class GradientScalingConfig(BaseModel):
-    """Hyperparameters of the gradient-scaling study (frozen; unknown fields are rejected).
+class GradientScalingConfig(StudyConfig):
+    """Hyperparameters of the gradient-scaling study (a :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -94,52 +86,31 @@ class GradientScalingConfig(BaseModel):
         Local maximisation of ‖∇C‖ (0 steps: sampled maximum only).
     bootstrap_resamples : int
         Resamples of the bootstrap intervals.
-    seed : int
-        Study seed; targets, observables and every task seed derive from it.
+
+    The study seed fixes the targets, the observables and every task seed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    models: tuple[ModelName, ...] = ("brickwork", "hardware_efficient", "bounded_cut", "decoupled")
-    objectives: tuple[ObjectiveName, ...] = OBJECTIVES
-    n_visible: tuple[int, ...] = (1, 2, 3)
+    models: Annotated[tuple[ModelName, ...], distinct("model", allow_empty=True)] = (
+        "brickwork", "hardware_efficient", "bounded_cut", "decoupled")
+    objectives: Annotated[tuple[ObjectiveName, ...], distinct("objective", allow_empty=True)] = (
+        OBJECTIVES)
+    n_visible: Annotated[tuple[int, ...], sorted_ints(1, 6, "n_visible")] = (1, 2, 3)
     n_max: int = Field(16, ge=2, le=MAX_QUBITS)
     n_max_multi_visible: int = Field(12, ge=3, le=MAX_QUBITS)
     samples: int = Field(200, ge=4, le=100_000)
     layers_per_qubit: int = Field(3, ge=1, le=100)
     cut_gates: int = Field(1, ge=1, le=100)
     depth_n_hidden: int = Field(7, ge=1, le=MAX_QUBITS - 1)
-    depths: tuple[int, ...] = (1, 2, 3, 4, 6, 8, 12, 16, 24)
-    depth_models: tuple[ModelName, ...] = ("brickwork", "hardware_efficient")
-    paper_n_hidden: tuple[int, ...] = tuple(range(1, 12))
+    depths: Annotated[tuple[int, ...], sorted_ints(1, 1000, "depth")] = (
+        1, 2, 3, 4, 6, 8, 12, 16, 24)
+    depth_models: Annotated[tuple[ModelName, ...], distinct("model", allow_empty=True)] = (
+        "brickwork", "hardware_efficient")
+    paper_n_hidden: Annotated[tuple[int, ...], sorted_ints(1, 1000, "n_hidden")] = tuple(
+        range(1, 12))
     paper_samples: int = Field(1000, ge=4, le=100_000)
     lipschitz_steps: int = Field(3, ge=0, le=1000)
     lipschitz_starts: int = Field(2, ge=1, le=1000)
     bootstrap_resamples: int = Field(1000, ge=10, le=100_000)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("models", "objectives", "depth_models")
-    @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if len(set(v)) != len(v):
-            raise ValueError(f"entries must not repeat; got {list(v)}")
-        return v
-
-    @field_validator("n_visible")
-    @classmethod
-    def _visible(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if not 1 <= x <= 6]
-        if bad:
-            raise ValueError(f"each n_visible must be in 1..6; got {bad}")
-        return tuple(sorted(set(v)))
-
-    @field_validator("depths", "paper_n_hidden")
-    @classmethod
-    def _positive(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if not 1 <= x <= 1000]
-        if bad:
-            raise ValueError(f"each value must be in 1..1000; got {bad}")
-        return tuple(sorted(set(v)))
 
     @model_validator(mode="after")
     def _ranges(self) -> GradientScalingConfig:
@@ -183,38 +154,33 @@ def _point(experiment: str, model: str, n_v: int, n_h: int, layers: int, samples
                                                                    else None)}
 
 
-def tasks(config: GradientScalingConfig) -> list[Task]:
+def points(config: GradientScalingConfig) -> list[dict[str, Any]]:
     """One task per (experiment, model, n_V, n_H, layers); all objectives share its states.
 
-    Each task's seed is :func:`ebp.studies.task_seed` of (``config.seed``, grid point) plus the
-    study-level settings that change its numbers.
+    Each point carries the study-level settings that change its numbers, so they enter its seed.
     """
-    points = []
+    grid = []
     for n_v in config.n_visible:
         n_top = config.n_max if n_v == 1 else config.n_max_multi_visible
         for model in config.models:
             for n_h in range(1, n_top - n_v + 1):
                 layers = 1 if model == "pauli_network" else config.layers_per_qubit * (n_v + n_h)
-                points.append(_point("n_hidden", model, n_v, n_h, layers, config.samples,
-                                     config.objectives, config.cut_gates))
+                grid.append(_point("n_hidden", model, n_v, n_h, layers, config.samples,
+                                   config.objectives, config.cut_gates))
     for model in config.depth_models:
         if model == "pauli_network":
             continue
         for layers in config.depths:
             cut = min(config.cut_gates, layers)
-            points.append(_point("depth", model, 1, config.depth_n_hidden, layers, config.samples,
-                                 config.objectives, cut))
+            grid.append(_point("depth", model, 1, config.depth_n_hidden, layers, config.samples,
+                               config.objectives, cut))
     for n_h in config.paper_n_hidden:
-        points.append(_point("paper", "pauli_network", 1, n_h, 1, config.paper_samples,
-                             ("thermal_fidelity",), None))
+        grid.append(_point("paper", "pauli_network", 1, n_h, 1, config.paper_samples,
+                           ("thermal_fidelity",), None))
     shared = {"lipschitz_steps": config.lipschitz_steps,
               "lipschitz_starts": config.lipschitz_starts,
               "bootstrap_resamples": config.bootstrap_resamples, "study_seed": config.seed}
-    out = []
-    for i, p in enumerate(points):
-        p = {**p, **shared}
-        out.append(Task.make("gradient-scaling", i, task_seed(config.seed, p), **p))
-    return out
+    return [{**p, **shared} for p in grid]
 
 
 def _circuit(p: dict[str, Any], seed: int):
@@ -233,11 +199,10 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     use independent children of ``SeedSequence(task.seed)``. One row per objective.
     """
     p = task.params
-    net_ss, draw_ss = np.random.SeedSequence(task.seed).spawn(2)
-    circuit = _circuit(p, int(net_ss.generate_state(1)[0] & 0x7FFFFFFF))
+    net_seed, draw_seed = map(derive_seed, np.random.SeedSequence(task.seed).spawn(2))
+    circuit = _circuit(p, net_seed)
     n_v, n_h = p["n_visible"], p["n_hidden"]
     objectives = [visible_objective(name, n_v, p["study_seed"]) for name in p["objectives"]]
-    draw_seed = int(draw_ss.generate_state(1)[0] & 0x7FFFFFFF)
     stats = gradient_statistics_many(
         circuit, objectives, p["samples"], draw_seed,
         n_resamples=p["bootstrap_resamples"], lipschitz_steps=p["lipschitz_steps"],
@@ -270,21 +235,17 @@ def run_task(task: Task) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- figures
 def _fit_label(x, y, lo, hi) -> tuple[str, Any]:
     """Legend text with the fitted slope of log₂ y (weighted by the bootstrap intervals)."""
-    ok = np.isfinite(y) & (np.asarray(y) > 0)
-    if ok.sum() < 2 or np.unique(np.asarray(x)[ok]).size < 2:
+    fit = log2_fit(x, y, lo, hi)
+    if fit is None:
         return "", None
-    err = np.maximum((np.asarray(hi) - np.asarray(lo))[ok] / (2 * 1.96), 1e-300)
-    fit = fit_scaling(np.asarray(x)[ok], np.asarray(y)[ok], y_err=err)
     return f" (slope {fit.slope:+.2f}±{fit.slope_err:.2f})", fit
 
 
 def _errorbar(ax, x, y, lo, hi, **kw):
-    y, lo, hi = map(np.asarray, (y, lo, hi))
-    ax.errorbar(x, y, yerr=[np.maximum(y - lo, 0), np.maximum(hi - y, 0)], capsize=2, **kw)
+    ax.errorbar(x, y, yerr=error_bars(y, lo, hi), capsize=2, **kw)
 
 
-def _fig_scaling(df: pd.DataFrame, out: Path, column: str, ylabel: str, name: str,
-                 theory: str | None) -> Path | None:
+def _fig_scaling(df: pd.DataFrame, column: str, ylabel: str, theory: str | None):
     sub = df[(df["experiment"] == "n_hidden") & (df["objective"] == df["objective"].iloc[0])]
     if sub.empty:
         return None
@@ -309,10 +270,19 @@ def _fig_scaling(df: pd.DataFrame, out: Path, column: str, ylabel: str, name: st
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=7)
     axes[0, 0].set_ylabel(ylabel)
-    return savefig(fig, out / name)
+    return fig
 
 
-def _fig_objectives(df: pd.DataFrame, out: Path) -> Path | None:
+@figure("gradient_variance_n_hidden.png")
+def _fig_variance(df: pd.DataFrame, config: GradientScalingConfig):
+    """Probe Var[∂C] vs n_H per model and n_V, first objective, 2-design closed form dashed,
+    fitted slopes in the legend."""
+    return _fig_scaling(df, "probe_var", "probe Var$[\\partial_k C]$", "probe_var_2design")
+
+
+@figure("gradient_variance_objectives.png")
+def _fig_objectives(df: pd.DataFrame, config: GradientScalingConfig):
+    """The same for every objective (volume-law models)."""
     sub = df[(df["experiment"] == "n_hidden") & (df["n_visible"] == df["n_visible"].min())]
     models = [m for m in ("brickwork", "hardware_efficient") if m in set(sub["model"])]
     if sub.empty or not models:
@@ -336,10 +306,19 @@ def _fig_objectives(df: pd.DataFrame, out: Path) -> Path | None:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=7)
     axes[0, 0].set_ylabel("probe Var$[\\partial_k C]$ (dashed: 2-design)")
-    return savefig(fig, out / "gradient_variance_objectives.png")
+    return fig
 
 
-def _fig_depth(df: pd.DataFrame, out: Path) -> Path | None:
+@figure("lipschitz_n_hidden.png")
+def _fig_lipschitz(df: pd.DataFrame, config: GradientScalingConfig):
+    """Empirical Lipschitz constant (sampled maximum, bootstrap interval) vs n_H."""
+    return _fig_scaling(df, "lipschitz_sampled",
+                        "empirical Lipschitz constant $\\max\\|\\nabla C\\|$", None)
+
+
+@figure("gradient_variance_depth.png")
+def _fig_depth(df: pd.DataFrame, config: GradientScalingConfig):
+    """Probe variance and S(ρ_V) vs depth, with the 2-design and Page values."""
     sub = df[df["experiment"] == "depth"]
     if sub.empty:
         return None
@@ -366,10 +345,12 @@ def _fig_depth(df: pd.DataFrame, out: Path) -> Path | None:
     ax.set_ylabel(f"probe Var$[\\partial_k C]$, {OBJECTIVE_LABELS[obj]}")
     ax2.set_ylabel("mean $S(\\rho_V)$ [bits]")
     fig.suptitle(f"Crossover with depth at $n_V = {n_v}$, $n_H = {n_h}$", fontsize=10)
-    return savefig(fig, out / "gradient_variance_depth.png")
+    return fig
 
 
-def _fig_paper(df: pd.DataFrame, out: Path) -> Path | None:
+@figure("paper_inf_norm_variance.png")
+def _fig_paper(df: pd.DataFrame, config: GradientScalingConfig):
+    """Var[‖∇C‖_∞] vs n_H with the exponential fit."""
     s = df[df["experiment"] == "paper"].sort_values("n_hidden")
     if s.empty:
         return None
@@ -390,36 +371,10 @@ def _fig_paper(df: pd.DataFrame, out: Path) -> Path | None:
     ax.set_title("Fidelity to a thermal state (arXiv:2010.15968, Fig. 3b)", fontsize=9)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=7)
-    return savefig(fig, out / "paper_inf_norm_variance.png")
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: GradientScalingConfig, out_dir: Path) -> list[Path]:
-    """Draw the study's figures into ``out_dir``; returns the files written.
-
-    * ``gradient_variance_n_hidden.png`` — probe Var[∂C] vs n_H per model and n_V, first
-      objective, 2-design closed form dashed, fitted slopes in the legend;
-    * ``gradient_variance_objectives.png`` — the same for every objective (volume-law models);
-    * ``lipschitz_n_hidden.png`` — empirical Lipschitz constant (sampled maximum, bootstrap
-      interval) vs n_H;
-    * ``gradient_variance_depth.png`` — probe variance and S(ρ_V) vs depth, with the 2-design
-      and Page values;
-    * ``paper_inf_norm_variance.png`` — Var[‖∇C‖_∞] vs n_H with the exponential fit.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    paths = []
-    with style():
-        paths.append(_fig_scaling(df, out, "probe_var", "probe Var$[\\partial_k C]$",
-                                  "gradient_variance_n_hidden.png", "probe_var_2design"))
-        paths.append(_fig_objectives(df, out))
-        paths.append(_fig_scaling(df, out, "lipschitz_sampled",
-                                  "empirical Lipschitz constant $\\max\\|\\nabla C\\|$",
-                                  "lipschitz_n_hidden.png", None))
-        paths.append(_fig_depth(df, out))
-        paths.append(_fig_paper(df, out))
-    return [p for p in paths if p is not None]
+make_figures = figures(_fig_variance, _fig_objectives, _fig_lipschitz, _fig_depth, _fig_paper)
 
 
 STUDY = Study(
@@ -430,7 +385,7 @@ STUDY = Study(
     ),
     config_model=GradientScalingConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

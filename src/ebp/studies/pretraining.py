@@ -22,17 +22,17 @@ a smaller learning rate for the last phase keeps more of the gain.
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
-from ..report import THEORY_COLOR, new_figure, savefig, style
-from ..train.pretrain import STRATEGIES, run as run_strategy
-from . import Study, Task, task_seed
-from ._config import distinct, hidden_sizes
+from ..experiment import Study, StudyConfig, Task, distinct, hidden_sizes, task_seed
+from ..report import THEORY_COLOR, new_figure
+from ..train.pretrain import STRATEGIES
+from ..train.pretrain import run as run_strategy
+from ._figures import figure, figures
 from ._training import (
     ModelName,
     OptimiserName,
@@ -43,11 +43,12 @@ from ._training import (
     study_task,
 )
 
-__all__ = ["STUDY", "PretrainingConfig", "make_figures", "quick_config", "run_task", "tasks"]
+__all__ = ["STUDY", "PretrainingConfig", "make_figures", "points", "quick_config", "run_task",
+           "strategy_summary"]
 
 
-class PretrainingConfig(BaseModel):
-    """Hyperparameters of the pretraining study (frozen; unknown fields are rejected).
+class PretrainingConfig(StudyConfig):
+    """Hyperparameters of the pretraining study (a :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -71,34 +72,19 @@ class PretrainingConfig(BaseModel):
         For adam / sgd.
     seeds : int
         Runs per strategy.
-    seed : int
-        Study seed.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     task: str = "state"
     model: ModelName = "brickwork"
     n_visible: int = Field(1, ge=1, le=4)
-    n_hidden: tuple[int, ...] = (6,)
+    n_hidden: Annotated[tuple[int, ...], hidden_sizes(12)] = (6,)
     layers_per_qubit: int = Field(1, ge=1, le=20)
-    strategies: tuple[StrategyName, ...] = tuple(STRATEGIES)
+    strategies: Annotated[tuple[StrategyName, ...], distinct("strategy")] = tuple(STRATEGIES)
     optimiser: OptimiserName = "adam"
     shots: int = Field(10, ge=2, le=10**6)
     budget: float = Field(5e5, gt=0, le=1e12)
     learning_rate: float = Field(0.05, gt=0, le=10)
     seeds: int = Field(8, ge=1, le=1000)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("strategies")
-    @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return distinct(v, "strategy")
-
-    @field_validator("n_hidden")
-    @classmethod
-    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        return hidden_sizes(v, 12)
 
 
 def quick_config() -> PretrainingConfig:
@@ -106,22 +92,19 @@ def quick_config() -> PretrainingConfig:
     return PretrainingConfig(seeds=3)
 
 
-def tasks(config: PretrainingConfig) -> list[Task]:
-    """One task per (n_H, strategy, repetition); repetition r uses the same data for every
-    strategy, so strategies are compared on identical problems."""
-    out = []
+def points(config: PretrainingConfig):
+    """One task per (n_H, repetition, strategy); repetition r uses the same data for every
+    strategy (``data_seed``), so strategies are compared on identical problems."""
     for n_h in config.n_hidden:
         for rep in range(config.seeds):
             data_seed = task_seed(config.seed, {"n_hidden": n_h, "repetition": rep})
             for strategy in config.strategies:
-                p = {"strategy": strategy, "model": config.model, "task": config.task,
-                     "n_visible": config.n_visible, "n_hidden": n_h,
-                     "layers": config.layers_per_qubit * (config.n_visible + n_h),
-                     "optimiser": config.optimiser, "shots": config.shots,
-                     "budget": config.budget, "learning_rate": config.learning_rate,
-                     "repetition": rep, "data_seed": data_seed}
-                out.append(Task.make("pretraining", len(out), task_seed(config.seed, p), **p))
-    return out
+                yield {"strategy": strategy, "model": config.model, "task": config.task,
+                       "n_visible": config.n_visible, "n_hidden": n_h,
+                       "layers": config.layers_per_qubit * (config.n_visible + n_h),
+                       "optimiser": config.optimiser, "shots": config.shots,
+                       "budget": config.budget, "learning_rate": config.learning_rate,
+                       "repetition": rep, "data_seed": data_seed}
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -183,7 +166,9 @@ def _colors(strategies) -> dict[str, str]:
     return {s: _PALETTE[i % len(_PALETTE)] for i, s in enumerate(strategies)}
 
 
-def _fig_final(runs: pd.DataFrame, out: Path) -> Path:
+@figure("pretraining_final_loss.png")
+def _fig_final(df: pd.DataFrame, config: PretrainingConfig):
+    runs = df[df["kind"] == "run"]
     strategies = list(dict.fromkeys(runs["strategy"]))
     colors = _colors(strategies)
     sizes = sorted(runs["n_hidden"].unique())
@@ -204,10 +189,12 @@ def _fig_final(runs: pd.DataFrame, out: Path) -> Path:
         ax.set_title(f"$n_H = {n_h}$", fontsize=9)
         ax.legend(fontsize=7)
     axes[0, 0].set_ylabel("final loss (exact); bar = median")
-    return savefig(fig, out / "pretraining_final_loss.png")
+    return fig
 
 
-def _fig_time(runs: pd.DataFrame, out: Path) -> Path:
+@figure("pretraining_time_to_target.png")
+def _fig_time(df: pd.DataFrame, config: PretrainingConfig):
+    runs = df[df["kind"] == "run"]
     strategies = list(dict.fromkeys(runs["strategy"]))
     colors = _colors(strategies)
     fig, axes = new_figure(width=max(4.0, 0.7 * len(strategies)), height=3.6)
@@ -229,10 +216,11 @@ def _fig_time(runs: pd.DataFrame, out: Path) -> Path:
     ax.set_ylabel("shots spent to reach the target")
     ax.set_title(f"Time to target, $n_H = {n_h}$", fontsize=9)
     ax.legend(fontsize=7)
-    return savefig(fig, out / "pretraining_time_to_target.png")
+    return fig
 
 
-def _fig_trajectories(df: pd.DataFrame, config, out: Path) -> Path:
+@figure("pretraining_trajectories.png")
+def _fig_trajectories(df: pd.DataFrame, config: PretrainingConfig):
     curves = df[df["kind"] == "curve"]
     n_h = max(curves["n_hidden"])
     curves = curves[curves["n_hidden"] == n_h]
@@ -256,22 +244,15 @@ def _fig_trajectories(df: pd.DataFrame, config, out: Path) -> Path:
         ax.set_xlabel("shots spent")
     axes[0, 0].legend(fontsize=7)
     fig.suptitle(f"Trajectories at $n_H = {n_h}$ ({config.model})", fontsize=10)
-    return savefig(fig, out / "pretraining_trajectories.png")
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: PretrainingConfig, out_dir: Path) -> list[Path]:
-    """``pretraining_final_loss.png``, ``pretraining_time_to_target.png``,
-    ``pretraining_trajectories.png`` and the table ``pretraining_summary.csv``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    runs = df[df["kind"] == "run"]
-    summary = out / "pretraining_summary.csv"
-    strategy_summary(df).to_csv(summary, index=False)
-    with style():
-        return [_fig_final(runs, out), _fig_time(runs, out), _fig_trajectories(df, config, out),
-                summary]
+@figure("pretraining_summary.csv")
+def _summary(df: pd.DataFrame, config: PretrainingConfig) -> pd.DataFrame:
+    return strategy_summary(df)
+
+
+make_figures = figures(_fig_final, _fig_time, _fig_trajectories, _summary)
 
 
 STUDY = Study(
@@ -282,7 +263,7 @@ STUDY = Study(
     ),
     config_model=PretrainingConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

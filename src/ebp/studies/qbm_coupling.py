@@ -24,23 +24,30 @@ g = 0 decouples V exactly (σ_V is the Gibbs state of H_V, I(V:H) = 0).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
+from ..experiment import (
+    Study,
+    StudyConfig,
+    Task,
+    derive_seed,
+    distinct,
+    hidden_sizes,
+    sorted_floats,
+)
 from ..qbm import TERM_CLASSES, gaussian_parameters, k_local, transverse_field_ising
-from ..report import new_figure, savefig, style
-from . import Study, Task, task_seed
-from ._config import distinct, hidden_sizes
+from ..report import new_figure
+from ._bands import band, sequential_colors, spread
+from ._figures import figure, figures
 from .qbm_typicality import MAX_QUBITS, target_objective
 
-__all__ = ["STUDY", "QBMCouplingConfig", "make_figures", "quick_config", "run_task", "tasks"]
+__all__ = ["STUDY", "QBMCouplingConfig", "make_figures", "points", "quick_config", "run_task"]
 
 ModelName = Literal["ising", "random"]
 MODEL_TITLES = {"ising": "Ising chain (structured)", "random": "random all-to-all"}
@@ -52,8 +59,8 @@ METRICS = (
 )
 
 
-class QBMCouplingConfig(BaseModel):
-    """Hyperparameters of the qbm-coupling study (frozen; unknown fields are rejected).
+class QBMCouplingConfig(StudyConfig):
+    """Hyperparameters of the qbm-coupling study (a :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -75,16 +82,13 @@ class QBMCouplingConfig(BaseModel):
         Points with n_V + n_H >= ``big_from`` use ``big_instances`` instances.
     target_beta : float
         β of the thermal target on V.
-    seed : int
-        Study seed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    models: tuple[ModelName, ...] = ("ising", "random")
+    models: Annotated[tuple[ModelName, ...], distinct("model")] = ("ising", "random")
     n_visible: int = Field(1, ge=1, le=3)
-    n_hidden: tuple[int, ...] = (1, 2, 3, 5, 7, 9, 11)
-    couplings: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+    n_hidden: Annotated[tuple[int, ...], hidden_sizes(MAX_QUBITS - 1)] = (1, 2, 3, 5, 7, 9, 11)
+    couplings: Annotated[tuple[float, ...], sorted_floats(0, 1e3, "coupling g")] = (
+        0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
     beta: float = Field(1.0, ge=0, le=1e4, allow_inf_nan=False)
     field_std: float = Field(1.0, ge=0, le=1e3, allow_inf_nan=False)
     coupling_std: float = Field(1.0, ge=0, le=1e3, allow_inf_nan=False)
@@ -92,28 +96,9 @@ class QBMCouplingConfig(BaseModel):
     big_from: int = Field(11, ge=2, le=MAX_QUBITS + 1)
     big_instances: int = Field(5, ge=2, le=100_000)
     target_beta: float = Field(1.0, ge=0, le=1e4, allow_inf_nan=False)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("models")
-    @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return distinct(v, "model")
-
-    @field_validator("n_hidden")
-    @classmethod
-    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        return hidden_sizes(v, MAX_QUBITS - 1)
-
-    @field_validator("couplings")
-    @classmethod
-    def _couplings(cls, v: tuple[float, ...]) -> tuple[float, ...]:
-        if not v or any(not (np.isfinite(g) and 0 <= g <= 1e3) for g in v):
-            raise ValueError(
-                f"give at least one coupling g, each finite in [0, 1e3]; got {list(v)}")
-        return tuple(sorted(set(v)))
 
     @model_validator(mode="after")
-    def _fits(self) -> "QBMCouplingConfig":
+    def _fits(self) -> QBMCouplingConfig:
         if self.n_visible + max(self.n_hidden) > MAX_QUBITS:
             raise ValueError(f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); got "
                              f"n_visible = {self.n_visible}, n_hidden up to {max(self.n_hidden)}")
@@ -126,19 +111,16 @@ def quick_config() -> QBMCouplingConfig:
                              instances=20)
 
 
-def tasks(config: QBMCouplingConfig) -> list[Task]:
+def points(config: QBMCouplingConfig):
     """One task per (model, n_H); every g is evaluated on the task's instances."""
-    out = []
     for model in config.models:
         for n_h in config.n_hidden:
             big = config.n_visible + n_h >= config.big_from
-            p = {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-                 "couplings": tuple(config.couplings), "beta": config.beta,
-                 "field_std": config.field_std, "coupling_std": config.coupling_std,
-                 "instances": config.big_instances if big else config.instances,
-                 "target_beta": config.target_beta, "study_seed": config.seed}
-            out.append(Task.make("qbm-coupling", len(out), task_seed(config.seed, p), **p))
-    return out
+            yield {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
+                   "couplings": tuple(config.couplings), "beta": config.beta,
+                   "field_std": config.field_std, "coupling_std": config.coupling_std,
+                   "instances": config.big_instances if big else config.instances,
+                   "target_beta": config.target_beta, "study_seed": config.seed}
 
 
 def _structure(name: str, n_v: int, n_h: int, beta: float):
@@ -159,7 +141,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     classes = np.array(base.term_classes)
     rows = []
     for i in range(p["instances"]):
-        seed = int(np.random.SeedSequence([task.seed, i]).generate_state(1)[0] & 0x7FFFFFFF)
+        seed = derive_seed(task.seed, i)
         theta = gaussian_parameters(base, seed, onsite_std=p["field_std"],
                                     offsite_std=p["coupling_std"])
         for g in p["couplings"]:
@@ -180,23 +162,14 @@ def run_task(task: Task) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- figures
-def _pick(values: list, k: int = 4) -> list:
-    if len(values) <= k:
-        return values
-    idx = np.unique(np.round(np.linspace(0, len(values) - 1, k)).astype(int))
-    return [values[i] for i in idx]
-
-
-def _fig_versus(df: pd.DataFrame, x: str, hue: str, xlabel: str, hue_label: str, name: str,
-                out: Path) -> Path:
+def _fig_versus(df: pd.DataFrame, x: str, hue: str, xlabel: str, hue_label: str):
     """One row per model, one column per metric of :data:`METRICS`, vs ``x``; colour = ``hue``.
 
     Gradient panels are on a log scale; points with a zero mean (the V–H gradient at g = 0,
     exactly 0) are left out there.
     """
-    hues = _pick(sorted(df[hue].unique().tolist()))
-    cmap = colormaps["viridis"]
-    colors = {h: cmap(0.9 * i / max(1, len(hues) - 1)) for i, h in enumerate(hues)}
+    hues = spread(sorted(df[hue].unique().tolist()), 4)
+    colors = sequential_colors(hues)
     models = list(dict.fromkeys(df["model"]))
     fig, axes = new_figure(len(models), len(METRICS), width=3.9, height=3.2, sharex=True,
                            sharey="col")
@@ -205,14 +178,12 @@ def _fig_versus(df: pd.DataFrame, x: str, hue: str, xlabel: str, hue_label: str,
             log = column.startswith("grad")
             for h in hues:
                 s = df[(df["model"] == model) & (df[hue] == h)]
-                g = s.groupby(x)[column]
-                mean, lo, hi = g.mean(), g.quantile(0.16), g.quantile(0.84)
-                keep = (mean > 0).to_numpy() if log else np.isfinite(mean.to_numpy())
-                if not keep.any():
+                b = band(s, x, column)
+                b = b[(b["mean"] > 0) if log else np.isfinite(b["mean"])]
+                if b.empty:
                     continue
-                ax.fill_between(mean.index[keep], lo.values[keep], hi.values[keep],
-                                color=colors[h], alpha=0.15, lw=0)
-                ax.plot(mean.index[keep], mean.values[keep], "o-", ms=3, color=colors[h])
+                ax.fill_between(b[x], b["q16"], b["q84"], color=colors[h], alpha=0.15, lw=0)
+                ax.plot(b[x], b["mean"], "o-", ms=3, color=colors[h])
             if log:
                 ax.set_yscale("log", base=2)
             if x == "n_hidden":
@@ -228,23 +199,22 @@ def _fig_versus(df: pd.DataFrame, x: str, hue: str, xlabel: str, hue_label: str,
     d = df.iloc[0]
     fig.suptitle(f"QBM at β = {d['beta']:g}, $n_V$ = {int(d['n_visible'])}: mean over instances, "
                  "band 16–84 %", fontsize=11)
-    return savefig(fig, out / name)
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: QBMCouplingConfig, out_dir: Path) -> list[Path]:
-    """``qbm_coupling_vs_g.png`` (vs g, one colour per n_H) and ``qbm_coupling_vs_nhidden.png``
-    (vs n_H, one colour per g); one row of panels per model."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    with style():
-        return [
-            _fig_versus(df, "coupling", "n_hidden", "V–H coupling strength $g$", "$n_H$",
-                        "qbm_coupling_vs_g.png", out),
-            _fig_versus(df, "n_hidden", "coupling", "hidden qubits $n_H$", "$g$",
-                        "qbm_coupling_vs_nhidden.png", out),
-        ]
+@figure("qbm_coupling_vs_g.png")
+def _fig_vs_coupling(df: pd.DataFrame, config: QBMCouplingConfig):
+    """Against g, one colour per n_H; one row of panels per model."""
+    return _fig_versus(df, "coupling", "n_hidden", "V–H coupling strength $g$", "$n_H$")
+
+
+@figure("qbm_coupling_vs_nhidden.png")
+def _fig_vs_hidden(df: pd.DataFrame, config: QBMCouplingConfig):
+    """Against n_H, one colour per g; one row of panels per model."""
+    return _fig_versus(df, "n_hidden", "coupling", "hidden qubits $n_H$", "$g$")
+
+
+make_figures = figures(_fig_vs_coupling, _fig_vs_hidden)
 
 
 STUDY = Study(
@@ -255,7 +225,7 @@ STUDY = Study(
     ),
     config_model=QBMCouplingConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

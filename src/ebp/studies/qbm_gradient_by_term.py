@@ -25,15 +25,15 @@ structured contrast.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
+from ..experiment import Study, StudyConfig, Task, derive_seed, distinct, hidden_sizes
 from ..qbm import (
     TERM_CLASSES,
     gaussian_parameters,
@@ -41,13 +41,13 @@ from ..qbm import (
     transverse_field_ising,
     two_design_gradient_scale,
 )
-from ..report import THEORY_COLOR, new_figure, savefig, style
-from . import Study, Task, task_seed
-from ._config import distinct, hidden_sizes
+from ..report import THEORY_COLOR, new_figure
+from ._bands import band
+from ._figures import figure, figures
 from .qbm_typicality import MAX_QUBITS, target_objective
 
-__all__ = ["STUDY", "QBMGradientByTermConfig", "make_figures", "quick_config", "run_task",
-           "tasks"]
+__all__ = ["STUDY", "QBMGradientByTermConfig", "make_figures", "points", "quick_config",
+           "run_task"]
 
 ModelName = Literal["paper", "ising"]
 MODEL_TITLES = {"paper": "normalised random 2-local QBM", "ising": "transverse-field Ising chain"}
@@ -56,8 +56,9 @@ CLASS_LABELS = {"visible": "visible-only $h_V \\otimes I$", "coupling": "V–H c
                 "hidden": "hidden-only $I \\otimes h_H$"}
 
 
-class QBMGradientByTermConfig(BaseModel):
-    """Hyperparameters of the qbm-gradient-by-term study (frozen; unknown fields are rejected).
+class QBMGradientByTermConfig(StudyConfig):
+    """Hyperparameters of the qbm-gradient-by-term study (a
+    :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -75,34 +76,19 @@ class QBMGradientByTermConfig(BaseModel):
         Points with n_V + n_H >= ``big_from`` use ``big_instances`` instances.
     target_beta : float
         β of the thermal target on V.
-    seed : int
-        Study seed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    models: tuple[ModelName, ...] = ("paper", "ising")
+    models: Annotated[tuple[ModelName, ...], distinct("model")] = ("paper", "ising")
     n_visible: int = Field(1, ge=1, le=3)
-    n_hidden: tuple[int, ...] = tuple(range(1, 12))
+    n_hidden: Annotated[tuple[int, ...], hidden_sizes(MAX_QUBITS - 1)] = tuple(range(1, 12))
     beta: float = Field(1.0, ge=0, le=1e4, allow_inf_nan=False)
     instances: int = Field(50, ge=2, le=100_000)
     big_from: int = Field(11, ge=2, le=MAX_QUBITS + 1)
     big_instances: int = Field(10, ge=2, le=100_000)
     target_beta: float = Field(1.0, ge=0, le=1e4, allow_inf_nan=False)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("models")
-    @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return distinct(v, "model")
-
-    @field_validator("n_hidden")
-    @classmethod
-    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        return hidden_sizes(v, MAX_QUBITS - 1)
 
     @model_validator(mode="after")
-    def _fits(self) -> "QBMGradientByTermConfig":
+    def _fits(self) -> QBMGradientByTermConfig:
         if self.n_visible + max(self.n_hidden) > MAX_QUBITS:
             raise ValueError(f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); got "
                              f"n_visible = {self.n_visible}, n_hidden up to {max(self.n_hidden)}")
@@ -114,18 +100,15 @@ def quick_config() -> QBMGradientByTermConfig:
     return QBMGradientByTermConfig(n_hidden=tuple(range(1, 8)), instances=20)
 
 
-def tasks(config: QBMGradientByTermConfig) -> list[Task]:
+def points(config: QBMGradientByTermConfig):
     """One task per (model, n_H)."""
-    out = []
     for model in config.models:
         for n_h in config.n_hidden:
             big = config.n_visible + n_h >= config.big_from
-            p = {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-                 "beta": config.beta,
-                 "instances": config.big_instances if big else config.instances,
-                 "target_beta": config.target_beta, "study_seed": config.seed}
-            out.append(Task.make("qbm-gradient-by-term", len(out), task_seed(config.seed, p), **p))
-    return out
+            yield {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
+                   "beta": config.beta,
+                   "instances": config.big_instances if big else config.instances,
+                   "target_beta": config.target_beta, "study_seed": config.seed}
 
 
 def _instance(model_name: str, n_v: int, n_h: int, beta: float, seed: int):
@@ -145,7 +128,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     objective = target_objective(n_v, p["study_seed"], p["target_beta"])
     rows = []
     for i in range(p["instances"]):
-        seed = int(np.random.SeedSequence([task.seed, i]).generate_state(1)[0] & 0x7FFFFFFF)
+        seed = derive_seed(task.seed, i)
         model, theta = _instance(p["model"], n_v, n_h, beta, seed)
         ev = model.value_and_gradient(theta, objective)
         _, g = objective.value_and_derivative(ev.rho_visible)
@@ -172,7 +155,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- figures
-def _fig(df: pd.DataFrame, column: str, ylabel: str, name: str, out: Path) -> Path:
+def _fig(df: pd.DataFrame, column: str, ylabel: str):
     models = list(dict.fromkeys(df["model"]))
     fig, axes = new_figure(1, len(models), width=5.0, height=4.2, sharey=True)
     for ax, model in zip(axes[0], models):
@@ -181,13 +164,12 @@ def _fig(df: pd.DataFrame, column: str, ylabel: str, name: str, out: Path) -> Pa
             c = s[s["term_class"] == cls]
             if c.empty:
                 continue
-            g = c.groupby("n_hidden")
-            mean, lo, hi = g[column].mean(), g[column].quantile(0.16), g[column].quantile(0.84)
-            ax.fill_between(mean.index, lo.values, hi.values, color=CLASS_COLORS[cls], alpha=0.2,
-                            lw=0)
-            ax.plot(mean.index, mean.values, "o-", ms=4, color=CLASS_COLORS[cls],
+            b = band(c, "n_hidden", column)
+            ax.fill_between(b["n_hidden"], b["q16"], b["q84"], color=CLASS_COLORS[cls],
+                            alpha=0.2, lw=0)
+            ax.plot(b["n_hidden"], b["mean"], "o-", ms=4, color=CLASS_COLORS[cls],
                     label=CLASS_LABELS[cls])
-            bound = g["two_design_bound"].mean()
+            bound = c.groupby("n_hidden")["two_design_bound"].mean()
             ls = "--" if cls == "visible" else ":"
             ax.plot(bound.index, bound.values, ls, color=THEORY_COLOR, lw=1.3)
         cov = s.groupby("n_hidden")["covariance_bound"].mean()
@@ -209,22 +191,25 @@ def _fig(df: pd.DataFrame, column: str, ylabel: str, name: str, out: Path) -> Pa
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
     fig.suptitle("Relative-entropy gradient per term class (mean over instances, band 16–84 %)",
                  fontsize=11)
-    return savefig(fig, out / name)
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: QBMGradientByTermConfig, out_dir: Path) -> list[Path]:
-    """``qbm_gradient_by_term.png`` (class mean of |∂S/∂θ_k|) and
-    ``qbm_gradient_by_term_max.png`` (class maximum), with the bounds drawn."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    with style():
-        derivative = "$|\\partial S(\\eta\\|\\sigma_V)/\\partial\\theta_k|$ in class"
-        return [
-            _fig(df, "mean_abs_gradient", "mean " + derivative, "qbm_gradient_by_term.png", out),
-            _fig(df, "max_abs_gradient", "max " + derivative, "qbm_gradient_by_term_max.png", out),
-        ]
+_DERIVATIVE = "$|\\partial S(\\eta\\|\\sigma_V)/\\partial\\theta_k|$ in class"
+
+
+@figure("qbm_gradient_by_term.png")
+def _fig_mean(df: pd.DataFrame, config: QBMGradientByTermConfig):
+    """Class mean of |∂S/∂θ_k|, with the bounds drawn."""
+    return _fig(df, "mean_abs_gradient", "mean " + _DERIVATIVE)
+
+
+@figure("qbm_gradient_by_term_max.png")
+def _fig_max(df: pd.DataFrame, config: QBMGradientByTermConfig):
+    """Class maximum of |∂S/∂θ_k|, with the bounds drawn."""
+    return _fig(df, "max_abs_gradient", "max " + _DERIVATIVE)
+
+
+make_figures = figures(_fig_mean, _fig_max)
 
 
 STUDY = Study(
@@ -235,7 +220,7 @@ STUDY = Study(
     ),
     config_model=QBMGradientByTermConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

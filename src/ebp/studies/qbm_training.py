@@ -32,18 +32,19 @@ family and target kind; the loss, I(V:H) and ‖σ_V − I/d_V‖₁ trajectorie
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
+from ..experiment import Study, StudyConfig, Task, distinct, hidden_sizes, task_seed
 from ..qbm import QBM, gaussian_parameters, k_local, restricted
-from ..qbm.pretrain import STRATEGIES, run as run_strategy
-from ..report import new_figure, savefig, style
+from ..qbm.pretrain import STRATEGIES
+from ..qbm.pretrain import run as run_strategy
+from ..report import new_figure
 from ..train import (
     LearningTask,
     adam,
@@ -53,12 +54,11 @@ from ..train import (
     random_sparse_distribution,
     thermal_distribution,
 )
-from . import Study, Task, task_seed
-from ._config import distinct, hidden_sizes
+from ._figures import figure, figures
 from ._training import CURVE_POINTS, result_rows
 
 __all__ = ["STUDY", "QBMTrainingConfig", "build_model", "learning_task", "make_figures",
-           "quick_config", "run_task", "strategy_summary", "tasks"]
+           "points", "quick_config", "run_task", "strategy_summary"]
 
 MAX_QUBITS = 12
 """Largest n_V + n_H trained here (dense Gibbs states; a 12-qubit step takes minutes)."""
@@ -74,8 +74,8 @@ FAMILY_TITLES = {"restricted": "restricted QBM", "random": "all-to-all 2-local Q
 STRATEGY_COLORS = {"random": "#4d4d4d", "visible-first": "#1b9e77", "grow-coupling": "#d95f02"}
 
 
-class QBMTrainingConfig(BaseModel):
-    """Hyperparameters of the qbm-training study (frozen; unknown fields are rejected).
+class QBMTrainingConfig(StudyConfig):
+    """Hyperparameters of the qbm-training study (a :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -111,17 +111,13 @@ class QBMTrainingConfig(BaseModel):
         and the number of stages of ``grow-coupling``.
     seeds : int
         Repetitions (each: a new target and a new random start, shared by the strategies).
-    seed : int
-        Study seed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    families: tuple[FamilyName, ...] = ("restricted", "random")
-    targets: tuple[TargetName, ...] = ("quantum", "thermal")
-    strategies: tuple[StrategyName, ...] = tuple(STRATEGIES)
+    families: Annotated[tuple[FamilyName, ...], distinct("family")] = ("restricted", "random")
+    targets: Annotated[tuple[TargetName, ...], distinct("target")] = ("quantum", "thermal")
+    strategies: Annotated[tuple[StrategyName, ...], distinct("strategy")] = tuple(STRATEGIES)
     n_visible: int = Field(2, ge=1, le=4)
-    n_hidden: tuple[int, ...] = (1, 2, 4, 6, 8)
+    n_hidden: Annotated[tuple[int, ...], hidden_sizes(MAX_QUBITS - 1)] = (1, 2, 4, 6, 8)
     coupling: float = Field(1.0, ge=0, le=1e3, allow_inf_nan=False)
     beta: float = Field(1.0, gt=0, le=1e3, allow_inf_nan=False)
     field_std: float = Field(0.1, ge=0, le=1e3, allow_inf_nan=False)
@@ -135,20 +131,9 @@ class QBMTrainingConfig(BaseModel):
     weak: float = Field(0.01, ge=0, le=10, allow_inf_nan=False)
     stages: int = Field(4, ge=2, le=20)
     seeds: int = Field(3, ge=1, le=1000)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("families", "targets", "strategies")
-    @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return distinct(v, "name")
-
-    @field_validator("n_hidden")
-    @classmethod
-    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        return hidden_sizes(v, MAX_QUBITS - 1)
 
     @model_validator(mode="after")
-    def _fits(self) -> "QBMTrainingConfig":
+    def _fits(self) -> QBMTrainingConfig:
         big = [h for h in self.n_hidden if self.n_visible + h > MAX_QUBITS]
         if big:
             raise ValueError(f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); "
@@ -168,13 +153,12 @@ def quick_config() -> QBMTrainingConfig:
     return QBMTrainingConfig(n_hidden=(1, 2, 3), budget_steps=40, seeds=2)
 
 
-def tasks(config: QBMTrainingConfig) -> list[Task]:
+def points(config: QBMTrainingConfig):
     """One task per (family, target, n_H, repetition, strategy).
 
     The target depends on (target kind, repetition) only, so every n_H and family learns the
     same data; the random start on (family, target, n_H, repetition), shared by the strategies.
     """
-    out = []
     for family in config.families:
         for target in config.targets:
             for n_h in config.n_hidden:
@@ -183,20 +167,17 @@ def tasks(config: QBMTrainingConfig) -> list[Task]:
                     init_seed = task_seed(config.seed, {"family": family, "target": target,
                                                         "n_hidden": n_h, "repetition": rep})
                     for strategy in config.strategies:
-                        p = {"family": family, "target": target, "strategy": strategy,
-                             "n_visible": config.n_visible, "n_hidden": n_h,
-                             "coupling": config.coupling, "beta": config.beta,
-                             "field_std": config.field_std, "coupling_std": config.coupling_std,
-                             "target_rank": config.target_rank,
-                             "target_beta": config.target_beta,
-                             "sparse_support": config.sparse_support,
-                             "budget_steps": config.budget_steps,
-                             "learning_rate": config.learning_rate, "fraction": config.fraction,
-                             "weak": config.weak, "stages": config.stages, "repetition": rep,
-                             "data_seed": data_seed, "init_seed": init_seed}
-                        out.append(Task.make("qbm-training", len(out),
-                                             task_seed(config.seed, p), **p))
-    return out
+                        yield {"family": family, "target": target, "strategy": strategy,
+                               "n_visible": config.n_visible, "n_hidden": n_h,
+                               "coupling": config.coupling, "beta": config.beta,
+                               "field_std": config.field_std, "coupling_std": config.coupling_std,
+                               "target_rank": config.target_rank,
+                               "target_beta": config.target_beta,
+                               "sparse_support": config.sparse_support,
+                               "budget_steps": config.budget_steps,
+                               "learning_rate": config.learning_rate, "fraction": config.fraction,
+                               "weak": config.weak, "stages": config.stages, "repetition": rep,
+                               "data_seed": data_seed, "init_seed": init_seed}
 
 
 def build_model(family: str, n_visible: int, n_hidden: int, *, coupling: float = 1.0,
@@ -301,7 +282,9 @@ def _panels(runs: pd.DataFrame):
     return list(dict.fromkeys(runs["family"])), list(dict.fromkeys(runs["target"]))
 
 
-def _fig_final(runs: pd.DataFrame, out: Path) -> Path:
+@figure("qbm_training_final_loss.png")
+def _fig_final(df: pd.DataFrame, config: QBMTrainingConfig):
+    runs = df[df["kind"] == "run"]
     families, targets = _panels(runs)
     strategies = list(dict.fromkeys(runs["strategy"]))
     fig, axes = new_figure(len(families), len(targets), width=4.2, height=3.3,
@@ -334,7 +317,7 @@ def _fig_final(runs: pd.DataFrame, out: Path) -> Path:
     fig.suptitle(f"QBM training at equal budget, $n_V$ = {int(d['n_visible'])}, "
                  f"β = {d['beta']:g}, g = {d['coupling']:g} (dots: runs; line: median)",
                  fontsize=11)
-    return savefig(fig, out / "qbm_training_final_loss.png")
+    return fig
 
 
 _TRAJECTORY_COLUMNS = (("loss", "loss [bits]", True),
@@ -342,9 +325,11 @@ _TRAJECTORY_COLUMNS = (("loss", "loss [bits]", True),
                        ("distance_to_mixed", "$\\|\\sigma_V - I/d_V\\|_1$", False))
 
 
-def _fig_trajectories(curves: pd.DataFrame, out: Path) -> Path:
+@figure("qbm_training_trajectories.png")
+def _fig_trajectories(df: pd.DataFrame, config: QBMTrainingConfig):
     """At the largest n_H: median over repetitions of each tracked column against the budget
     fraction spent, one row of panels per (family, target)."""
+    curves = df[df["kind"] == "curve"]
     n_h = int(curves["n_hidden"].max())
     curves = curves[curves["n_hidden"] == n_h]
     pairs = list(dict.fromkeys(zip(curves["family"], curves["target"])))
@@ -375,22 +360,15 @@ def _fig_trajectories(curves: pd.DataFrame, out: Path) -> Path:
     handles = [Line2D([], [], color=_color(s), label=s) for s in strategies]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
     fig.suptitle(f"Trajectories at $n_H$ = {n_h} (median over repetitions)", fontsize=11)
-    return savefig(fig, out / "qbm_training_trajectories.png")
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: QBMTrainingConfig, out_dir: Path) -> list[Path]:
-    """``qbm_training_final_loss.png``, ``qbm_training_trajectories.png`` and the table
-    ``qbm_training_summary.csv`` (:func:`strategy_summary`)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    runs = df[df["kind"] == "run"]
-    summary = out / "qbm_training_summary.csv"
-    strategy_summary(df).to_csv(summary, index=False)
-    with style():
-        return [_fig_final(runs, out), _fig_trajectories(df[df["kind"] == "curve"], out),
-                summary]
+@figure("qbm_training_summary.csv")
+def _summary(df: pd.DataFrame, config: QBMTrainingConfig) -> pd.DataFrame:
+    return strategy_summary(df)
+
+
+make_figures = figures(_fig_final, _fig_trajectories, _summary)
 
 
 STUDY = Study(
@@ -401,7 +379,7 @@ STUDY = Study(
     ),
     config_model=QBMTrainingConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

@@ -25,43 +25,40 @@ Figures: T vs d_H (log-log, mean with 16–84 % band, ½√(d_V/d_H) drawn), his
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from ..landscape import Objective, bootstrap_interval, fit_scaling, relative_entropy, thermal_state
+from ..experiment import Study, StudyConfig, Task, derive_seed, sorted_floats, sorted_ints
+from ..landscape import Objective, bootstrap_interval, relative_entropy, thermal_state
 from ..qbm import evaluate_temperatures, paper_qbm
-from ..report import THEORY_COLOR, new_figure, savefig, style
+from ..report import THEORY_COLOR, new_figure
 from ..theory import mean_trace_distance_bound
-from . import Study, Task, task_seed
+from ._bands import band, error_bars, log2_fit, sequential_colors
+from ._figures import figure, figures
 
-__all__ = ["STUDY", "QBMTypicalityConfig", "make_figures", "qbm_trace_distance_rows",
-           "quick_config", "run_task", "target_objective", "tasks"]
+__all__ = ["STUDY", "QBMTypicalityConfig", "make_figures", "points", "qbm_trace_distance_rows",
+           "quick_config", "run_task", "target_objective"]
 
 MAX_QUBITS = 12
 """Largest total size of a dense QBM in these studies (see :data:`ebp.qbm.MEMORY_LIMIT_BYTES`)."""
 
 BETA_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+_SIZES = sorted_ints(1, MAX_QUBITS - 1, "n_hidden")
 
 
 def target_objective(n_visible: int, study_seed: int, target_beta: float) -> Objective:
     """S(η‖σ_V) in bits with η the paper's thermal target on V (random 2-local Ĥ with ‖Ĥ‖ = 1,
     at β = ``target_beta``); η depends only on (study seed, n_V)."""
-    seed = int(np.random.SeedSequence([study_seed, n_visible, 11]).generate_state(1)[0])
+    seed = derive_seed(study_seed, n_visible, 11, bits=32)
     return relative_entropy(thermal_state(n_visible, seed=seed, beta=target_beta))
 
 
-def _instance_seed(task_seed_: int, instance: int) -> int:
-    return int(np.random.SeedSequence([task_seed_, instance]).generate_state(1)[0] & 0x7FFFFFFF)
-
-
-class QBMTypicalityConfig(BaseModel):
-    """Hyperparameters of the qbm-typicality study (frozen; unknown fields are rejected).
+class QBMTypicalityConfig(StudyConfig):
+    """Hyperparameters of the qbm-typicality study (a :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -82,41 +79,23 @@ class QBMTypicalityConfig(BaseModel):
         β of the thermal target η on V.
     bootstrap_resamples : int
         Resamples of the bootstrap intervals of Var[‖∇S‖_∞].
-    seed : int
-        Study seed; the target and every task seed derive from it.
+
+    The study seed fixes the target and every task seed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     n_visible: int = Field(1, ge=1, le=3)
-    n_hidden: tuple[int, ...] = tuple(range(1, 12))
-    betas: tuple[float, ...] = (1.0, 5.0)
+    n_hidden: Annotated[tuple[int, ...], _SIZES] = tuple(range(1, 12))
+    betas: Annotated[tuple[float, ...], sorted_floats(0, 1e4, "beta")] = (1.0, 5.0)
     instances: int = Field(200, ge=4, le=100_000)
     big_from: int = Field(11, ge=2, le=MAX_QUBITS + 1)
     big_instances: int = Field(20, ge=4, le=100_000)
-    hist_n_hidden: tuple[int, ...] = (1, 3, 5, 7)
+    hist_n_hidden: Annotated[tuple[int, ...], _SIZES] = (1, 3, 5, 7)
     hist_instances: int = Field(1000, ge=4, le=100_000)
     target_beta: float = Field(1.0, ge=0, le=1e4, allow_inf_nan=False)
     bootstrap_resamples: int = Field(1000, ge=10, le=100_000)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("n_hidden", "hist_n_hidden")
-    @classmethod
-    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        bad = [x for x in v if not 1 <= x <= MAX_QUBITS - 1]
-        if bad:
-            raise ValueError(f"each n_hidden must be in 1..{MAX_QUBITS - 1}; got {bad}")
-        return tuple(sorted(set(v)))
-
-    @field_validator("betas")
-    @classmethod
-    def _betas(cls, v: tuple[float, ...]) -> tuple[float, ...]:
-        if not v or any(not (math.isfinite(b) and 0 <= b <= 1e4) for b in v):
-            raise ValueError(f"give at least one beta, each finite in [0, 1e4]; got {list(v)}")
-        return tuple(sorted(set(v)))
 
     @model_validator(mode="after")
-    def _fits(self) -> "QBMTypicalityConfig":
+    def _fits(self) -> QBMTypicalityConfig:
         if not self.n_hidden:
             raise ValueError("give at least one n_hidden")
         too_big = [h for h in set(self.n_hidden) | set(self.hist_n_hidden)
@@ -141,17 +120,13 @@ def quick_config() -> QBMTypicalityConfig:
                                bootstrap_resamples=300)
 
 
-def tasks(config: QBMTypicalityConfig) -> list[Task]:
+def points(config: QBMTypicalityConfig):
     """One task per n_H (every β measured on the same instances)."""
-    sizes = sorted(set(config.n_hidden) | set(config.hist_n_hidden))
-    out = []
-    for n_h in sizes:
-        p = {"n_visible": config.n_visible, "n_hidden": n_h, "betas": tuple(config.betas),
-             "instances": config.instances_at(n_h), "histogram": n_h in config.hist_n_hidden,
-             "curve": n_h in config.n_hidden, "target_beta": config.target_beta,
-             "study_seed": config.seed}
-        out.append(Task.make("qbm-typicality", len(out), task_seed(config.seed, p), **p))
-    return out
+    for n_h in sorted(set(config.n_hidden) | set(config.hist_n_hidden)):
+        yield {"n_visible": config.n_visible, "n_hidden": n_h, "betas": tuple(config.betas),
+               "instances": config.instances_at(n_h), "histogram": n_h in config.hist_n_hidden,
+               "curve": n_h in config.n_hidden, "target_beta": config.target_beta,
+               "study_seed": config.seed}
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -163,7 +138,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     bound = float(mean_trace_distance_bound(n_v, n_h))
     rows = []
     for i in range(p["instances"]):
-        seed = _instance_seed(task.seed, i)
+        seed = derive_seed(task.seed, i)
         model, theta = paper_qbm(n_v, n_h, seed=seed)
         for beta, (ev, diag) in zip(p["betas"], evaluate_temperatures(model, theta, objective,
                                                                       p["betas"])):
@@ -195,7 +170,7 @@ def qbm_trace_distance_rows(n_visible: int, n_hidden_values, instances: int, see
     for n_h in n_hidden_values:
         n_h = int(n_h)
         for i in range(int(instances)):
-            inst = int(np.random.SeedSequence([seed, n_h, i]).generate_state(1)[0] & 0x7FFFFFFF)
+            inst = derive_seed(seed, n_h, i)
             model, theta = paper_qbm(n_visible, n_h, seed=inst, beta=beta)
             sigma = model.rho_visible(theta)
             d_v = sigma.shape[-1]
@@ -220,7 +195,8 @@ def _beta_color(betas: list[float], beta: float) -> str:
     return BETA_COLORS[betas.index(beta) % len(BETA_COLORS)]
 
 
-def _fig_trace_distance(df: pd.DataFrame, out: Path) -> Path:
+@figure("qbm_trace_distance_vs_dhidden.png")
+def _fig_trace_distance(df: pd.DataFrame, config: QBMTypicalityConfig):
     s = df[df["curve"]]
     betas = sorted(s["beta"].unique().tolist())
     d_v = 2 ** int(s["n_visible"].iloc[0])
@@ -230,28 +206,27 @@ def _fig_trace_distance(df: pd.DataFrame, out: Path) -> Path:
     ax.plot(dh, 0.5 * np.sqrt(d_v / dh), "-", color=THEORY_COLOR,
             label="$\\frac{1}{2}\\sqrt{d_V/d_H}$ (Haar typicality scale)")
     for beta in betas:
-        g = s[s["beta"] == beta].groupby("d_hidden")["trace_distance"]
-        mean, lo, hi = g.mean(), g.quantile(0.16), g.quantile(0.84)
+        b = band(s[s["beta"] == beta], "d_hidden", "trace_distance")
         c = _beta_color(betas, beta)
-        ax.fill_between(mean.index, lo.values, hi.values, color=c, alpha=0.2, lw=0)
-        ax.plot(mean.index, mean.values, "o-", color=c, ms=4, label=f"QBM, β = {beta:g}")
+        ax.fill_between(b["d_hidden"], b["q16"], b["q84"], color=c, alpha=0.2, lw=0)
+        ax.plot(b["d_hidden"], b["mean"], "o-", color=c, ms=4, label=f"QBM, β = {beta:g}")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("hidden dimension $d_H = 2^{n_H}$")
     ax.set_ylabel(f"$T = \\frac{{1}}{{2}}\\|\\sigma_V - I/{d_v}\\|_1$")
     ax.set_title("Normalised random 2-local QBM: mean, band 16–84 % of instances", fontsize=10)
     ax.legend(fontsize=8)
-    return savefig(fig, out / "qbm_trace_distance_vs_dhidden.png")
+    return fig
 
 
-def _fig_histograms(df: pd.DataFrame, out: Path) -> Path | None:
+@figure("qbm_trace_distance_histograms.png")
+def _fig_histograms(df: pd.DataFrame, config: QBMTypicalityConfig):
     s = df[df["histogram"]]
     if s.empty:
         return None
     betas = sorted(s["beta"].unique().tolist())
     nhs = sorted(s["n_hidden"].unique().tolist())
-    cmap = colormaps["viridis"]
-    colors = {h: cmap(0.9 * i / max(1, len(nhs) - 1)) for i, h in enumerate(nhs)}
+    colors = sequential_colors(nhs)
     positive = s["trace_distance"][s["trace_distance"] > 0]
     lo = max(float(positive.quantile(0.001)) if len(positive) else 1e-6, 1e-8)
     hi = max(float(s["trace_distance"].max()) * 1.2, lo * 10)
@@ -272,7 +247,7 @@ def _fig_histograms(df: pd.DataFrame, out: Path) -> Path | None:
     axes[0, 0].set_ylabel("instances per bin")
     fig.suptitle("Random QBM: distribution of T (dashed: $\\frac{1}{2}\\sqrt{d_V/d_H}$)",
                  fontsize=11)
-    return savefig(fig, out / "qbm_trace_distance_histograms.png")
+    return fig
 
 
 def _variance_table(df: pd.DataFrame, resamples: int) -> pd.DataFrame:
@@ -286,7 +261,8 @@ def _variance_table(df: pd.DataFrame, resamples: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _fig_gradient_variance(df: pd.DataFrame, config: QBMTypicalityConfig, out: Path) -> Path:
+@figure("qbm_gradient_variance.png")
+def _fig_gradient_variance(df: pd.DataFrame, config: QBMTypicalityConfig):
     table = _variance_table(df, config.bootstrap_resamples)
     betas = sorted(table["beta"].unique().tolist())
     fig, axes = new_figure(width=5.6, height=4.2)
@@ -294,12 +270,10 @@ def _fig_gradient_variance(df: pd.DataFrame, config: QBMTypicalityConfig, out: P
     for beta in betas:
         t = table[table["beta"] == beta].sort_values("n_hidden")
         c = _beta_color(betas, beta)
-        yerr = [np.maximum(t["var"] - t["lo"], 0), np.maximum(t["hi"] - t["var"], 0)]
-        ax.errorbar(t["n_hidden"], t["var"], yerr=yerr, fmt="o", color=c, ms=4, capsize=2)
-        ok = (t["var"] > 0).to_numpy()
-        if ok.sum() >= 2 and t["n_hidden"][ok].nunique() >= 2:
-            err = np.maximum((t["hi"] - t["lo"]).to_numpy()[ok] / (2 * 1.96), 1e-300)
-            fit = fit_scaling(t["n_hidden"][ok], t["var"][ok], y_err=err)
+        ax.errorbar(t["n_hidden"], t["var"], yerr=error_bars(t["var"], t["lo"], t["hi"]), fmt="o",
+                    color=c, ms=4, capsize=2)
+        fit = log2_fit(t["n_hidden"], t["var"], t["lo"], t["hi"])
+        if fit is not None:
             x = np.linspace(t["n_hidden"].min(), t["n_hidden"].max(), 50)
             ax.plot(x, fit.predict(x), "-", color=c, lw=1.2,
                     label=f"β = {beta:g}: fit $\\propto 2^{{({fit.slope:.2f} \\pm "
@@ -313,21 +287,16 @@ def _fig_gradient_variance(df: pd.DataFrame, config: QBMTypicalityConfig, out: P
                  fontsize=9)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8)
-    return savefig(fig, out / "qbm_gradient_variance.png")
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: QBMTypicalityConfig, out_dir: Path) -> list[Path]:
-    """``qbm_trace_distance_vs_dhidden.png``, ``qbm_trace_distance_histograms.png`` and
-    ``qbm_gradient_variance.png`` (see the module docstring)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    df = df.assign(curve=df["curve"].astype(bool), histogram=df["histogram"].astype(bool))
-    with style():
-        paths = [_fig_trace_distance(df, out), _fig_histograms(df, out),
-                 _fig_gradient_variance(df, config, out)]
-    return [p for p in paths if p is not None]
+def _flags(df: pd.DataFrame) -> pd.DataFrame:
+    """The ``curve`` and ``histogram`` columns as booleans (a CSV round trip may lose that)."""
+    return df.assign(curve=df["curve"].astype(bool), histogram=df["histogram"].astype(bool))
+
+
+make_figures = figures(_fig_trace_distance, _fig_histograms, _fig_gradient_variance,
+                       prepare=_flags)
 
 
 STUDY = Study(
@@ -338,7 +307,7 @@ STUDY = Study(
     ),
     config_model=QBMTypicalityConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )

@@ -15,34 +15,34 @@ optimiser, and loss / S(ρ_V) curves against the budget spent.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import itertools
+from typing import Annotated, Any
 
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
-from ..report import THEORY_COLOR, model_color, model_label, new_figure, savefig, style
+from ..experiment import Study, StudyConfig, Task, distinct, hidden_sizes
+from ..report import THEORY_COLOR, model_color, model_label, new_figure
 from ..train import fit
-from . import Study, Task, task_seed
-from ._config import distinct, hidden_sizes
+from ._figures import figure, figures
 from ._training import (
     ModelName,
     OptimiserName,
     build_circuit,
     make_optimiser,
+    plot_success_rates,
     result_rows,
     study_task,
-    plot_success_rates,
 )
 
-__all__ = ["STUDY", "TrainingFailureConfig", "make_figures", "quick_config", "run_task", "tasks"]
+__all__ = ["STUDY", "TrainingFailureConfig", "make_figures", "points", "quick_config", "run_task"]
 
 MAX_QUBITS = 14
 
 
-class TrainingFailureConfig(BaseModel):
-    """Hyperparameters of the training-failure study (frozen; unknown fields are rejected).
+class TrainingFailureConfig(StudyConfig):
+    """Hyperparameters of the training-failure study (a :class:`~ebp.experiment.StudyConfig`).
 
     Attributes
     ----------
@@ -68,35 +68,21 @@ class TrainingFailureConfig(BaseModel):
         For adam / sgd.
     seeds : int
         Runs per point (different data, start, noise).
-    seed : int
-        Study seed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     task: str = "state"
-    models: tuple[ModelName, ...] = ("brickwork", "bounded_cut")
+    models: Annotated[tuple[ModelName, ...], distinct("model")] = ("brickwork", "bounded_cut")
     n_visible: int = Field(1, ge=1, le=4)
-    n_hidden: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
+    n_hidden: Annotated[tuple[int, ...], hidden_sizes(MAX_QUBITS - 1)] = (1, 2, 3, 4, 5, 6)
     layers_per_qubit: int = Field(2, ge=1, le=20)
     cut_gates: int = Field(1, ge=1, le=20)
-    optimisers: tuple[OptimiserName, ...] = ("adam", "spsa", "cma-es", "nelder-mead")
+    optimisers: Annotated[tuple[OptimiserName, ...], distinct("optimiser")] = (
+        "adam", "spsa", "cma-es", "nelder-mead")
     exact: tuple[OptimiserName, ...] = ("adam",)
     shots: int = Field(10, ge=2, le=10**6)
     budget: float = Field(5e5, gt=0, le=1e12)
     learning_rate: float = Field(0.1, gt=0, le=10)
     seeds: int = Field(8, ge=1, le=1000)
-    seed: int = Field(0, ge=0, lt=2**63)
-
-    @field_validator("models", "optimisers")
-    @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return distinct(v, "entry")
-
-    @field_validator("n_hidden")
-    @classmethod
-    def _sizes(cls, v: tuple[int, ...]) -> tuple[int, ...]:
-        return hidden_sizes(v, MAX_QUBITS - 1)
 
 
 def quick_config() -> TrainingFailureConfig:
@@ -104,23 +90,17 @@ def quick_config() -> TrainingFailureConfig:
     return TrainingFailureConfig(n_hidden=(1, 2, 3, 4), optimisers=("adam",), seeds=3)
 
 
-def tasks(config: TrainingFailureConfig) -> list[Task]:
+def points(config: TrainingFailureConfig):
     """One task per (model, n_H, optimiser, shots/exact, repetition)."""
-    out = []
     runs = [(o, "shots") for o in config.optimisers] + [(o, "exact") for o in config.exact]
-    for model in config.models:
-        for n_h in config.n_hidden:
-            for opt, mode in runs:
-                for rep in range(config.seeds):
-                    p = {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-                         "layers": config.layers_per_qubit * (config.n_visible + n_h),
-                         "cut_gates": config.cut_gates if model == "bounded_cut" else None,
-                         "optimiser": opt, "mode": mode, "task": config.task,
-                         "shots": config.shots, "budget": config.budget,
-                         "learning_rate": config.learning_rate, "repetition": rep}
-                    out.append(Task.make("training-failure", len(out),
-                                         task_seed(config.seed, p), **p))
-    return out
+    for model, n_h, (opt, mode), rep in itertools.product(config.models, config.n_hidden, runs,
+                                                          range(config.seeds)):
+        yield {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
+               "layers": config.layers_per_qubit * (config.n_visible + n_h),
+               "cut_gates": config.cut_gates if model == "bounded_cut" else None,
+               "optimiser": opt, "mode": mode, "task": config.task, "shots": config.shots,
+               "budget": config.budget, "learning_rate": config.learning_rate,
+               "repetition": rep}
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -153,7 +133,9 @@ def _title(opt: str, mode: str, config) -> str:
     return f"{opt}, {'exact' if mode == 'exact' else f'{config.shots} shots'}"
 
 
-def _fig_success(runs: pd.DataFrame, config, out: Path) -> Path:
+@figure("training_success.png")
+def _fig_success(df: pd.DataFrame, config: TrainingFailureConfig):
+    runs = _runs(df)
     cols = _columns(runs)
     fig, axes = new_figure(1, len(cols), width=3.6, height=3.4, sharey=True)
     for ax, (opt, mode) in zip(axes[0], cols):
@@ -163,10 +145,12 @@ def _fig_success(runs: pd.DataFrame, config, out: Path) -> Path:
     axes[0, 0].set_ylabel("success rate (95% Wilson interval)")
     axes[0, 0].legend(fontsize=7)
     fig.suptitle(f"Fixed budget of {config.budget:.3g} shots per run", fontsize=10)
-    return savefig(fig, out / "training_success.png")
+    return fig
 
 
-def _fig_loss(runs: pd.DataFrame, config, out: Path) -> Path:
+@figure("training_final_loss.png")
+def _fig_loss(df: pd.DataFrame, config: TrainingFailureConfig):
+    runs = _runs(df)
     cols = _columns(runs)
     fig, axes = new_figure(1, len(cols), width=3.6, height=3.4, sharey=True)
     for ax, (opt, mode) in zip(axes[0], cols):
@@ -186,10 +170,11 @@ def _fig_loss(runs: pd.DataFrame, config, out: Path) -> Path:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0, 0].set_ylabel("final loss (exact)")
     axes[0, 0].legend(fontsize=7)
-    return savefig(fig, out / "training_final_loss.png")
+    return fig
 
 
-def _fig_curves(df: pd.DataFrame, config, out: Path) -> Path:
+@figure("training_curves.png")
+def _fig_curves(df: pd.DataFrame, config: TrainingFailureConfig):
     curves = df[df["kind"] == "curve"]
     opt, mode = _columns(_runs(df))[0]
     curves = curves[(curves["optimiser"] == opt) & (curves["mode"] == mode)]
@@ -214,19 +199,10 @@ def _fig_curves(df: pd.DataFrame, config, out: Path) -> Path:
     axes[1, 0].set_ylabel(r"$S(\rho_V)$ [bits]")
     axes[0, 0].legend(fontsize=7)
     axes[1, 0].legend(fontsize=7)
-    return savefig(fig, out / "training_curves.png")
+    return fig
 
 
-def make_figures(df: pd.DataFrame, config: TrainingFailureConfig, out_dir: Path) -> list[Path]:
-    """``training_success.png``, ``training_final_loss.png`` and ``training_curves.png``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if df.empty:
-        return []
-    runs = _runs(df)
-    with style():
-        return [_fig_success(runs, config, out), _fig_loss(runs, config, out),
-                _fig_curves(df, config, out)]
+make_figures = figures(_fig_success, _fig_loss, _fig_curves)
 
 
 STUDY = Study(
@@ -237,7 +213,7 @@ STUDY = Study(
     ),
     config_model=TrainingFailureConfig,
     quick_config=quick_config,
-    tasks=tasks,
+    points=points,
     run_task=run_task,
     make_figures=make_figures,
 )
