@@ -205,7 +205,7 @@ def test_figures_written(result):
         ({"n_min": 4, "n_max": 3}, "", "n_min must be <= n_max; got n_min=4, n_max=3"),
         ({"n_max": 15}, "n_max", "less than or equal to 14"),
         ({"samples": 1}, "samples", "greater than or equal to 2"),
-        ({"models": []}, "models", "choose at least one model"),
+        ({"models": []}, "models", "give at least one model from haar, gue, "),
         ({"models": ["haar", "haar"]}, "models", "must not repeat"),
         ({"models": ["qft"]}, "models.0", "'haar'"),
         ({"hist_n_hidden": [0]}, "hist_n_hidden", "each n_hidden must be in 1..13; got [0]"),

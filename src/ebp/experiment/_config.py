@@ -14,6 +14,7 @@ reports it with the field's name.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -35,13 +36,15 @@ class StudyConfig(BaseModel):
     seed: int = Field(0, ge=0, lt=2**63)
 
 
-def distinct(what: str = "entry", *, allow_empty: bool = False) -> AfterValidator:
+def distinct(what: str = "entry", *, allow_empty: bool = False,
+             choices: Sequence[str] = ()) -> AfterValidator:
     """Entries kept in the given order; repeats (and, unless ``allow_empty``, an empty tuple)
-    are a ValueError."""
+    are a ValueError, whose message lists ``choices`` when given."""
 
     def check(values: tuple) -> tuple:
         if not values and not allow_empty:
-            raise ValueError(f"give at least one {what}, without repeats; got []")
+            among = f" from {', '.join(choices)}" if choices else ""
+            raise ValueError(f"give at least one {what}{among}, without repeats; got []")
         if len(set(values)) != len(values):
             raise ValueError(f"{what} values must not repeat; got {list(values)}")
         return values

@@ -141,7 +141,8 @@ class EntanglementConfig(StudyConfig):
         dense Gibbs states), instances per point and the inverse temperature (‖H‖ = 1).
     """
 
-    models: Annotated[tuple[ModelName, ...], distinct("model")] = DEFAULT_MODELS
+    models: Annotated[tuple[ModelName, ...], distinct("model", choices=ALL_MODELS)] = (
+        DEFAULT_MODELS)
     n_min: int = Field(2, ge=2, le=MAX_QUBITS)
     n_max: int = Field(12, ge=2, le=MAX_QUBITS)
     samples: int = Field(200, ge=2, le=100_000)
