@@ -19,7 +19,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "adding-a-study.md"
 def _example(tmp_path, monkeypatch):
     """The page's example as an importable module ``page_curve``."""
     match = re.search(r"<!-- example: page_curve\.py -->\s*```python\n(.*?)```", DOC.read_text(),
-                      re.S)
+                      re.DOTALL)
     assert match, f"{DOC.name} lost its example block"
     (tmp_path / "page_curve.py").write_text(match.group(1))
     monkeypatch.syspath_prepend(str(tmp_path))

@@ -22,7 +22,7 @@ FACADE = "(ebp)"  # the root package ebp/__init__.py
 def _layers() -> dict[str, int]:
     """Package → layer, from the table between the ``layers`` markers of the doc."""
     text = DOC.read_text()
-    match = re.search(r"<!-- layers\b.*?-->(.*?)<!-- /layers -->", text, re.S)
+    match = re.search(r"<!-- layers\b.*?-->(.*?)<!-- /layers -->", text, re.DOTALL)
     assert match, f"{DOC} has no layer table between <!-- layers --> and <!-- /layers -->"
     layers = {}
     for line in match.group(1).splitlines():

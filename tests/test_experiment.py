@@ -149,7 +149,7 @@ def test_config_checks_say_what_is_wrong(override, message):
 def test_config_checks_normalise_and_freeze():
     c = ToyConfig(optional=(), n_hidden=(3, 1, 3), depths=(4, 2), betas=(5.0, 1.0, 5.0))
     assert (c.optional, c.n_hidden, c.depths, c.betas) == ((), (1, 3), (2, 4), (1.0, 5.0))
-    assert list(ToyConfig.model_fields)[0] == "seed"
+    assert next(iter(ToyConfig.model_fields)) == "seed"
     with pytest.raises(ValidationError, match="frozen"):
         c.seed = 1  # type: ignore[misc]
 

@@ -76,7 +76,9 @@ def _short(x: float) -> str:
     return f"{x:g}"
 
 
-def sorted_floats(lo: float, hi: float, what: str, *, open_interval: bool = False) -> AfterValidator:
+def sorted_floats(
+    lo: float, hi: float, what: str, *, open_interval: bool = False
+) -> AfterValidator:
     """At least one finite number, each in ``[lo, hi]`` (``(lo, hi)`` if ``open_interval``),
     returned sorted without repeats; else a ValueError."""
     ends = f"{_short(lo)}, {_short(hi)}"
