@@ -10,6 +10,7 @@ from typing import Annotated
 
 import numpy as np
 import pandas as pd
+import pydantic
 import pytest
 from matplotlib.figure import Figure
 from pydantic import ValidationError
@@ -117,6 +118,10 @@ def test_study_tasks_and_task():
     assert tasks[0].seed == task_seed(4, {"x": 3}) and tasks[0].label() == "x=3"
     moved = Task.make("toy", 7, tasks[0].seed, x=3)
     assert moved.key == tasks[0].key  # the key ignores the position
+    with pytest.raises(TypeError, match="study 'toy' needs a 'seed' field"):
+        Study("toy", "", pydantic.BaseModel, StudyConfig, list, list, list)
+    with pytest.raises(ValueError, match="a study needs a non-empty name"):
+        Study("", "", StudyConfig, StudyConfig, list, list, list)
 
 
 class ToyConfig(StudyConfig):

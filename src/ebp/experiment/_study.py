@@ -54,6 +54,16 @@ class Study:
     run_task: Callable[[Task], list[Row]]
     make_figures: Callable[[pd.DataFrame, Any, Path], list[Path]]
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"a study needs a non-empty name; got {self.name!r}.")
+        fields = getattr(self.config_model, "model_fields", {})
+        if "seed" not in fields:
+            raise TypeError(
+                f"the config model of study {self.name!r} needs a 'seed' field (subclass "
+                "ebp.experiment.StudyConfig); task seeds derive from it."
+            )
+
     def tasks(self, config: Any) -> list[Task]:
         """Expand a config into tasks: point i becomes task i of this study, seeded by
         :func:`ebp.experiment.task_seed` of (``config.seed``, point)."""
