@@ -139,7 +139,7 @@ def test_the_checks_see_an_upward_import(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "SRC", fake)
     edges = _edges()
     assert [(s, t) for s, t, _ in edges] == [("runner", "studies")]
-    with pytest.raises(AssertionError, match="runner: layer 5, studies: layer 7"):
+    with pytest.raises(AssertionError, match="runner: layer 6, studies: layer 8"):
         test_no_package_imports_its_own_layer_or_above()
 
 
