@@ -33,7 +33,9 @@ class StudyConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    seed: int = Field(0, ge=0, lt=2**63)
+    seed: int = Field(0, ge=0, lt=2**63, description=(
+        "Study seed, 0 <= seed < 2**63; every task seed derives from it and the task's grid "
+        "point"))
 
 
 def distinct(what: str = "entry", *, allow_empty: bool = False,
