@@ -63,7 +63,7 @@ def test_unknown_study_is_a_one_line_usage_error():
     ("toml", "expected"),
     [
         ("samples = 1\n", "field 'samples': Input should be greater than or equal to 2 (got 1)"),
-        ("smaples = 3\n", "field 'smaples': unknown field; allowed fields: models, n_min"),
+        ("smaples = 3\n", "field 'smaples': unknown field; allowed fields: seed, models, n_min"),
         ('models = ["haar", "qft"]\n', "field 'models.1': Input should be 'haar'"),
         ("n_min = 6\nn_max = 4\n", "n_min must be <= n_max; got n_min=6, n_max=4"),
         ("n_min = \n", "is not valid TOML"),
