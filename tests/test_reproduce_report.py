@@ -14,10 +14,10 @@ from conftest import seed_for
 from matplotlib.figure import Figure as MplFigure
 from test_reproduce_verdicts import supportive
 
+from ebp.experiment import Task
 from ebp.report import Badge, Figure, Page, Paragraph, Section, Table, render_html, render_markdown
 from ebp.reproduce import CLAIMS, MANIFEST, STUDY_ORDER, ReproduceError, study_config, write_report
 from ebp.runner import ResultStore
-from ebp.studies import Task
 
 
 def _png(path, label: str) -> None:
