@@ -259,7 +259,8 @@ def markdown(result: dict) -> str:
 # ----------------------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[6, 10, 14, 18])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[6, 10, 14, 18],
+                    help="sizes of the first table (none: skip it)")
     ap.add_argument("--hundred", type=int, default=100, help="gradients in the '100' column")
     ap.add_argument("--peers", nargs="+", default=list(PEERS), choices=PEERS)
     ap.add_argument("--skip-ansatz", action="store_true", help="skip the second table")

@@ -242,9 +242,53 @@ def _general_program(name: str, data):
     return jax.jit(jax.vmap(one))
 
 
+def _factors(group: _General):
+    """The registry's product-of-exponentials factors of the group's gate, or None."""
+    try:
+        return Operation(group.name, (), (), group.data).factors
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _factor_matrices(factors, thetas: np.ndarray):
+    """U = f_m ⋯ f_1 and ∂U/∂θ_k in NumPy, for gates given as factors f = e^{−iθ_k G} (G from
+    ``generator()``) or fixed unitaries; ∂f/∂θ_k = −iG f. ``thetas`` (N, p)."""
+    N, p = thetas.shape
+    values, generators = [], []
+    for f in factors:
+        if getattr(f, "param", None) is None:
+            m = np.asarray(f.matrix(np.zeros(p), np), dtype=np.complex128)
+            values.append(np.broadcast_to(m, (N,) + m.shape))
+            generators.append(None)
+            continue
+        g = np.asarray(f.generator(), dtype=np.complex128)
+        lam, v = np.linalg.eigh(g)
+        phases = np.exp(-1j * thetas[:, f.param, None] * lam)  # (N, d)
+        values.append((v * phases[:, None, :]) @ v.conj().T)
+        generators.append((f.param, g))
+    prefix = [values[0]]
+    for m in values[1:]:
+        prefix.append(m @ prefix[-1])
+    d = prefix[-1].shape[-1]
+    jac = np.zeros((N, p, d, d), dtype=np.complex128)
+    suffix = np.broadcast_to(np.eye(d, dtype=np.complex128), (N, d, d))
+    for j in range(len(values) - 1, -1, -1):
+        if generators[j] is not None:
+            k, g = generators[j]
+            jac[:, k] += suffix @ (-1j * g) @ prefix[j]
+        suffix = suffix @ values[j]
+    return prefix[-1], jac
+
+
 def _general_matrices(group: _General, thetas: np.ndarray):
-    """Matrices and Jacobians of a group's gates at ``thetas`` (B, G, p), in fixed-size calls."""
+    """Matrices and Jacobians of a group's gates at ``thetas`` (B, G, p): from the registry's
+    factors in NumPy when the gate has them, else with its compiled matrix function."""
     B, G, p = thetas.shape
+    factors = _factors(group)
+    if factors:
+        m, j = _factor_matrices(factors, thetas.reshape(B * G, p).astype(np.float64))
+        d = m.shape[-1]
+        return m.reshape(B, G, d, d), j.reshape(B, G, p, d, d)
     flat = thetas.reshape(B * G, p).astype(np.float64)
     total = flat.shape[0]
     pad = (-total) % GENERAL_CHUNK
