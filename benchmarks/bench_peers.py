@@ -265,6 +265,8 @@ def main() -> None:
     ap.add_argument("--peers", nargs="+", default=list(PEERS), choices=PEERS)
     ap.add_argument("--skip-ansatz", action="store_true", help="skip the second table")
     ap.add_argument("--ansatz-sizes", type=int, nargs="+", default=[6, 10, 14])
+    ap.add_argument("--depths", default="1,n,10n",
+                    help="depths of the second table, in units of n or plain (e.g. '1,n,10n')")
     ap.add_argument("--json", default=None, help="also write the results here")
     ap.add_argument("--tables", default=None, help="print the tables of a JSON file and stop")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
@@ -312,8 +314,11 @@ def main() -> None:
         for n in args.ansatz_sizes:
             for name in ("hardware_efficient", "brickwork", "bounded_cut", "pauli_network",
                          "random"):
-                # a pauli_network layer holds 3n + 9n(n−1)/2 rotations: depth n is already deep
-                depths = sorted({1, n} if name == "pauli_network" else {1, n, 10 * n})
+                depths = {int(d[:-1] or 1) * n if d.endswith("n") else int(d)
+                          for d in args.depths.split(",")}
+                if name == "pauli_network":  # 3n + 9n(n−1)/2 rotations a layer: n is deep
+                    depths = {min(d, n) for d in depths}
+                depths = sorted(depths)
                 for depth in depths:
                     second = ("random" if name != "random" else "brickwork", n, max(1, depth // 2))
                     with tempfile.TemporaryDirectory() as cache:
