@@ -131,7 +131,7 @@ BUILDERS = {"ebp": ebp_builder, "ebp-flat": lambda n: ebp_builder(n, "flat"),
             "ebp-fused": lambda n: ebp_builder(n, "fused"), "lightning": lightning_builder,
             "qulacs": qulacs_builder, "tensorcircuit": tensorcircuit_builder}
 SEQUENTIAL = ("lightning", "qulacs")  # one call per vector: steady state timed on fewer
-IMPORTS = {"ebp": ("ebp", "ebp.ansatz"), "lightning": ("pennylane",), "qulacs": ("qulacs",),
+IMPORTS = {"ebp": ("ebp", "ebp.sim", "ebp.ansatz"), "lightning": ("pennylane",), "qulacs": ("qulacs",),
            "tensorcircuit": ("jax", "tensorcircuit")}  # imported before the clock starts
 
 
@@ -175,6 +175,7 @@ _LATENCY_SCRIPT = """
 import json, sys, time, numpy as np
 t_import = time.perf_counter()
 import ebp
+import ebp.sim
 from ebp.ansatz import ANSATZ
 sys.path.insert(0, {bench!r})
 from bench_peers import make_circuit

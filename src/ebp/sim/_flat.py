@@ -88,6 +88,7 @@ def _pair(wires: set, n: int) -> tuple[int, int]:
     return (w, w + 1) if w + 1 < n else (w - 1, w)
 
 
+@lru_cache(maxsize=4096)
 def _embedding(op_wires: tuple[int, ...], pair: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Index table into the flattened gate matrix and mask: E[i, j] = m.flat[idx[i, j]]·mask[i, j]."""
     a, b = pair
@@ -104,7 +105,13 @@ def _embedding(op_wires: tuple[int, ...], pair: tuple[int, int]) -> tuple[np.nda
             c = sum(bj[w] << (len(op_wires) - 1 - k) for k, w in enumerate(op_wires))
             idx[i, j] = r * d + c
             mask[i, j] = True
+    idx.flags.writeable = mask.flags.writeable = False
     return idx, mask
+
+
+@lru_cache(maxsize=4096)
+def _embedded_pauli(label: str, op_wires: tuple[int, ...], pair: tuple[int, int]) -> np.ndarray:
+    return _embed(pauli_matrix(label), *_embedding(op_wires, pair))
 
 
 def _embed(m: np.ndarray, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -198,12 +205,12 @@ def flatten(circuit: Circuit) -> FlatCircuit:
         pair = tuple(int(w) for w in pairs[s])
         for j, op in enumerate(st.ops):
             grid[s, j] = g
-            idx, mask = _embedding(op.wires, pair)
+            idx, mask = _embedding(tuple(op.wires), pair)
             if op.pauli is not None and len(op.slots) == 1:
                 rot_g.append(g)
                 rot_s.append(op.slots[0])
                 rot_c.append(op.coeff)
-                rot_p.append(_embed(pauli_matrix(op.pauli), idx, mask))
+                rot_p.append(_embedded_pauli(op.pauli, tuple(op.wires), pair))
             elif not op.slots:
                 data = _hashable(op.data)
                 m = _fixed_matrix(op.name, data) if data is not None or op.data is None \
