@@ -626,6 +626,52 @@ def report_command(
     typer.echo(f"Markdown: {report.markdown}")
 
 
+# --------------------------------------------------------------------------- diagnose
+
+
+@app.command("diagnose")
+def diagnose_command(
+    file: Annotated[Path, typer.Argument(
+        help="A .qasm file (OpenQASM 3 or 2), or a .py file defining `circuit` (ebp or Qiskit) "
+             "or `qnode` + `args` (PennyLane).")],
+    visible: Annotated[str, typer.Option(
+        help="Visible qubits, comma-separated indices or labels, e.g. 0,1 or q[0],q[3].")],
+    observable: Annotated[str | None, typer.Option(
+        help="Objective Tr(O rho_V), a Pauli string on the visible wires such as 'Z0' or "
+             "'Z0 Z1' (default: every single-qubit Pauli on V).")] = None,
+    samples: Annotated[int, typer.Option(help="Random parameter vectors (>= 2).")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed of the parameter draws.")] = 0,
+    promote_angles: Annotated[bool, typer.Option(
+        help="Make every numeric angle a parameter (parameter-free circuits).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the diagnosis as JSON "
+                                                         "(schema: docs/diagnose.md).")] = False,
+    html: Annotated[Path | None, typer.Option(help="Also write a self-contained HTML page.")]
+    = None,
+) -> None:
+    """Diagnose a circuit's trainability on its visible light cone: entanglement, concentration,
+    gradient variances, shots, and a verdict (trainable / at risk / barren) with its rule."""
+    from .circuit import LightConeTooLargeError
+    from .diagnose import DiagnoseInputError, diagnose, load_circuit, parse_visible, print_diagnosis
+
+    if samples < 2:
+        _fail(f"--samples must be >= 2 (variances need two); got {samples}.")
+    if html is not None:
+        if html.is_dir():
+            _fail(f"--html {str(html)!r} is a folder; give a file name such as report.html.")
+        _check_writable(html.parent, "--html")
+    try:
+        circuit = load_circuit(file, parse_visible(visible), promote_angles=promote_angles)
+        result = diagnose(circuit, observable, samples=samples, seed=seed, name=file.name)
+    except (DiagnoseInputError, LightConeTooLargeError, ValueError, TypeError) as err:
+        _fail(" ".join(str(err).split()))
+    if as_json:
+        typer.echo(result.to_json())
+    else:
+        print_diagnosis(result)
+    if html is not None:
+        typer.echo(f"Report: {result.to_html(html)}", err=as_json)
+
+
 @app.command("version")
 def version_command() -> None:
     """Print the installed ebp version."""

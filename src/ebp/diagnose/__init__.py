@@ -1,0 +1,61 @@
+"""Bring your own circuit, get a trainability verdict: :func:`diagnose` measures, on the
+circuit's visible light cone and at random parameters, the V|H entanglement against Page's value,
+the concentration of ρ_V around I/d_V, gradient variances against their 2-design value, the
+scaling with n_hidden (given a builder) and the shots a gradient needs, and applies a declared
+rule (:data:`RULE`). See docs/diagnose.md::
+
+    from ebp.ansatz import brickwork
+    from ebp.diagnose import diagnose
+
+    d = diagnose(brickwork(1, 5, 6), samples=100)
+    d.verdict, d.reason
+    d.to_html("diagnosis.html")
+"""
+
+from ._diagnose import REMEDIES, SHIFT_FACTOR, default_observables, diagnose
+from ._load import DiagnoseInputError, load_circuit, parse_visible
+from ._page import diagnosis_page
+from ._result import FORMAT, Concentration, Diagnosis, EntropyPoint, GradientEvidence, Scaling
+from ._rules import (
+    AT_RISK_HAAR_RATIO,
+    AT_RISK_SLOPE,
+    BARREN_HAAR_RATIO,
+    BARREN_SLOPE,
+    MIN_HIDDEN_EXCESS,
+    RULE,
+    SIGNIFICANCE,
+    SLOPE_POINTS,
+    VERDICTS,
+    VOLUME_LAW_PAGE_FRACTION,
+    verdict,
+)
+from ._terminal import print_diagnosis
+
+__all__ = [
+    "AT_RISK_HAAR_RATIO",
+    "AT_RISK_SLOPE",
+    "BARREN_HAAR_RATIO",
+    "BARREN_SLOPE",
+    "FORMAT",
+    "MIN_HIDDEN_EXCESS",
+    "SIGNIFICANCE",
+    "SLOPE_POINTS",
+    "VOLUME_LAW_PAGE_FRACTION",
+    "REMEDIES",
+    "RULE",
+    "SHIFT_FACTOR",
+    "VERDICTS",
+    "Concentration",
+    "DiagnoseInputError",
+    "Diagnosis",
+    "EntropyPoint",
+    "GradientEvidence",
+    "Scaling",
+    "default_observables",
+    "diagnose",
+    "diagnosis_page",
+    "load_circuit",
+    "parse_visible",
+    "print_diagnosis",
+    "verdict",
+]

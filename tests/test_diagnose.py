@@ -1,0 +1,181 @@
+"""ebp.diagnose: exact on the light cone, the declared rule, JSON round trip, the CLI's errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient
+from ebp.cli import app
+from ebp.diagnose import (
+    AT_RISK_HAAR_RATIO,
+    BARREN_HAAR_RATIO,
+    BARREN_SLOPE,
+    FORMAT,
+    MIN_HIDDEN_EXCESS,
+    RULE,
+    VOLUME_LAW_PAGE_FRACTION,
+    Diagnosis,
+    diagnose,
+    verdict,
+)
+from ebp.landscape import sample_parameters, value_and_gradient
+from ebp.quantum_info import entanglement_entropy
+from ebp.sim import simulate
+from ebp.theory import page_entropy
+
+QASM = """OPENQASM 3.0;
+include "stdgates.inc";
+input array[float[64], 6] t;
+qubit[3] q;
+ry(t[0]) q[0]; ry(t[1]) q[1]; ry(t[2]) q[2];
+cx q[0], q[1]; cx q[1], q[2];
+ry(t[3]) q[0]; ry(t[4]) q[1]; ry(t[5]) q[2];
+"""
+
+
+# --------------------------------------------------------------------------- the rule
+
+
+def test_rule_branches_follow_the_declared_thresholds():
+    # rule 1 (builder): the slope decides, whatever the single-size numbers say
+    assert verdict(100.0, 0.1, 1, 5, slope=BARREN_SLOPE - 0.1, slope_err=0.01)[0] == "barren"
+    assert verdict(1.0, 1.0, 1, 5, slope=0.0, slope_err=0.1)[0] == "trainable"
+    assert verdict(1.0, 1.0, 1, 5, slope=-0.3, slope_err=0.05)[0] == "at risk"
+    assert verdict(1.0, 1.0, 1, 5, slope=-0.9, slope_err=1.0)[0] == "trainable"  # not significant
+    # rule 2: at the 2-design level, volume law, and large enough
+    n_h = 1 + MIN_HIDDEN_EXCESS
+    assert verdict(BARREN_HAAR_RATIO, VOLUME_LAW_PAGE_FRACTION, 1, n_h)[0] == "barren"
+    assert verdict(BARREN_HAAR_RATIO, VOLUME_LAW_PAGE_FRACTION, 1, n_h - 1)[0] == "at risk"
+    assert verdict(BARREN_HAAR_RATIO * 1.01, 1.0, 1, n_h)[0] == "at risk"
+    assert verdict(AT_RISK_HAAR_RATIO * 1.01, 1.0, 1, n_h)[0] == "trainable"
+    assert verdict(AT_RISK_HAAR_RATIO, 0.5, 1, n_h)[0] == "trainable"
+    label, reason = verdict(2.0, 0.95, 1, n_h)
+    assert reason.startswith("rule 2:") and "r = 2" in reason
+    assert len(RULE) == 4 and all(line[0] == str(i + 1) for i, line in enumerate(RULE))
+
+
+# --------------------------------------------------------------------------- exactness
+
+
+def test_light_cone_diagnosis_equals_the_full_simulation():
+    circuit = hardware_efficient(1, 7, 2)  # 8 qubits: the full state is still cheap
+    samples, seed = 12, 3
+    d = diagnose(circuit, "Z0", samples=samples, seed=seed, lipschitz_steps=0)
+    assert d.cone_qubits < circuit.n_qubits and d.dead_params
+    theta = sample_parameters(circuit.n_params, samples, seed)
+    full = value_and_gradient(circuit, theta, "Z0")
+    np.testing.assert_allclose(d.evidence.variance, np.var(full.gradient, axis=0, ddof=1),
+                               atol=1e-12)
+    assert np.all(np.abs(full.gradient[:, list(d.dead_params)]) < 1e-12)  # adjoint round-off
+    s = np.asarray(entanglement_entropy(simulate(circuit, theta), 1))
+    assert d.entropy[-1].mean == pytest.approx(float(np.mean(s)), abs=1e-10)
+    assert d.entropy[-1].page == pytest.approx(float(page_entropy(1, 7)))
+    norms = np.linalg.norm(full.rho_visible - np.eye(2) / 2, ord="nuc", axis=(1, 2))
+    assert d.concentration.mean_trace_norm == pytest.approx(float(np.mean(norms)), abs=1e-10)
+    # Hölder: the bound holds for the measured deviations (on average)
+    assert np.mean(np.abs(full.cost)) <= d.concentration.deviation_bounds[0] + 1e-12
+
+
+def test_wide_shallow_circuit_is_diagnosed_on_its_cone():
+    circuit = brickwork(1, 59, 2)  # 60 qubits, depth 4: no full state vector
+    d = diagnose(circuit, "Z0", samples=8, seed=0, lipschitz_steps=0)
+    assert d.n_visible + d.n_hidden == 60 and d.cone_qubits == 4
+    assert len(d.dead_params) == circuit.n_params - sum(v > 0 for v in d.evidence.variance)
+    assert 0 < d.entropy[-1].mean <= 1
+    assert d.verdict in ("trainable", "at risk", "barren")
+
+
+def test_decoupled_circuit_has_no_entanglement_and_is_trainable():
+    d = diagnose(decoupled(1, 4, 2), samples=16, seed=1, lipschitz_steps=0)
+    assert all(p.mean == pytest.approx(0, abs=1e-10) for p in d.entropy)
+    assert d.concentration.mean_trace_norm == pytest.approx(1.0, abs=1e-8)  # ρ_V pure, d_V = 2
+    assert d.cone_qubits == 1 and d.verdict == "trainable" and d.remedies == ()
+    assert {g.observable for g in d.gradients} == {"X0", "Y0", "Z0"}
+
+
+def test_bad_input_is_refused_with_one_clear_error():
+    with pytest.raises(TypeError, match="expected an ebp Circuit"):
+        diagnose("not a circuit")
+    with pytest.raises(ValueError, match="samples must be an int >= 2"):
+        diagnose(brickwork(1, 1, 1), samples=1)
+    with pytest.raises(ValueError, match="visible"):
+        diagnose(brickwork(1, 1, 1), "Z3", samples=4)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def test_json_round_trip_and_schema():
+    d = diagnose(brickwork(1, 2, 1), samples=6, seed=2, lipschitz_steps=0,
+                 builder=lambda n: brickwork(1, n, 1), hidden_sizes=(1, 2, 3))
+    data = json.loads(d.to_json())
+    assert data["format"] == FORMAT and data["rule"] == list(RULE)
+    assert set(data) == {"format", "rule", "name", "n_visible", "n_hidden", "n_gates",
+                         "n_layers", "n_params", "cone_qubits", "cone_gates", "dead_params",
+                         "samples", "seed", "distribution", "entropy", "page_fraction",
+                         "concentration", "gradients", "headline", "scaling", "verdict",
+                         "reason", "remedies"}
+    assert set(data["entropy"][0]) == {"layer", "gates", "mean", "std", "page", "maximum"}
+    assert len(data["gradients"][0]["variance"]) == d.n_params
+    assert data["scaling"]["n_hidden"] == [1, 2, 3]
+    assert Diagnosis.from_json(d.to_json()) == d
+    with pytest.raises(ValueError, match="not an ebp diagnosis"):
+        Diagnosis.from_dict({**data, "format": "other/1"})
+    with pytest.raises(ValueError, match="expected fields"):
+        Diagnosis.from_dict({k: v for k, v in data.items() if k != "seed"})
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture
+def qasm_file(tmp_path):
+    path = tmp_path / "model.qasm"
+    path.write_text(QASM)
+    return path
+
+
+def test_cli_json_output(qasm_file, tmp_path):
+    result = CliRunner().invoke(app, ["diagnose", str(qasm_file), "--visible", "0",
+                                      "--observable", "Z0", "--samples", "6", "--json"])
+    assert result.exit_code == 0, result.output
+    d = Diagnosis.from_json(result.stdout)
+    assert d.n_visible == 1 and d.n_hidden == 2 and d.headline == "Z0" and d.samples == 6
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.qasm", "--visible", "0"], "no such file"),
+    (["{qasm}", "--visible", "0,,1"], "--visible must be"),
+    (["{qasm}", "--visible", "7"], "model.qasm"),
+    (["{qasm}", "--visible", "0", "--observable", "Z5"], "wire"),
+    (["{qasm}", "--visible", "0", "--observable", "Q0"], "Error:"),
+    (["{qasm}", "--visible", "0", "--samples", "1"], "--samples must be >= 2"),
+    (["{txt}", "--visible", "0"], "unknown file type"),
+    (["{broken}", "--visible", "0"], "line"),
+])
+def test_cli_bad_input_is_one_line_exit_2(args, message, qasm_file, tmp_path):
+    (tmp_path / "model.txt").write_text(QASM)
+    (tmp_path / "broken.qasm").write_text(QASM.replace("ry(t[0]) q[0];", "ry(t[0] q[0];"))
+    files = {"qasm": qasm_file, "txt": tmp_path / "model.txt",
+             "broken": tmp_path / "broken.qasm"}
+    argv = ["diagnose"] + [a.format(**files) for a in args]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and message in lines[0], lines
+
+
+def test_cli_python_file_convention(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text("from ebp.ansatz import brickwork\ncircuit = brickwork(1, 2, 1)\n")
+    result = CliRunner().invoke(app, ["diagnose", str(path), "--visible", "0", "--samples", "4",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    assert Diagnosis.from_json(result.stdout).n_hidden == 2
+    path.write_text("x = 1\n")
+    result = CliRunner().invoke(app, ["diagnose", str(path), "--visible", "0"])
+    assert result.exit_code == 2 and "defines neither `circuit`" in result.output
