@@ -19,6 +19,7 @@ from ..report import (
     new_figure,
     style,
 )
+from ._diagnose import ZERO_VARIANCE
 from ._result import Diagnosis
 
 __all__ = ["TONES", "diagnosis_page", "fmt"]
@@ -38,7 +39,7 @@ def fmt(x, digits: int = 3) -> str:
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     fig.clear()
     return buf.getvalue()
 
@@ -65,20 +66,25 @@ def _variance_figure(d: Diagnosis) -> bytes:
     k = np.arange(v.size)
     dead = np.zeros(v.size, dtype=bool)
     dead[list(d.dead_params)] = True
+    flat = ~dead & (v < ZERO_VARIANCE)
+    live = ~dead & ~flat
+    floor = v[live].min() / 10 if live.any() else 1e-6
     with style():
         fig, ax = new_figure(width=6.0, height=3.8)
         ax = ax[0, 0]
-        live = ~dead & (v > 0)
         ax.semilogy(k[live], v[live], ".", label=f"Var[∂_k C], C = ⟨{e.observable}⟩")
         if e.two_design is not None:
-            ax.axhline(e.two_design, color=THEORY_COLOR, ls="--", label="2-design value")
+            ax.axhline(e.two_design, color=THEORY_COLOR, ls="--",
+                       label="2-design value (gates on V)")
+        if flat.any():
+            ax.semilogy(k[flat], np.full(flat.sum(), floor), "v", color="tab:orange",
+                        label=f"in the cone, Var < {ZERO_VARIANCE:g} (drawn here)")
         if dead.any():
-            floor = v[live].min() if live.any() else 1e-12
-            ax.semilogy(k[dead], np.full(dead.sum(), floor / 10), "x", color="0.6",
-                        label="dead (outside the light cone, exactly 0)")
+            ax.semilogy(k[dead], np.full(dead.sum(), floor), "x", color="0.6",
+                        label="dead: outside the light cone, exactly 0 (drawn here)")
         ax.set_xlabel("parameter k")
         ax.set_ylabel("Var[∂_k C]")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8)
         return _png(fig)
 
 
