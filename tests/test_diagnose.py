@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient
+from ebp.ansatz import brickwork, decoupled, hardware_efficient
 from ebp.cli import app
 from ebp.diagnose import (
     AT_RISK_HAAR_RATIO,
@@ -53,7 +53,7 @@ def test_rule_branches_follow_the_declared_thresholds():
     assert verdict(BARREN_HAAR_RATIO * 1.01, 1.0, 1, n_h)[0] == "at risk"
     assert verdict(AT_RISK_HAAR_RATIO * 1.01, 1.0, 1, n_h)[0] == "trainable"
     assert verdict(AT_RISK_HAAR_RATIO, 0.5, 1, n_h)[0] == "trainable"
-    label, reason = verdict(2.0, 0.95, 1, n_h)
+    _, reason = verdict(2.0, 0.95, 1, n_h)
     assert reason.startswith("rule 2:") and "r = 2" in reason
     assert len(RULE) == 4 and all(line[0] == str(i + 1) for i, line in enumerate(RULE))
 

@@ -64,18 +64,18 @@ ZERO_VARIANCE = 1e-24
 """A live parameter whose gradient variance is below this is reported as numerically flat."""
 
 REMEDIES = (
-    ("Bound the V-H coupling: a fixed number of gates across the cut keeps S(rho_V) <= 2 bits "
-     "per gate at any n_hidden", "ebp.ansatz.bounded_cut (ebp.ansatz.decoupled for none); study "
-     "gradient-scaling"),
+    (("Bound the V-H coupling: a fixed number of gates across the cut keeps S(rho_V) <= 2 bits "
+     "per gate at any n_hidden"), ("ebp.ansatz.bounded_cut (ebp.ansatz.decoupled for none); study "
+     "gradient-scaling")),
     ("Start with V and H decoupled, then switch the coupling on",
      "ebp.train.pretrain.decoupled_start; study pretraining"),
-    ("Start near the identity", "ebp.train.pretrain.small_angle, "
-     "ebp.train.pretrain.identity_blocks; study pretraining"),
+    ("Start near the identity", ("ebp.train.pretrain.small_angle, "
+     "ebp.train.pretrain.identity_blocks; study pretraining")),
     ("Fit rho_V first with a nonlinear loss (relative entropy), then the task's loss",
      "ebp.train.pretrain.generative; study pretraining"),
     ("Grow the circuit layer by layer", "ebp.train.pretrain.layerwise; study pretraining"),
-    ("Penalise S(rho_V) in a first phase", "ebp.train.pretrain.entanglement_regularised; "
-     "study pretraining"),
+    ("Penalise S(rho_V) in a first phase", ("ebp.train.pretrain.entanglement_regularised; "
+     "study pretraining")),
 )
 """What ebp offers against an entanglement-induced plateau: (what, where)."""
 
@@ -99,9 +99,9 @@ def _checkpoints(circuit: Circuit, points: int) -> list[tuple[int, int]]:
     total = len(circuit.operations)
     ends = [*circuit.layer_starts[1:], total]
     if len(ends) >= points:
-        picks = sorted({int(round(x)) for x in np.linspace(1, len(ends), points)})
+        picks = sorted({round(x) for x in np.linspace(1, len(ends), points)})
         return [(k, ends[k - 1]) for k in picks]
-    gates = sorted({int(round(x)) for x in np.linspace(1, total, min(points, total))})
+    gates = sorted({round(x) for x in np.linspace(1, total, min(points, total))})
     return [(sum(s < g for s in circuit.layer_starts), g) for g in gates]
 
 
@@ -310,7 +310,7 @@ def _scaling(builder, label, circuit, samples, seed, hidden_sizes, extrapolate_t
     for n_hidden in sizes:
         c = builder(n_hidden)
         if not isinstance(c, Circuit) or c.n_visible != circuit.n_visible:
-            raise ValueError(f"builder({n_hidden}) must return a Circuit with n_visible = "
+            raise TypeError(f"builder({n_hidden}) must return a Circuit with n_visible = "
                              f"{circuit.n_visible}; got {c!r:.80}.")
         cone, _, stats = _gradients(c, (label,), samples, seed, distribution, scale, 0)
         if stats is None:

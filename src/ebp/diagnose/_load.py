@@ -39,7 +39,7 @@ def _module(path: Path):
     sys.modules[spec.name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as err:  # the user's file failed: say where, in one line
+    except Exception as err:  # noqa: BLE001 - the user's file failed: say so, in one line
         raise DiagnoseInputError(f"running '{path}' failed: {type(err).__name__}: {err}") from None
     finally:
         sys.modules.pop(spec.name, None)

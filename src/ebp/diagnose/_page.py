@@ -110,29 +110,29 @@ def evidence_rows(d: Diagnosis) -> list[tuple[str, str]]:
     """(quantity, value) rows shared by the terminal table and the page."""
     e, c, last = d.evidence, d.concentration, d.entropy[-1]
     rows = [
-        ("circuit", f"{d.n_visible} visible + {d.n_hidden} hidden qubits, {d.n_gates} gates, "
-                    f"{d.n_layers} layers, {d.n_params} parameters"),
-        ("visible light cone", f"{d.cone_qubits} qubits, {d.cone_gates} gates; "
-                               f"{len(d.dead_params)} dead parameters (gradient exactly 0)"),
+        ("circuit", (f"{d.n_visible} visible + {d.n_hidden} hidden qubits, {d.n_gates} gates, "
+                    f"{d.n_layers} layers, {d.n_params} parameters")),
+        ("visible light cone", (f"{d.cone_qubits} qubits, {d.cone_gates} gates; "
+                               f"{len(d.dead_params)} dead parameters (gradient exactly 0)")),
         ("samples", f"{d.samples} ({d.distribution} angles, seed {d.seed})"),
-        ("S(rho_V), final", f"{last.mean:.3f} ± {last.std:.3f} bits; Page {last.page:.3f}; "
+        ("S(rho_V), final", (f"{last.mean:.3f} ± {last.std:.3f} bits; Page {last.page:.3f}; "
                             f"log2 d_V = {last.maximum:g}; "
-                            f"S/Page = {fmt(d.page_fraction)}"),
-        ("||rho_V - I/d_V||_1", f"mean {c.mean_trace_norm:.3g}, max {c.max_trace_norm:.3g} "
-                                f"(Haar scale sqrt(d_V/d_H) = {c.haar_trace_norm:.3g})"),
-        (f"Var[dC], C = <{e.observable}>", f"{e.mean_variance:.3g} (mean over parameters of "
+                            f"S/Page = {fmt(d.page_fraction)}")),
+        ("||rho_V - I/d_V||_1", (f"mean {c.mean_trace_norm:.3g}, max {c.max_trace_norm:.3g} "
+                                f"(Haar scale sqrt(d_V/d_H) = {c.haar_trace_norm:.3g})")),
+        (f"Var[dC], C = <{e.observable}>", (f"{e.mean_variance:.3g} (mean over parameters of "
                                           f"gates on V); 2-design {fmt(e.two_design)}; "
-                                          f"ratio {fmt(e.haar_ratio)}"),
+                                          f"ratio {fmt(e.haar_ratio)}")),
         ("Lipschitz (empirical)", f"{e.lipschitz:.3g}"),
-        ("shots per gradient component", f"{fmt(e.shots)} (N = 2 r^2 ||O||^2 / Var[dC], "
-                                         "r = 1/2)"),
+        ("shots per gradient component", (f"{fmt(e.shots)} (N = 2 r^2 ||O||^2 / Var[dC], "
+                                         "r = 1/2)")),
     ]
     if d.scaling is not None:
         s = d.scaling
         rows.append(("scaling with n_hidden",
-                     f"slope {s.slope:+.3f} ± {s.slope_err:.3f} per qubit (2-design "
+                     (f"slope {s.slope:+.3f} ± {s.slope_err:.3f} per qubit (2-design "
                      f"{fmt(s.theory_slope)}); at n_H = {s.extrapolate_to}: Var "
-                     f"{s.extrapolated_variance:.3g}, shots {fmt(s.extrapolated_shots)}"))
+                     f"{s.extrapolated_variance:.3g}, shots {fmt(s.extrapolated_shots)}")))
     return rows
 
 

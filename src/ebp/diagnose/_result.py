@@ -212,8 +212,8 @@ class Diagnosis:
 
     def to_html(self, path: str | Path) -> Path:
         """Write a self-contained HTML page (figures embedded) to ``path``; returns it."""
-        from ._page import diagnosis_page
         from ..report import render_html
+        from ._page import diagnosis_page
 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
