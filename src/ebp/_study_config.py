@@ -26,12 +26,19 @@ class ConfigError(ValueError):
 
 
 def _attribute_docs(model) -> dict[str, str]:
-    """``name -> text`` from the ``Attributes`` section of a numpydoc class docstring.
+    """``name -> text`` from the ``Attributes`` sections of the model's numpydoc class
+    docstrings (its own first, then its base classes')."""
+    out: dict[str, str] = {}
+    for cls in model.__mro__:
+        for name, text in _attributes_section(cls.__dict__.get("__doc__")).items():
+            out.setdefault(name, text)
+    return out
 
-    An entry is a line ``name : type`` or ``a, b, c`` at the section's indentation, followed by
-    indented text; grouped names share the text.
-    """
-    doc = inspect.cleandoc(model.__doc__ or "")
+
+def _attributes_section(doc: str | None) -> dict[str, str]:
+    """An entry is a line ``name : type`` or ``a, b, c`` at the section's indentation, followed
+    by indented text; grouped names share the text."""
+    doc = inspect.cleandoc(doc or "")
     match = re.search(r"^Attributes\n-+\n(.*?)(?:\n\S[^\n]*\n-+\n|\Z)", doc, re.S | re.M)
     if not match:
         return {}
