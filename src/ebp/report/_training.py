@@ -27,7 +27,7 @@ def plot_training(curves: pd.DataFrame | dict[str, pd.DataFrame], path: str | Pa
     if isinstance(curves, pd.DataFrame):
         curves = {"": curves}
     with style():
-        fig, axes = new_figure(1, 2, width=10.0, height=4.0)
+        fig, axes = new_figure(1, 2, width=5.0, height=3.8)  # inches per panel
         ax_loss, ax_s = axes[0, 0], axes[0, 1]
         for label, c in curves.items():
             line, = ax_loss.plot(c["cost"], c["loss"], lw=1.4, label=label or None)
