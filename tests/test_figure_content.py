@@ -20,3 +20,80 @@ def test_training_figure_is_page_sized(tmp_path):
     with Image.open(path) as image:
         width, height = image.size
     assert 1000 <= width <= 1800 and 400 <= height <= 700, (width, height)
+
+
+def _training_runs():
+    """A results table like training-failure's: five optimiser/mode columns, exact runs that
+    end at rounding level (one median slightly below zero)."""
+    rows = []
+    cols = [("adam", "shots"), ("spsa", "shots"), ("cma-es", "shots"), ("nelder-mead", "shots"),
+            ("adam", "exact")]
+    rng = np.random.default_rng(0)
+    for opt, mode in cols:
+        for model in ("brickwork", "bounded_cut"):
+            for n_h in (1, 2, 3):
+                for rep in range(3):
+                    loss = (-2.5e-16 + 1e-17 * rep) if mode == "exact" else rng.uniform(0.01, 0.3)
+                    rows.append(dict(kind="run", optimiser=opt, mode=mode, model=model,
+                                     n_hidden=n_h, repetition=rep, loss=loss, target=0.05,
+                                     success=loss <= 0.05))
+    return pd.DataFrame(rows)
+
+
+def _pixels(fig, tmp_path):
+    from ebp.report import savefig
+
+    with Image.open(savefig(fig, tmp_path / "f.png")) as image:
+        return image.size
+
+
+def test_training_final_loss_exact_panel_stays_on_its_log_axis(tmp_path):
+    from ebp.studies import training_failure as tf
+
+    fig = tf._fig_loss.draw(_training_runs(), tf.quick_config())
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 5
+    exact = [ax for ax in panels if ax.get_title().endswith("exact")][0]
+    assert exact.get_yscale() == "log"
+    low, high = exact.get_ylim()
+    medians = [line for line in exact.get_lines() if "median" in str(line.get_label())]
+    assert len(medians) == 2
+    for line in medians:
+        y = np.asarray(line.get_ydata(), dtype=float)
+        assert np.all(y > 0) and np.all((low <= y) & (y <= high)), (y, low, high)
+        assert np.allclose(y, tf.LOSS_FLOOR)
+    width, height = _pixels(fig, tmp_path)
+    assert width <= 1800 and height <= 1200, (width, height)
+
+
+def test_training_success_has_at_most_three_panels_per_row(tmp_path):
+    from ebp.studies import training_failure as tf
+
+    fig = tf._fig_success.draw(_training_runs(), tf.quick_config())
+    rows = {round(ax.get_position().y0, 3) for ax in fig.axes if ax.get_visible()}
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 5 and len(rows) == 2
+    width, _ = _pixels(fig, tmp_path)
+    assert width <= 1800, width
+
+
+def test_trace_distance_and_pinsker_markers_do_not_overlap():
+    """Worst case: the Pinsker bound / 2 equals T exactly, so only the x offset separates them."""
+    from ebp.studies import entanglement as E
+
+    rows = [dict(experiment="profile", model=m, n_qubits=1 + h, n_visible=1, n_hidden=h,
+                 trace_distance=0.5 * 2.0 ** (-h / 2) * (1 + 0.01 * i),
+                 pinsker_bound=2 * 0.5 * 2.0 ** (-h / 2) * (1 + 0.01 * i))
+            for m in ("haar", "brickwork") for h in range(1, 8) for i in range(5)]
+    fig = E._fig_trace_distance.draw(pd.DataFrame(rows), E.quick_config())
+    fig.canvas.draw()
+    for ax in [a for a in fig.axes if a.get_visible()]:
+        marked = [ln for ln in ax.get_lines() if ln.get_marker() in ("o", "s")]
+        t = next(ln for ln in marked if ln.get_marker() == "o")
+        p = next(ln for ln in marked if ln.get_marker() == "s")
+        t_px = ax.transData.transform(np.column_stack(t.get_data()).astype(float))
+        p_px = ax.transData.transform(np.column_stack(p.get_data()).astype(float))
+        gap = np.hypot(*(t_px - p_px).T)  # pixels between each T marker and its Pinsker marker
+        marker_px = t.get_markersize() * fig.dpi / 72
+        assert np.all(gap > marker_px), (ax.get_title(), gap, marker_px)
+        low, high = ax.get_xlim()
+        assert low < np.min(t.get_xdata()) and np.max(p.get_xdata()) < high  # inside the axes

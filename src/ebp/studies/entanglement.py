@@ -502,6 +502,11 @@ def _fig_balanced(df: pd.DataFrame, config: EntanglementConfig):
     return fig
 
 
+DODGE = 0.018
+"""T and its Pinsker bound are drawn at d_H·2^(∓δ), δ = DODGE × (log₂ range of d_H): about 12 pt
+apart on a panel, side by side instead of on top of each other."""
+
+
 @figure("trace_distance_vs_dhidden.png")
 def _fig_trace_distance(df: pd.DataFrame, config: EntanglementConfig):
     """The paper's plot: T at d_V = 2 vs d_H, log-log, with ½√(d_V/d_H) and the Pinsker bound
@@ -516,14 +521,16 @@ def _fig_trace_distance(df: pd.DataFrame, config: EntanglementConfig):
     models = list(dict.fromkeys(d1["model"]))
     fig, axes = _panels(len(models), sharex=True, sharey=True)
     dh = np.geomspace(d1["d_hidden"].min(), d1["d_hidden"].max(), 50)
+    shift = 2.0 ** (DODGE * max(1.0, np.log2(dh[-1] / dh[0])))
     for ax, model in zip(axes.flat, models):
         c = model_color(model)
         t = td[td["model"] == model].sort_values("d_hidden")
         q = pk[pk["model"] == model].sort_values("d_hidden")
         ax.plot(dh, 0.5 * np.sqrt(2.0 / dh), "-", color=THEORY_COLOR, lw=1.4)
-        ax.plot(q["d_hidden"], q["mean"], "--", color=c, marker="s", mfc="none", ms=5)
-        ax.errorbar(t["d_hidden"], t["mean"], yerr=error_bars(t["mean"], t["q16"], t["q84"]),
-                    fmt="o", color=c, ms=5)
+        # side by side at each d_H, so that neither marker hides the other
+        ax.plot(q["d_hidden"] * shift, q["mean"], "--", color=c, marker="s", mfc="none", ms=5)
+        ax.errorbar(t["d_hidden"] / shift, t["mean"],
+                    yerr=error_bars(t["mean"], t["q16"], t["q84"]), fmt="o", color=c, ms=5)
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_title(model_label(model))
@@ -537,7 +544,8 @@ def _fig_trace_distance(df: pd.DataFrame, config: EntanglementConfig):
         Line2D([], [], color=THEORY_COLOR, marker="o", ls="",
                label="$T$: mean, bar = 16–84 % of instances"),
         Line2D([], [], color=THEORY_COLOR, ls="--", marker="s", mfc="none",
-               label="Pinsker bound / 2: mean of $\\frac{1}{2}\\sqrt{2\\ln 2\\,(1 - S(\\rho_V))}$"),
+               label="Pinsker bound / 2: mean of $\\frac{1}{2}\\sqrt{2\\ln 2\\,(1 - S(\\rho_V))}$"
+                     " (drawn right of T)"),
     ]  # fmt: skip
     fig.legend(handles=handles, loc="outside lower center", ncols=3)
     fig.suptitle("Distance of the visible qubit ($d_V = 2$) from the maximally mixed state "

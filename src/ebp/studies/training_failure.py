@@ -137,29 +137,45 @@ def _title(opt: str, mode: str, config) -> str:
 def _fig_success(df: pd.DataFrame, config: TrainingFailureConfig):
     runs = _runs(df)
     cols = _columns(runs)
-    fig, axes = new_figure(1, len(cols), width=3.6, height=3.4, sharey=True)
-    for ax, (opt, mode) in zip(axes[0], cols):
+    fig, axes = _grid(len(cols))
+    for ax, (opt, mode) in zip(axes.flat, cols):
         s = runs[(runs["optimiser"] == opt) & (runs["mode"] == mode)]
         plot_success_rates(ax, s)
         ax.set_title(_title(opt, mode, config), fontsize=9)
-    axes[0, 0].set_ylabel("success rate (95% Wilson interval)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("success rate (95% Wilson interval)")
     axes[0, 0].legend(fontsize=7)
     fig.suptitle(f"Fixed budget of {config.budget:.3g} shots per run", fontsize=10)
     return fig
+
+
+LOSS_FLOOR = 1e-15
+"""Final losses below this (float64 rounding; exact runs can end at −1e-16) are drawn at it."""
+
+
+def _grid(k: int):
+    """Panels for ``k`` optimiser/mode columns, at most three per row (unused ones hidden)."""
+    ncols = min(3, k)
+    fig, axes = new_figure(-(-k // ncols), ncols, width=3.6, height=3.4, sharey=True)
+    for ax in axes.flat[k:]:
+        ax.set_visible(False)
+    return fig, axes
 
 
 @figure("training_final_loss.png")
 def _fig_loss(df: pd.DataFrame, config: TrainingFailureConfig):
     runs = _runs(df)
     cols = _columns(runs)
-    fig, axes = new_figure(1, len(cols), width=3.6, height=3.4, sharey=True)
-    for ax, (opt, mode) in zip(axes[0], cols):
+    fig, axes = _grid(len(cols))
+    for ax, (opt, mode) in zip(axes.flat, cols):
         s = runs[(runs["optimiser"] == opt) & (runs["mode"] == mode)]
         for j, model in enumerate(dict.fromkeys(s["model"])):
             t = s[s["model"] == model]
             shift = 0.08 * (j - 0.5)
-            ax.scatter(t["n_hidden"] + shift, t["loss"], s=8, alpha=0.5, color=model_color(model))
-            med = t.groupby("n_hidden")["loss"].median()
+            # exact runs end at rounding level (even slightly below 0): drawn at the floor
+            loss = t["loss"].clip(lower=LOSS_FLOOR)
+            ax.scatter(t["n_hidden"] + shift, loss, s=8, alpha=0.5, color=model_color(model))
+            med = loss.groupby(t["n_hidden"]).median()
             ax.plot(med.index + shift, med.values, "-", color=model_color(model),
                     label=f"{model_label(model)} (median)")
         ax.axhline(float(s["target"].iloc[0]), color=THEORY_COLOR, ls="--", lw=1,
@@ -168,7 +184,8 @@ def _fig_loss(df: pd.DataFrame, config: TrainingFailureConfig):
         ax.set_title(_title(opt, mode, config), fontsize=9)
         ax.set_xlabel("hidden qubits $n_H$")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes[0, 0].set_ylabel("final loss (exact)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"final loss (exact; below {LOSS_FLOOR:.0e} shown at it)")
     axes[0, 0].legend(fontsize=7)
     return fig
 
