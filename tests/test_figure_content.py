@@ -97,3 +97,60 @@ def test_trace_distance_and_pinsker_markers_do_not_overlap():
         assert np.all(gap > marker_px), (ax.get_title(), gap, marker_px)
         low, high = ax.get_xlim()
         assert low < np.min(t.get_xdata()) and np.max(p.get_xdata()) < high  # inside the axes
+
+
+def _overlaps(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _legends_off_the_axes(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # runs the constrained layout
+    renderer = canvas.get_renderer()
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    assert legends, "no legend drawn"
+    panels = [ax.get_window_extent(renderer) for ax in fig.axes if ax.get_visible()]
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        assert not any(_overlaps(box, p) for p in panels), (box, panels)
+
+
+def _pretraining_table():
+    rows = []
+    strategies = ["random", "small-angle", "identity-block", "generative", "decoupled-start",
+                  "layerwise"]
+    for k, strat in enumerate(strategies):
+        for rep in range(3):
+            cost = np.linspace(0, 5e5, 30)
+            for c, loss in zip(cost, 0.5 * np.exp(-cost / (1e5 * (k + 1))) + 0.01):
+                rows.append(dict(kind="curve", strategy=strat, n_hidden=6, repetition=rep,
+                                 cost=c, loss=loss, entropy=0.5 * loss))
+            rows.append(dict(kind="run", strategy=strat, n_hidden=6, repetition=rep,
+                             loss=0.02 + 0.01 * rep, target=0.05, cost=5e5,
+                             time_to_target=np.nan if rep == 2 else 1e5 * (k + 1)))
+    return pd.DataFrame(rows)
+
+
+def test_pretraining_legends_do_not_cover_data():
+    from ebp.studies import pretraining as P
+
+    df, cfg = _pretraining_table(), P.quick_config()
+    for output in (P._fig_trajectories, P._fig_final, P._fig_time):
+        _legends_off_the_axes(output.draw(df, cfg))
+
+
+def test_lipschitz_legends_do_not_cover_data():
+    from ebp.studies import gradient_scaling as G
+
+    rows = []
+    for n_v in (1, 2):
+        for model in ("brickwork", "hardware_efficient", "bounded_cut", "decoupled"):
+            for n_h in range(1, 6):
+                v = 2.0 ** (3 - 0.3 * n_h) if model == "brickwork" else 4.0
+                rows.append(dict(experiment="n_hidden", objective="local_pauli", n_visible=n_v,
+                                 model=model, n_hidden=n_h, lipschitz_sampled=v,
+                                 lipschitz_sampled_lo=0.9 * v, lipschitz_sampled_hi=1.1 * v))
+    fig = G._fig_lipschitz.draw(pd.DataFrame(rows), G.quick_config())
+    _legends_off_the_axes(fig)

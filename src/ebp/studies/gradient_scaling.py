@@ -268,7 +268,8 @@ def _fig_scaling(df: pd.DataFrame, column: str, ylabel: str, theory: str | None)
                      fontsize=9)
         ax.set_xlabel("hidden qubits $n_H$")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(fontsize=7)
+        # below its panel (the fitted slopes differ per panel): never on top of the data
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
     axes[0, 0].set_ylabel(ylabel)
     return fig
 

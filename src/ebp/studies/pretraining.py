@@ -187,8 +187,9 @@ def _fig_final(df: pd.DataFrame, config: PretrainingConfig):
         ax.set_xticks(range(len(strategies)), strategies, rotation=40, ha="right", fontsize=8)
         ax.set_yscale("log")
         ax.set_title(f"$n_H = {n_h}$", fontsize=9)
-        ax.legend(fontsize=7)
     axes[0, 0].set_ylabel("final loss (exact); bar = median")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", fontsize=7)  # off the data
     return fig
 
 
@@ -215,7 +216,7 @@ def _fig_time(df: pd.DataFrame, config: PretrainingConfig):
     ax.set_xticks(range(len(strategies)), strategies, rotation=40, ha="right", fontsize=8)
     ax.set_ylabel("shots spent to reach the target")
     ax.set_title(f"Time to target, $n_H = {n_h}$", fontsize=9)
-    ax.legend(fontsize=7)
+    fig.legend(loc="outside upper center", fontsize=7)  # off the data
     return fig
 
 
@@ -242,7 +243,8 @@ def _fig_trajectories(df: pd.DataFrame, config: PretrainingConfig):
     axes[0, 1].set_ylabel(r"$S(\rho_V)$ [bits], median over seeds")
     for ax in axes[0]:
         ax.set_xlabel("shots spent")
-    axes[0, 0].legend(fontsize=7)
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center",
+               ncols=min(4, len(strategies)), fontsize=7)  # below the panels, off the data
     fig.suptitle(f"Trajectories at $n_H = {n_h}$ ({config.model})", fontsize=10)
     return fig
 
