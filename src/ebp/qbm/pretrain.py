@@ -83,7 +83,7 @@ def _fraction(fraction) -> float:
     return float(fraction)
 
 
-def _visible_phase(model: QBM, task, optimiser, budget, seed, init, max_points, progress):
+def _visible_phase(model: QBM, task, optimiser, budget, seed, init, max_points, progress=None):
     """Phase 1: V–H parameters at 0 (σ_V is the Gibbs state of the visible terms); only the
     visible-only terms move."""
     visible, coupling = _classes(model)
