@@ -71,8 +71,10 @@ def test_gradient_statistics_progress_does_not_change_numbers(capsys):
     loud = gradient_statistics(circuit, "Z0", samples=300, seed=1, progress=True)
     out = capsys.readouterr().out
     assert "300/300 samples" in out, out
-    np.testing.assert_array_equal(quiet.grad_var, loud.grad_var)
-    assert quiet.lipschitz == loud.lipschitz
+    # the same chunks with or without the bar (equal to rounding: two identical calls of the
+    # simulator may differ in the last bit)
+    np.testing.assert_allclose(quiet.grad_var, loud.grad_var, rtol=1e-12, atol=1e-20)
+    assert quiet.lipschitz == pytest.approx(loud.lipschitz, rel=1e-12)
 
 
 def test_qbm_pretraining_shows_its_phases(capsys):
