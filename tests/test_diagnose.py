@@ -179,3 +179,37 @@ def test_cli_python_file_convention(tmp_path):
     path.write_text("x = 1\n")
     result = CliRunner().invoke(app, ["diagnose", str(path), "--visible", "0"])
     assert result.exit_code == 2 and "defines neither `circuit`" in result.output
+
+
+def test_cli_python_file_with_qiskit_circuit(tmp_path):
+    pytest.importorskip("qiskit", reason="Qiskit is an optional extra: pip install 'ebp[qiskit]'")
+    path = tmp_path / "model.py"
+    path.write_text(
+        "from qiskit.circuit.library import real_amplitudes\n"
+        "circuit = real_amplitudes(3, reps=1)\n"
+    )
+    result = CliRunner().invoke(app, ["diagnose", str(path), "--visible", "2", "--samples", "4",
+                                      "--observable", "Z0", "--json"])
+    assert result.exit_code == 0, result.output
+    d = Diagnosis.from_json(result.stdout)
+    assert (d.n_visible, d.n_hidden, d.n_params) == (1, 2, 6)
+
+
+def test_cli_python_file_with_pennylane_qnode(tmp_path):
+    pytest.importorskip("pennylane", reason="PennyLane is an optional extra: "
+                                            "pip install 'ebp[pennylane]'")
+    path = tmp_path / "model.py"
+    path.write_text(
+        "import numpy as np\nimport pennylane as qml\n"
+        "dev = qml.device('default.qubit', wires=2)\n"
+        "@qml.qnode(dev)\n"
+        "def qnode(w):\n"
+        "    qml.RY(w[0], wires=0); qml.RY(w[1], wires=1); qml.CNOT(wires=[0, 1])\n"
+        "    return qml.expval(qml.PauliZ(0))\n"
+        "args = (np.array([0.1, 0.2]),)\n"
+    )
+    result = CliRunner().invoke(app, ["diagnose", str(path), "--visible", "1", "--samples", "4",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    d = Diagnosis.from_json(result.stdout)
+    assert (d.n_visible, d.n_hidden, d.n_params) == (1, 1, 2)
