@@ -141,10 +141,24 @@ def qasm_file(tmp_path):
 
 def test_cli_json_output(qasm_file, tmp_path):
     result = CliRunner().invoke(app, ["diagnose", str(qasm_file), "--visible", "0",
-                                      "--observable", "Z0", "--samples", "6", "--json"])
+                                      "--observable", "Z0", "--samples", "6", "--json",
+                                      "--distribution", "small_angle"])
     assert result.exit_code == 0, result.output
     d = Diagnosis.from_json(result.stdout)
     assert d.n_visible == 1 and d.n_hidden == 2 and d.headline == "Z0" and d.samples == 6
+    assert d.distribution == "small_angle"
+    # near the identity ρ_V is nearly pure: far from I/d_V
+    assert d.entropy[-1].mean < 0.2 and d.concentration.mean_trace_norm > 0.8
+
+
+def test_cli_terminal_table_and_html(qasm_file, tmp_path):
+    out = tmp_path / "page" / "d.html"
+    result = CliRunner().invoke(app, ["diagnose", str(qasm_file), "--visible", "q[0]",
+                                      "--samples", "6", "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    for needle in ("Var[dC]", "verdict", "Rule (first match wins)", "shots per gradient"):
+        assert needle in result.output
+    assert out.is_file() and "data:image/png;base64," in out.read_text()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -154,6 +168,7 @@ def test_cli_json_output(qasm_file, tmp_path):
     (["{qasm}", "--visible", "0", "--observable", "Z5"], "wire"),
     (["{qasm}", "--visible", "0", "--observable", "Q0"], "Error:"),
     (["{qasm}", "--visible", "0", "--samples", "1"], "--samples must be >= 2"),
+    (["{qasm}", "--visible", "0", "--distribution", "gauss"], "known: uniform, small_angle"),
     (["{txt}", "--visible", "0"], "unknown file type"),
     (["{broken}", "--visible", "0"], "line"),
 ])

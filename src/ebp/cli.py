@@ -641,6 +641,9 @@ def diagnose_command(
              "'Z0 Z1' (default: every single-qubit Pauli on V).")] = None,
     samples: Annotated[int, typer.Option(help="Random parameter vectors (>= 2).")] = 200,
     seed: Annotated[int, typer.Option(help="Seed of the parameter draws.")] = 0,
+    distribution: Annotated[str, typer.Option(
+        help="How angles are drawn: uniform (U[0, 2pi)) or small_angle (N(0, 0.1^2)).")]
+    = "uniform",
     promote_angles: Annotated[bool, typer.Option(
         help="Make every numeric angle a parameter (parameter-free circuits).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the diagnosis as JSON "
@@ -655,13 +658,15 @@ def diagnose_command(
 
     if samples < 2:
         _fail(f"--samples must be >= 2 (variances need two); got {samples}.")
+    _check_choice("--distribution", distribution, ("uniform", "small_angle"), "distribution")
     if html is not None:
         if html.is_dir():
             _fail(f"--html {str(html)!r} is a folder; give a file name such as report.html.")
         _check_writable(html.parent, "--html")
     try:
         circuit = load_circuit(file, parse_visible(visible), promote_angles=promote_angles)
-        result = diagnose(circuit, observable, samples=samples, seed=seed, name=file.name)
+        result = diagnose(circuit, observable, samples=samples, seed=seed,
+                          distribution=distribution, name=file.name)
     except (DiagnoseInputError, LightConeTooLargeError, ValueError, TypeError) as err:
         _fail(" ".join(str(err).split()))
     if as_json:
