@@ -35,7 +35,7 @@ class Study:
         Frozen, validated config with a ``seed`` field (see :class:`ebp.experiment.StudyConfig`);
         ``config_model()`` is the default config.
     quick_config : callable () -> config
-        A small config that runs in about a minute on a laptop.
+        A small config that runs in minutes on two cores (see the README for measured times).
     points : callable (config) -> iterable of dict
         The grid: one dict of JSON scalars (or tuples of them) per task, in task order.
         :meth:`tasks` turns them into :class:`Task` objects.

@@ -125,7 +125,7 @@ class GradientScalingConfig(StudyConfig):
 
 
 def quick_config() -> GradientScalingConfig:
-    """A small config for a first look (under three minutes on two cores).
+    """A small config for a first look (356 s from a fresh install on two cores).
 
     n_V = 1 up to n = 6 and n_V = 2 up to n = 4, 200 samples; depths 1–12 at n = 5; the paper's
     experiment for n_H = 1 … 5 with 300 instances. Compiling each distinct circuit dominates the
