@@ -228,3 +228,17 @@ def test_cli_python_file_with_pennylane_qnode(tmp_path):
     assert result.exit_code == 0, result.output
     d = Diagnosis.from_json(result.stdout)
     assert (d.n_visible, d.n_hidden, d.n_params) == (1, 1, 2)
+
+
+@pytest.mark.slow
+def test_light_cone_diagnosis_is_exact_at_20_qubits():
+    circuit = brickwork(1, 19, 2)  # depth 4; the full 20-qubit state is still simulable
+    samples, seed = 4, 5
+    d = diagnose(circuit, "Z0", samples=samples, seed=seed, lipschitz_steps=0)
+    assert d.cone_qubits == 4
+    theta = sample_parameters(circuit.n_params, samples, seed)
+    full = value_and_gradient(circuit, theta, "Z0")
+    np.testing.assert_allclose(d.evidence.variance, np.var(full.gradient, axis=0, ddof=1),
+                               atol=1e-12)
+    s = np.asarray(entanglement_entropy(simulate(circuit, theta), 1))
+    assert d.entropy[-1].mean == pytest.approx(float(np.mean(s)), abs=1e-10)
