@@ -11,10 +11,13 @@ Two engines answer concrete (non-traced) calls:
 * the *fused* engine (:mod:`ebp.sim._adjoint`): one program per circuit, compiled for it, with
   fewer passes over the state.
 
-A circuit starts on the flat engine and moves to the fused one once it has spent
-``FUSED_AFTER_SECONDS`` there: by then a compile of its own pays for itself (the "rent or buy"
-rule, which never costs more than twice the better choice made in hindsight). Traced calls,
-circuits with gates on three or more wires and single-qubit circuits use the fused engine.
+The environment variable ``EBP_ENGINE`` chooses: ``flat`` (default: every concrete call on the
+flat engine, so repeating a computation gives bit-identical results), ``fused``, or ``auto``: a
+circuit starts on the flat engine and moves to the fused one once it has spent
+``FUSED_AFTER_SECONDS`` of run time there, when a compile of its own pays for itself (the "rent
+or buy" rule, never more than twice the better choice made in hindsight); results may then differ
+in the last bits between calls before and after the move. Traced calls, circuits with gates on
+three or more wires and single-qubit circuits always use the fused engine.
 """
 
 from __future__ import annotations
@@ -62,8 +65,11 @@ circuits must not keep them all: with 128 a long sweep ran out of memory."""
 FUSED_AFTER_SECONDS = 2.0
 """Seconds a circuit runs on the flat engine before it gets a fused program of its own (about the
 compile time of a fused program; see the module docstring)."""
-ENGINE = "auto"
-"""``"auto"`` (the rule above), ``"flat"`` or ``"fused"`` (for tests and benchmarks)."""
+_ENGINES = ("flat", "fused", "auto")
+ENGINE = os.environ.get("EBP_ENGINE", "flat").strip().lower() or "flat"
+"""``"flat"``, ``"fused"`` or ``"auto"`` (see the module docstring); from ``$EBP_ENGINE``."""
+if ENGINE not in _ENGINES:
+    raise ValueError(f"EBP_ENGINE must be one of {', '.join(_ENGINES)}; got {ENGINE!r}.")
 _flat_seconds: OrderedDict = OrderedDict()
 _FLAT_SECONDS_KEEP = 1024
 _compile_seconds = [0.0]  # XLA compile time so far in this process (not charged to a circuit)
@@ -204,7 +210,7 @@ def _power_of_two_bucket(size: int, cap: int) -> int:
 def _engine(key: Circuit, traced: bool) -> str:
     if traced or ENGINE == "fused" or not flattenable(key):
         return "fused"
-    if ENGINE == "flat" or _flat_seconds.get(key, 0.0) < FUSED_AFTER_SECONDS:
+    if ENGINE != "auto" or _flat_seconds.get(key, 0.0) < FUSED_AFTER_SECONDS:
         return "flat"
     return "fused"
 
