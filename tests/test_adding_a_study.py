@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from ebp.runner import load_results, run_sweep
@@ -26,6 +27,7 @@ def _example(tmp_path, monkeypatch):
     return importlib.import_module("page_curve"), match.group(1)
 
 
+@pytest.mark.slow
 def test_the_example_study_runs_through_the_runner(tmp_path, monkeypatch):
     module, source = _example(tmp_path, monkeypatch)
     assert len(source.splitlines()) < 80  # "one short file"

@@ -66,6 +66,7 @@ def test_bounded_cut_rejects_bad_arguments():
         hardware_efficient(1, 1, 0)
 
 
+@pytest.mark.slow
 def test_deep_brickwork_reaches_page_value():
     n_v, n_h = 2, 4
     c = brickwork(n_v, n_h, 8)

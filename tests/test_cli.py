@@ -37,6 +37,7 @@ def test_version():
     assert result.output.startswith("ebp ")
 
 
+@pytest.mark.slow
 def test_run_from_toml_writes_table_and_figures(tmp_path):
     cfg = tmp_path / "tiny.toml"
     cfg.write_text(TINY_TOML)
@@ -96,6 +97,7 @@ def test_ctrl_c_exits_130_without_traceback(monkeypatch, tmp_path):
     assert "Traceback" not in result.output and "Aborted" not in result.output
 
 
+@pytest.mark.slow
 def test_fresh_discards_a_run_with_another_config(tmp_path):
     cfg = tmp_path / "tiny.toml"
     cfg.write_text(TINY_TOML)

@@ -12,6 +12,7 @@ runner = CliRunner()
 BASE = ["train", "--task", "state", "--ansatz", "brickwork", "--n-hidden", "1", "--layers", "2"]
 
 
+@pytest.mark.slow
 def test_train_writes_curve_and_figure(tmp_path):
     out = tmp_path / "curve.csv"
     result = runner.invoke(app, BASE + ["--optimiser", "adam", "--shots", "20",
@@ -24,6 +25,7 @@ def test_train_writes_curve_and_figure(tmp_path):
     assert "final loss" in result.output and "shots" in result.output
 
 
+@pytest.mark.slow
 def test_train_with_a_pretraining_strategy_and_a_checkpoint(tmp_path):
     out = tmp_path / "c.csv"
     result = runner.invoke(app, BASE + ["--optimiser", "spsa", "--strategy", "small-angle",

@@ -29,6 +29,7 @@ def _one_line_usage_error(result, message):
 
 
 # ----------------------------------------------------------------------------- output names
+@pytest.mark.slow
 def test_default_output_names_are_distinct_and_shell_safe(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     a = runner.invoke(app, BASE)
@@ -56,6 +57,7 @@ def test_run_name_covers_every_setting():
     assert all(SHELL_SAFE.match(n) for n in names)
 
 
+@pytest.mark.slow
 def test_existing_result_is_not_overwritten_without_the_flag(tmp_path):
     out = tmp_path / "c.csv"
     first = runner.invoke(app, BASE + ["--out", str(out)])
@@ -115,6 +117,7 @@ def test_read_only_folder_is_refused(tmp_path):
 
 
 # ----------------------------------------------------------------------------- Ctrl-C
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy", ["random", "decoupled-start"])
 def test_ctrl_c_keeps_the_work_and_a_rerun_resumes(tmp_path, monkeypatch, strategy):
     from ebp import _progress
@@ -185,6 +188,7 @@ def test_cli_name_lists_match_the_registries():
         *QUANTUM_LOSSES, *GENERATIVE_LOSSES, *SUPERVISED_LOSSES}
 
 
+@pytest.mark.slow
 def test_header_prints_the_loss_in_use(tmp_path):
     result = runner.invoke(app, BASE + ["--out", str(tmp_path / "c.csv")])
     assert "task state (infidelity)" in result.output, result.output

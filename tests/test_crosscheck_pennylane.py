@@ -137,6 +137,7 @@ PL_GATES = ["RX", "RY", "RZ", "RXX", "RYY", "RZZ", "H", "S", "T", "X", "Y", "Z",
             "PAULIROT", "UNITARY", "SU4"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_visible,n_hidden", [(1, 1), (3, 2)])
 def test_random_circuit_states(n_visible, n_hidden, rng):
     c = random_circuit(rng, n_visible, n_hidden, 25, PL_GATES)
@@ -168,6 +169,7 @@ def test_hardware_efficient_six_qubits(rng):
 
 
 # ----------------------------------------------------------------------------- gradients
+@pytest.mark.slow
 @pytest.mark.parametrize("obs", ["Z0", {"Z0 Z1": 0.5, "X2": 1.0}, "Y1"], ids=["Z0", "ZZ+X", "Y1"])
 def test_hardware_efficient_gradient(obs, rng):
     c = hardware_efficient(3, 3, 2)
@@ -178,6 +180,7 @@ def test_hardware_efficient_gradient(obs, rng):
     np.testing.assert_allclose(np.asarray(g), grad, atol=1e-10, rtol=0)
 
 
+@pytest.mark.slow
 def test_random_circuit_gradient_backprop(rng):
     gates = [g for g in PL_GATES]
     c = random_circuit(rng, 2, 2, 20, gates)  # includes shared slots
@@ -190,6 +193,7 @@ def test_random_circuit_gradient_backprop(rng):
     np.testing.assert_allclose(np.asarray(g), grad, atol=1e-10, rtol=0)
 
 
+@pytest.mark.slow
 def test_gradient_parameter_shift_pennylane(rng):
     gates = ["RX", "RY", "RZ", "RXX", "RYY", "RZZ", "CNOT", "H", "PAULIROT"]
     c = random_circuit(rng, 2, 1, 12, gates, share_prob=0.0)

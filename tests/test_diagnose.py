@@ -61,6 +61,7 @@ def test_rule_branches_follow_the_declared_thresholds():
 # --------------------------------------------------------------------------- exactness
 
 
+@pytest.mark.slow
 def test_light_cone_diagnosis_equals_the_full_simulation():
     circuit = hardware_efficient(1, 7, 2)  # 8 qubits: the full state is still cheap
     samples, seed = 12, 3
@@ -80,6 +81,7 @@ def test_light_cone_diagnosis_equals_the_full_simulation():
     assert np.mean(np.abs(full.cost)) <= d.concentration.deviation_bounds[0] + 1e-12
 
 
+@pytest.mark.slow
 def test_wide_shallow_circuit_is_diagnosed_on_its_cone():
     circuit = brickwork(1, 59, 2)  # 60 qubits, depth 4: no full state vector
     d = diagnose(circuit, "Z0", samples=8, seed=0, lipschitz_steps=0)
@@ -109,6 +111,7 @@ def test_bad_input_is_refused_with_one_clear_error():
 # --------------------------------------------------------------------------- JSON
 
 
+@pytest.mark.slow
 def test_json_round_trip_and_schema():
     d = diagnose(brickwork(1, 2, 1), samples=6, seed=2, lipschitz_steps=0,
                  builder=lambda n: brickwork(1, n, 1), hidden_sizes=(1, 2, 3))
@@ -151,6 +154,7 @@ def test_cli_json_output(qasm_file, tmp_path):
     assert d.entropy[-1].mean < 0.2 and d.concentration.mean_trace_norm > 0.8
 
 
+@pytest.mark.slow
 def test_cli_terminal_table_and_html(qasm_file, tmp_path):
     out = tmp_path / "page" / "d.html"
     result = CliRunner().invoke(app, ["diagnose", str(qasm_file), "--visible", "q[0]",
@@ -184,6 +188,7 @@ def test_cli_bad_input_is_one_line_exit_2(args, message, qasm_file, tmp_path):
     assert len(lines) == 1 and lines[0].startswith("Error:") and message in lines[0], lines
 
 
+@pytest.mark.slow
 def test_cli_python_file_convention(tmp_path):
     path = tmp_path / "model.py"
     path.write_text("from ebp.ansatz import brickwork\ncircuit = brickwork(1, 2, 1)\n")

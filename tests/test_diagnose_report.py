@@ -21,6 +21,7 @@ def page(tmp_path_factory):
     return d, d.to_html(tmp_path_factory.mktemp("diag") / "diagnosis.html")
 
 
+@pytest.mark.slow
 def test_page_is_self_contained_with_every_figure(page):
     d, path = page
     html = path.read_text()
@@ -42,6 +43,7 @@ def _chromium():
     return browser, shutil.which("chromedriver")
 
 
+@pytest.mark.slow
 def test_page_opens_in_headless_chromium(page, tmp_path):
     browser, driver_path = _chromium()
     if browser is None or driver_path is None:

@@ -60,6 +60,7 @@ def test_registry():
         get_study(3)
 
 
+@pytest.mark.slow
 def test_columns_and_grid(result):
     config, df, _, out = result
     assert tuple(df.columns) == ent.COLUMNS
@@ -78,6 +79,7 @@ def test_columns_and_grid(result):
     assert STUDY.config_model.model_validate(meta["config"]) == config
 
 
+@pytest.mark.slow
 def test_haar_mean_entropy_matches_page(result):
     _, df, _, _ = result
     haar = df[df["model"] == "haar"]
@@ -92,6 +94,7 @@ def test_haar_mean_entropy_matches_page(result):
     )
 
 
+@pytest.mark.slow
 def test_bounds_hold_on_every_row(result):
     _, df, _, _ = result
     tol = 1e-9
@@ -106,6 +109,7 @@ def test_bounds_hold_on_every_row(result):
     assert (df["trace_distance"] <= 1 - 2.0 ** -df["n_visible"] + tol).all()
 
 
+@pytest.mark.slow
 def test_area_law_cap_and_decoupled(result):
     _, df, _, _ = result
     cut = df[df["model"].isin(["bounded_cut", "decoupled"])]
@@ -118,6 +122,7 @@ def test_area_law_cap_and_decoupled(result):
     assert cut[cut["cut_gates"] == 1]["entropy_bits"].mean() > 0.1
 
 
+@pytest.mark.slow
 def test_trace_distance_typicality(result):
     """E[T] ≤ ½√(d_V/d_H) for Haar states (arXiv:2010.15968); sample mean within 3 s.e."""
     _, df, _, _ = result
@@ -173,6 +178,7 @@ def test_depth_trajectory_equals_fresh_deep_circuit(model):
     np.testing.assert_allclose(np.asarray(grown[3]), np.asarray(simulate(deep, theta)), atol=1e-12)
 
 
+@pytest.mark.slow
 def test_chunked_measurement_matches_one_batch(monkeypatch):
     states = haar_state(4, 3, batch=(7,))
     whole = ent._measure_batched(states, 1)
@@ -183,6 +189,7 @@ def test_chunked_measurement_matches_one_batch(monkeypatch):
         np.testing.assert_allclose(a, b, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_figures_written(result):
     _, _, figures, out = result
     names = {p.name for p in figures}
@@ -240,6 +247,7 @@ QBM_CONFIG = dict(models=["haar", "qbm"], n_min=2, n_max=5, samples=30, hist_mod
                   hist_n_hidden=[1], hist_samples=10, qbm_samples=30, qbm_n_max=4)
 
 
+@pytest.mark.slow
 def test_qbm_rows_and_trace_distance_figure(tmp_path, monkeypatch):
     config = STUDY.config_model(**QBM_CONFIG)
     tasks = [t for t in STUDY.tasks(config) if t.params["model"] == "qbm"]

@@ -196,6 +196,7 @@ def _finite_difference(f, theta, j, h=1e-5):
     return (f(theta + e) - f(theta - e)) / (2 * h)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,data", [c for c in CASES if GATES[c[0]].n_params],
                          ids=[i for c, i in zip(CASES, IDS) if GATES[c[0]].n_params])
 def test_gradient_matches_finite_differences(name, data, rng):
@@ -207,6 +208,7 @@ def test_gradient_matches_finite_differences(name, data, rng):
         np.testing.assert_allclose(np.asarray(jac[..., j]), fd, atol=1e-8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,data", [c for c in CASES if GATES[c[0]].n_params],
                          ids=[i for c, i in zip(CASES, IDS) if GATES[c[0]].n_params])
 def test_shift_rule_and_generator_traces(name, data, rng):

@@ -143,6 +143,7 @@ GRAD_CASES = [("hardware_efficient", k) for k in OBSERVABLES] + [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ansatz,obs_key", GRAD_CASES, ids=[f"{a}-{o}" for a, o in GRAD_CASES])
 def test_gradient_vs_fd_and_parameter_shift(ansatz, obs_key, rng):
     c = GRAD_ANSATZ[ansatz]()
@@ -201,6 +202,7 @@ def _unshare(circuit):
     return b.build(), np.asarray(origin, dtype=int)
 
 
+@pytest.mark.slow
 def test_shared_slots_sum_of_gate_contributions(rng):
     gates = ["RX", "RY", "RZ", "RXX", "RYY", "RZZ", "PAULIROT", "SU4", "CNOT", "H"]
     c = random_circuit(rng, 2, 1, 12, gates, share_prob=0.5, layer_prob=0.0)
@@ -289,6 +291,7 @@ def _losses(f, psi0, phi, w, n, nv):
     return {"fidelity": fidelity, "purity": purity, "mixed": mixed}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "make,loss_name",
     [(lambda: brickwork(1, 2, 2), "mixed"), (lambda: pauli_network(1, 1, 2, seed=5), "purity")],
@@ -362,6 +365,7 @@ def test_gradient_with_respect_to_initial_state(rng):
     np.testing.assert_allclose(np.asarray(g), np.asarray(g_ref), atol=1e-10)
 
 
+@pytest.mark.slow
 def test_gradient_long_pauli_layers_shared_slots(rng):
     """Gradients through long layers of Pauli rotations (scanned rotation-sequence path), with
     shared slots: finite differences and per-gate parameter shift summed per slot."""

@@ -18,6 +18,7 @@ def _entropy_bits(states, n_visible, n_qubits):
     return -np.sum(p * np.log2(p), axis=-1)
 
 
+@pytest.mark.slow
 def test_states_normalised_and_shape():
     psi = gue_evolution(4, 0)
     assert psi.shape == (16,) and psi.dtype == np.complex128
@@ -51,6 +52,7 @@ def test_time_zero_is_initial_state_and_evolution_is_exact():
         np.testing.assert_allclose(np.asarray(gue_evolution(3, 2, t=t)), want, atol=1e-10)
 
 
+@pytest.mark.slow
 def test_mean_entropy_is_typical_page():
     """Mean S(ρ_V) over 200 GUE states (n = 6, 3|3, t = 10) is within 4 standard errors of Page."""
     n_v, n_h = 3, 3
@@ -65,6 +67,7 @@ def test_mean_entropy_is_typical_page():
     np.testing.assert_allclose(np.asarray(ebp.entanglement_entropy(psi[:5], n_v)), s[:5], atol=1e-9)
 
 
+@pytest.mark.slow
 def test_hamiltonian_hermitian_and_normalised():
     d, batch = 16, 60
     h = np.asarray(gue_hamiltonian(d, 3, batch=(batch,)))
@@ -122,6 +125,7 @@ METHODS = ("auto", "chebyshev", "eigh", "tridiagonal")
 DENSE = ("auto", "chebyshev", "eigh")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [1, 6])
 def test_dense_methods_match_expm_of_gue_hamiltonian(n):
     """ψ_i = expm(−i H_i t)[:, 0], H = gue_hamiltonian(2**n, seed, batch), several seeds and t."""
@@ -141,6 +145,7 @@ def test_dense_methods_match_expm_of_gue_hamiltonian(n):
         np.testing.assert_allclose(got, expm(-1j * h * t)[:, 0], atol=1e-10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", METHODS)
 def test_every_method_zero_time_norm_seeding_and_shapes(method):
     # t = 0 is |0…0⟩ exactly; tiny t is continuous (and does evolve)
@@ -178,6 +183,7 @@ def test_batch_member_i_uses_split_key_i(method):
         np.testing.assert_array_equal(h[i], np.asarray(gue_hamiltonian(8, keys[i])))
 
 
+@pytest.mark.slow
 def test_dense_chunking_and_eigh_fallback(monkeypatch):
     whole = np.asarray(gue_evolution(6, 8, t=10.0, batch=(4,), method="chebyshev"))
     exact = np.asarray(gue_evolution(6, 8, t=10.0, batch=(4,), method="eigh"))
@@ -191,6 +197,7 @@ def test_dense_chunking_and_eigh_fallback(monkeypatch):
     np.testing.assert_allclose(fallback, exact, atol=1e-10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [1, 6])
 def test_tridiagonal_overlap_is_exact_for_its_tridiagonal_matrix(n):
     """⟨0|ψ⟩ = expm(−iTt)[0, 0] for the full sampled T, and the rest is √(1 − |c|²) u."""
@@ -207,6 +214,7 @@ def test_tridiagonal_overlap_is_exact_for_its_tridiagonal_matrix(n):
             np.testing.assert_allclose(psi[i, 1:], np.sqrt(1 - abs(c) ** 2) * u[i], atol=1e-12)
 
 
+@pytest.mark.slow
 def test_tridiagonal_entries_have_the_householder_gue_law():
     """T_jj ~ N(0, 1/(2d)), T_{j,j+1}² ~ Gamma(d − j, scale 1/(2d)) (mean (d − j)/(2d))."""
     d, n_samples = 4, 4096
@@ -237,6 +245,7 @@ def test_mean_overlap_matches_exact_finite_d_gue_formula(method):
         assert abs(c.imag.mean()) < 4 * c.imag.std(ddof=1) / np.sqrt(n_samples)
 
 
+@pytest.mark.slow
 def test_tridiagonal_and_dense_states_have_the_same_distribution():
     """Two-sample KS tests on |⟨0|ψ⟩|², Re⟨0|ψ⟩ and S(ρ_V); same mean |⟨0|ψ⟩|² within 4 SE."""
     n, n_samples = 2, 2048
@@ -255,6 +264,7 @@ def test_tridiagonal_and_dense_states_have_the_same_distribution():
         assert abs(pa.mean() - pb.mean()) < 4 * se
 
 
+@pytest.mark.slow
 def test_tridiagonal_states_are_typical_page():
     n_v, n_h = 5, 5
     psi = gue_evolution(n_v + n_h, 0, t=10.0, batch=(256,), method="tridiagonal")
@@ -274,6 +284,7 @@ def test_auto_is_dense_up_to_the_threshold_then_tridiagonal(monkeypatch):
     assert gue_evolution.__kwdefaults__["method"] == "auto"
 
 
+@pytest.mark.slow
 def test_twelve_qubits_is_fast_and_normalised():
     psi = np.asarray(gue_evolution(12, 0, t=10.0, batch=(4,)))
     assert psi.shape == (4, 4096)

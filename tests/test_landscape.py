@@ -32,6 +32,7 @@ def _objectives(d, rng):
 
 
 # ------------------------------------------------------------------ objective values
+@pytest.mark.slow
 def test_values_match_scipy_formulas(rng):
     d = 4
     rho, sigma = _random_density(d, rng), _random_density(d, rng)
@@ -50,6 +51,7 @@ def test_values_match_scipy_formulas(rng):
     assert float(L.relative_entropy(sigma).value(sigma)) == pytest.approx(0.0, abs=1e-10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("d", [2, 4, 8])
 def test_derivative_is_the_directional_derivative(d, rng):
     """Tr(G δ) equals the central difference of f along a random Hermitian traceless δ."""
@@ -93,6 +95,7 @@ def test_objective_inside_jax_grad_uses_closed_form(rng):
 
 
 # ------------------------------------------------------------------ gradients in θ
+@pytest.mark.slow
 @pytest.mark.parametrize("n_visible", [1, 2])
 def test_gradients_match_finite_differences(n_visible, rng):
     c = brickwork(n_visible, 2, 2)
@@ -110,6 +113,7 @@ def test_gradients_match_finite_differences(n_visible, rng):
             assert np.allclose(ev.gradient[:, k], fd, atol=1e-7), obj.name
 
 
+@pytest.mark.slow
 def test_fidelity_gradient_on_pure_visible_states(rng):
     """Decoupled circuits keep ρ_V pure (rank 1): the support-restricted derivative is exact."""
     c = decoupled(1, 2, 2)
@@ -212,6 +216,7 @@ def test_lipschitz_search_reaches_the_true_maximum_of_a_single_rotation():
     assert stats.lipschitz == pytest.approx(1.0, abs=1e-3)
 
 
+@pytest.mark.slow
 def test_brickwork_gradient_variance_follows_the_two_design_law():
     """Acceptance: deep brickwork, n_V = 1, n_H = 1…5, 2000 samples per size.
 
@@ -237,6 +242,7 @@ def test_brickwork_gradient_variance_follows_the_two_design_law():
     assert theory[-1] == pytest.approx(1.6 * two_design_gradient_variance(6))
 
 
+@pytest.mark.slow
 def test_decoupled_gradient_variance_does_not_decay():
     sizes, measured, errs = [], [], []
     for n_hidden in range(1, 6):
@@ -306,6 +312,7 @@ def test_identity_block_is_the_identity_at_mirrored_parameters(make, repeats, rn
     assert not np.allclose(moved, np.broadcast_to(psi0, moved.shape), atol=1e-3)
 
 
+@pytest.mark.slow
 def test_identity_block_draws_keep_gradients_where_uniform_draws_vanish():
     """Grant et al.: at identity-block points C = ⟨0|O|0⟩ exactly, and the first block's gradients
     are far larger than at uniform draws of the same circuit, which sit on the plateau.

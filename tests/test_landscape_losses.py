@@ -114,6 +114,7 @@ def _all_objectives(d, rng):
 
 
 # ------------------------------------------------------------------------------ derivatives
+@pytest.mark.slow
 @pytest.mark.parametrize("point", ["full-rank", "maximally-mixed", "repeated-eigenvalues"])
 @pytest.mark.parametrize("d", [2, 4, 8], ids=["d2", "d4", "d8"])
 def test_derivative_is_the_directional_derivative(d, point, rng):
@@ -136,6 +137,7 @@ def test_derivative_is_the_directional_derivative(d, point, rng):
             assert np.linalg.norm(numeric - analytic) <= FD_RTOL * scale, (name, numeric, analytic)
 
 
+@pytest.mark.slow
 def test_batched_evaluation_matches_one_at_a_time(rng):
     d = 4
     rhos = np.stack([_random_density(d, rng) for _ in range(3)])

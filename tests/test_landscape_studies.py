@@ -34,6 +34,7 @@ def gs_rows():
     return pd.DataFrame([r for t in study.tasks(TINY_GS) for r in study.run_task(t)])
 
 
+@pytest.mark.slow
 def test_gradient_scaling_rows(gs_rows):
     df = gs_rows
     assert set(df["experiment"]) == {"n_hidden", "depth", "paper"}
@@ -58,6 +59,7 @@ def test_gradient_scaling_rows(gs_rows):
     assert set(paper["objective"]) == {"thermal_fidelity"}
 
 
+@pytest.mark.slow
 def test_gradient_scaling_is_reproducible(gs_rows):
     study = get_study("gradient-scaling")
     task = study.tasks(TINY_GS)[3]
@@ -67,6 +69,7 @@ def test_gradient_scaling_is_reproducible(gs_rows):
                                   check_dtype=False)
 
 
+@pytest.mark.slow
 def test_gradient_scaling_figures(gs_rows, tmp_path):
     study = get_study("gradient-scaling")
     paths = study.make_figures(gs_rows, TINY_GS, tmp_path)
@@ -102,6 +105,7 @@ TINY_CC = CostConcentrationConfig(
 )
 
 
+@pytest.mark.slow
 def test_cost_concentration_pins_cost_under_volume_law(tmp_path):
     study = get_study("cost-concentration")
     df = pd.DataFrame([r for t in study.tasks(TINY_CC) for r in study.run_task(t)])

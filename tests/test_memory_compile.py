@@ -35,6 +35,7 @@ def _temp_bytes(circuit) -> int:
     return int(stats.temp_size_in_bytes)
 
 
+@pytest.mark.slow
 def test_adjoint_memory_does_not_grow_with_depth():
     """Compiled temp memory of the gradient for 2 vs 40 layers of hardware_efficient.
 
@@ -72,6 +73,7 @@ def _n_eqns(jaxpr) -> int:
     return total
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "make",
     [lambda L: hardware_efficient(3, 3, L), lambda L: pauli_network(2, 1, L, seed=0)],

@@ -46,6 +46,7 @@ def _basic(n, layers):
     return circuit, (layers, n)
 
 
+@pytest.mark.slow
 def test_strongly_entangling_layers_match_default_qubit(rng):
     qnode, shape = _strongly(4, 2)
     w, x = rng.uniform(-np.pi, np.pi, shape), 0.7

@@ -46,6 +46,7 @@ def _files(folder) -> list:
     return [f for _, _, fs in os.walk(folder) for f in fs]
 
 
+@pytest.mark.slow
 def test_second_process_loads_programs_from_the_cache(tmp_path):
     folder = tmp_path / "cache"
     first = _run({"EBP_CACHE_DIR": str(folder)})
@@ -60,6 +61,7 @@ def test_second_process_loads_programs_from_the_cache(tmp_path):
     assert abs(second["norm"] - 1) < 1e-12
 
 
+@pytest.mark.slow
 def test_no_cache_switch(tmp_path):
     folder = tmp_path / "cache"
     out = _run({"EBP_CACHE_DIR": str(folder), "EBP_NO_CACHE": "1"})

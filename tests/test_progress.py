@@ -25,6 +25,7 @@ def wide_console():
 CIRCUIT = brickwork(1, 1, 2)
 
 
+@pytest.mark.slow
 def test_default_is_silent_outside_a_terminal(capsys):
     assert _progress.show_progress(None) is False  # pytest captures: not a terminal
     fit(CIRCUIT, TASK, "spsa", budget=200)
@@ -36,6 +37,7 @@ def test_progress_argument_is_checked():
         fit(CIRCUIT, TASK, "spsa", budget=200, progress="yes")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(OPTIMISERS))
 def test_every_optimiser_shows_budget_and_loss(name, capsys):
     result = fit(CIRCUIT, TASK, get_optimiser(name), budget=400, progress=True)
@@ -44,6 +46,7 @@ def test_every_optimiser_shows_budget_and_loss(name, capsys):
     assert f"loss {result.loss:.4g}" in out, out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
 def test_every_strategy_shows_one_bar_over_its_whole_budget(strategy, capsys):
     result = run_strategy(strategy, brickwork(1, 1, 3), TASK, "spsa", budget=600, seed=0,

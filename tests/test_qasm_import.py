@@ -296,6 +296,7 @@ def _simulator_runs_any_registry_gate() -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(not _simulator_runs_any_registry_gate(), strict=True,
                    reason="this simulator special-cases Pauli rotations and SU4; u2, cu3, p need "
                           "its gate-agnostic form")

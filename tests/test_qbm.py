@@ -88,6 +88,7 @@ def test_gibbs_matches_expm_and_reference_hamiltonian(rng):
         assert qbm.visible_marginal(model, theta) == pytest.approx(sigma, abs=1e-15)
 
 
+@pytest.mark.slow
 def test_paper_qbm_is_the_normalised_two_local_hamiltonian():
     for n_v, n_h, seed in [(1, 2, 0), (2, 3, 7), (1, 10, 3)]:
         model, theta = qbm.paper_qbm(n_v, n_h, seed=seed)
@@ -174,6 +175,7 @@ def test_beta_zero_is_maximally_mixed(rng):
 
 
 # ------------------------------------------------------------------------- gradients
+@pytest.mark.slow
 def test_gradients_match_finite_differences(rng):
     for name, model, theta in _models(rng):
         d_v = 2**model.n_visible

@@ -70,6 +70,7 @@ def typicality_rows():
     return config, _rows(qbm_typicality, config)
 
 
+@pytest.mark.slow
 def test_typicality_trace_distance_and_gradient_variance_decay(typicality_rows):
     config, df = typicality_rows
     assert set(df["n_hidden"]) == {1, 2, 3, 4, 5}
@@ -83,6 +84,7 @@ def test_typicality_trace_distance_and_gradient_variance_decay(typicality_rows):
     assert np.all(df["mutual_information"] >= 0)
 
 
+@pytest.mark.slow
 def test_typicality_figures(typicality_rows, tmp_path):
     config, df = typicality_rows
     paths = qbm_typicality.make_figures(df, config, tmp_path)
@@ -109,6 +111,7 @@ def test_gradient_by_term_traceless_terms_decay_visible_terms_do_not(tmp_path):
     assert [p.name for p in paths] == ["qbm_gradient_by_term.png", "qbm_gradient_by_term_max.png"]
 
 
+@pytest.mark.slow
 def test_coupling_strong_random_couplings_flatten_structured_ones_do_not(tmp_path):
     config = qbm_coupling.QBMCouplingConfig(n_hidden=(1, 3, 5), couplings=(0.0, 0.25, 4.0),
                                             instances=8)

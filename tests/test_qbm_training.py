@@ -140,6 +140,7 @@ def study_run(tmp_path_factory):
     return config, df, figures, out
 
 
+@pytest.mark.slow
 def test_study_rows(study_run):
     config, df, _, _ = study_run
     runs = df[df["kind"] == "run"]
@@ -162,6 +163,7 @@ def test_study_rows(study_run):
     assert (first == 1).all()
 
 
+@pytest.mark.slow
 def test_study_figures(study_run):
     config, _, figures, out = study_run
     names = {p.name for p in figures}
@@ -172,6 +174,7 @@ def test_study_figures(study_run):
     assert qt.STUDY.make_figures(pd.DataFrame(), config, out) == []
 
 
+@pytest.mark.slow
 def test_pretraining_against_random(study_run):
     """What the small run shows (2 repetitions, n_H = 1, 2): on the all-to-all family the
     pretrained starts end below the random start on the mixed-state target (by more than the

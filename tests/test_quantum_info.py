@@ -225,6 +225,7 @@ def _pinsker_test_batches():
     return batches
 
 
+@pytest.mark.slow
 def test_pinsker_bound_holds_on_every_state():
     for states, n_v in _pinsker_test_batches():
         full_norm = 2 * np.asarray(trace_distance_to_maximally_mixed(states, n_v))
@@ -233,6 +234,7 @@ def test_pinsker_bound_holds_on_every_state():
         assert np.all(full_norm <= bound * (1 + 1e-6) + 1e-13), (full_norm, bound)
 
 
+@pytest.mark.slow
 def test_pinsker_bound_value_and_zero_at_maximally_mixed():
     # Bell pairs: S = log2 d_V exactly -> bound 0, no NaN.
     assert float(pinsker_bound(bell_pairs(2), 2)) == pytest.approx(0.0, abs=1e-7)
@@ -248,6 +250,7 @@ def test_pinsker_bound_value_and_zero_at_maximally_mixed():
 
 
 # ----------------------------------------------------------------------------- batching
+@pytest.mark.slow
 def test_batching_shapes_and_elementwise_equality():
     n, n_v = 4, 1
     psi = haar_state(n, 5, batch=(3, 4))

@@ -200,6 +200,7 @@ def test_finished_reproduction_reruns_nothing_and_report_rebuilds(tmp_path):
     assert set(manifest["wall_seconds"]) == set(STUDY_ORDER)
 
 
+@pytest.mark.slow
 def test_report_command_rebuilds_a_stored_reproduction(tmp_path, rng):
     from test_reproduce_report import make_reproduction
     from test_reproduce_verdicts import supportive

@@ -24,6 +24,7 @@ def training_table():
     return config, _run("training-failure", config)
 
 
+@pytest.mark.slow
 def test_gradient_descent_fails_with_n_hidden_only_under_volume_law(training_table):
     _, df = training_table
     runs = df[df["kind"] == "run"]
@@ -43,6 +44,7 @@ def test_gradient_descent_fails_with_n_hidden_only_under_volume_law(training_tab
     assert (df["kind"] == "curve").sum() > 10 * len(runs)
 
 
+@pytest.mark.slow
 def test_training_failure_figures(training_table, tmp_path):
     config, df = training_table
     paths = get_study("training-failure").make_figures(df, config, tmp_path)
@@ -51,6 +53,7 @@ def test_training_failure_figures(training_table, tmp_path):
     assert all(p.stat().st_size > 10_000 for p in paths)
 
 
+@pytest.mark.slow
 def test_pretraining_beats_random_initialisation_by_more_than_the_spread(tmp_path):
     config = PretrainingConfig(n_hidden=(6,), seeds=3,
                                strategies=("random", "small-angle", "decoupled-start"))
