@@ -38,6 +38,7 @@ def test_brickwork_blocks_and_params():
     assert c.n_params == 15 * len(su4) == 15 * 8
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_v,n_h,layers", [(1, 3, 4), (2, 3, 3), (3, 2, 5)])
 def test_decoupled_has_exactly_zero_entanglement(n_v, n_h, layers):
     c = decoupled(n_v, n_h, layers)
@@ -47,6 +48,7 @@ def test_decoupled_has_exactly_zero_entanglement(n_v, n_h, layers):
     assert np.all(np.abs(np.asarray(s)) < 1e-10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("k", [1, 2])
 def test_bounded_cut_caps_entropy_at_two_bits_per_cut_gate(k):
     c = bounded_cut(3, 4, 6, cut_gates=k)

@@ -91,6 +91,7 @@ def test_every_package_has_a_layer_and_every_layer_a_package():
         f"{sorted(set(layers) - packages)}")
 
 
+@pytest.mark.slow
 def test_no_package_imports_its_own_layer_or_above():
     layers = _layers()
     bad = []
@@ -106,6 +107,7 @@ def test_no_package_imports_its_own_layer_or_above():
     assert not bad, "imports against the layering of docs/architecture.md:\n" + "\n".join(bad)
 
 
+@pytest.mark.slow
 def test_package_graph_has_no_cycle():
     graph: dict[str, set[str]] = {}
     for source, target, _ in _edges():

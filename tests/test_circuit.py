@@ -369,6 +369,7 @@ class TestOperation:
         flags = [op.diagonal for op in b.build().operations]
         assert flags == [True, False, True, False, True, True, False, True, False]
 
+    @pytest.mark.slow
     def test_operation_matrix_matches_reference(self):
         rng = np.random.default_rng(5)
         for name in ["RX", "RY", "RZ", "RXX", "RYY", "RZZ", "H", "S", "T", "CNOT", "CZ", "SWAP", "SU4"]:

@@ -160,6 +160,7 @@ def test_pauli_rotation_states(label, wires, rng):
     np.testing.assert_allclose(np.asarray(ebp.simulate(c, p)), pennylane_state(c, p), atol=1e-10, rtol=0)
 
 
+@pytest.mark.slow
 def test_hardware_efficient_six_qubits(rng):
     c = hardware_efficient(3, 3, 2)
     p = random_params(rng, c, batch=(2,))

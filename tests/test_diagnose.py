@@ -91,6 +91,7 @@ def test_wide_shallow_circuit_is_diagnosed_on_its_cone():
     assert d.verdict in ("trainable", "at risk", "barren")
 
 
+@pytest.mark.slow
 def test_decoupled_circuit_has_no_entanglement_and_is_trainable():
     d = diagnose(decoupled(1, 4, 2), samples=16, seed=1, lipschitz_steps=0)
     assert all(p.mean == pytest.approx(0, abs=1e-10) for p in d.entropy)
@@ -215,6 +216,7 @@ def test_cli_python_file_with_qiskit_circuit(tmp_path):
     assert (d.n_visible, d.n_hidden, d.n_params) == (1, 2, 6)
 
 
+@pytest.mark.slow
 def test_cli_python_file_with_pennylane_qnode(tmp_path):
     pytest.importorskip("pennylane", reason="PennyLane is an optional extra: "
                                             "pip install 'ebp[pennylane]'")

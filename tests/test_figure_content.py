@@ -3,6 +3,7 @@ also looked at): sizes that fit a page, data inside the axes, legends off the da
 
 import numpy as np
 import pandas as pd
+import pytest
 from PIL import Image
 
 from ebp.report import plot_training
@@ -15,6 +16,7 @@ def _curve(n=40, phase_switch=20):
                          "phase": np.where(np.arange(n) < phase_switch, "decoupled", "coupled")})
 
 
+@pytest.mark.slow
 def test_training_figure_is_page_sized(tmp_path):
     path = plot_training(_curve(), tmp_path / "c.png", title="t", target=0.05, entropy_max=1.0)
     with Image.open(path) as image:
@@ -47,6 +49,7 @@ def _pixels(fig, tmp_path):
         return image.size
 
 
+@pytest.mark.slow
 def test_training_final_loss_exact_panel_stays_on_its_log_axis(tmp_path):
     from ebp.studies import training_failure as tf
 
@@ -66,6 +69,7 @@ def test_training_final_loss_exact_panel_stays_on_its_log_axis(tmp_path):
     assert width <= 1800 and height <= 1200, (width, height)
 
 
+@pytest.mark.slow
 def test_training_success_has_at_most_three_panels_per_row(tmp_path):
     from ebp.studies import training_failure as tf
 
@@ -133,6 +137,7 @@ def _pretraining_table():
     return pd.DataFrame(rows)
 
 
+@pytest.mark.slow
 def test_pretraining_legends_do_not_cover_data():
     from ebp.studies import pretraining as P
 

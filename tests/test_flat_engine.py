@@ -39,6 +39,7 @@ def _both_engines(engine, fn):
     return flat, fused
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_visible,n_hidden", [(1, 1), (2, 2), (2, 3)])
 def test_random_circuits_match_reference(n_visible, n_hidden, rng, engine):
     """Every gate of the registry on ≤ 2 wires, random wires (non-adjacent pairs, reversed
@@ -117,6 +118,7 @@ def test_pullback_and_complex64_match_fused(rng, engine):
     np.testing.assert_allclose(a, b, atol=1e-4, rtol=0)
 
 
+@pytest.mark.slow
 def test_batch_shapes_and_empty_batch(rng, engine):
     engine("flat")
     c = hardware_efficient(1, 2, 2)

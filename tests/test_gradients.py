@@ -157,6 +157,7 @@ def test_gradient_vs_fd_and_parameter_shift(ansatz, obs_key, rng):
     np.testing.assert_allclose(g, fd, atol=FD_ATOL, rtol=0)
 
 
+@pytest.mark.slow
 def test_gradient_all_rotation_gates_parameter_shift(rng):
     """Every parametrised gate (RX…RZZ, PauliRot with assorted c, SU4) on unsorted wires."""
     gates = ["RX", "RY", "RZ", "RXX", "RYY", "RZZ", "PAULIROT", "SU4", "H", "CNOT", "CZ", "S"]
@@ -225,6 +226,7 @@ def test_shared_slots_sum_of_gate_contributions(rng):
     np.testing.assert_allclose(g, summed, atol=EXACT_ATOL, rtol=0)
 
 
+@pytest.mark.slow
 def test_two_gates_on_one_slot_explicit():
     """RX(θ) then RX(θ) on one wire is RX(2θ): ⟨Z⟩ = cos 2θ, derivative −2 sin 2θ."""
     b = CircuitBuilder(1, 0)
@@ -325,6 +327,7 @@ def test_nonlinear_loss_through_state_function(make, loss_name, rng):
         assert abs(float(ref_loss(p)) - np.real(np.trace(rho @ rho))) < 1e-12
 
 
+@pytest.mark.slow
 def test_vmapped_custom_vjp_jacrev(rng):
     """jax.jacrev of a vector of losses vmaps the custom backward pass over cotangents."""
     c = hardware_efficient(1, 1, 2)
@@ -339,6 +342,7 @@ def test_vmapped_custom_vjp_jacrev(rng):
     np.testing.assert_allclose(jac, fd, atol=FD_ATOL, rtol=0)
 
 
+@pytest.mark.slow
 def test_state_function_value_and_reference(rng):
     c = bounded_cut(1, 2, 2, cut_gates=2)
     f = jax.jit(ebp.sim.state_function(c))
@@ -347,6 +351,7 @@ def test_state_function_value_and_reference(rng):
     np.testing.assert_allclose(np.asarray(f(p, psi0)), reference_unitary(c, p) @ psi0, atol=1e-10)
 
 
+@pytest.mark.slow
 def test_gradient_with_respect_to_initial_state(rng):
     """The custom VJP's state cotangent equals autodiff through the dense reference unitary."""
     c = hardware_efficient(1, 2, 2)

@@ -41,6 +41,7 @@ def test_same_seed_same_state_different_seed_differs():
     np.testing.assert_allclose(np.asarray(gue_evolution(4, jax.random.PRNGKey(7))), a, atol=0)
 
 
+@pytest.mark.slow
 def test_time_zero_is_initial_state_and_evolution_is_exact():
     np.testing.assert_allclose(np.asarray(gue_evolution(3, 2, t=0.0)), np.eye(8)[0], atol=1e-12)
     # ψ(t) = exp(−iHt)|0⟩ with the same H (same seed), by an independent scipy expm
@@ -170,6 +171,7 @@ def test_every_method_zero_time_norm_seeding_and_shapes(method):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["chebyshev", "tridiagonal"])
 def test_batch_member_i_uses_split_key_i(method):
     """Seed semantics: batch member i (C order) is the unbatched result for split(key, B)[i]."""
@@ -228,6 +230,7 @@ def test_tridiagonal_entries_have_the_householder_gue_law():
     np.testing.assert_allclose(np.linalg.norm(u, axis=-1), 1.0, atol=1e-14)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["eigh", "tridiagonal"])
 def test_mean_overlap_matches_exact_finite_d_gue_formula(method):
     """E⟨0|e^{−iHt}|0⟩ = (1/d) E Tr e^{−iHt} = e^{−t²/(4d)} ₁F₁(1 − d; 2; t²/(2d)) for this GUE.

@@ -43,6 +43,7 @@ def test_stated_tolerance_is_the_boundary():
         entanglement_entropy(outside, 1)
 
 
+@pytest.mark.slow
 def test_complex64_states_get_the_single_precision_tolerance():
     psi = haar_state(10, seed=1, batch=3, dtype=jnp.complex64)
     assert np.all(np.isfinite(np.asarray(entanglement_entropy(psi, 5))))
@@ -55,6 +56,7 @@ def test_nan_state_is_refused():
         entanglement_entropy(np.array([np.nan, 0, 0, 1]), 1)
 
 
+@pytest.mark.slow
 def test_traced_states_are_not_checked_so_jit_and_grad_still_work():
     f = jax.jit(lambda psi: entanglement_entropy(psi / jnp.linalg.norm(psi), 1))
     assert abs(float(f(2 * BELL)) - 1.0) < 1e-12  # normalised inside, as the user asked
@@ -104,6 +106,7 @@ def test_string_parameters_say_what_parameters_must_be():
         ebp.simulate(CIRCUIT, [[0.1, 0.2], [0.3]])  # ragged
 
 
+@pytest.mark.slow
 def test_traced_parameters_pass_the_boundary():
     f = jax.jit(lambda p: ebp.expectation(CIRCUIT, p, "Z0"))
     assert np.isfinite(float(f(jnp.zeros(CIRCUIT.n_params))))

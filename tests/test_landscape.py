@@ -138,6 +138,7 @@ def test_linear_objective_agrees_with_simulator(rng):
     assert np.allclose(ev.rho_visible, ebp.reduced_density_matrix(ebp.simulate(c, theta), 2))
 
 
+@pytest.mark.slow
 def test_pullback_reproduces_adjoint_gradient(rng):
     import jax
     import jax.numpy as jnp
@@ -151,6 +152,7 @@ def test_pullback_reproduces_adjoint_gradient(rng):
 
 
 # ------------------------------------------------------------------ C1 bound
+@pytest.mark.slow
 def test_cost_deviation_bound_holds_and_is_tight_for_pure_states(rng):
     c = brickwork(2, 2, 3)
     theta = rng.uniform(0, 2 * np.pi, (50, c.n_params))
@@ -190,6 +192,7 @@ def test_fit_scaling_errors():
 
 
 # ------------------------------------------------------------------ statistics
+@pytest.mark.slow
 def test_statistics_reproducible_and_consistent():
     c = hardware_efficient(1, 2, 2)
     a = L.gradient_statistics(c, "Z0", samples=64, seed=4, lipschitz_steps=2)
@@ -294,6 +297,7 @@ def _custom_block():
     return b.build()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("repeats", [1, 2])
 @pytest.mark.parametrize("make", [lambda: brickwork(1, 2, 2), lambda: hardware_efficient(2, 1, 2),
                                   _custom_block])

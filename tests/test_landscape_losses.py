@@ -150,6 +150,7 @@ def test_batched_evaluation_matches_one_at_a_time(rng):
             assert np.allclose(np.asarray(g[k]), np.asarray(gk), atol=1e-12), name
 
 
+@pytest.mark.slow
 def test_objectives_are_hashable_and_within_their_range(rng):
     d = 8
     states = [_random_density(d, rng, rank=1, mix=0.0), _random_density(d, rng)]
@@ -187,6 +188,7 @@ def test_sandwiched_renyi_matches_scipy(alpha, rng):
         ref_pure, abs=1e-10)
 
 
+@pytest.mark.slow
 def test_sandwiched_renyi_at_one_half_is_minus_log_fidelity(rng):
     d = 8
     rho = _random_density(d, rng)

@@ -69,6 +69,7 @@ def test_strongly_entangling_layers_match_default_qubit(rng):
         assert abs(g[k] - fd) < 1e-7
 
 
+@pytest.mark.slow
 def test_basic_entangler_layers_match_default_qubit(rng):
     qnode, shape = _basic(3, 2)
     w = rng.uniform(-np.pi, np.pi, shape)
@@ -77,6 +78,7 @@ def test_basic_entangler_layers_match_default_qubit(rng):
                                _pl_state(qnode, (w,), c, [0, 1, 2]), atol=1e-10)
 
 
+@pytest.mark.slow
 def test_tape_and_refusals(rng):
     tape = qml.tape.QuantumScript([qml.RX(0.3, 0), qml.CNOT([0, 1]), qml.RY(0.2, 1)],
                                   [qml.expval(qml.Z(0))])

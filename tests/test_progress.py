@@ -80,6 +80,7 @@ def test_gradient_statistics_progress_does_not_change_numbers(capsys):
     assert quiet.lipschitz == pytest.approx(loud.lipschitz, rel=1e-12)
 
 
+@pytest.mark.slow
 def test_qbm_pretraining_shows_its_phases(capsys):
     from ebp.qbm import pretrain, restricted
 

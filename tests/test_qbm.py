@@ -190,6 +190,7 @@ def test_gradients_match_finite_differences(rng):
             assert np.max(np.abs(ev.gradient - fd)) < 1e-6 * scale, (name, obj.name)
 
 
+@pytest.mark.slow
 def test_gradients_match_scipy_expm_frechet(rng):
     """Independent chain rule: ∂ρ from scipy's Fréchet derivative of expm, then Tr(G ∂σ_V)."""
     for name, model, theta in _models(rng):
@@ -276,6 +277,7 @@ def test_several_temperatures_from_one_eigendecomposition(rng):
         qbm.evaluate_temperatures(model, theta, obj, [1.0, -2.0])
 
 
+@pytest.mark.slow
 def test_gradients_obey_the_covariance_bound(rng):
     for name, model, theta in _models(rng):
         obj = relative_entropy(_random_density(2**model.n_visible, rng))

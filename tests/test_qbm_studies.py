@@ -94,6 +94,7 @@ def test_typicality_figures(typicality_rows, tmp_path):
     assert all(p.stat().st_size > 10_000 for p in paths)
 
 
+@pytest.mark.slow
 def test_gradient_by_term_traceless_terms_decay_visible_terms_do_not(tmp_path):
     config = qbm_gradient_by_term.QBMGradientByTermConfig(models=("paper",), n_hidden=(1, 3, 5),
                                                           instances=8)
@@ -131,6 +132,7 @@ def test_coupling_strong_random_couplings_flatten_structured_ones_do_not(tmp_pat
     assert [p.name for p in paths] == ["qbm_coupling_vs_g.png", "qbm_coupling_vs_nhidden.png"]
 
 
+@pytest.mark.slow
 def test_run_study_end_to_end(tmp_path):
     config = qbm_coupling.QBMCouplingConfig(models=("ising",), n_hidden=(1, 2),
                                             couplings=(0.0, 1.0), instances=2)
@@ -141,6 +143,7 @@ def test_run_study_end_to_end(tmp_path):
 
 
 # ------------------------------------------------------------------------- entanglement hook
+@pytest.mark.slow
 def test_qbm_rows_fit_the_entanglement_trace_distance_figure(tmp_path):
     from ebp.studies import entanglement
 

@@ -36,6 +36,7 @@ def results():
     return {name: _run(name) for name in STRATEGIES}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(STRATEGIES))
 def test_budget_and_joined_curve(results, name):
     r = results[name]
@@ -85,6 +86,7 @@ def test_visible_phase_moves_only_visible_terms():
     np.testing.assert_array_equal(r.params[classes == "hidden"], INIT[classes == "hidden"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(STRATEGIES))
 def test_same_seed_same_numbers(results, name):
     again = _run(name)

@@ -120,6 +120,7 @@ def test_product_states_have_zero_entropy_and_no_nan(alpha):
         np.testing.assert_allclose(s, 0.0, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_computational_basis_state_is_exactly_zero():
     psi = np.zeros(16, dtype=complex)
     psi[5] = 1.0
@@ -127,6 +128,7 @@ def test_computational_basis_state_is_exactly_zero():
         assert float(entanglement_entropy(psi, 2, alpha=alpha)) == 0.0
 
 
+@pytest.mark.slow
 def test_renyi_hierarchy_and_limits():
     states = haar_state(5, 3, batch=50)
     s = {a: np.asarray(entanglement_entropy(states, 2, alpha=a)) for a in ALPHAS}
@@ -172,6 +174,7 @@ def test_reduced_density_matrix_matches_explicit_partial_trace(n, n_v):
     np.testing.assert_allclose(ev_v, ev_h, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_schmidt_coefficients_are_sorted_eigenvalues_of_rho():
     psi = haar_state(5, 4, batch=6)
     for n_v in (1, 2, 3, 4):
@@ -183,6 +186,7 @@ def test_schmidt_coefficients_are_sorted_eigenvalues_of_rho():
         np.testing.assert_allclose(p, ev[..., : p.shape[-1]], atol=1e-12)
 
 
+@pytest.mark.slow
 def test_purity_matches_trace_of_rho_squared():
     psi = haar_state(4, 8, batch=5)
     rho = np.asarray(reduced_density_matrix(psi, 1))
@@ -203,6 +207,7 @@ def test_trace_distance_exact_values():
         assert t == pytest.approx(1 - 2.0**-n_v, abs=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n, n_v", [(3, 1), (4, 3), (5, 4)])
 def test_trace_distance_matches_dense_eigendecomposition(n, n_v):
     psi = haar_state(n, 21, batch=4)
@@ -283,6 +288,7 @@ def test_batching_shapes_and_elementwise_equality():
             np.testing.assert_allclose(np.asarray(outs[name][i, j]), np.asarray(f(psi[i, j])), atol=1e-13)
 
 
+@pytest.mark.slow
 def test_jit_compatible():
     psi = haar_state(4, 2, batch=3)
     f = jax.jit(lambda s: entanglement_entropy(s, 2))
@@ -290,6 +296,7 @@ def test_jit_compatible():
 
 
 # ----------------------------------------------------------------------------- dtypes
+@pytest.mark.slow
 def test_dtypes_complex64_preserved_and_real_promoted():
     psi64 = haar_state(3, 0, dtype=jnp.complex64)
     assert psi64.dtype == jnp.complex64
@@ -363,6 +370,7 @@ def test_sampler_argument_errors():
 
 
 # ----------------------------------------------------------------------------- sampling
+@pytest.mark.slow
 def test_haar_state_shape_norm_and_reproducibility():
     a = haar_state(3, 42, batch=(2, 5))
     assert a.shape == (2, 5, 8) and a.dtype == jnp.complex128
@@ -375,6 +383,7 @@ def test_haar_state_shape_norm_and_reproducibility():
     assert typed.shape == (4, 8)
 
 
+@pytest.mark.slow
 def test_haar_unitary_is_unitary_and_reproducible():
     u = np.asarray(haar_unitary(8, 1, batch=(2, 3)))
     assert u.shape == (2, 3, 8, 8)
@@ -386,6 +395,7 @@ def test_haar_unitary_is_unitary_and_reproducible():
     assert haar_unitary(2, 0, dtype=jnp.complex64).dtype == jnp.complex64
 
 
+@pytest.mark.slow
 def test_haar_unitary_entry_moments():
     d, n_samples = 4, 4000
     u = np.asarray(haar_unitary(d, 123, batch=n_samples))
@@ -438,6 +448,7 @@ def test_gradient_matches_analytic_binary_entropy():
 
 
 # ----------------------------------------------------------------------------- Gram-matrix Schmidt
+@pytest.mark.slow
 def test_schmidt_probabilities_match_svd_for_both_cut_orientations():
     psi = np.asarray(haar_state(7, 12, batch=5))
     for n_v in range(1, 7):
@@ -446,6 +457,7 @@ def test_schmidt_probabilities_match_svd_for_both_cut_orientations():
         np.testing.assert_allclose(p, s, atol=1e-14)
 
 
+@pytest.mark.slow
 def test_zero_schmidt_probabilities_are_at_the_epsilon_squared_level():
     """Product states in random local bases: the vanishing p_i come out ~1e-32, not ~1e-16."""
     rng = np.random.default_rng(5)
@@ -485,6 +497,7 @@ def _from_real(x):
     return x[:half] + 1j * x[half:]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["product", "bell_pairs", "haar"])
 @pytest.mark.parametrize("alpha", [1, 2])
 @pytest.mark.parametrize("n_v", [1, 2])
@@ -509,6 +522,7 @@ def test_entropy_gradient_wrt_state_matches_finite_differences(kind, alpha, n_v)
         assert g @ direction == pytest.approx(fd, abs=1e-6), (g @ direction, fd)
 
 
+@pytest.mark.slow
 def test_distance_gradients_are_finite_at_degenerate_states():
     for psi, n_v in ((bell_pairs(2), 2), (random_product_state(4, np.random.default_rng(8)), 2)):
         x0 = _real_params(jnp.asarray(psi))
@@ -532,6 +546,7 @@ def test_schmidt_kernel_memory_is_linear_in_the_state_size():
         assert mem.temp_size_in_bytes < 4 * 1000 * 4096 * 16, mem.temp_size_in_bytes
 
 
+@pytest.mark.slow
 def test_large_lopsided_cut_runs_and_matches_numpy():
     psi = haar_state(12, 1, batch=64)
     s = np.asarray(entanglement_entropy(psi, 1))
@@ -541,6 +556,7 @@ def test_large_lopsided_cut_runs_and_matches_numpy():
     assert np.all((s > 0.99) & (s <= 1.0))
 
 
+@pytest.mark.slow
 def test_complex64_schmidt_and_entropy():
     psi = haar_state(6, 2, batch=3, dtype=jnp.complex64)
     p = schmidt_coefficients(psi, 2)

@@ -133,6 +133,7 @@ def _chromium():
     return browser, driver
 
 
+@pytest.mark.slow
 def test_report_opens_in_headless_chromium(reproduction):
     browser, driver_path = _chromium()
     if browser is None or driver_path is None:

@@ -150,6 +150,7 @@ def local_run(tmp_path_factory):
     return df, out
 
 
+@pytest.mark.slow
 def test_local_run_writes_store_table_and_config(local_run):
     df, out = local_run
     config = ENT.config_model(**SMALL)
@@ -229,7 +230,10 @@ def test_resume_reports_tasks_already_done(tmp_path, capsys):
 # ----------------------------------------------------------------------------- kill and resume
 
 SWEEP_SCRIPT = """
-import json, sys
+import json, signal, sys
+# A shell starts background jobs with SIGINT ignored, and Python keeps it so; a user's Ctrl-C
+# reaches a foreground process with the default handler, which is what the tests imitate.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import test_runner as t
 from ebp.runner import run_sweep
 config = t.CountConfig(**json.loads(sys.argv[1]))

@@ -108,6 +108,7 @@ def test_page_entropy_symmetry_monotonicity_and_large_system_limit():
     assert page_entropy(6, 14) == pytest.approx(approx, abs=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cut", CUTS)
 def test_page_entropy_and_variance_match_haar_sampling(cut, haar_samples):
     s = haar_samples[cut]["S"][:4000]
@@ -193,6 +194,7 @@ def _batched_grad(w, q, o, u_minus, u_plus):
     return jax.vmap(jax.grad(cost), in_axes=(None, 0, 0))(0.0, u_minus, u_plus)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n, v_label, o_label", [(1, "Z", "X"), (2, "ZI", "XY"), (3, "ZII", "XXX")])
 def test_two_design_gradient_variance_matches_haar_sampling(n, v_label, o_label):
     g = _sampled_gradients(pauli_string(v_label), pauli_string(o_label), 20000, 10 + n)

@@ -103,6 +103,7 @@ def test_mmd_estimate_is_unbiased_with_variance_over_n():
     assert abs(scaled[0] - scaled[3]) > abs(scaled[2] - scaled[3])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", ["infidelity", "mmd"])
 def test_parameter_shift_gradient_estimate_is_unbiased(loss):
     circuit = brickwork(1, 1, 1)
@@ -132,6 +133,7 @@ def _trivial_problem():
     return hardware_efficient(1, 1, 1), make_task("state", 1, seed=2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(OPTIMISERS))
 def test_optimiser_contract(name):
     circuit, task = _trivial_problem()
@@ -182,6 +184,7 @@ def test_fit_rejects_bad_input_with_clear_messages():
         fit(circuit, "state", "adam", budget=10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["adam", "cma-es", "nelder-mead"])
 def test_killed_run_resumes_bit_identically(name, tmp_path, monkeypatch):
     circuit, task = _trivial_problem()

@@ -10,6 +10,7 @@ from ebp.train import adam, fit, make_task, spsa
 from ebp.train.pretrain import STRATEGIES, coupling_parameters, run
 
 
+@pytest.mark.slow
 def test_classifier_learns_its_dataset_and_reports_accuracy():
     task = make_task("classification", 2, 1, seed=3)
     r = fit(brickwork(2, 1, 2), task, adam(0.1), budget=1e5, seed=0)
@@ -19,6 +20,7 @@ def test_classifier_learns_its_dataset_and_reports_accuracy():
     assert r.success == (r.accuracy >= task.success_accuracy)
 
 
+@pytest.mark.slow
 def test_born_machine_learns_bars_and_stripes():
     task = make_task("bars-and-stripes", 4, seed=0)
     r = fit(hardware_efficient(4, 1, 2), task, adam(0.1), budget=1e5, seed=1)
@@ -34,6 +36,7 @@ def test_generative_losses_train(loss):
     assert r.loss < r.curve["loss"].iloc[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
 def test_every_strategy_spends_its_budget_reproducibly(strategy):
     circuit, task = brickwork(1, 1, 3), make_task("state", 1, seed=0)
@@ -46,6 +49,7 @@ def test_every_strategy_spends_its_budget_reproducibly(strategy):
     assert a.loss < a.curve["loss"].iloc[0] or a.loss < 0.05
 
 
+@pytest.mark.slow
 def test_decoupled_start_keeps_the_visible_state_pure_until_switched_on():
     circuit, task = brickwork(1, 2, 3), make_task("state", 1, seed=1)
     r = run("decoupled-start", circuit, task, adam(0.1), budget=4e4, shots=None, seed=0)
