@@ -120,7 +120,10 @@ TINY = {
 }
 
 SCRIPT = textwrap.dedent("""
-    import json, sys
+    import json, signal, sys
+    # A shell starts background jobs with SIGINT ignored, and Python keeps it so; a user's
+    # Ctrl-C reaches a foreground process with the default handler, which this imitates.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import ebp.reproduce._configs as configs
     configs.OVERRIDES["quick"].update(json.loads(sys.argv[1]))
     from ebp.cli import app
