@@ -79,6 +79,7 @@ def lightning_in_subprocess(n: int, params: np.ndarray) -> tuple[np.ndarray, flo
 
 def compile_seconds(n: int, layers: int) -> float:
     import jax
+
     from ebp.ansatz import hardware_efficient
     from ebp.sim import state_function, zero_state
     from ebp.sim._observables import as_observable, expectation_of_state
@@ -116,8 +117,12 @@ print(xla, (after - before) / 1024, 16 * 2**n / 2**20)
 def peak_memory_mib(n: int, layers: int) -> tuple[float, float, float]:
     """(XLA's buffer total for one compiled gradient, growth of max RSS while it runs, one state)
     in MiB, from a fresh subprocess."""
-    out = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT.format(n=n, layers=layers)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK_SCRIPT.format(n=n, layers=layers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     xla, grow, state = (float(v) for v in out.stdout.split())
     return xla, grow, state
 
@@ -126,8 +131,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[6, 8, 10, 12, 14, 16, 18])
     ap.add_argument("--samples", type=int, default=100)
-    ap.add_argument("--lightning-samples", type=int, default=None,
-                    help="vectors timed for lightning (default: all; fewer keeps n=18 short)")
+    ap.add_argument(
+        "--lightning-samples",
+        type=int,
+        default=None,
+        help="vectors timed for lightning (default: all; fewer keeps n=18 short)",
+    )
     ap.add_argument("--skip-extras", action="store_true", help="skip compile and memory checks")
     ap.add_argument("--json", type=str, default=None, help="also write the results here")
     ap.add_argument("--lightning-worker", nargs=2, metavar=("DIR", "N"), help=argparse.SUPPRESS)
@@ -140,28 +149,46 @@ def main() -> None:
         return
 
     rows = []
-    print(f"{'n':>3} {'ebp s/grad':>12} {'lightning s/grad':>17} {'speed-up':>9} "
-          f"{'1st call s':>11} {'max |Δgrad|':>12}", flush=True)
+    print(
+        f"{'n':>3} {'ebp s/grad':>12} {'lightning s/grad':>17} {'speed-up':>9} "
+        f"{'1st call s':>11} {'max |Δgrad|':>12}",
+        flush=True,
+    )
     for n in args.sizes:
         params = np.random.default_rng(n).uniform(0, 2 * np.pi, (args.samples, 2 * n * n))
         m = args.lightning_samples or args.samples
         g_pl, t_pl = lightning_in_subprocess(n, params[:m])
         g_ebp, t_ebp, first = ebp_gradients(n, params)
         diff = float(np.max(np.abs(g_ebp[:m] - g_pl)))
-        rows.append(dict(n=n, ebp_s=t_ebp, lightning_s=t_pl, speedup=t_pl / t_ebp,
-                         ebp_first_call_s=first, max_abs_diff=diff))
-        print(f"{n:>3} {t_ebp:>12.3e} {t_pl:>17.3e} {t_pl / t_ebp:>8.2f}x {first:>11.2f} "
-              f"{diff:>12.1e}", flush=True)
+        rows.append(
+            dict(
+                n=n,
+                ebp_s=t_ebp,
+                lightning_s=t_pl,
+                speedup=t_pl / t_ebp,
+                ebp_first_call_s=first,
+                max_abs_diff=diff,
+            )
+        )
+        print(
+            f"{n:>3} {t_ebp:>12.3e} {t_pl:>17.3e} {t_pl / t_ebp:>8.2f}x {first:>11.2f} "
+            f"{diff:>12.1e}",
+            flush=True,
+        )
 
     extras = {}
     if not args.skip_extras:
         extras["compile_s_n18"] = {L: compile_seconds(18, L) for L in (18, 50, 100)}
-        print("compile time, one gradient, n=18:",
-              ", ".join(f"{L} layers {s:.2f} s" for L, s in extras["compile_s_n18"].items()))
+        print(
+            "compile time, one gradient, n=18:",
+            ", ".join(f"{L} layers {s:.2f} s" for L, s in extras["compile_s_n18"].items()),
+        )
         xla, grow, state = peak_memory_mib(20, 20)
         extras["peak_mib_n20_l20"] = {"xla_buffers": xla, "max_rss_growth": grow}
-        print(f"memory of one gradient, n=20, 20 layers: XLA buffers {xla:.0f} MiB, max-RSS "
-              f"growth while running {grow:.0f} MiB (one state vector: {state:.0f} MiB)")
+        print(
+            f"memory of one gradient, n=20, 20 layers: XLA buffers {xla:.0f} MiB, max-RSS "
+            f"growth while running {grow:.0f} MiB (one state vector: {state:.0f} MiB)"
+        )
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"rows": rows, **extras}, fh, indent=2)

@@ -30,8 +30,10 @@ def main() -> None:
     from ebp.circuit import visible_light_cone
 
     rng = np.random.default_rng(args.seed)
-    print(f"{'n':>6} {'cone qubits':>11} {'gates kept':>12} {'params kept':>13} "
-          f"{'build s':>8} {'reduce s':>9} {'1st grad s':>11} {'grad s':>8}")
+    print(
+        f"{'n':>6} {'cone qubits':>11} {'gates kept':>12} {'params kept':>13} "
+        f"{'build s':>8} {'reduce s':>9} {'1st grad s':>11} {'grad s':>8}"
+    )
     for n in args.sizes:
         t0 = time.perf_counter()
         circuit = brickwork(1, n - 1, args.layers)
@@ -48,10 +50,12 @@ def main() -> None:
         t5 = time.perf_counter()
         full = cone.expand_gradient(g)
         assert np.all(full[cone.dead_params] == 0) and np.isclose(np.linalg.norm(psi), 1)
-        print(f"{n:>6} {cone.circuit.n_qubits:>11} "
-              f"{len(cone.circuit.operations):>5}/{len(circuit.operations):<6} "
-              f"{cone.circuit.n_params:>6}/{circuit.n_params:<6} {t1 - t0:>8.3f} {t2 - t1:>9.4f} "
-              f"{t4 - t3:>11.2f} {t5 - t4:>8.3f}")
+        print(
+            f"{n:>6} {cone.circuit.n_qubits:>11} "
+            f"{len(cone.circuit.operations):>5}/{len(circuit.operations):<6} "
+            f"{cone.circuit.n_params:>6}/{circuit.n_params:<6} {t1 - t0:>8.3f} {t2 - t1:>9.4f} "
+            f"{t4 - t3:>11.2f} {t5 - t4:>8.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -127,12 +127,21 @@ def tensorcircuit_builder(n: int):
     return lambda params: np.asarray(vvag(params)[1])
 
 
-BUILDERS = {"ebp": ebp_builder, "ebp-flat": lambda n: ebp_builder(n, "flat"),
-            "ebp-fused": lambda n: ebp_builder(n, "fused"), "lightning": lightning_builder,
-            "qulacs": qulacs_builder, "tensorcircuit": tensorcircuit_builder}
+BUILDERS = {
+    "ebp": ebp_builder,
+    "ebp-flat": lambda n: ebp_builder(n, "flat"),
+    "ebp-fused": lambda n: ebp_builder(n, "fused"),
+    "lightning": lightning_builder,
+    "qulacs": qulacs_builder,
+    "tensorcircuit": tensorcircuit_builder,
+}
 SEQUENTIAL = ("lightning", "qulacs")  # one call per vector: steady state timed on fewer
-IMPORTS = {"ebp": ("ebp", "ebp.sim", "ebp.ansatz"), "lightning": ("pennylane",), "qulacs": ("qulacs",),
-           "tensorcircuit": ("jax", "tensorcircuit")}  # imported before the clock starts
+IMPORTS = {
+    "ebp": ("ebp", "ebp.sim", "ebp.ansatz"),
+    "lightning": ("pennylane",),
+    "qulacs": ("qulacs",),
+    "tensorcircuit": ("jax", "tensorcircuit"),
+}  # imported before the clock starts
 
 
 def _worker_main(lib: str, n: int, mode: str, folder: str, repeats: int) -> None:
@@ -163,7 +172,11 @@ def measure(lib: str, n: int, mode: str, params: np.ndarray, env=None, repeats: 
         np.save(f"{tmp}/params.npy", params)
         done = subprocess.run(
             [sys.executable, __file__, "--worker", lib, str(n), mode, tmp, str(repeats)],
-            capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
         if done.returncode:
             sys.exit(f"{lib} n={n} {mode} failed:\n{done.stderr[-3000:]}")
         out = json.loads(done.stdout.strip().splitlines()[-1])
@@ -210,16 +223,22 @@ def make_circuit(name: str, n: int, depth: int):
         b.layer()
         for _ in range(n):
             g = str(rng.choice(names))
-            wires = [int(w) for w in rng.permutation(n)[:GATES[g].n_wires]]
+            wires = [int(w) for w in rng.permutation(n)[: GATES[g].n_wires]]
             b.gate(g, wires)
     return b.build()
 
 
 def latency(name: str, n: int, depth: int, second: tuple, cache: str) -> dict:
-    script = _LATENCY_SCRIPT.format(bench=os.path.dirname(os.path.abspath(__file__)),
-                                    first=(name, n, depth), second=second)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env={**os.environ, "EBP_CACHE_DIR": cache}, check=False)
+    script = _LATENCY_SCRIPT.format(
+        bench=os.path.dirname(os.path.abspath(__file__)), first=(name, n, depth), second=second
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EBP_CACHE_DIR": cache},
+        check=False,
+    )
     if done.returncode:
         sys.exit(f"latency {name} n={n} depth={depth} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -230,44 +249,65 @@ def markdown(result: dict) -> str:
     """The two tables of docs/benchmarks.md from the JSON this script writes."""
     rows, lat = result["rows"], result["latency"]
     peers = [p for p in PEERS if rows and f"{p}_first" in rows[0]]
-    out = ["| n | what | ebp | ebp warm cache | " + " | ".join(peers)
-           + " | ebp / best peer | warm / best peer |",
-           "|---:|---|---:|---:|" + "---:|" * len(peers) + "---:|---:|"]
+    out = [
+        "| n | what | ebp | ebp warm cache | "
+        + " | ".join(peers)
+        + " | ebp / best peer | warm / best peer |",
+        "|---:|---|---:|---:|" + "---:|" * len(peers) + "---:|---:|",
+    ]
     for r in rows:
         for what, label in (("first", "first gradient s"), ("100", "100 gradients s")):
             cells = [f"{r[f'{p}_{what}']:.3g}" for p in peers]
-            out.append(f"| {r['n']} | {label} | {r[f'ebp_{what}']:.3g} | "
-                       f"{r[f'ebp_warm_{what}']:.3g} | " + " | ".join(cells)
-                       + f" | {r[f'ratio_{what}']:.2g} | {r[f'ratio_warm_{what}']:.2g} |")
+            out.append(
+                f"| {r['n']} | {label} | {r[f'ebp_{what}']:.3g} | "
+                f"{r[f'ebp_warm_{what}']:.3g} | "
+                + " | ".join(cells)
+                + f" | {r[f'ratio_{what}']:.2g} | {r[f'ratio_warm_{what}']:.2g} |"
+            )
         cells = [f"{r[f'{p}_steady']:.3g}" for p in peers]
-        out.append(f"| {r['n']} | steady s/gradient | {r['ebp_fused_steady']:.3g} (fused), "
-                   f"{r['ebp_flat_steady']:.3g} (flat) | | " + " | ".join(cells)
-                   + f" | {r['ratio_steady']:.2g} (fused), "
-                   f"{r['ebp_flat_steady'] / min(r[f'{p}_steady'] for p in peers):.2g} (flat) | |")
+        out.append(
+            f"| {r['n']} | steady s/gradient | {r['ebp_fused_steady']:.3g} (fused), "
+            f"{r['ebp_flat_steady']:.3g} (flat) | | "
+            + " | ".join(cells)
+            + f" | {r['ratio_steady']:.2g} (fused), "
+            f"{r['ebp_flat_steady'] / min(r[f'{p}_steady'] for p in peers):.2g} (flat) | |"
+        )
     diffs = ", ".join(f"{p} {max(r[f'{p}_max_diff'] for r in rows):.1e}" for p in peers)
     out.append("")
     out.append(f"Largest gradient difference to ebp over all n: {diffs}.")
     if lat:
-        header = ("| ansatz | n | depth | first gradient, cold cache s | warm cache s | "
-                  "a second circuit, same process s |")
+        header = (
+            "| ansatz | n | depth | first gradient, cold cache s | warm cache s | "
+            "a second circuit, same process s |"
+        )
         out += ["", header, "|---|---:|---:|---:|---:|---:|"]
         for e in lat:
-            out.append(f"| {e['ansatz']} | {e['n']} | {e['depth']} | {e['cold_first']:.2f} | "
-                       f"{e['warm_first']:.2f} | {e['second_circuit']:.2f} |")
+            out.append(
+                f"| {e['ansatz']} | {e['n']} | {e['depth']} | {e['cold_first']:.2f} | "
+                f"{e['warm_first']:.2f} | {e['second_circuit']:.2f} |"
+            )
     return "\n".join(out)
 
 
 # ----------------------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="*", default=[6, 10, 14, 18],
-                    help="sizes of the first table (none: skip it)")
+    ap.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[6, 10, 14, 18],
+        help="sizes of the first table (none: skip it)",
+    )
     ap.add_argument("--hundred", type=int, default=100, help="gradients in the '100' column")
     ap.add_argument("--peers", nargs="+", default=list(PEERS), choices=PEERS)
     ap.add_argument("--skip-ansatz", action="store_true", help="skip the second table")
     ap.add_argument("--ansatz-sizes", type=int, nargs="+", default=[6, 10, 14])
-    ap.add_argument("--depths", default="1,n,10n",
-                    help="depths of the second table, in units of n or plain (e.g. '1,n,10n')")
+    ap.add_argument(
+        "--depths",
+        default="1,n,10n",
+        help="depths of the second table, in units of n or plain (e.g. '1,n,10n')",
+    )
     ap.add_argument("--json", default=None, help="also write the results here")
     ap.add_argument("--tables", default=None, help="print the tables of a JSON file and stop")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
@@ -299,8 +339,9 @@ def main() -> None:
             row[f"{peer}_first"], _, g1 = measure(peer, n, "first", params, no_cache)
             row[f"{peer}_100"], _, g = measure(peer, n, "hundred", params, no_cache)
             row[f"{peer}_steady"], _, _ = measure(peer, n, "steady", params, no_cache)
-            row[f"{peer}_max_diff"] = float(max(np.max(np.abs(g - g_ebp[:len(g)])),
-                                                np.max(np.abs(g1 - g_ref))))
+            row[f"{peer}_max_diff"] = float(
+                max(np.max(np.abs(g - g_ebp[: len(g)])), np.max(np.abs(g1 - g_ref)))
+            )
         for what in ("first", "100", "steady"):
             best = min(row[f"{p}_{what}"] for p in args.peers)
             ours = row["ebp_fused_steady"] if what == "steady" else row[f"ebp_{what}"]
@@ -313,10 +354,17 @@ def main() -> None:
     latencies = []
     if not args.skip_ansatz:
         for n in args.ansatz_sizes:
-            for name in ("hardware_efficient", "brickwork", "bounded_cut", "pauli_network",
-                         "random"):
-                depths = {int(d[:-1] or 1) * n if d.endswith("n") else int(d)
-                          for d in args.depths.split(",")}
+            for name in (
+                "hardware_efficient",
+                "brickwork",
+                "bounded_cut",
+                "pauli_network",
+                "random",
+            ):
+                depths = {
+                    int(d[:-1] or 1) * n if d.endswith("n") else int(d)
+                    for d in args.depths.split(",")
+                }
                 if name == "pauli_network":  # 3n + 9n(n−1)/2 rotations a layer: n is deep
                     depths = {min(d, n) for d in depths}
                 depths = sorted(depths)
@@ -325,9 +373,15 @@ def main() -> None:
                     with tempfile.TemporaryDirectory() as cache:
                         cold = latency(name, n, depth, second, cache)
                         warm = latency(name, n, depth, second, cache)
-                    entry = {"ansatz": name, "n": n, "depth": depth, "cold_first": cold["first"],
-                             "warm_first": warm["first"], "second_circuit": cold["second"],
-                             "import_s": cold["import_s"]}
+                    entry = {
+                        "ansatz": name,
+                        "n": n,
+                        "depth": depth,
+                        "cold_first": cold["first"],
+                        "warm_first": warm["first"],
+                        "second_circuit": cold["second"],
+                        "import_s": cold["import_s"],
+                    }
                     latencies.append(entry)
                     print(json.dumps(entry), flush=True)
     print(f"load average at end: {os.getloadavg()}", flush=True)

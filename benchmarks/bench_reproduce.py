@@ -32,21 +32,32 @@ def _load() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=None, help="reproduction folder (default: "
-                        "a temporary one)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="reproduction folder (default: a temporary one)"
+    )
     parser.add_argument("--cores", type=int, default=None, help="pin the run to this many cores")
     parser.add_argument("--mode", choices=("quick", "full"), default="quick")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="ebp-bench-reproduce-")) / "run"
-    cmd = [sys.executable, "-m", "ebp.cli", "reproduce", f"--{args.mode}", "--fresh", "--out",
-           str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ebp.cli",
+        "reproduce",
+        f"--{args.mode}",
+        "--fresh",
+        "--out",
+        str(out),
+    ]
     pin = None
     if args.cores:
         cores = sorted(os.sched_getaffinity(0))[: args.cores]
         pin = lambda: os.sched_setaffinity(0, cores)
     env = {**os.environ, "MPLBACKEND": "Agg"}
-    print(f"cpu_count={os.cpu_count()}, pinned to {args.cores or 'all'} cores, "
-          f"load average before {_load()}")
+    print(
+        f"cpu_count={os.cpu_count()}, pinned to {args.cores or 'all'} cores, "
+        f"load average before {_load()}"
+    )
     print("+", " ".join(cmd), flush=True)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, preexec_fn=pin, capture_output=True, text=True)
@@ -62,8 +73,14 @@ def main() -> int:
     print(f"{'sum of studies':24s} {sum(wall.values()):8.1f} {sum(cpu.values()):8.1f}")
     print(f"{'end to end':24s} {total:8.1f}   (imports, studies, verdicts, report)")
     print(f"load average after {_load()}")
-    print("\n" + "\n".join(line for line in proc.stdout.splitlines()
-                           if line.startswith(("│", "┃", "Report", "Done"))))
+    print(
+        "\n"
+        + "\n".join(
+            line
+            for line in proc.stdout.splitlines()
+            if line.startswith(("│", "┃", "Report", "Done"))
+        )
+    )
     return 0
 
 

@@ -72,8 +72,10 @@ def lightning_gradients(n: int, theta: np.ndarray, shots: int, repeats: int):
 def lightning_in_subprocess(n, theta, shots, repeats):
     with tempfile.TemporaryDirectory() as tmp:
         np.save(f"{tmp}/theta.npy", theta)
-        subprocess.run([sys.executable, __file__, "--lightning-worker", tmp, str(n), str(shots),
-                        str(repeats)], check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--lightning-worker", tmp, str(n), str(shots), str(repeats)],
+            check=True,
+        )
         return np.load(f"{tmp}/grads.npy"), float(np.load(f"{tmp}/seconds.npy"))
 
 
@@ -98,14 +100,18 @@ def main() -> None:
         np.save(f"{tmp}/grads.npy", grads)
         np.save(f"{tmp}/seconds.npy", seconds)
         return
-    print(f"{'n':>3} {'params':>6} {'ebp s/grad':>11} {'lightning s/grad':>17} {'ratio':>7} "
-          f"{'max z ebp':>10} {'max z pl':>9}")
+    print(
+        f"{'n':>3} {'params':>6} {'ebp s/grad':>11} {'lightning s/grad':>17} {'ratio':>7} "
+        f"{'max z ebp':>10} {'max z pl':>9}"
+    )
     for n in args.sizes:
         theta = np.random.default_rng(n).uniform(0, 2 * np.pi, 2 * n * n)
         g_ebp, t_ebp, exact = ebp_gradients(n, theta, args.shots, args.repeats)
         g_pl, t_pl = lightning_in_subprocess(n, theta, args.shots, args.repeats)
-        print(f"{n:>3} {theta.size:>6} {t_ebp:>11.4f} {t_pl:>17.4f} {t_pl / t_ebp:>6.1f}x "
-              f"{_max_z(g_ebp, exact, args.shots):>10.2f} {_max_z(g_pl, exact, args.shots):>9.2f}")
+        print(
+            f"{n:>3} {theta.size:>6} {t_ebp:>11.4f} {t_pl:>17.4f} {t_pl / t_ebp:>6.1f}x "
+            f"{_max_z(g_ebp, exact, args.shots):>10.2f} {_max_z(g_pl, exact, args.shots):>9.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ Generator they are given.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from scipy.linalg import expm
@@ -139,8 +139,10 @@ def phase(lam):
 def u3(theta, phi, lam):
     """OpenQASM's builtin U(θ, φ, λ) (= Qiskit's U3Gate), written out entry by entry."""
     c, s = np.cos(theta / 2), np.sin(theta / 2)
-    return np.array([[c, -np.exp(1j * lam) * s],
-                     [np.exp(1j * phi) * s, np.exp(1j * (phi + lam)) * c]], dtype=complex)
+    return np.array(
+        [[c, -np.exp(1j * lam) * s], [np.exp(1j * phi) * s, np.exp(1j * (phi + lam)) * c]],
+        dtype=complex,
+    )
 
 
 SX = np.array([[1 + 1j, 1 - 1j], [1 - 1j, 1 + 1j]], dtype=complex) / 2
@@ -152,14 +154,46 @@ ISWAP = np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]], dty
 CCX = np.eye(8, dtype=complex)[[0, 1, 2, 3, 4, 5, 7, 6]]
 CSWAP = np.eye(8, dtype=complex)[[0, 1, 2, 3, 4, 6, 5, 7]]
 
-FIXED = {"H": H, "X": X, "Y": Y, "Z": Z, "S": S, "T": T, "CNOT": CNOT, "CZ": CZ, "SWAP": SWAP,
-         "ID": I2, "SDG": S.conj().T, "TDG": T.conj().T, "SX": SX, "SXDG": SX.conj().T,
-         "CY": controlled(PY), "CH": controlled(H), "CCX": CCX, "CSWAP": CSWAP, "ECR": ECR,
-         "ISWAP": ISWAP}
-ROTATIONS = {"RX": rx, "RY": ry, "RZ": rz, "RXX": rxx, "RYY": ryy, "RZZ": rzz,
-             "RZX": lambda t: expm(-0.5j * t * np.kron(PZ, PX))}
-ROTATION_PAULI = {"RX": "X", "RY": "Y", "RZ": "Z", "RXX": "XX", "RYY": "YY", "RZZ": "ZZ",
-                  "RZX": "ZX"}
+FIXED = {
+    "H": H,
+    "X": X,
+    "Y": Y,
+    "Z": Z,
+    "S": S,
+    "T": T,
+    "CNOT": CNOT,
+    "CZ": CZ,
+    "SWAP": SWAP,
+    "ID": I2,
+    "SDG": S.conj().T,
+    "TDG": T.conj().T,
+    "SX": SX,
+    "SXDG": SX.conj().T,
+    "CY": controlled(PY),
+    "CH": controlled(H),
+    "CCX": CCX,
+    "CSWAP": CSWAP,
+    "ECR": ECR,
+    "ISWAP": ISWAP,
+}
+ROTATIONS = {
+    "RX": rx,
+    "RY": ry,
+    "RZ": rz,
+    "RXX": rxx,
+    "RYY": ryy,
+    "RZZ": rzz,
+    "RZX": lambda t: expm(-0.5j * t * np.kron(PZ, PX)),
+}
+ROTATION_PAULI = {
+    "RX": "X",
+    "RY": "Y",
+    "RZ": "Z",
+    "RXX": "XX",
+    "RYY": "YY",
+    "RZZ": "ZZ",
+    "RZX": "ZX",
+}
 PARAMETRISED = {
     "P": lambda t: phase(t[0]),
     "GPHASE": lambda t: np.exp(1j * t[0]) * I2,
@@ -203,7 +237,7 @@ def permutation_matrix(order, n: int) -> np.ndarray:
     return _permutation_matrix(tuple(int(o) for o in order), int(n)).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _permutation_matrix(order: tuple, n: int) -> np.ndarray:
     dim = 2**n
     p = np.zeros((dim, dim), dtype=complex)
@@ -401,8 +435,14 @@ def equal_up_to_phase(a, b, atol) -> bool:
     return np.allclose(a, phase * b, atol=atol)
 
 
-def long_pauli_layer_circuit(rng: np.random.Generator, n_visible: int, n_hidden: int,
-                             layers: int = 2, per_layer: int = 40, share_prob: float = 0.2):
+def long_pauli_layer_circuit(
+    rng: np.random.Generator,
+    n_visible: int,
+    n_hidden: int,
+    layers: int = 2,
+    per_layer: int = 40,
+    share_prob: float = 0.2,
+):
     """Layers made only of Pauli rotations (RX…RZZ and PauliRot with any labels, including
     identity letters, all-'I' and Y-heavy ones), long enough to be run as one scanned sequence
     of rotations; some slots are shared. Each layer has a different random structure."""

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 
 from ebp.runner import load_results, run_sweep
 from ebp.studies import run_study
@@ -19,8 +19,9 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "adding-a-study.md"
 
 def _example(tmp_path, monkeypatch):
     """The page's example as an importable module ``page_curve``."""
-    match = re.search(r"<!-- example: page_curve\.py -->\s*```python\n(.*?)```", DOC.read_text(),
-                      re.DOTALL)
+    match = re.search(
+        r"<!-- example: page_curve\.py -->\s*```python\n(.*?)```", DOC.read_text(), re.DOTALL
+    )
     assert match, f"{DOC.name} lost its example block"
     (tmp_path / "page_curve.py").write_text(match.group(1))
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -44,8 +45,9 @@ def test_the_example_study_runs_through_the_runner(tmp_path, monkeypatch):
     error = 5 * g.std() / np.sqrt(g.count()) + 1e-9
     page = df.groupby(["n_qubits", "n_visible"])["page_entropy"].first()
     assert ((g.mean() - page).abs() <= error).all(), pd.concat([g.mean(), page], axis=1)
-    assert (df["entropy_bits"] <= np.minimum(df["n_visible"], df["n_qubits"] - df["n_visible"])
-            + 1e-9).all()
+    assert (
+        df["entropy_bits"] <= np.minimum(df["n_visible"], df["n_qubits"] - df["n_visible"]) + 1e-9
+    ).all()
 
     def recompute(task):
         raise AssertionError(f"task {task.index} was stored and must not run again")

@@ -85,10 +85,12 @@ def test_every_package_has_a_layer_and_every_layer_a_package():
     layers = _layers()
     packages = {_package_of(p) for p in SRC.rglob("*.py")} - {FACADE}
     assert not packages - set(layers), (
-        f"packages missing from the layer table in {DOC.name}: {sorted(packages - set(layers))}")
+        f"packages missing from the layer table in {DOC.name}: {sorted(packages - set(layers))}"
+    )
     assert not set(layers) - packages, (
         f"the layer table of {DOC.name} names packages that do not exist: "
-        f"{sorted(set(layers) - packages)}")
+        f"{sorted(set(layers) - packages)}"
+    )
 
 
 @pytest.mark.slow
@@ -102,8 +104,9 @@ def test_no_package_imports_its_own_layer_or_above():
             if "__version__" not in where or "import ['__version__']" not in where:
                 bad.append(f"{where}  (only __version__ may be taken from the root package)")
         elif layers[target] >= layers[source]:
-            bad.append(f"{where}  ({source}: layer {layers[source]}, "
-                       f"{target}: layer {layers[target]})")
+            bad.append(
+                f"{where}  ({source}: layer {layers[source]}, {target}: layer {layers[target]})"
+            )
     assert not bad, "imports against the layering of docs/architecture.md:\n" + "\n".join(bad)
 
 
@@ -133,8 +136,11 @@ def test_package_graph_has_no_cycle():
 def test_the_checks_see_an_upward_import(tmp_path, monkeypatch):
     """The test above can fail: a runner module importing studies is reported."""
     fake = tmp_path / "ebp"
-    for package, body in {"runner": "from ..studies import STUDIES\n", "studies": "",
-                          "experiment": ""}.items():
+    for package, body in {
+        "runner": "from ..studies import STUDIES\n",
+        "studies": "",
+        "experiment": "",
+    }.items():
         (fake / package).mkdir(parents=True)
         (fake / package / "__init__.py").write_text(body)
     (fake / "__init__.py").write_text("")
@@ -167,8 +173,13 @@ def test_a_worker_runs_a_task_without_the_study_registry():
     task = study.tasks(config)[0]
     job = partial(run_one, study.run_task)
     assert b"ebp.studies.qbm_gradient_by_term" in pickle.dumps(job)
-    out = subprocess.run([sys.executable, "-c", WORKER], input=pickle.dumps((job, task)),
-                         capture_output=True, check=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER],
+        input=pickle.dumps((job, task)),
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
     rows, loaded, registry_built = pickle.loads(out.stdout)
     assert rows == run_one(study.run_task, task)
     assert not registry_built

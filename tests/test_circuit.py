@@ -15,6 +15,10 @@ import re
 
 import numpy as np
 import pytest
+
+import ebp
+from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient, pauli_network
+from ebp.circuit import GATES, MAX_QUBITS, Circuit, CircuitBuilder, Operation, to_qasm
 from reference import (
     add_random_gate,
     embed,
@@ -25,10 +29,6 @@ from reference import (
     random_unitary,
     reference_state,
 )
-
-import ebp
-from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient, pauli_network
-from ebp.circuit import GATES, MAX_QUBITS, Circuit, CircuitBuilder, Operation, to_qasm
 
 ALLOWED = ", ".join(sorted(GATES))
 
@@ -57,7 +57,9 @@ class TestBuilderValidation:
         c = b.build()
         assert [op.name for op in c.operations] == ["RX", "CNOT"]
 
-    @pytest.mark.parametrize("wires,bad", [((3,), [3]), ((0, 5), [5]), ((-1, 1), [-1]), ((4, 7), [4, 7])])
+    @pytest.mark.parametrize(
+        "wires,bad", [((3,), [3]), ((0, 5), [5]), ((-1, 1), [-1]), ((4, 7), [4, 7])]
+    )
     def test_wires_out_of_range(self, wires, bad):
         b = CircuitBuilder(2, 1)
         name = "RX" if len(wires) == 1 else "CZ"
@@ -67,27 +69,44 @@ class TestBuilderValidation:
 
     def test_repeated_wires(self):
         b = CircuitBuilder(2, 1)
-        with pytest.raises(ValueError, match=re.escape("gate CNOT got repeated wires (1, 1); wires must be distinct.")):
+        with pytest.raises(
+            ValueError,
+            match=re.escape("gate CNOT got repeated wires (1, 1); wires must be distinct."),
+        ):
             b.gate("CNOT", (1, 1))
-        with pytest.raises(ValueError, match=re.escape("gate PAULIROT got repeated wires (0, 2, 0)")):
+        with pytest.raises(
+            ValueError, match=re.escape("gate PAULIROT got repeated wires (0, 2, 0)")
+        ):
             b.pauli_rotation("XYZ", (0, 2, 0))
 
     def test_wrong_number_of_wires(self):
         b = CircuitBuilder(2, 1)
-        with pytest.raises(ValueError, match=re.escape("gate CNOT acts on 2 wire(s); got wires (0,).")):
+        with pytest.raises(
+            ValueError, match=re.escape("gate CNOT acts on 2 wire(s); got wires (0,).")
+        ):
             b.gate("CNOT", 0)
-        with pytest.raises(ValueError, match=re.escape("gate RX acts on 1 wire(s); got wires (0, 1).")):
+        with pytest.raises(
+            ValueError, match=re.escape("gate RX acts on 1 wire(s); got wires (0, 1).")
+        ):
             b.gate("RX", (0, 1))
-        with pytest.raises(ValueError, match=re.escape("gate SU4 acts on 2 wire(s); got wires (0, 1, 2).")):
+        with pytest.raises(
+            ValueError, match=re.escape("gate SU4 acts on 2 wire(s); got wires (0, 1, 2).")
+        ):
             b.gate("SU4", (0, 1, 2))
 
     def test_wrong_slot_count(self):
         b = CircuitBuilder(2, 1)
-        with pytest.raises(ValueError, match=re.escape("gate RX takes 1 parameter(s); got slots (0, 1).")):
+        with pytest.raises(
+            ValueError, match=re.escape("gate RX takes 1 parameter(s); got slots (0, 1).")
+        ):
             b.gate("RX", 0, slots=(0, 1))
-        with pytest.raises(ValueError, match=re.escape("gate SU4 takes 15 parameter(s); got slots (0,).")):
+        with pytest.raises(
+            ValueError, match=re.escape("gate SU4 takes 15 parameter(s); got slots (0,).")
+        ):
             b.gate("SU4", (0, 1), slots=(0,))
-        with pytest.raises(ValueError, match=re.escape("gate H takes 0 parameter(s); got slots (0,).")):
+        with pytest.raises(
+            ValueError, match=re.escape("gate H takes 0 parameter(s); got slots (0,).")
+        ):
             b.gate("H", 0, slots=(0,))
 
     def test_negative_slot(self):
@@ -134,7 +153,9 @@ class TestBuilderValidation:
 
     def test_unitary_wrong_shape(self):
         b = CircuitBuilder(2, 0)
-        with pytest.raises(ValueError, match=re.escape("a unitary on 2 wire(s) must be 4x4; got shape (2, 2).")):
+        with pytest.raises(
+            ValueError, match=re.escape("a unitary on 2 wire(s) must be 4x4; got shape (2, 2).")
+        ):
             b.unitary(np.eye(2), (0, 1))
 
     def test_data_on_gate_without_data(self):
@@ -147,9 +168,14 @@ class TestBuilderValidation:
         with pytest.raises(ValueError, match=re.escape(msg)):
             CircuitBuilder(nv, nh)
 
-    @pytest.mark.parametrize("nv,nh,shown", [(2.0, 1, "n_visible must be an int; got float 2.0."),
-                                             (True, 1, "n_visible must be an int; got bool True."),
-                                             (2, "1", "n_hidden must be an int; got str '1'.")])
+    @pytest.mark.parametrize(
+        "nv,nh,shown",
+        [
+            (2.0, 1, "n_visible must be an int; got float 2.0."),
+            (True, 1, "n_visible must be an int; got bool True."),
+            (2, "1", "n_hidden must be an int; got str '1'."),
+        ],
+    )
     def test_register_types(self, nv, nh, shown):
         with pytest.raises(TypeError, match=re.escape(shown)):
             CircuitBuilder(nv, nh)
@@ -309,7 +335,7 @@ class TestLayers:
         assert c.layer_starts == tuple(range(0, per * L, per))
         layer = c.layers()[0]
         assert [op.name for op in layer[: 2 * n]] == ["RY", "RZ"] * n
-        assert [op.wires for op in layer[2 * n:]] == [(w, w + 1) for w in range(n - 1)]
+        assert [op.wires for op in layer[2 * n :]] == [(w, w + 1) for w in range(n - 1)]
         # parameters are ordered layer by layer, qubit by qubit as (RY, RZ)
         for k, lay in enumerate(c.layers()):
             assert [op.slots for op in lay[:2]] == [(2 * n * k,), (2 * n * k + 1,)]
@@ -340,8 +366,9 @@ class TestLayers:
         for k in range(4):
             c = bounded_cut(2, 3, 3, cut_gates=k)
             assert c.n_cut_gates() == k
-            assert all(op.wires == (1, 2) for op in c.operations
-                       if min(op.wires) < 2 <= max(op.wires))
+            assert all(
+                op.wires == (1, 2) for op in c.operations if min(op.wires) < 2 <= max(op.wires)
+            )
 
     def test_n_cut_gates_custom(self):
         b = CircuitBuilder(2, 2)
@@ -372,7 +399,21 @@ class TestOperation:
     @pytest.mark.slow
     def test_operation_matrix_matches_reference(self):
         rng = np.random.default_rng(5)
-        for name in ["RX", "RY", "RZ", "RXX", "RYY", "RZZ", "H", "S", "T", "CNOT", "CZ", "SWAP", "SU4"]:
+        for name in [
+            "RX",
+            "RY",
+            "RZ",
+            "RXX",
+            "RYY",
+            "RZZ",
+            "H",
+            "S",
+            "T",
+            "CNOT",
+            "CZ",
+            "SWAP",
+            "SU4",
+        ]:
             b = CircuitBuilder(2, 0)
             b.gate(name, (0,) if GATES[name].n_wires == 1 else (0, 1))
             op = b.build().operations[0]
@@ -384,12 +425,42 @@ class TestOperation:
 _GATE_DEF = re.compile(r"gate\s+(\w+)\s*(?:\(([^)]*)\))?\s+([\w\s,]+?)\s*\{([^}]*)\}")
 _CALL = re.compile(r"^(\w+)\s*(?:\((.*)\))?\s*(.*)$")
 _REG = re.compile(r"^(\w+)\[(\d+)\]$")
-_STDGATES = {"h": "H", "x": "X", "y": "Y", "z": "Z", "s": "S", "t": "T", "cx": "CNOT", "cz": "CZ",
-             "swap": "SWAP", "rx": "RX", "ry": "RY", "rz": "RZ", "sdg": "SDG", "tdg": "TDG",
-             "sx": "SX", "id": "ID", "cy": "CY", "ch": "CH", "ccx": "CCX", "cswap": "CSWAP",
-             "p": "P", "cp": "CP", "crx": "CRX", "cry": "CRY", "crz": "CRZ", "cu": "CU",
-             "u2": "U2", "U": "U3"}
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_STDGATES = {
+    "h": "H",
+    "x": "X",
+    "y": "Y",
+    "z": "Z",
+    "s": "S",
+    "t": "T",
+    "cx": "CNOT",
+    "cz": "CZ",
+    "swap": "SWAP",
+    "rx": "RX",
+    "ry": "RY",
+    "rz": "RZ",
+    "sdg": "SDG",
+    "tdg": "TDG",
+    "sx": "SX",
+    "id": "ID",
+    "cy": "CY",
+    "ch": "CH",
+    "ccx": "CCX",
+    "cswap": "CSWAP",
+    "p": "P",
+    "cp": "CP",
+    "crx": "CRX",
+    "cry": "CRY",
+    "crz": "CRZ",
+    "cu": "CU",
+    "u2": "U2",
+    "U": "U3",
+}
+_BINOPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
 
 
 def _eval(expr: str, env: dict, theta) -> float:
@@ -404,7 +475,11 @@ def _eval(expr: str, env: dict, theta) -> float:
             if node.id in ("pi", "π"):
                 return math.pi
             return env[node.id]
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "theta":
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "theta"
+        ):
             return float(theta[int(ev(node.slice))])
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
@@ -436,9 +511,11 @@ def run_qasm(text: str, theta=None, initial_state=None) -> np.ndarray:
     defs = {}
     for m in _GATE_DEF.finditer(text):
         name, params, qargs, body = m.groups()
-        defs[name] = ([p.strip() for p in (params or "").split(",") if p.strip()],
-                      [q.strip() for q in qargs.split(",")],
-                      [s.strip() for s in body.split(";") if s.strip()])
+        defs[name] = (
+            [p.strip() for p in (params or "").split(",") if p.strip()],
+            [q.strip() for q in qargs.split(",")],
+            [s.strip() for s in body.split(";") if s.strip()],
+        )
     text = _GATE_DEF.sub("", text)
     statements = [s.strip() for s in text.split(";") if s.strip()]
     assert statements[0] == "OPENQASM 3.0"
@@ -495,9 +572,16 @@ def _assert_same_state(qasm_state, want, atol=1e-10):
     # compare with the global phase included; report separately if only the phase differs
     k = int(np.argmax(np.abs(want)))
     phase = qasm_state[k] / want[k]
-    np.testing.assert_allclose(qasm_state, phase * want, atol=atol, rtol=0,
-                               err_msg="QASM state differs beyond a global phase")
-    assert abs(phase - 1) < atol, f"QASM state equals the ebp state only up to a global phase {phase}"
+    np.testing.assert_allclose(
+        qasm_state,
+        phase * want,
+        atol=atol,
+        rtol=0,
+        err_msg="QASM state differs beyond a global phase",
+    )
+    assert abs(phase - 1) < atol, (
+        f"QASM state equals the ebp state only up to a global phase {phase}"
+    )
 
 
 class TestQasmStructure:
@@ -509,7 +593,9 @@ class TestQasmStructure:
         assert lines[1] == 'include "stdgates.inc";'
         assert len(re.findall(r"^qubit\[(\d+)\] q;", text, flags=re.M)) == 1
         assert re.search(r"^qubit\[5\] q;", text, flags=re.M)
-        assert re.findall(r"^input array\[float\[64\], (\d+)\] theta;$", text, flags=re.M) == [str(c.n_params)]
+        assert re.findall(r"^input array\[float\[64\], (\d+)\] theta;$", text, flags=re.M) == [
+            str(c.n_params)
+        ]
         used = {int(k) for k in re.findall(r"theta\[(\d+)\]", text)}
         assert used == set(range(c.n_params))
         assert text.endswith("\n")
@@ -549,7 +635,9 @@ class TestQasmStructure:
     def test_multi_qubit_unitary_refused(self):
         b = CircuitBuilder(2, 0)
         b.unitary(random_unitary(np.random.default_rng(1), 2), (1, 0))
-        with pytest.raises(ValueError, match=re.escape("cannot export a fixed 2-qubit unitary to OpenQASM 3")):
+        with pytest.raises(
+            ValueError, match=re.escape("cannot export a fixed 2-qubit unitary to OpenQASM 3")
+        ):
             to_qasm(b.build())
 
     def test_numbers_are_plain_qasm_literals(self):
@@ -593,7 +681,9 @@ def test_qasm_semantics_ansatz(make, rng):
     _assert_same_state(run_qasm(to_qasm(c, p)), want)
 
 
-@pytest.mark.parametrize("seed,with_unitary", [(0, True), (1, False)], ids=["all-gates", "no-fixed-unitary"])
+@pytest.mark.parametrize(
+    "seed,with_unitary", [(0, True), (1, False)], ids=["all-gates", "no-fixed-unitary"]
+)
 def test_qasm_semantics_random_circuits_every_gate(seed, with_unitary):
     rng = np.random.default_rng([seed, 99])
     gates = sorted(GATES) if with_unitary else sorted(set(GATES) - {"UNITARY"})
@@ -614,12 +704,22 @@ def test_qasm_semantics_random_circuits_every_gate(seed, with_unitary):
 def _qasm_gate_cases():
     rng = np.random.default_rng(42)
     cases = [(name, None) for name in sorted(GATES) if name not in ("PAULIROT", "UNITARY")]
-    cases += [("PAULIROT", (0.7, "XIY")), ("PAULIROT", (-1.2, "ZZ")), ("PAULIROT", (0.4, "YXZ")),
-              ("PAULIROT", (0.9, "II")), ("PAULIROT", (1.5, "Y")),
-              ("UNITARY", random_unitary(rng, 1)), ("UNITARY", np.diag([1j, -1])),
-              ("UNITARY", np.array([[0, 1j], [1j, 0]])), ("UNITARY", np.eye(2)),
-              ("UNITARY", np.array([[0, 1], [-1, 0]]))]
-    ids = [n if d is None else (f"{n}[{d[1]}]" if n == "PAULIROT" else f"{n}{k}") for k, (n, d) in enumerate(cases)]
+    cases += [
+        ("PAULIROT", (0.7, "XIY")),
+        ("PAULIROT", (-1.2, "ZZ")),
+        ("PAULIROT", (0.4, "YXZ")),
+        ("PAULIROT", (0.9, "II")),
+        ("PAULIROT", (1.5, "Y")),
+        ("UNITARY", random_unitary(rng, 1)),
+        ("UNITARY", np.diag([1j, -1])),
+        ("UNITARY", np.array([[0, 1j], [1j, 0]])),
+        ("UNITARY", np.eye(2)),
+        ("UNITARY", np.array([[0, 1], [-1, 0]])),
+    ]
+    ids = [
+        n if d is None else (f"{n}[{d[1]}]" if n == "PAULIROT" else f"{n}{k}")
+        for k, (n, d) in enumerate(cases)
+    ]
     return cases, ids
 
 

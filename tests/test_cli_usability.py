@@ -17,8 +17,21 @@ from ebp import cli
 from ebp.cli import app, load_config
 
 runner = CliRunner()
-BASE = ["train", "--task", "state", "--ansatz", "brickwork", "--n-hidden", "1", "--layers", "2",
-        "--optimiser", "spsa", "--budget", "300"]
+BASE = [
+    "train",
+    "--task",
+    "state",
+    "--ansatz",
+    "brickwork",
+    "--n-hidden",
+    "1",
+    "--layers",
+    "2",
+    "--optimiser",
+    "spsa",
+    "--budget",
+    "300",
+]
 SHELL_SAFE = re.compile(r"^[A-Za-z0-9._/-]+$")
 
 
@@ -45,13 +58,33 @@ def test_default_output_names_are_distinct_and_shell_safe(tmp_path, monkeypatch)
 
 
 def test_run_name_covers_every_setting():
-    base = dict(task="state", loss="infidelity", ansatz="brickwork", n_visible=1, n_hidden=3,
-                layers=12, optimiser="adam", strategy="random", shots=None, budget=None, seed=0)
+    base = dict(
+        task="state",
+        loss="infidelity",
+        ansatz="brickwork",
+        n_visible=1,
+        n_hidden=3,
+        layers=12,
+        optimiser="adam",
+        strategy="random",
+        shots=None,
+        budget=None,
+        seed=0,
+    )
     names = {cli.train_run_name(**base)}
-    for key, other in [("task", "mixed-state"), ("loss", "trace_distance"),
-                       ("ansatz", "bounded_cut"), ("n_visible", 2), ("n_hidden", 4),
-                       ("layers", 6), ("optimiser", "cma-es"), ("strategy", "layerwise"),
-                       ("shots", 10), ("budget", 5e5), ("seed", 1)]:
+    for key, other in [
+        ("task", "mixed-state"),
+        ("loss", "trace_distance"),
+        ("ansatz", "bounded_cut"),
+        ("n_visible", 2),
+        ("n_hidden", 4),
+        ("layers", 6),
+        ("optimiser", "cma-es"),
+        ("strategy", "layerwise"),
+        ("shots", 10),
+        ("budget", 5e5),
+        ("seed", 1),
+    ]:
         names.add(cli.train_run_name(**{**base, key: other}))
     assert len(names) == 12
     assert all(SHELL_SAFE.match(n) for n in names)
@@ -64,8 +97,11 @@ def test_existing_result_is_not_overwritten_without_the_flag(tmp_path):
     assert first.exit_code == 0, first.output
     before = out.read_bytes()
     again = runner.invoke(app, BASE + ["--seed", "1", "--out", str(out)])
-    _one_line_usage_error(again, f"{str(out)!r} exists (an earlier run); pass --overwrite to "
-                                 "replace it, or choose another --out.")
+    _one_line_usage_error(
+        again,
+        f"{str(out)!r} exists (an earlier run); pass --overwrite to "
+        "replace it, or choose another --out.",
+    )
     assert out.read_bytes() == before
     forced = runner.invoke(app, BASE + ["--seed", "1", "--out", str(out), "--overwrite"])
     assert forced.exit_code == 0 and out.read_bytes() != before
@@ -88,11 +124,13 @@ def test_unwritable_train_out_fails_before_training(blocked):
 
 
 def test_unwritable_checkpoint_fails_before_training(blocked, tmp_path):
-    result = runner.invoke(app, BASE + ["--out", str(tmp_path / "c.csv"), "--checkpoint",
-                                        str(blocked / "x.ckpt")])
+    result = runner.invoke(
+        app, BASE + ["--out", str(tmp_path / "c.csv"), "--checkpoint", str(blocked / "x.ckpt")]
+    )
     assert result.exit_code == 2, result.output
-    assert result.output.startswith(f"Error: --checkpoint folder {str(blocked)!r} cannot be "
-                                    "written")
+    assert result.output.startswith(
+        f"Error: --checkpoint folder {str(blocked)!r} cannot be written"
+    )
 
 
 def test_unwritable_run_and_export_destinations(blocked, tmp_path):
@@ -156,20 +194,29 @@ def test_ctrl_c_keeps_the_work_and_a_rerun_resumes(tmp_path, monkeypatch, strate
 
 
 # ----------------------------------------------------------------------------- options
-@pytest.mark.parametrize("extra, message", [
-    (["--n-hidden", "-1"], "--n-hidden must be an int >= 0; got -1."),
-    (["--n-visible", "-2"], "--n-visible must be a positive int; got -2."),
-    (["--layers", "0"], "--layers must be a positive int; got 0."),
-    (["--shots", "-5"], "--shots must be a positive int; got -5."),
-    (["--budget", "-1"], "--budget must be a positive number; got -1."),
-    (["--budget", "nan"], "--budget must be a positive number; got nan."),
-    (["--seed", "-3"], "--seed must be an int >= 0; got -3."),
-    (["--loss", "linear"], "--loss must be one of infidelity, trace_distance, relative_entropy "
-                           "for task 'state'; got 'linear'."),
-    (["--ansatz", "nope"], "unknown ansatz 'nope' (--ansatz); known: brickwork, bounded_cut, "
-                           "hardware_efficient, decoupled, pauli_network."),
-    (["--out", "x.txt"], "--out is the curve's CSV file and must end in .csv; got 'x.txt'."),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--n-hidden", "-1"], "--n-hidden must be an int >= 0; got -1."),
+        (["--n-visible", "-2"], "--n-visible must be a positive int; got -2."),
+        (["--layers", "0"], "--layers must be a positive int; got 0."),
+        (["--shots", "-5"], "--shots must be a positive int; got -5."),
+        (["--budget", "-1"], "--budget must be a positive number; got -1."),
+        (["--budget", "nan"], "--budget must be a positive number; got nan."),
+        (["--seed", "-3"], "--seed must be an int >= 0; got -3."),
+        (
+            ["--loss", "linear"],
+            "--loss must be one of infidelity, trace_distance, relative_entropy "
+            "for task 'state'; got 'linear'.",
+        ),
+        (
+            ["--ansatz", "nope"],
+            "unknown ansatz 'nope' (--ansatz); known: brickwork, bounded_cut, "
+            "hardware_efficient, decoupled, pauli_network.",
+        ),
+        (["--out", "x.txt"], "--out is the curve's CSV file and must end in .csv; got 'x.txt'."),
+    ],
+)
 def test_bad_numbers_name_the_option_typed(extra, message):
     _one_line_usage_error(runner.invoke(app, BASE + extra), message)
 
@@ -185,15 +232,19 @@ def test_cli_name_lists_match_the_registries():
     assert set(cli.STRATEGY_NAMES) == set(STRATEGIES)
     assert set(cli._TASK_LOSSES) == set(TASKS)
     assert set().union(*map(set, cli._TASK_LOSSES.values())) == {
-        *QUANTUM_LOSSES, *GENERATIVE_LOSSES, *SUPERVISED_LOSSES}
+        *QUANTUM_LOSSES,
+        *GENERATIVE_LOSSES,
+        *SUPERVISED_LOSSES,
+    }
 
 
 @pytest.mark.slow
 def test_header_prints_the_loss_in_use(tmp_path):
     result = runner.invoke(app, BASE + ["--out", str(tmp_path / "c.csv")])
     assert "task state (infidelity)" in result.output, result.output
-    result = runner.invoke(app, BASE + ["--loss", "trace_distance", "--out",
-                                        str(tmp_path / "d.csv")])
+    result = runner.invoke(
+        app, BASE + ["--loss", "trace_distance", "--out", str(tmp_path / "d.csv")]
+    )
     assert "task state (trace_distance)" in result.output, result.output
 
 
@@ -217,8 +268,9 @@ def test_run_study_help_lists_that_studys_fields(name):
 
 def test_run_help_differs_between_studies_and_shows_meanings():
     a = runner.invoke(app, ["run", "entanglement", "--help"], env={"COLUMNS": "250"}).output
-    b = runner.invoke(app, ["run", "--quick", "training-failure", "--help"],
-                      env={"COLUMNS": "250"}).output
+    b = runner.invoke(
+        app, ["run", "--quick", "training-failure", "--help"], env={"COLUMNS": "250"}
+    ).output
     assert a != b
     assert "Qubit range of the profile sweep" in a and "n_max" in a
 
@@ -255,13 +307,18 @@ def test_config_accepts_the_json_a_run_writes(tmp_path):
 
     study = get_study("entanglement")
     cfg = study.config_model(n_max=5, samples=30)
-    record = {"study": "entanglement", "ebp_version": "0", "n_tasks": 3,
-              "config": cfg.model_dump(mode="json")}
+    record = {
+        "study": "entanglement",
+        "ebp_version": "0",
+        "n_tasks": 3,
+        "config": cfg.model_dump(mode="json"),
+    }
     path = tmp_path / "config.json"
     path.write_text(json.dumps(record, indent=2))
     assert load_config(study, path) == cfg
-    with pytest.raises(cli.ConfigError, match="record of a 'entanglement' run, not of "
-                                              "'training-failure'"):
+    with pytest.raises(
+        cli.ConfigError, match="record of a 'entanglement' run, not of 'training-failure'"
+    ):
         load_config(get_study("training-failure"), path)
     path.write_text("{not json")
     result = runner.invoke(app, ["run", "entanglement", "--config", str(path)])

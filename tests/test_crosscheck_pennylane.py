@@ -15,6 +15,9 @@ import pytest
 qml = pytest.importorskip("pennylane")
 pnp = pytest.importorskip("pennylane.numpy")
 
+import ebp  # noqa: E402
+from ebp.ansatz import hardware_efficient  # noqa: E402
+from ebp.circuit import CircuitBuilder  # noqa: E402
 from reference import (  # noqa: E402
     gate_matrix,
     pauli_string,
@@ -23,14 +26,25 @@ from reference import (  # noqa: E402
     random_state,
 )
 
-import ebp  # noqa: E402
-from ebp.ansatz import hardware_efficient  # noqa: E402
-from ebp.circuit import CircuitBuilder  # noqa: E402
-
-_FIXED = {"H": qml.Hadamard, "X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ, "S": qml.S, "T": qml.T,
-          "CNOT": qml.CNOT, "CZ": qml.CZ, "SWAP": qml.SWAP}
-_ROT = {"RX": qml.RX, "RY": qml.RY, "RZ": qml.RZ, "RXX": qml.IsingXX, "RYY": qml.IsingYY,
-        "RZZ": qml.IsingZZ}
+_FIXED = {
+    "H": qml.Hadamard,
+    "X": qml.PauliX,
+    "Y": qml.PauliY,
+    "Z": qml.PauliZ,
+    "S": qml.S,
+    "T": qml.T,
+    "CNOT": qml.CNOT,
+    "CZ": qml.CZ,
+    "SWAP": qml.SWAP,
+}
+_ROT = {
+    "RX": qml.RX,
+    "RY": qml.RY,
+    "RZ": qml.RZ,
+    "RXX": qml.IsingXX,
+    "RYY": qml.IsingYY,
+    "RZZ": qml.IsingZZ,
+}
 _PL_PAULI = {"X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ}
 
 
@@ -115,10 +129,14 @@ def test_pennylane_conventions():
     t = 0.731
     for name, cls in _ROT.items():
         k = 1 if name in ("RX", "RY", "RZ") else 2
-        np.testing.assert_allclose(qml.matrix(cls(t, wires=list(range(k)))), gate_matrix(name, [t]), atol=1e-12)
+        np.testing.assert_allclose(
+            qml.matrix(cls(t, wires=list(range(k)))), gate_matrix(name, [t]), atol=1e-12
+        )
     np.testing.assert_allclose(
         qml.matrix(qml.PauliRot(2 * 0.4 * t, "XIY", wires=[0, 1, 2])),
-        gate_matrix("PAULIROT", [t], (0.4, "XIY")), atol=1e-12)
+        gate_matrix("PAULIROT", [t], (0.4, "XIY")),
+        atol=1e-12,
+    )
     np.testing.assert_allclose(qml.matrix(qml.CNOT(wires=[0, 1])), gate_matrix("CNOT"), atol=0)
     # wire 0 is the most significant bit of qml.state()
     dev = qml.device("default.qubit", wires=3)
@@ -133,8 +151,26 @@ def test_pennylane_conventions():
 
 
 # ----------------------------------------------------------------------------- states
-PL_GATES = ["RX", "RY", "RZ", "RXX", "RYY", "RZZ", "H", "S", "T", "X", "Y", "Z", "CNOT", "CZ", "SWAP",
-            "PAULIROT", "UNITARY", "SU4"]
+PL_GATES = [
+    "RX",
+    "RY",
+    "RZ",
+    "RXX",
+    "RYY",
+    "RZZ",
+    "H",
+    "S",
+    "T",
+    "X",
+    "Y",
+    "Z",
+    "CNOT",
+    "CZ",
+    "SWAP",
+    "PAULIROT",
+    "UNITARY",
+    "SU4",
+]
 
 
 @pytest.mark.slow
@@ -143,13 +179,17 @@ def test_random_circuit_states(n_visible, n_hidden, rng):
     c = random_circuit(rng, n_visible, n_hidden, 25, PL_GATES)
     p = random_params(rng, c)
     psi0 = random_state(rng, c.n_qubits)
-    np.testing.assert_allclose(np.asarray(ebp.simulate(c, p)), pennylane_state(c, p), atol=1e-10, rtol=0)
+    np.testing.assert_allclose(
+        np.asarray(ebp.simulate(c, p)), pennylane_state(c, p), atol=1e-10, rtol=0
+    )
     np.testing.assert_allclose(
         np.asarray(ebp.simulate(c, p, psi0)), pennylane_state(c, p, psi0), atol=1e-10, rtol=0
     )
 
 
-@pytest.mark.parametrize("label,wires", [("XIY", (3, 0, 1)), ("II", (2, 0)), ("YZ", (1, 3)), ("ZIZ", (0, 2, 3))])
+@pytest.mark.parametrize(
+    "label,wires", [("XIY", (3, 0, 1)), ("II", (2, 0)), ("YZ", (1, 3)), ("ZIZ", (0, 2, 3))]
+)
 def test_pauli_rotation_states(label, wires, rng):
     b = CircuitBuilder(2, 2)
     for w in range(4):
@@ -157,7 +197,9 @@ def test_pauli_rotation_states(label, wires, rng):
     b.pauli_rotation(label, wires, float(rng.normal()))
     c = b.build()
     p = random_params(rng, c)
-    np.testing.assert_allclose(np.asarray(ebp.simulate(c, p)), pennylane_state(c, p), atol=1e-10, rtol=0)
+    np.testing.assert_allclose(
+        np.asarray(ebp.simulate(c, p)), pennylane_state(c, p), atol=1e-10, rtol=0
+    )
 
 
 @pytest.mark.slow

@@ -69,8 +69,9 @@ def test_light_cone_diagnosis_equals_the_full_simulation():
     assert d.cone_qubits < circuit.n_qubits and d.dead_params
     theta = sample_parameters(circuit.n_params, samples, seed)
     full = value_and_gradient(circuit, theta, "Z0")
-    np.testing.assert_allclose(d.evidence.variance, np.var(full.gradient, axis=0, ddof=1),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        d.evidence.variance, np.var(full.gradient, axis=0, ddof=1), atol=1e-12
+    )
     assert np.all(np.abs(full.gradient[:, list(d.dead_params)]) < 1e-12)  # adjoint round-off
     s = np.asarray(entanglement_entropy(simulate(circuit, theta), 1))
     assert d.entropy[-1].mean == pytest.approx(float(np.mean(s)), abs=1e-10)
@@ -114,15 +115,41 @@ def test_bad_input_is_refused_with_one_clear_error():
 
 @pytest.mark.slow
 def test_json_round_trip_and_schema():
-    d = diagnose(brickwork(1, 2, 1), samples=6, seed=2, lipschitz_steps=0,
-                 builder=lambda n: brickwork(1, n, 1), hidden_sizes=(1, 2, 3))
+    d = diagnose(
+        brickwork(1, 2, 1),
+        samples=6,
+        seed=2,
+        lipschitz_steps=0,
+        builder=lambda n: brickwork(1, n, 1),
+        hidden_sizes=(1, 2, 3),
+    )
     data = json.loads(d.to_json())
     assert data["format"] == FORMAT and data["rule"] == list(RULE)
-    assert set(data) == {"format", "rule", "name", "n_visible", "n_hidden", "n_gates",
-                         "n_layers", "n_params", "cone_qubits", "cone_gates", "dead_params",
-                         "samples", "seed", "distribution", "entropy", "page_fraction",
-                         "concentration", "gradients", "headline", "scaling", "verdict",
-                         "reason", "remedies"}
+    assert set(data) == {
+        "format",
+        "rule",
+        "name",
+        "n_visible",
+        "n_hidden",
+        "n_gates",
+        "n_layers",
+        "n_params",
+        "cone_qubits",
+        "cone_gates",
+        "dead_params",
+        "samples",
+        "seed",
+        "distribution",
+        "entropy",
+        "page_fraction",
+        "concentration",
+        "gradients",
+        "headline",
+        "scaling",
+        "verdict",
+        "reason",
+        "remedies",
+    }
     assert set(data["entropy"][0]) == {"layer", "gates", "mean", "std", "page", "maximum"}
     assert len(data["gradients"][0]["variance"]) == d.n_params
     assert data["scaling"]["n_hidden"] == [1, 2, 3]
@@ -144,9 +171,22 @@ def qasm_file(tmp_path):
 
 
 def test_cli_json_output(qasm_file, tmp_path):
-    result = CliRunner().invoke(app, ["diagnose", str(qasm_file), "--visible", "0",
-                                      "--observable", "Z0", "--samples", "6", "--json",
-                                      "--distribution", "small_angle"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "diagnose",
+            str(qasm_file),
+            "--visible",
+            "0",
+            "--observable",
+            "Z0",
+            "--samples",
+            "6",
+            "--json",
+            "--distribution",
+            "small_angle",
+        ],
+    )
     assert result.exit_code == 0, result.output
     d = Diagnosis.from_json(result.stdout)
     assert d.n_visible == 1 and d.n_hidden == 2 and d.headline == "Z0" and d.samples == 6
@@ -158,30 +198,33 @@ def test_cli_json_output(qasm_file, tmp_path):
 @pytest.mark.slow
 def test_cli_terminal_table_and_html(qasm_file, tmp_path):
     out = tmp_path / "page" / "d.html"
-    result = CliRunner().invoke(app, ["diagnose", str(qasm_file), "--visible", "q[0]",
-                                      "--samples", "6", "--html", str(out)])
+    result = CliRunner().invoke(
+        app, ["diagnose", str(qasm_file), "--visible", "q[0]", "--samples", "6", "--html", str(out)]
+    )
     assert result.exit_code == 0, result.output
     for needle in ("Var[dC]", "verdict", "Rule (first match wins)", "shots per gradient"):
         assert needle in result.output
     assert out.is_file() and "data:image/png;base64," in out.read_text()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["missing.qasm", "--visible", "0"], "no such file"),
-    (["{qasm}", "--visible", "0,,1"], "--visible must be"),
-    (["{qasm}", "--visible", "7"], "model.qasm"),
-    (["{qasm}", "--visible", "0", "--observable", "Z5"], "wire"),
-    (["{qasm}", "--visible", "0", "--observable", "Q0"], "Error:"),
-    (["{qasm}", "--visible", "0", "--samples", "1"], "--samples must be >= 2"),
-    (["{qasm}", "--visible", "0", "--distribution", "gauss"], "known: uniform, small_angle"),
-    (["{txt}", "--visible", "0"], "unknown file type"),
-    (["{broken}", "--visible", "0"], "line"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.qasm", "--visible", "0"], "no such file"),
+        (["{qasm}", "--visible", "0,,1"], "--visible must be"),
+        (["{qasm}", "--visible", "7"], "model.qasm"),
+        (["{qasm}", "--visible", "0", "--observable", "Z5"], "wire"),
+        (["{qasm}", "--visible", "0", "--observable", "Q0"], "Error:"),
+        (["{qasm}", "--visible", "0", "--samples", "1"], "--samples must be >= 2"),
+        (["{qasm}", "--visible", "0", "--distribution", "gauss"], "known: uniform, small_angle"),
+        (["{txt}", "--visible", "0"], "unknown file type"),
+        (["{broken}", "--visible", "0"], "line"),
+    ],
+)
 def test_cli_bad_input_is_one_line_exit_2(args, message, qasm_file, tmp_path):
     (tmp_path / "model.txt").write_text(QASM)
     (tmp_path / "broken.qasm").write_text(QASM.replace("ry(t[0]) q[0];", "ry(t[0] q[0];"))
-    files = {"qasm": qasm_file, "txt": tmp_path / "model.txt",
-             "broken": tmp_path / "broken.qasm"}
+    files = {"qasm": qasm_file, "txt": tmp_path / "model.txt", "broken": tmp_path / "broken.qasm"}
     argv = ["diagnose"] + [a.format(**files) for a in args]
     result = CliRunner().invoke(app, argv)
     assert result.exit_code == 2, result.output
@@ -193,8 +236,9 @@ def test_cli_bad_input_is_one_line_exit_2(args, message, qasm_file, tmp_path):
 def test_cli_python_file_convention(tmp_path):
     path = tmp_path / "model.py"
     path.write_text("from ebp.ansatz import brickwork\ncircuit = brickwork(1, 2, 1)\n")
-    result = CliRunner().invoke(app, ["diagnose", str(path), "--visible", "0", "--samples", "4",
-                                      "--json"])
+    result = CliRunner().invoke(
+        app, ["diagnose", str(path), "--visible", "0", "--samples", "4", "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert Diagnosis.from_json(result.stdout).n_hidden == 2
     path.write_text("x = 1\n")
@@ -206,11 +250,12 @@ def test_cli_python_file_with_qiskit_circuit(tmp_path):
     pytest.importorskip("qiskit", reason="Qiskit is an optional extra: pip install 'ebp[qiskit]'")
     path = tmp_path / "model.py"
     path.write_text(
-        "from qiskit.circuit.library import real_amplitudes\n"
-        "circuit = real_amplitudes(3, reps=1)\n"
+        "from qiskit.circuit.library import real_amplitudes\ncircuit = real_amplitudes(3, reps=1)\n"
     )
-    result = CliRunner().invoke(app, ["diagnose", str(path), "--visible", "2", "--samples", "4",
-                                      "--observable", "Z0", "--json"])
+    result = CliRunner().invoke(
+        app,
+        ["diagnose", str(path), "--visible", "2", "--samples", "4", "--observable", "Z0", "--json"],
+    )
     assert result.exit_code == 0, result.output
     d = Diagnosis.from_json(result.stdout)
     assert (d.n_visible, d.n_hidden, d.n_params) == (1, 2, 6)
@@ -218,8 +263,9 @@ def test_cli_python_file_with_qiskit_circuit(tmp_path):
 
 @pytest.mark.slow
 def test_cli_python_file_with_pennylane_qnode(tmp_path):
-    pytest.importorskip("pennylane", reason="PennyLane is an optional extra: "
-                                            "pip install 'ebp[pennylane]'")
+    pytest.importorskip(
+        "pennylane", reason="PennyLane is an optional extra: pip install 'ebp[pennylane]'"
+    )
     path = tmp_path / "model.py"
     path.write_text(
         "import numpy as np\nimport pennylane as qml\n"
@@ -230,8 +276,9 @@ def test_cli_python_file_with_pennylane_qnode(tmp_path):
         "    return qml.expval(qml.PauliZ(0))\n"
         "args = (np.array([0.1, 0.2]),)\n"
     )
-    result = CliRunner().invoke(app, ["diagnose", str(path), "--visible", "1", "--samples", "4",
-                                      "--json"])
+    result = CliRunner().invoke(
+        app, ["diagnose", str(path), "--visible", "1", "--samples", "4", "--json"]
+    )
     assert result.exit_code == 0, result.output
     d = Diagnosis.from_json(result.stdout)
     assert (d.n_visible, d.n_hidden, d.n_params) == (1, 1, 2)
@@ -245,7 +292,8 @@ def test_light_cone_diagnosis_is_exact_at_20_qubits():
     assert d.cone_qubits == 4
     theta = sample_parameters(circuit.n_params, samples, seed)
     full = value_and_gradient(circuit, theta, "Z0")
-    np.testing.assert_allclose(d.evidence.variance, np.var(full.gradient, axis=0, ddof=1),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        d.evidence.variance, np.var(full.gradient, axis=0, ddof=1), atol=1e-12
+    )
     s = np.asarray(entanglement_entropy(simulate(circuit, theta), 1))
     assert d.entropy[-1].mean == pytest.approx(float(np.mean(s)), abs=1e-10)

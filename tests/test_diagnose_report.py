@@ -16,8 +16,15 @@ from ebp.diagnose import diagnose
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    d = diagnose(brickwork(1, 3, 2), samples=8, seed=0, lipschitz_steps=0,
-                 builder=lambda n: brickwork(1, n, 2), hidden_sizes=(1, 2, 3), name="brickwork")
+    d = diagnose(
+        brickwork(1, 3, 2),
+        samples=8,
+        seed=0,
+        lipschitz_steps=0,
+        builder=lambda n: brickwork(1, n, 2),
+        hidden_sizes=(1, 2, 3),
+        name="brickwork",
+    )
     return d, d.to_html(tmp_path_factory.mktemp("diag") / "diagnosis.html")
 
 
@@ -38,8 +45,14 @@ def test_page_is_self_contained_with_every_figure(page):
 
 
 def _chromium():
-    browser = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                    if shutil.which(n)), None)
+    browser = next(
+        (
+            shutil.which(n)
+            for n in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(n)
+        ),
+        None,
+    )
     return browser, shutil.which("chromedriver")
 
 
@@ -47,23 +60,31 @@ def _chromium():
 def test_page_opens_in_headless_chromium(page, tmp_path):
     browser, driver_path = _chromium()
     if browser is None or driver_path is None:
-        pytest.skip("headless Chromium not found: install Debian's chromium and chromium-driver "
-                    "(apt-get install -y chromium chromium-driver)")
+        pytest.skip(
+            "headless Chromium not found: install Debian's chromium and chromium-driver "
+            "(apt-get install -y chromium chromium-driver)"
+        )
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
     from selenium.webdriver.chrome.service import Service
 
     _, path = page
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1100,3000"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1100,3000",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         driver.get(path.resolve().as_uri())
         images = driver.execute_script(
-            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth]);")
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth]);"
+        )
         console = driver.get_log("browser")
         performance = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
         driver.save_screenshot(str(tmp_path / "diagnosis.png"))
@@ -72,6 +93,9 @@ def test_page_opens_in_headless_chromium(page, tmp_path):
     assert len(images) == 3 and all(done and width > 0 for done, width in images), images
     assert [e for e in console if e.get("level") in ("SEVERE", "WARNING")] == []
     assert [m for m in performance if m.get("method") == "Network.loadingFailed"] == []
-    requested = {m["params"]["request"]["url"].split(":", 1)[0] for m in performance
-                 if m.get("method") == "Network.requestWillBeSent"}
+    requested = {
+        m["params"]["request"]["url"].split(":", 1)[0]
+        for m in performance
+        if m.get("method") == "Network.requestWillBeSent"
+    }
     assert requested <= {"file", "data"}, requested

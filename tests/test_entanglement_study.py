@@ -16,10 +16,10 @@ import pytest
 from pydantic import ValidationError
 
 from ebp.ansatz import ANSATZ
-from ebp.quantum_info import haar_state
-from ebp.sim import simulate
 from ebp.experiment import Task, task_seed
+from ebp.quantum_info import haar_state
 from ebp.report import model_label
+from ebp.sim import simulate
 from ebp.studies import STUDIES, get_study, run_study
 from ebp.studies import entanglement as ent
 from ebp.theory import mean_trace_distance_bound, page_entropy
@@ -53,8 +53,11 @@ def result(tmp_path_factory):
 def test_registry():
     assert STUDIES["entanglement"] is STUDY
     assert STUDY.description and "\n" not in STUDY.description
-    with pytest.raises(ValueError, match=r"unknown study 'nope'; known studies: "
-                       r"cost-concentration, entanglement, gradient-free-failure"):
+    with pytest.raises(
+        ValueError,
+        match=r"unknown study 'nope'; known studies: "
+        r"cost-concentration, entanglement, gradient-free-failure",
+    ):
         get_study("nope")
     with pytest.raises(TypeError, match="must be a str"):
         get_study(3)
@@ -243,8 +246,17 @@ def test_config_is_frozen_and_quick_is_small():
 
 
 # A QBM beside a pure-state ensemble: the trace-distance figure gets both.
-QBM_CONFIG = dict(models=["haar", "qbm"], n_min=2, n_max=5, samples=30, hist_models=["haar"],
-                  hist_n_hidden=[1], hist_samples=10, qbm_samples=30, qbm_n_max=4)
+QBM_CONFIG = dict(
+    models=["haar", "qbm"],
+    n_min=2,
+    n_max=5,
+    samples=30,
+    hist_models=["haar"],
+    hist_n_hidden=[1],
+    hist_samples=10,
+    qbm_samples=30,
+    qbm_n_max=4,
+)
 
 
 @pytest.mark.slow
@@ -267,8 +279,12 @@ def test_qbm_rows_and_trace_distance_figure(tmp_path, monkeypatch):
     assert df.groupby("n_hidden")["trace_distance"].mean().is_monotonic_decreasing
     assert STUDY.run_task(tasks[0]) == STUDY.run_task(tasks[0])
 
-    profile = [r for t in STUDY.tasks(config) if t.params["experiment"] == "profile"
-               for r in STUDY.run_task(t)]
+    profile = [
+        r
+        for t in STUDY.tasks(config)
+        if t.params["experiment"] == "profile"
+        for r in STUDY.run_task(t)
+    ]
     both = pd.DataFrame(profile + rows)
     fig = ent._fig_trace_distance(both, config)  # one panel per model, in order of appearance
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.get_title()]
@@ -277,7 +293,8 @@ def test_qbm_rows_and_trace_distance_figure(tmp_path, monkeypatch):
     assert "trace_distance_vs_dhidden.png" in {p.name for p in figures}
     # the QBM alone still gets its trace-distance panel
     assert [p.name for p in STUDY.make_figures(df, config, tmp_path)] == [
-        "trace_distance_vs_dhidden.png"]
+        "trace_distance_vs_dhidden.png"
+    ]
 
 
 def test_run_task_rejects_unknown_model():

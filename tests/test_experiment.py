@@ -88,7 +88,8 @@ def test_task_seed_is_seedsequence_of_the_study_seed_and_the_point_hash():
     point = {"model": "haar", "n": 3, "cuts": (1, 2)}
     base = 2**40 + 7
     digest = int.from_bytes(
-        hashlib.sha256(json.dumps(sorted(point.items())).encode()).digest()[:8], "little")
+        hashlib.sha256(json.dumps(sorted(point.items())).encode()).digest()[:8], "little"
+    )
     words = [base % 2**32, base // 2**32, digest % 2**32, digest // 2**32]
     expected = int(np.random.SeedSequence(words).generate_state(1)[0]) % 2**31
     assert task_seed(base, point) == expected
@@ -110,11 +111,20 @@ def test_derive_seed():
 
 
 def test_study_tasks_and_task():
-    study = Study("toy", "", StudyConfig, StudyConfig,
-                  lambda c: ({"x": x} for x in (3, 1)), lambda t: [], lambda df, c, o: [])
+    study = Study(
+        "toy",
+        "",
+        StudyConfig,
+        StudyConfig,
+        lambda c: ({"x": x} for x in (3, 1)),
+        lambda t: [],
+        lambda df, c, o: [],
+    )
     tasks = study.tasks(StudyConfig(seed=4))
-    assert [(t.study, t.index, t.params) for t in tasks] == [("toy", 0, {"x": 3}),
-                                                             ("toy", 1, {"x": 1})]
+    assert [(t.study, t.index, t.params) for t in tasks] == [
+        ("toy", 0, {"x": 3}),
+        ("toy", 1, {"x": 1}),
+    ]
     assert tasks[0].seed == task_seed(4, {"x": 3}) and tasks[0].label() == "x=3"
     moved = Task.make("toy", 7, tasks[0].seed, x=3)
     assert moved.key == tasks[0].key  # the key ignores the position
@@ -133,18 +143,21 @@ class ToyConfig(StudyConfig):
     eps: Annotated[tuple[float, ...], sorted_floats(0, 1, "epsilon", open_interval=True)] = (0.5,)
 
 
-@pytest.mark.parametrize(("override", "message"), [
-    ({"models": ()}, "give at least one model from a, b, without repeats; got []"),
-    ({"models": ("a", "a")}, "model values must not repeat; got ['a', 'a']"),
-    ({"optional": ("x", "x")}, "name values must not repeat"),
-    ({"n_hidden": ()}, "each n_hidden must be in 1..5; got []"),
-    ({"n_hidden": (0, 2, 6)}, "each n_hidden must be in 1..5; got [0, 6]"),
-    ({"depths": (11,)}, "each depth must be in 1..10; got [11]"),
-    ({"betas": (math.inf,)}, "give at least one beta, each finite in [0, 1e4]; got [inf]"),
-    ({"eps": (1.0,)}, "each finite in (0, 1); got [1.0]"),
-    ({"seed": -1}, "greater than or equal to 0"),
-    ({"sed": 1}, "Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"models": ()}, "give at least one model from a, b, without repeats; got []"),
+        ({"models": ("a", "a")}, "model values must not repeat; got ['a', 'a']"),
+        ({"optional": ("x", "x")}, "name values must not repeat"),
+        ({"n_hidden": ()}, "each n_hidden must be in 1..5; got []"),
+        ({"n_hidden": (0, 2, 6)}, "each n_hidden must be in 1..5; got [0, 6]"),
+        ({"depths": (11,)}, "each depth must be in 1..10; got [11]"),
+        ({"betas": (math.inf,)}, "give at least one beta, each finite in [0, 1e4]; got [inf]"),
+        ({"eps": (1.0,)}, "each finite in (0, 1); got [1.0]"),
+        ({"seed": -1}, "greater than or equal to 0"),
+        ({"sed": 1}, "Extra inputs are not permitted"),
+    ],
+)
 def test_config_checks_say_what_is_wrong(override, message):
     with pytest.raises(ValidationError) as info:
         ToyConfig(**override)
@@ -201,10 +214,12 @@ def test_band_and_error_bars():
     assert b["g"].tolist() == [1, 2]
     assert b["mean"].tolist() == [2.0, 15.0] and b["count"].tolist() == [3, 2]
     assert b["std"].tolist() == pytest.approx([1.0, math.sqrt(50)])
-    assert b["q16"].tolist() == pytest.approx([np.quantile([1, 2, 3], 0.16),
-                                               np.quantile([10, 20], 0.16)])
-    np.testing.assert_array_equal(error_bars([1.0, 5.0], [0.5, 6.0], [2.0, 7.0]),
-                                  [[0.5, 0.0], [1.0, 2.0]])  # an interval above its point
+    assert b["q16"].tolist() == pytest.approx(
+        [np.quantile([1, 2, 3], 0.16), np.quantile([10, 20], 0.16)]
+    )
+    np.testing.assert_array_equal(
+        error_bars([1.0, 5.0], [0.5, 6.0], [2.0, 7.0]), [[0.5, 0.0], [1.0, 2.0]]
+    )  # an interval above its point
     assert spread(list(range(10)), 4) == [0, 3, 6, 9] and spread([1, 2], 4) == [1, 2]
 
 

@@ -11,9 +11,14 @@ from ebp.report import plot_training
 
 def _curve(n=40, phase_switch=20):
     cost = np.linspace(0, 2e4, n)
-    return pd.DataFrame({"cost": cost, "loss": 0.6 * np.exp(-cost / 4e3) + 0.01,
-                         "entropy": np.where(cost < cost[phase_switch], 0.0, 0.1),
-                         "phase": np.where(np.arange(n) < phase_switch, "decoupled", "coupled")})
+    return pd.DataFrame(
+        {
+            "cost": cost,
+            "loss": 0.6 * np.exp(-cost / 4e3) + 0.01,
+            "entropy": np.where(cost < cost[phase_switch], 0.0, 0.1),
+            "phase": np.where(np.arange(n) < phase_switch, "decoupled", "coupled"),
+        }
+    )
 
 
 @pytest.mark.slow
@@ -28,17 +33,32 @@ def _training_runs():
     """A results table like training-failure's: five optimiser/mode columns, exact runs that
     end at rounding level (one median slightly below zero)."""
     rows = []
-    cols = [("adam", "shots"), ("spsa", "shots"), ("cma-es", "shots"), ("nelder-mead", "shots"),
-            ("adam", "exact")]
+    cols = [
+        ("adam", "shots"),
+        ("spsa", "shots"),
+        ("cma-es", "shots"),
+        ("nelder-mead", "shots"),
+        ("adam", "exact"),
+    ]
     rng = np.random.default_rng(0)
     for opt, mode in cols:
         for model in ("brickwork", "bounded_cut"):
             for n_h in (1, 2, 3):
                 for rep in range(3):
                     loss = (-2.5e-16 + 1e-17 * rep) if mode == "exact" else rng.uniform(0.01, 0.3)
-                    rows.append(dict(kind="run", optimiser=opt, mode=mode, model=model,
-                                     n_hidden=n_h, repetition=rep, loss=loss, target=0.05,
-                                     success=loss <= 0.05))
+                    rows.append(
+                        dict(
+                            kind="run",
+                            optimiser=opt,
+                            mode=mode,
+                            model=model,
+                            n_hidden=n_h,
+                            repetition=rep,
+                            loss=loss,
+                            target=0.05,
+                            success=loss <= 0.05,
+                        )
+                    )
     return pd.DataFrame(rows)
 
 
@@ -84,10 +104,20 @@ def test_trace_distance_and_pinsker_markers_do_not_overlap():
     """Worst case: the Pinsker bound / 2 equals T exactly, so only the x offset separates them."""
     from ebp.studies import entanglement as E
 
-    rows = [dict(experiment="profile", model=m, n_qubits=1 + h, n_visible=1, n_hidden=h,
-                 trace_distance=0.5 * 2.0 ** (-h / 2) * (1 + 0.01 * i),
-                 pinsker_bound=2 * 0.5 * 2.0 ** (-h / 2) * (1 + 0.01 * i))
-            for m in ("haar", "brickwork") for h in range(1, 8) for i in range(5)]
+    rows = [
+        dict(
+            experiment="profile",
+            model=m,
+            n_qubits=1 + h,
+            n_visible=1,
+            n_hidden=h,
+            trace_distance=0.5 * 2.0 ** (-h / 2) * (1 + 0.01 * i),
+            pinsker_bound=2 * 0.5 * 2.0 ** (-h / 2) * (1 + 0.01 * i),
+        )
+        for m in ("haar", "brickwork")
+        for h in range(1, 8)
+        for i in range(5)
+    ]
     fig = E._fig_trace_distance.draw(pd.DataFrame(rows), E.quick_config())
     fig.canvas.draw()
     for ax in [a for a in fig.axes if a.get_visible()]:
@@ -123,17 +153,41 @@ def _legends_off_the_axes(fig):
 
 def _pretraining_table():
     rows = []
-    strategies = ["random", "small-angle", "identity-block", "generative", "decoupled-start",
-                  "layerwise"]
+    strategies = [
+        "random",
+        "small-angle",
+        "identity-block",
+        "generative",
+        "decoupled-start",
+        "layerwise",
+    ]
     for k, strat in enumerate(strategies):
         for rep in range(3):
             cost = np.linspace(0, 5e5, 30)
             for c, loss in zip(cost, 0.5 * np.exp(-cost / (1e5 * (k + 1))) + 0.01):
-                rows.append(dict(kind="curve", strategy=strat, n_hidden=6, repetition=rep,
-                                 cost=c, loss=loss, entropy=0.5 * loss))
-            rows.append(dict(kind="run", strategy=strat, n_hidden=6, repetition=rep,
-                             loss=0.02 + 0.01 * rep, target=0.05, cost=5e5,
-                             time_to_target=np.nan if rep == 2 else 1e5 * (k + 1)))
+                rows.append(
+                    dict(
+                        kind="curve",
+                        strategy=strat,
+                        n_hidden=6,
+                        repetition=rep,
+                        cost=c,
+                        loss=loss,
+                        entropy=0.5 * loss,
+                    )
+                )
+            rows.append(
+                dict(
+                    kind="run",
+                    strategy=strat,
+                    n_hidden=6,
+                    repetition=rep,
+                    loss=0.02 + 0.01 * rep,
+                    target=0.05,
+                    cost=5e5,
+                    time_to_target=np.nan if rep == 2 else 1e5 * (k + 1),
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -154,8 +208,17 @@ def test_lipschitz_legends_do_not_cover_data():
         for model in ("brickwork", "hardware_efficient", "bounded_cut", "decoupled"):
             for n_h in range(1, 6):
                 v = 2.0 ** (3 - 0.3 * n_h) if model == "brickwork" else 4.0
-                rows.append(dict(experiment="n_hidden", objective="local_pauli", n_visible=n_v,
-                                 model=model, n_hidden=n_h, lipschitz_sampled=v,
-                                 lipschitz_sampled_lo=0.9 * v, lipschitz_sampled_hi=1.1 * v))
+                rows.append(
+                    dict(
+                        experiment="n_hidden",
+                        objective="local_pauli",
+                        n_visible=n_v,
+                        model=model,
+                        n_hidden=n_h,
+                        lipschitz_sampled=v,
+                        lipschitz_sampled_lo=0.9 * v,
+                        lipschitz_sampled_hi=1.1 * v,
+                    )
+                )
     fig = G._fig_lipschitz.draw(pd.DataFrame(rows), G.quick_config())
     _legends_off_the_axes(fig)

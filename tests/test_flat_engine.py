@@ -6,6 +6,11 @@ import jax.monitoring
 import jax.numpy as jnp
 import numpy as np
 import pytest
+
+import ebp
+import ebp.sim._simulate as simulate_module
+from ebp.ansatz import bounded_cut, brickwork, hardware_efficient, pauli_network
+from ebp.circuit import CircuitBuilder
 from reference import (
     random_circuit,
     random_params,
@@ -13,11 +18,6 @@ from reference import (
     reference_expectation,
     reference_state,
 )
-
-import ebp
-import ebp.sim._simulate as simulate_module
-from ebp.ansatz import bounded_cut, brickwork, hardware_efficient, pauli_network
-from ebp.circuit import CircuitBuilder
 
 ATOL = 1e-10
 OBS = {"Z0 X1": 0.7, "Y2": -0.4, "Z1 Z3": 1.1}
@@ -51,8 +51,9 @@ def test_random_circuits_match_reference(n_visible, n_hidden, rng, engine):
     for _ in range(3):
         c = random_circuit(rng, n_visible, n_hidden, 30, names)
         if any(len(op.wires) > 2 for op in c.operations):
-            c = random_circuit(rng, n_visible, n_hidden, 30, [g for g in names if g not in
-                                                               ("PAULIROT", "UNITARY")])
+            c = random_circuit(
+                rng, n_visible, n_hidden, 30, [g for g in names if g not in ("PAULIROT", "UNITARY")]
+            )
         p = random_params(rng, c, batch=(3,))
         psi0 = random_state(rng, c.n_qubits)
         got = np.asarray(ebp.simulate(c, p, psi0))
@@ -65,17 +66,22 @@ def test_random_circuits_match_reference(n_visible, n_hidden, rng, engine):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("make", [
-    lambda: hardware_efficient(2, 3, 3),
-    lambda: brickwork(2, 3, 2),
-    lambda: bounded_cut(2, 3, 3, 1),
-    lambda: pauli_network(2, 2, 1, seed=3),
-], ids=["hardware_efficient", "brickwork", "bounded_cut", "pauli_network"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: hardware_efficient(2, 3, 3),
+        lambda: brickwork(2, 3, 2),
+        lambda: bounded_cut(2, 3, 3, 1),
+        lambda: pauli_network(2, 2, 1, seed=3),
+    ],
+    ids=["hardware_efficient", "brickwork", "bounded_cut", "pauli_network"],
+)
 def test_gradients_match_fused_engine(make, rng, engine):
     c = make()
     p = random_params(rng, c, batch=(3,))
-    (v1, g1), (v2, g2) = _both_engines(engine, lambda: tuple(
-        np.asarray(a) for a in ebp.value_and_gradient(c, p, OBS)))
+    (v1, g1), (v2, g2) = _both_engines(
+        engine, lambda: tuple(np.asarray(a) for a in ebp.value_and_gradient(c, p, OBS))
+    )
     np.testing.assert_allclose(v1, v2, atol=ATOL, rtol=0)
     np.testing.assert_allclose(g1, g2, atol=ATOL, rtol=0)
 
@@ -99,8 +105,13 @@ def test_gradient_against_finite_differences_shared_slots(rng, engine):
     p = random_params(rng, c)
     g = np.asarray(ebp.gradient(c, p, OBS))
     h = 1e-6
-    fd = np.array([(reference_expectation(c, p + h * e, OBS) - reference_expectation(c, p - h * e, OBS))
-                   / (2 * h) for e in np.eye(c.n_params)])
+    fd = np.array(
+        [
+            (reference_expectation(c, p + h * e, OBS) - reference_expectation(c, p - h * e, OBS))
+            / (2 * h)
+            for e in np.eye(c.n_params)
+        ]
+    )
     np.testing.assert_allclose(g, fd, atol=1e-7, rtol=0)
 
 
@@ -112,8 +123,7 @@ def test_pullback_and_complex64_match_fused(rng, engine):
     ct = random_state(rng, c.n_qubits)
     a, b = _both_engines(engine, lambda: np.asarray(ebp.sim.pullback(c, p, psi, ct)))
     np.testing.assert_allclose(a, b, atol=ATOL, rtol=0)
-    a, b = _both_engines(engine, lambda: np.asarray(
-        ebp.gradient(c, p, "Z0", dtype=jnp.complex64)))
+    a, b = _both_engines(engine, lambda: np.asarray(ebp.gradient(c, p, "Z0", dtype=jnp.complex64)))
     assert a.dtype == b.dtype == np.float32
     np.testing.assert_allclose(a, b, atol=1e-4, rtol=0)
 
@@ -188,6 +198,7 @@ def test_new_structure_and_depth_need_no_compilation(rng, engine):
         ebp.simulate(c, p).block_until_ready()
         v, g = ebp.value_and_gradient(c, p, OBS)
         g.block_until_ready()
-        np.testing.assert_allclose(np.asarray(v), [reference_expectation(c, q, OBS) for q in p],
-                                   atol=ATOL, rtol=0)
+        np.testing.assert_allclose(
+            np.asarray(v), [reference_expectation(c, q, OBS) for q in p], atol=ATOL, rtol=0
+        )
     assert counter.count == before, f"{counter.count - before} new compilation(s)"

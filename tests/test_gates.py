@@ -17,18 +17,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from reference import (
-    FIXED,
-    PARAMETRISED,
-    ROTATIONS,
-    embed,
-    gate_matrix,
-    pauli_string,
-    random_hermitian,
-    random_state,
-    random_unitary,
-    reference_state,
-)
 from scipy.linalg import expm
 
 import ebp
@@ -42,6 +30,18 @@ from ebp.circuit import (
     inverse_rule,
     register_gate,
 )
+from reference import (
+    FIXED,
+    PARAMETRISED,
+    ROTATIONS,
+    embed,
+    gate_matrix,
+    pauli_string,
+    random_hermitian,
+    random_state,
+    random_unitary,
+    reference_state,
+)
 
 EBP_ONLY = {"SU4", "PAULIROT", "UNITARY"}  # closed forms in reference.py
 
@@ -51,19 +51,28 @@ def _cases():
     cases = []
     for name, spec in sorted(GATES.items()):
         if name == "PAULIROT":
-            cases += [(name, (0.7, "XIY")), (name, (-1.3, "ZZ")), (name, (0.4, "Y")),
-                      (name, (0.9, "II"))]
+            cases += [
+                (name, (0.7, "XIY")),
+                (name, (-1.3, "ZZ")),
+                (name, (0.4, "Y")),
+                (name, (0.9, "II")),
+            ]
         elif name == "UNITARY":
-            cases += [(name, random_unitary(rng, 1)), (name, random_unitary(rng, 2)),
-                      (name, np.diag(np.exp(1j * rng.uniform(0, 6, 4))))]
+            cases += [
+                (name, random_unitary(rng, 1)),
+                (name, random_unitary(rng, 2)),
+                (name, np.diag(np.exp(1j * rng.uniform(0, 6, 4)))),
+            ]
         else:
             cases.append((name, None))
     return cases
 
 
 CASES = _cases()
-IDS = [n if d is None else (f"{n}[{d[1]}]" if n == "PAULIROT" else f"{n}-{k}")
-       for k, (n, d) in enumerate(CASES)]
+IDS = [
+    n if d is None else (f"{n}[{d[1]}]" if n == "PAULIROT" else f"{n}-{k}")
+    for k, (n, d) in enumerate(CASES)
+]
 
 
 def _n_wires(name, data):
@@ -153,8 +162,9 @@ def test_matrix_matches_qiskit(name, rng):
     theta = _theta(rng, name)
     want = _qiskit_matrix(name, theta)
     if want is None:  # then its OpenQASM definition is the reference (test above)
-        assert name in EBP_ONLY | {"GPHASE"} or GATES[name].qasm_definition, \
+        assert name in EBP_ONLY | {"GPHASE"} or GATES[name].qasm_definition, (
             f"no Qiskit gate and no OpenQASM definition for {name}"
+        )
         return
     np.testing.assert_allclose(_matrix(name, None, theta), want, atol=1e-12)
 
@@ -163,16 +173,18 @@ def test_matrix_matches_qiskit(name, rng):
 def test_qasm_definition_is_the_gate(name, rng):
     """The ``gate`` definition written into exported programs is the gate, phase included."""
     theta = _theta(rng, name)
-    np.testing.assert_allclose(_qasm_definition_matrix(name, theta), _matrix(name, None, theta),
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        _qasm_definition_matrix(name, theta), _matrix(name, None, theta), atol=1e-10
+    )
 
 
 @pytest.mark.parametrize("name,data", CASES, ids=IDS)
 def test_unitary_and_flags(name, data, rng):
     spec = GATES[name]
     d = _data(name, data)
-    op = ebp.circuit.Operation(name, tuple(range(_n_wires(name, data))),
-                               tuple(range(spec.n_params)), d)
+    op = ebp.circuit.Operation(
+        name, tuple(range(_n_wires(name, data))), tuple(range(spec.n_params)), d
+    )
     diagonal_somewhere = False
     for _ in range(3):
         theta = _theta(rng, name)
@@ -197,8 +209,11 @@ def _finite_difference(f, theta, j, h=1e-5):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name,data", [c for c in CASES if GATES[c[0]].n_params],
-                         ids=[i for c, i in zip(CASES, IDS) if GATES[c[0]].n_params])
+@pytest.mark.parametrize(
+    "name,data",
+    [c for c in CASES if GATES[c[0]].n_params],
+    ids=[i for c, i in zip(CASES, IDS) if GATES[c[0]].n_params],
+)
 def test_gradient_matches_finite_differences(name, data, rng):
     theta = _theta(rng, name)
     d = _data(name, data)
@@ -209,8 +224,11 @@ def test_gradient_matches_finite_differences(name, data, rng):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name,data", [c for c in CASES if GATES[c[0]].n_params],
-                         ids=[i for c, i in zip(CASES, IDS) if GATES[c[0]].n_params])
+@pytest.mark.parametrize(
+    "name,data",
+    [c for c in CASES if GATES[c[0]].n_params],
+    ids=[i for c, i in zip(CASES, IDS) if GATES[c[0]].n_params],
+)
 def test_shift_rule_and_generator_traces(name, data, rng):
     """Where the generator gives a two-term rule, it equals the finite difference of an
     expectation value; where it does not, the generator really has more than two eigenvalues.
@@ -250,8 +268,9 @@ def test_inverse(name, data, rng):
     rule = inverse_rule(GATES[name], d)
     assert rule is not None, f"{name} has no inverse rule"
     theta = _theta(rng, name)
-    inv = np.array([(sign * theta[src] if src is not None else 0.0) + off
-                    for src, sign, off in rule.params])
+    inv = np.array(
+        [(sign * theta[src] if src is not None else 0.0) + off for src, sign, off in rule.params]
+    )
     assert len(inv) == GATES[rule.gate].n_params
     u = _matrix(name, data, theta)
     u_inv = np.asarray(GATES[rule.gate].matrix(jnp.asarray(inv), rule.data))
@@ -303,9 +322,13 @@ _GENERIC = _simulator_runs_any_registry_gate()
 def test_simulator_matches_reference(name, data, rng, request):
     spec = GATES[name]
     if spec.n_params and spec.pauli is None and name not in ("SU4", "PAULIROT") and not _GENERIC:
-        request.applymarker(pytest.mark.xfail(
-            strict=True, reason="this simulator special-cases Pauli rotations and SU4; other "
-                                "parametrised registry gates need its gate-agnostic form"))
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="this simulator special-cases Pauli rotations and SU4; other "
+                "parametrised registry gates need its gate-agnostic form",
+            )
+        )
     k = _n_wires(name, data)
     wires = tuple(int(w) for w in rng.permutation(4)[:k])
     b = CircuitBuilder(2, 2)
@@ -315,33 +338,81 @@ def test_simulator_matches_reference(name, data, rng, request):
     psi0 = random_state(rng, 4)
     got = np.asarray(ebp.simulate(c, theta, psi0))
     np.testing.assert_allclose(got, reference_state(c, theta, psi0), atol=1e-10)
-    np.testing.assert_allclose(reference_state(c, theta, psi0),
-                               embed(gate_matrix(name, theta, c.operations[0].data), wires, 4)
-                               @ psi0, atol=1e-12)
+    np.testing.assert_allclose(
+        reference_state(c, theta, psi0),
+        embed(gate_matrix(name, theta, c.operations[0].data), wires, 4) @ psi0,
+        atol=1e-12,
+    )
 
 
 # ----------------------------------------------------------------------------- registration
 class TestRegistrationRefusals:
-    @pytest.mark.parametrize("kwargs,message", [
-        ({"name": "bad", "n_wires": 1, "factors": (Fixed(np.eye(2)),)}, "upper-case"),
-        ({"name": "RX", "n_wires": 1, "factors": (Fixed(np.eye(2)),)}, "already registered"),
-        ({"name": "NEWX", "n_wires": 1, "factors": (Fixed(np.eye(2)),), "qasm": "rx"},
-         "already belong to ['RX']"),
-        ({"name": "NEWX", "n_wires": 2, "factors": (Fixed(np.eye(2)),)}, "must be 4x4"),
-        ({"name": "NEWX", "n_wires": 1, "factors": (Fixed(np.ones((2, 2))),)}, "not unitary"),
-        ({"name": "NEWX", "n_wires": 1, "params": ("a",),
-              "factors": (Exp(0, np.array([[0, 1], [0, 0]])),)}, "not Hermitian"),
-        ({"name": "NEWX", "n_wires": 1, "params": ("a", "b"), "factors": (PauliExp(0, 0.5, "X"),)},
-         "parameter(s) [1] enter no factor"),
-        ({"name": "NEWX", "n_wires": 1, "params": ("a",), "factors": (PauliExp(1, 0.5, "X"),)},
-         "outside 0..0"),
-        ({"name": "NEWX", "n_wires": 2, "params": ("a",), "factors": (PauliExp(0, 0.5, "X"),)},
-         "needs one of I, X, Y, Z per wire"),
-        ({"name": "NEWX", "n_wires": 1, "factors": (np.eye(2),)}, "must be PauliExp, Exp or Fixed"),
-        ({"name": "NEWX", "n_wires": None, "factors": (Fixed(np.eye(2)),)}, "needs factors(data)"),
-        ({"name": "NEWX", "n_wires": 1, "params": ("a", "a"), "factors": (PauliExp(0, 1, "X"),)},
-         "repeat"),
-    ])
+    @pytest.mark.parametrize(
+        "kwargs,message",
+        [
+            ({"name": "bad", "n_wires": 1, "factors": (Fixed(np.eye(2)),)}, "upper-case"),
+            ({"name": "RX", "n_wires": 1, "factors": (Fixed(np.eye(2)),)}, "already registered"),
+            (
+                {"name": "NEWX", "n_wires": 1, "factors": (Fixed(np.eye(2)),), "qasm": "rx"},
+                "already belong to ['RX']",
+            ),
+            ({"name": "NEWX", "n_wires": 2, "factors": (Fixed(np.eye(2)),)}, "must be 4x4"),
+            ({"name": "NEWX", "n_wires": 1, "factors": (Fixed(np.ones((2, 2))),)}, "not unitary"),
+            (
+                {
+                    "name": "NEWX",
+                    "n_wires": 1,
+                    "params": ("a",),
+                    "factors": (Exp(0, np.array([[0, 1], [0, 0]])),),
+                },
+                "not Hermitian",
+            ),
+            (
+                {
+                    "name": "NEWX",
+                    "n_wires": 1,
+                    "params": ("a", "b"),
+                    "factors": (PauliExp(0, 0.5, "X"),),
+                },
+                "parameter(s) [1] enter no factor",
+            ),
+            (
+                {
+                    "name": "NEWX",
+                    "n_wires": 1,
+                    "params": ("a",),
+                    "factors": (PauliExp(1, 0.5, "X"),),
+                },
+                "outside 0..0",
+            ),
+            (
+                {
+                    "name": "NEWX",
+                    "n_wires": 2,
+                    "params": ("a",),
+                    "factors": (PauliExp(0, 0.5, "X"),),
+                },
+                "needs one of I, X, Y, Z per wire",
+            ),
+            (
+                {"name": "NEWX", "n_wires": 1, "factors": (np.eye(2),)},
+                "must be PauliExp, Exp or Fixed",
+            ),
+            (
+                {"name": "NEWX", "n_wires": None, "factors": (Fixed(np.eye(2)),)},
+                "needs factors(data)",
+            ),
+            (
+                {
+                    "name": "NEWX",
+                    "n_wires": 1,
+                    "params": ("a", "a"),
+                    "factors": (PauliExp(0, 1, "X"),),
+                },
+                "repeat",
+            ),
+        ],
+    )
     def test_refused_with_reason(self, kwargs, message):
         before = dict(GATES)
         with pytest.raises(GateDefinitionError, match=re.escape(message)):

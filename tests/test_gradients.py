@@ -21,6 +21,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+
+import ebp
+from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient, pauli_network
+from ebp.circuit import CircuitBuilder
 from reference import (
     add_random_gate,
     observable_matrix,
@@ -32,10 +36,6 @@ from reference import (
     reference_state,
     reference_unitary,
 )
-
-import ebp
-from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient, pauli_network
-from ebp.circuit import CircuitBuilder
 
 FD_STEP = 1e-5
 FD_ATOL = 1e-7
@@ -118,9 +118,14 @@ def test_parameter_shift_rule_itself(rng):
     obs = {"Z0 X1": 0.7, "Y2": -1.1}
     for k in range(c.n_params):
         e = np.eye(c.n_params)[k]
-        fd = (reference_expectation(c, p + 1e-6 * e, obs) - reference_expectation(c, p - 1e-6 * e, obs)) / 2e-6
+        fd = (
+            reference_expectation(c, p + 1e-6 * e, obs)
+            - reference_expectation(c, p - 1e-6 * e, obs)
+        ) / 2e-6
         s = np.pi / (4 * coeffs[k])
-        ps = coeffs[k] * (reference_expectation(c, p + s * e, obs) - reference_expectation(c, p - s * e, obs))
+        ps = coeffs[k] * (
+            reference_expectation(c, p + s * e, obs) - reference_expectation(c, p - s * e, obs)
+        )
         assert abs(fd - ps) < 1e-8, k
 
 
@@ -214,7 +219,9 @@ def test_shared_slots_sum_of_gate_contributions(rng):
     g = np.asarray(ebp.gradient(c, p, obs))
     # finite differences on the shared circuit (reference simulator)
     eye = np.eye(c.n_params)
-    states = np.stack([reference_state(c, q) for q in np.concatenate([p + FD_STEP * eye, p - FD_STEP * eye])])
+    states = np.stack(
+        [reference_state(c, q) for q in np.concatenate([p + FD_STEP * eye, p - FD_STEP * eye])]
+    )
     e = _expectations_from_states(states, obs, c).reshape(2, -1)
     np.testing.assert_allclose(g, (e[0] - e[1]) / (2 * FD_STEP), atol=FD_ATOL, rtol=0)
     # parameter shift per gate on the unshared copy, summed per original slot
@@ -235,8 +242,12 @@ def test_two_gates_on_one_slot_explicit():
     c = b.build()
     assert c.n_params == 1
     for theta in (0.3, 1.1, -2.0):
-        np.testing.assert_allclose(float(ebp.expectation(c, [theta], "Z0")), np.cos(2 * theta), atol=1e-12)
-        np.testing.assert_allclose(np.asarray(ebp.gradient(c, [theta], "Z0")), [-2 * np.sin(2 * theta)], atol=1e-12)
+        np.testing.assert_allclose(
+            float(ebp.expectation(c, [theta], "Z0")), np.cos(2 * theta), atol=1e-12
+        )
+        np.testing.assert_allclose(
+            np.asarray(ebp.gradient(c, [theta], "Z0")), [-2 * np.sin(2 * theta)], atol=1e-12
+        )
 
 
 # ----------------------------------------------------------------------------- batching
@@ -248,7 +259,9 @@ def test_batched_gradient_per_element(rng):
     assert g.shape == (3, 2, c.n_params)
     for i in range(3):
         for j in range(2):
-            np.testing.assert_allclose(g[i, j], np.asarray(ebp.gradient(c, p[i, j], obs)), atol=1e-12)
+            np.testing.assert_allclose(
+                g[i, j], np.asarray(ebp.gradient(c, p[i, j], obs)), atol=1e-12
+            )
     fd, ps = fd_and_shift(c, p[2, 1], {"o": obs})["o"]
     np.testing.assert_allclose(g[2, 1], ps, atol=EXACT_ATOL, rtol=0)
 
@@ -287,8 +300,12 @@ def _losses(f, psi0, phi, w, n, nv):
 
     def mixed(p):  # phase-sensitive complex-linear part plus a quartic part
         psi = f(p, psi0)
-        return (jnp.real(jnp.vdot(w, psi)) + 0.3 * jnp.imag(jnp.vdot(w, psi))
-                + jnp.sum(jnp.abs(psi[:3]) ** 4) + fidelity(p))
+        return (
+            jnp.real(jnp.vdot(w, psi))
+            + 0.3 * jnp.imag(jnp.vdot(w, psi))
+            + jnp.sum(jnp.abs(psi[:3]) ** 4)
+            + fidelity(p)
+        )
 
     return {"fidelity": fidelity, "purity": purity, "mixed": mixed}
 
@@ -317,8 +334,12 @@ def test_nonlinear_loss_through_state_function(make, loss_name, rng):
     ref_f = lambda q, s0: jnp.asarray(reference_state(c, np.asarray(q), np.asarray(s0)))
     ref_loss = _losses(ref_f, psi0_np, phi_np, w_np, n, nv)[loss_name]
     eye = np.eye(p.size)
-    fd = np.array([(float(ref_loss(p + FD_STEP * e)) - float(ref_loss(p - FD_STEP * e))) / (2 * FD_STEP)
-                   for e in eye])
+    fd = np.array(
+        [
+            (float(ref_loss(p + FD_STEP * e)) - float(ref_loss(p - FD_STEP * e))) / (2 * FD_STEP)
+            for e in eye
+        ]
+    )
     np.testing.assert_allclose(g, fd, atol=FD_ATOL, rtol=0)
     if loss_name == "purity":  # the loss itself against a partial trace done by explicit sums
         from reference import reduced_visible
@@ -337,8 +358,13 @@ def test_vmapped_custom_vjp_jacrev(rng):
     jac = np.asarray(jax.jit(jax.jacrev(lambda q: jnp.abs(f(q, psi0)) ** 2))(p))  # (4, n_params)
     u = lambda q: reference_unitary(c, np.asarray(q)) @ np.asarray(psi0)
     eye = np.eye(c.n_params)
-    fd = np.stack([(np.abs(u(p + FD_STEP * e)) ** 2 - np.abs(u(p - FD_STEP * e)) ** 2) / (2 * FD_STEP)
-                   for e in eye], axis=1)
+    fd = np.stack(
+        [
+            (np.abs(u(p + FD_STEP * e)) ** 2 - np.abs(u(p - FD_STEP * e)) ** 2) / (2 * FD_STEP)
+            for e in eye
+        ],
+        axis=1,
+    )
     np.testing.assert_allclose(jac, fd, atol=FD_ATOL, rtol=0)
 
 

@@ -82,12 +82,16 @@ def test_density_matrix_functions_refuse_non_states(fn):
 CIRCUIT = brickwork(1, 1, 2)
 
 
-@pytest.mark.parametrize("call", [
-    lambda p: ebp.simulate(CIRCUIT, p),
-    lambda p: ebp.gradient(CIRCUIT, p, "Z0"),
-    lambda p: ebp.expectation(CIRCUIT, p, "Z0"),
-    lambda p: ebp.value_and_gradient(CIRCUIT, p, "Z0"),
-], ids=["simulate", "gradient", "expectation", "value_and_gradient"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda p: ebp.simulate(CIRCUIT, p),
+        lambda p: ebp.gradient(CIRCUIT, p, "Z0"),
+        lambda p: ebp.expectation(CIRCUIT, p, "Z0"),
+        lambda p: ebp.value_and_gradient(CIRCUIT, p, "Z0"),
+    ],
+    ids=["simulate", "gradient", "expectation", "value_and_gradient"],
+)
 @pytest.mark.parametrize("bad,what", [(np.nan, "1 NaN"), (np.inf, "1 infinite")])
 def test_non_finite_parameters_are_refused(call, bad, what):
     p = np.zeros((2, CIRCUIT.n_params))
@@ -98,8 +102,10 @@ def test_non_finite_parameters_are_refused(call, bad, what):
 
 
 def test_string_parameters_say_what_parameters_must_be():
-    msg = (f"parameters must be a real float array of shape (..., {CIRCUIT.n_params}) (float64); "
-           "got str 'abc'.")
+    msg = (
+        f"parameters must be a real float array of shape (..., {CIRCUIT.n_params}) (float64); "
+        "got str 'abc'."
+    )
     with pytest.raises(TypeError, match=re.escape(msg)):
         ebp.simulate(CIRCUIT, "abc")
     with pytest.raises(TypeError, match=r"must be a real float array .* got list"):
@@ -135,8 +141,11 @@ def test_qbm_evaluation_refuses_nan():
 # ----------------------------------------------------------------------------- memory
 def test_haar_state_of_40_qubits_is_refused_at_once():
     t0 = time.perf_counter()
-    with pytest.raises(ValueError, match=r"1 Haar state\(s\) of 40 qubits .* needs about 32 TiB; "
-                                         r"this machine has"):
+    with pytest.raises(
+        ValueError,
+        match=r"1 Haar state\(s\) of 40 qubits .* needs about 32 TiB; "
+        r"this machine has",
+    ):
         haar_state(40, seed=0)
     assert time.perf_counter() - t0 < 5  # refused, not attempted (generous: a busy machine)
 
@@ -179,8 +188,11 @@ def test_check_int_and_seed_messages():
 def test_task_data_too_large_is_refused_before_allocating():
     from ebp.train import make_task
 
-    with pytest.raises(ValueError, match=r"the data of task 'state' on 30 visible qubits needs "
-                                         r"about .* TiB; this machine has"):
+    with pytest.raises(
+        ValueError,
+        match=r"the data of task 'state' on 30 visible qubits needs "
+        r"about .* TiB; this machine has",
+    ):
         make_task("state", 30)
     with pytest.raises(ValueError, match=re.escape("seed must be an int >= 0; got -1.")):
         make_task("state", 1, seed=-1)

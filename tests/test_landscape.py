@@ -27,8 +27,13 @@ def _random_density(d, rng, rank=None):
 def _objectives(d, rng):
     sigma = _random_density(d, rng)
     o = L.random_observable(d.bit_length() - 1, seed=5)
-    return [L.linear(o, d.bit_length() - 1), L.fidelity(sigma), L.trace_distance(sigma),
-            L.relative_entropy(sigma), L.fidelity(rng.normal(size=d) + 1j * rng.normal(size=d))]
+    return [
+        L.linear(o, d.bit_length() - 1),
+        L.fidelity(sigma),
+        L.trace_distance(sigma),
+        L.relative_entropy(sigma),
+        L.fidelity(rng.normal(size=d) + 1j * rng.normal(size=d)),
+    ]
 
 
 # ------------------------------------------------------------------ objective values
@@ -45,8 +50,9 @@ def test_values_match_scipy_formulas(rng):
     assert float(L.relative_entropy(sigma).value(rho)) == pytest.approx(s_ref, abs=1e-10)
     psi = rng.normal(size=d) + 1j * rng.normal(size=d)
     psi /= np.linalg.norm(psi)
-    assert float(L.fidelity(psi).value(rho)) == pytest.approx(np.vdot(psi, rho @ psi).real,
-                                                              abs=1e-12)
+    assert float(L.fidelity(psi).value(rho)) == pytest.approx(
+        np.vdot(psi, rho @ psi).real, abs=1e-12
+    )
     assert float(L.fidelity(sigma).value(sigma)) == pytest.approx(1.0, abs=1e-10)
     assert float(L.relative_entropy(sigma).value(sigma)) == pytest.approx(0.0, abs=1e-10)
 
@@ -101,15 +107,21 @@ def test_gradients_match_finite_differences(n_visible, rng):
     c = brickwork(n_visible, 2, 2)
     theta = rng.uniform(0, 2 * np.pi, (2, c.n_params))
     sigma = L.thermal_state(n_visible, seed=3)
-    for obj in [L.linear("Z0", n_visible), L.fidelity(sigma), L.trace_distance(sigma),
-                L.relative_entropy(sigma)]:
+    for obj in [
+        L.linear("Z0", n_visible),
+        L.fidelity(sigma),
+        L.trace_distance(sigma),
+        L.relative_entropy(sigma),
+    ]:
         ev = L.value_and_gradient(c, theta, obj)
         eps = 1e-6
         for k in rng.choice(c.n_params, 6, replace=False):
             e = np.zeros(c.n_params)
             e[k] = eps
-            fd = (L.value_and_gradient(c, theta + e, obj).cost
-                  - L.value_and_gradient(c, theta - e, obj).cost) / (2 * eps)
+            fd = (
+                L.value_and_gradient(c, theta + e, obj).cost
+                - L.value_and_gradient(c, theta - e, obj).cost
+            ) / (2 * eps)
             assert np.allclose(ev.gradient[:, k], fd, atol=1e-7), obj.name
 
 
@@ -124,8 +136,10 @@ def test_fidelity_gradient_on_pure_visible_states(rng):
     for k in range(c.n_params):
         e = np.zeros(c.n_params)
         e[k] = eps
-        fd = (L.value_and_gradient(c, theta + e, obj).cost
-              - L.value_and_gradient(c, theta - e, obj).cost) / (2 * eps)
+        fd = (
+            L.value_and_gradient(c, theta + e, obj).cost
+            - L.value_and_gradient(c, theta - e, obj).cost
+        ) / (2 * eps)
         assert np.allclose(ev.gradient[:, k], fd, atol=1e-7)
 
 
@@ -147,8 +161,11 @@ def test_pullback_reproduces_adjoint_gradient(rng):
     theta = rng.uniform(0, 2 * np.pi, (3, c.n_params))
     psi = ebp.simulate(c, theta)
     ct = jax.vmap(jax.grad(lambda s: jnp.real(jnp.vdot(s[:8], s[:8]))))(psi)  # ⟨P_{wire0=0}⟩
-    assert np.allclose(ebp.sim.pullback(c, theta, psi, ct),
-                       ebp.gradient(c, theta, {"I": 0.5, "Z0": 0.5}), atol=1e-12)
+    assert np.allclose(
+        ebp.sim.pullback(c, theta, psi, ct),
+        ebp.gradient(c, theta, {"I": 0.5, "Z0": 0.5}),
+        atol=1e-12,
+    )
 
 
 # ------------------------------------------------------------------ C1 bound
@@ -213,8 +230,16 @@ def test_lipschitz_search_reaches_the_true_maximum_of_a_single_rotation():
     b = ebp.CircuitBuilder(1, 1)
     b.gate("RY", 0)
     c = b.build()
-    stats = L.gradient_statistics(c, "Z0", samples=3, seed=0, lipschitz_starts=3,
-                                  lipschitz_steps=30, distribution="small_angle", scale=0.3)
+    stats = L.gradient_statistics(
+        c,
+        "Z0",
+        samples=3,
+        seed=0,
+        lipschitz_starts=3,
+        lipschitz_steps=30,
+        distribution="small_angle",
+        scale=0.3,
+    )
     assert stats.lipschitz_sampled < 0.9
     assert stats.lipschitz == pytest.approx(1.0, abs=1e-3)
 
@@ -230,8 +255,15 @@ def test_brickwork_gradient_variance_follows_the_two_design_law():
     sizes, measured, theory = [], [], []
     for n_hidden in range(1, 6):
         c = brickwork(1, n_hidden, 3 * (n_hidden + 1))
-        st = L.gradient_statistics(c, "Z0", samples=2000, seed=100 + n_hidden,
-                                   lipschitz_steps=0, confidence=0.99, n_resamples=500)
+        st = L.gradient_statistics(
+            c,
+            "Z0",
+            samples=2000,
+            seed=100 + n_hidden,
+            lipschitz_steps=0,
+            confidence=0.99,
+            n_resamples=500,
+        )
         expected = L.two_design_probe_variance(c, "Z0", st.probe)
         lo, hi = st.probe_var_ci
         assert lo <= expected <= hi, (n_hidden, st.probe_var, st.probe_var_ci, expected)
@@ -250,8 +282,9 @@ def test_decoupled_gradient_variance_does_not_decay():
     sizes, measured, errs = [], [], []
     for n_hidden in range(1, 6):
         c = decoupled(1, n_hidden, 4)
-        st = L.gradient_statistics(c, "Z0", samples=1000, seed=200 + n_hidden,
-                                   lipschitz_steps=0, n_resamples=300)
+        st = L.gradient_statistics(
+            c, "Z0", samples=1000, seed=200 + n_hidden, lipschitz_steps=0, n_resamples=300
+        )
         sizes.append(n_hidden)
         measured.append(st.probe_var)
         errs.append((st.probe_var_ci[1] - st.probe_var_ci[0]) / (2 * 1.96))
@@ -299,8 +332,9 @@ def _custom_block():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("repeats", [1, 2])
-@pytest.mark.parametrize("make", [lambda: brickwork(1, 2, 2), lambda: hardware_efficient(2, 1, 2),
-                                  _custom_block])
+@pytest.mark.parametrize(
+    "make", [lambda: brickwork(1, 2, 2), lambda: hardware_efficient(2, 1, 2), _custom_block]
+)
 def test_identity_block_is_the_identity_at_mirrored_parameters(make, repeats, rng):
     from ebp.ansatz import identity_block, identity_block_parameters
 
@@ -327,10 +361,12 @@ def test_identity_block_draws_keep_gradients_where_uniform_draws_vanish():
     circuit = identity_block(block)
     draw = L.identity_block_distribution(block)
     probe = tuple(range(15))  # the first SU(4) block on wires (0, 1)
-    at_identity = L.gradient_statistics(circuit, "X0", samples=200, seed=1, distribution=draw,
-                                        probe=probe, lipschitz_steps=0)
+    at_identity = L.gradient_statistics(
+        circuit, "X0", samples=200, seed=1, distribution=draw, probe=probe, lipschitz_steps=0
+    )
     assert np.allclose(at_identity.costs, 0.0, atol=1e-12)
-    uniform = L.gradient_statistics(circuit, "X0", samples=200, seed=1, probe=probe,
-                                    lipschitz_steps=0)
+    uniform = L.gradient_statistics(
+        circuit, "X0", samples=200, seed=1, probe=probe, lipschitz_steps=0
+    )
     assert at_identity.probe_var > 0.1  # ≈ 0.19 for every n_H
     assert at_identity.probe_var > 10 * uniform.probe_var  # uniform: ≈ 0.009 at n_H = 5

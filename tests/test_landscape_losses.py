@@ -119,9 +119,11 @@ def _all_objectives(d, rng):
 @pytest.mark.parametrize("d", [2, 4, 8], ids=["d2", "d4", "d8"])
 def test_derivative_is_the_directional_derivative(d, point, rng):
     """Tr(G h) equals the five-point central difference of f along random traceless h."""
-    rho = {"full-rank": lambda: _random_density(d, rng),
-           "maximally-mixed": lambda: np.eye(d, dtype=complex) / d,
-           "repeated-eigenvalues": lambda: _repeated_spectrum(d, rng)}[point]()
+    rho = {
+        "full-rank": lambda: _random_density(d, rng),
+        "maximally-mixed": lambda: np.eye(d, dtype=complex) / d,
+        "repeated-eigenvalues": lambda: _repeated_spectrum(d, rng),
+    }[point]()
     directions = [_direction(d, rng) for _ in range(3)]
     for name, obj in _all_objectives(d, rng).items():
         f, g = obj.value_and_derivative(rho)
@@ -185,7 +187,8 @@ def test_sandwiched_renyi_matches_scipy(alpha, rng):
     ref_pure = alpha / (alpha - 1) * math.log2(np.vdot(s, r2g @ s).real)
     assert float(sandwiched_renyi(s, alpha).value(rho)) == pytest.approx(ref_pure, abs=1e-10)
     assert float(sandwiched_renyi(np.outer(s, s.conj()), alpha).value(rho)) == pytest.approx(
-        ref_pure, abs=1e-10)
+        ref_pure, abs=1e-10
+    )
 
 
 @pytest.mark.slow
@@ -202,7 +205,8 @@ def test_sandwiched_renyi_at_one_half_is_minus_log_fidelity(rng):
     assert value == pytest.approx(-math.log2(float(fidelity(sigma).value(rho))), abs=1e-10)
     s = _vector(d, rng)
     assert float(sandwiched_renyi(s, 0.5).value(rho)) == pytest.approx(
-        -math.log2(np.vdot(s, rho @ s).real), abs=1e-12)
+        -math.log2(np.vdot(s, rho @ s).real), abs=1e-12
+    )
 
 
 def test_sandwiched_renyi_tends_to_relative_entropy_and_grows_with_alpha(rng):
@@ -225,10 +229,12 @@ def test_sandwiched_renyi_is_non_negative_and_zero_at_sigma(rng):
                 assert float(sandwiched_renyi(sigma, alpha).value(rho)) > 0
             sigma = _random_density(d, rng)
             assert float(sandwiched_renyi(sigma, alpha).value(sigma)) == pytest.approx(
-                0.0, abs=1e-12)
+                0.0, abs=1e-12
+            )
             s = _vector(d, rng)  # ρ = σ pure: zero up to the eigenvalue floor
             assert float(sandwiched_renyi(s, alpha).value(np.outer(s, s.conj()))) == pytest.approx(
-                0.0, abs=1e-9)
+                0.0, abs=1e-9
+            )
 
 
 # ------------------------------------------------------------------------------ generative losses
@@ -307,8 +313,9 @@ def test_readout_losses_on_mixed_states(rng):
     assert float(readout_error(0, n).value(rho)) == pytest.approx(p1, abs=1e-14)
     assert float(readout_error(1, n).value(rho)) == pytest.approx(1 - p1, abs=1e-14)
     assert float(readout_cross_entropy(1, n).value(rho)) == pytest.approx(-math.log2(p1), abs=1e-12)
-    assert float(readout_cross_entropy(0, n).value(rho)) == pytest.approx(-math.log2(1 - p1),
-                                                                           abs=1e-12)
+    assert float(readout_cross_entropy(0, n).value(rho)) == pytest.approx(
+        -math.log2(1 - p1), abs=1e-12
+    )
     assert np.allclose(readout_error(1, n, wire=1).observable, np.diag([1, 0, 1, 0]))
 
 
@@ -319,8 +326,9 @@ def test_pure_state_infidelity_is_one_minus_fidelity(rng):
     assert isinstance(obj, Linear)
     assert np.allclose(obj.observable, np.eye(d) - np.outer(phi, phi.conj()), atol=1e-14)
     for rho in (_random_density(d, rng), np.outer(phi, phi.conj())):
-        assert float(obj.value(rho)) == pytest.approx(1 - float(fidelity(phi).value(rho)),
-                                                      abs=1e-12)
+        assert float(obj.value(rho)) == pytest.approx(
+            1 - float(fidelity(phi).value(rho)), abs=1e-12
+        )
     assert obj.lower == pytest.approx(0.0, abs=1e-12) and obj.upper == pytest.approx(1.0)
 
 
@@ -347,10 +355,13 @@ def test_entanglement_regulariser_value(rng):
 def _brute_force_bars_and_stripes(rows, cols):
     valid = set()
     for x in range(2 ** (rows * cols)):
-        img = [[(x >> (rows * cols - 1 - (i * cols + j))) & 1 for j in range(cols)]
-               for i in range(rows)]
-        if all(len(set(r)) == 1 for r in img) or all(len({img[i][j] for i in range(rows)}) == 1
-                                                      for j in range(cols)):
+        img = [
+            [(x >> (rows * cols - 1 - (i * cols + j))) & 1 for j in range(cols)]
+            for i in range(rows)
+        ]
+        if all(len(set(r)) == 1 for r in img) or all(
+            len({img[i][j] for i in range(rows)}) == 1 for j in range(cols)
+        ):
             valid.add(x)
     return sorted(valid)
 
@@ -386,7 +397,8 @@ def test_sparse_and_thermal_distributions():
     for x in range(2**n):
         s = [1 - 2 * ((x >> (n - 1 - i)) & 1) for i in range(n)]
         energy[x] = -sum(h[i] * s[i] for i in range(n)) - sum(
-            j[a, b] * s[a] * s[b] for a in range(n) for b in range(a + 1, n))
+            j[a, b] * s[a] * s[b] for a in range(n) for b in range(a + 1, n)
+        )
     ref = np.exp(-beta * energy)
     assert np.allclose(t, ref / ref.sum(), atol=1e-14)
     assert np.allclose(thermal_distribution(n, 0.0, seed), 1 / 2**n)
@@ -420,42 +432,50 @@ def test_classification_dataset(kind):
         assert np.array_equal(y, (np.prod(np.cos(x), axis=1) < 0).astype(int))
     else:  # linearly separable in the features cos x_i: find w with (2y−1)·(w·cos x) ≥ 1
         a_ub = -(2 * y - 1)[:, None] * np.cos(x)
-        res = scipy.optimize.linprog(np.zeros(3), A_ub=a_ub, b_ub=-np.ones(200),
-                                     bounds=[(None, None)] * 3)
+        res = scipy.optimize.linprog(
+            np.zeros(3), A_ub=a_ub, b_ub=-np.ones(200), bounds=[(None, None)] * 3
+        )
         assert res.status == 0
 
 
 # ------------------------------------------------------------------------------ errors
-@pytest.mark.parametrize("call,exc,match", [
-    (lambda: kl_divergence([0.5, 0.6, -0.1, 0.0]), ValueError, "non-negative"),
-    (lambda: kl_divergence([0.5, 0.25, 0.25]), ValueError, "length 2\\*\\*n_visible"),
-    (lambda: negative_log_likelihood([0.5, 0.4]), ValueError, "sum to 1"),
-    (lambda: mmd([[0.5, 0.5]]), ValueError, "1-D array"),
-    (lambda: mmd([0.5, 0.5], bandwidths=(1.0, -1.0)), ValueError, "bandwidths"),
-    (lambda: kl_divergence([0.5, 0.5], floor=0.0), ValueError, "floor must be in"),
-    (lambda: sandwiched_renyi([1, 0], 1.0), ValueError, "relative_entropy"),
-    (lambda: sandwiched_renyi([1, 0], 0.3), ValueError, "alpha must be"),
-    (lambda: sandwiched_renyi([1, 0], math.inf), ValueError, "alpha must be"),
-    (lambda: sandwiched_renyi([1, 0], "2"), TypeError, "alpha must be a real number"),
-    (lambda: readout_cross_entropy(2, 2), ValueError, "label must be 0 or 1"),
-    (lambda: readout_error(-1, 2), ValueError, "label must be 0 or 1"),
-    (lambda: readout_error(0.5, 2), TypeError, "label must be an int"),
-    (lambda: readout_error(1, 2, wire=2), ValueError, "wire must be a visible wire in 0..1"),
-    (lambda: entanglement_regularised("kl", 1.0), TypeError, "Objective"),
-    (lambda: entanglement_regularised(kl_divergence([0.5, 0.5]), -1.0), ValueError, "weight"),
-    (lambda: entanglement_regularised(kl_divergence([0.5, 0.5]), 1.0, 2.0), ValueError,
-     "target_entropy"),
-    (lambda: pure_state_infidelity(np.eye(2)), ValueError, "1-D state vector"),
-    (lambda: pure_state_infidelity([1, 0, 0]), ValueError, "length 2\\*\\*n_visible"),
-    (lambda: bars_and_stripes(0, 2), ValueError, "rows must be in"),
-    (lambda: bars_and_stripes(5, 5), ValueError, "rows\\*cols"),
-    (lambda: random_sparse_distribution(2, 5, seed=0), ValueError, "support must be in 1..4"),
-    (lambda: random_sparse_distribution(2, 2, seed=-1), ValueError, "seed must be >= 0"),
-    (lambda: random_pure_state(2, seed=1.5), TypeError, "seed must be an int"),
-    (lambda: thermal_distribution(3, -1.0, seed=0), ValueError, "beta"),
-    (lambda: random_mixed_state(2, 5, seed=0), ValueError, "rank must be in 1..4"),
-    (lambda: classification_dataset(2, 10, 0, kind="xor"), ValueError, "kind must be one of"),
-], ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (lambda: kl_divergence([0.5, 0.6, -0.1, 0.0]), ValueError, "non-negative"),
+        (lambda: kl_divergence([0.5, 0.25, 0.25]), ValueError, "length 2\\*\\*n_visible"),
+        (lambda: negative_log_likelihood([0.5, 0.4]), ValueError, "sum to 1"),
+        (lambda: mmd([[0.5, 0.5]]), ValueError, "1-D array"),
+        (lambda: mmd([0.5, 0.5], bandwidths=(1.0, -1.0)), ValueError, "bandwidths"),
+        (lambda: kl_divergence([0.5, 0.5], floor=0.0), ValueError, "floor must be in"),
+        (lambda: sandwiched_renyi([1, 0], 1.0), ValueError, "relative_entropy"),
+        (lambda: sandwiched_renyi([1, 0], 0.3), ValueError, "alpha must be"),
+        (lambda: sandwiched_renyi([1, 0], math.inf), ValueError, "alpha must be"),
+        (lambda: sandwiched_renyi([1, 0], "2"), TypeError, "alpha must be a real number"),
+        (lambda: readout_cross_entropy(2, 2), ValueError, "label must be 0 or 1"),
+        (lambda: readout_error(-1, 2), ValueError, "label must be 0 or 1"),
+        (lambda: readout_error(0.5, 2), TypeError, "label must be an int"),
+        (lambda: readout_error(1, 2, wire=2), ValueError, "wire must be a visible wire in 0..1"),
+        (lambda: entanglement_regularised("kl", 1.0), TypeError, "Objective"),
+        (lambda: entanglement_regularised(kl_divergence([0.5, 0.5]), -1.0), ValueError, "weight"),
+        (
+            lambda: entanglement_regularised(kl_divergence([0.5, 0.5]), 1.0, 2.0),
+            ValueError,
+            "target_entropy",
+        ),
+        (lambda: pure_state_infidelity(np.eye(2)), ValueError, "1-D state vector"),
+        (lambda: pure_state_infidelity([1, 0, 0]), ValueError, "length 2\\*\\*n_visible"),
+        (lambda: bars_and_stripes(0, 2), ValueError, "rows must be in"),
+        (lambda: bars_and_stripes(5, 5), ValueError, "rows\\*cols"),
+        (lambda: random_sparse_distribution(2, 5, seed=0), ValueError, "support must be in 1..4"),
+        (lambda: random_sparse_distribution(2, 2, seed=-1), ValueError, "seed must be >= 0"),
+        (lambda: random_pure_state(2, seed=1.5), TypeError, "seed must be an int"),
+        (lambda: thermal_distribution(3, -1.0, seed=0), ValueError, "beta"),
+        (lambda: random_mixed_state(2, 5, seed=0), ValueError, "rank must be in 1..4"),
+        (lambda: classification_dataset(2, 10, 0, kind="xor"), ValueError, "kind must be one of"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
 def test_clear_errors(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

@@ -40,8 +40,12 @@ def test_gradient_scaling_rows(gs_rows):
     assert set(df["experiment"]) == {"n_hidden", "depth", "paper"}
     main = df[df["experiment"] == "n_hidden"]
     assert len(main) == 2 * 3 * 4  # models × n_H × objectives
-    assert set(main["objective"]) == {"local_pauli", "global_projector", "random_observable",
-                                      "thermal_fidelity"}
+    assert set(main["objective"]) == {
+        "local_pauli",
+        "global_projector",
+        "random_observable",
+        "thermal_fidelity",
+    }
     for col in ("probe_var", "inf_norm_var", "lipschitz", "cost_var", "entropy_mean"):
         assert np.all(np.isfinite(df[col])), col
     assert np.all(df["probe_var_lo"] <= df["probe_var"])
@@ -65,8 +69,9 @@ def test_gradient_scaling_is_reproducible(gs_rows):
     task = study.tasks(TINY_GS)[3]
     again = pd.DataFrame(study.run_task(task))
     first = gs_rows.iloc[[i for i, r in enumerate(gs_rows.itertuples()) if r.seed == task.seed]]
-    pd.testing.assert_frame_equal(first.reset_index(drop=True), again, check_exact=True,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        first.reset_index(drop=True), again, check_exact=True, check_dtype=False
+    )
 
 
 @pytest.mark.slow
@@ -74,9 +79,13 @@ def test_gradient_scaling_figures(gs_rows, tmp_path):
     study = get_study("gradient-scaling")
     paths = study.make_figures(gs_rows, TINY_GS, tmp_path)
     names = {p.name for p in paths}
-    assert names == {"gradient_variance_n_hidden.png", "gradient_variance_objectives.png",
-                     "lipschitz_n_hidden.png", "gradient_variance_depth.png",
-                     "paper_inf_norm_variance.png"}
+    assert names == {
+        "gradient_variance_n_hidden.png",
+        "gradient_variance_objectives.png",
+        "lipschitz_n_hidden.png",
+        "gradient_variance_depth.png",
+        "paper_inf_norm_variance.png",
+    }
     assert all(p.stat().st_size > 10_000 for p in paths)
 
 
@@ -101,7 +110,10 @@ def test_gradient_scaling_config_errors():
 
 
 TINY_CC = CostConcentrationConfig(
-    models=("brickwork", "decoupled"), n_hidden=(1, 5), samples=200, layers_per_qubit=2,
+    models=("brickwork", "decoupled"),
+    n_hidden=(1, 5),
+    samples=200,
+    layers_per_qubit=2,
 )
 
 
@@ -123,5 +135,9 @@ def test_cost_concentration_pins_cost_under_volume_law(tmp_path):
     assert frac["decoupled", 5] < frac["brickwork", 5] - 0.2  # no entanglement, no pinning
     assert var["brickwork", 5] == pytest.approx(haar["brickwork", 5], rel=0.3)
     paths = study.make_figures(df, TINY_CC, tmp_path)
-    assert {p.name for p in paths} == {"cost_distribution.png", "cost_fraction_within_eps.png",
-                                       "cost_variance.png", "cost_deviation_bound.png"}
+    assert {p.name for p in paths} == {
+        "cost_distribution.png",
+        "cost_fraction_within_eps.png",
+        "cost_variance.png",
+        "cost_deviation_bound.png",
+    }

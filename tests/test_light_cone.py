@@ -6,7 +6,6 @@ import re
 
 import numpy as np
 import pytest
-from reference import random_params, reduced_visible, reference_state
 
 import ebp
 from ebp.ansatz import brickwork, hardware_efficient
@@ -16,6 +15,7 @@ from ebp.circuit import (
     LightConeTooLargeError,
     visible_light_cone,
 )
+from reference import random_params, reduced_visible, reference_state
 
 
 def _rho_v(circuit, params):
@@ -55,17 +55,19 @@ def test_random_circuits_match_the_dense_reference(seed):
     got = reduced_visible(reference_state(small, cone.reduce_params(p)), 2, small.n_qubits)
     np.testing.assert_allclose(got, want, atol=1e-12)
     # every dropped gate touches no wire of the cone after it
-    assert small.n_qubits <= c.n_qubits and len(small.operations) + cone.dropped == len(c.operations)
+    assert small.n_qubits <= c.n_qubits and len(small.operations) + cone.dropped == len(
+        c.operations
+    )
 
 
 def test_gates_after_the_last_cone_gate_are_dropped():
     b = CircuitBuilder(1, 3)
-    b.gate("RY", 2)        # slot 0: feeds wire 2 before it meets the cone: kept
+    b.gate("RY", 2)  # slot 0: feeds wire 2 before it meets the cone: kept
     b.gate("CNOT", (2, 1))
     b.gate("CNOT", (1, 0))  # wire 1 joins the cone here
-    b.gate("RX", 1)        # slot 1: after the last gate that touches the cone on wire 1
+    b.gate("RX", 1)  # slot 1: after the last gate that touches the cone on wire 1
     b.gate("RZZ", (3, 1))  # slot 2: likewise
-    b.gate("RZ", 0)        # slot 3: on the visible wire: kept
+    b.gate("RZ", 0)  # slot 3: on the visible wire: kept
     c = b.build()
     cone = visible_light_cone(c)
     assert [op.name for op in cone.circuit.operations] == ["RY", "CNOT", "CNOT", "RZ"]
@@ -80,8 +82,15 @@ def test_visible_first_and_names_and_sources_carried():
     b.gate("RY", 4)
     b.gate("CNOT", (3, 2))  # never reaches V
     c = b.build()
-    c = Circuit(c.n_visible, c.n_hidden, c.operations, c.n_params, c.layer_starts,
-                param_names=("a",), source_qubits=("q[4]", "q[0]", "q[1]", "q[2]", "q[3]"))
+    c = Circuit(
+        c.n_visible,
+        c.n_hidden,
+        c.operations,
+        c.n_params,
+        c.layer_starts,
+        param_names=("a",),
+        source_qubits=("q[4]", "q[0]", "q[1]", "q[2]", "q[3]"),
+    )
     cone = visible_light_cone(c)
     assert cone.wires == (0, 1, 4) and cone.circuit.n_visible == 2
     assert cone.circuit.source_qubits == ("q[4]", "q[0]", "q[3]")
@@ -89,8 +98,10 @@ def test_visible_first_and_names_and_sources_carried():
     assert cone.circuit.operations[0].wires == (2, 1)
 
 
-@pytest.mark.parametrize("n", [pytest.param(12, id="12-qubits"),
-                               pytest.param(20, id="20-qubits", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "n",
+    [pytest.param(12, id="12-qubits"), pytest.param(20, id="20-qubits", marks=pytest.mark.slow)],
+)
 def test_brickwork_states_and_gradients_equal_the_full_simulation(n, rng):
     """Depth-4 brickwork (2 layers of even+odd SU(4) bricks), one visible qubit of n: ρ_V and
     the gradient of ⟨Z_0⟩ from the cone equal the full simulation; parameters outside the cone
@@ -99,11 +110,13 @@ def test_brickwork_states_and_gradients_equal_the_full_simulation(n, rng):
     cone = visible_light_cone(c)
     assert cone.circuit.n_qubits <= 5 and cone.dead_params.size > 0
     p = random_params(rng, c)
-    np.testing.assert_allclose(_rho_v(cone.circuit, cone.reduce_params(p)), _rho_v(c, p),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        _rho_v(cone.circuit, cone.reduce_params(p)), _rho_v(c, p), atol=1e-12
+    )
     g_full = np.asarray(ebp.sim.gradient(c, p, "Z0"))
-    g_cone = cone.expand_gradient(np.asarray(ebp.sim.gradient(cone.circuit,
-                                                              cone.reduce_params(p), "Z0")))
+    g_cone = cone.expand_gradient(
+        np.asarray(ebp.sim.gradient(cone.circuit, cone.reduce_params(p), "Z0"))
+    )
     np.testing.assert_allclose(g_cone, g_full, atol=1e-12)
     assert np.all(g_cone[cone.dead_params] == 0)
     assert np.max(np.abs(g_full[cone.dead_params])) < 1e-12
@@ -120,9 +133,10 @@ def test_200_qubit_brickwork_reduces_to_a_small_cone():
 
 def test_wide_and_deep_cone_refused_with_size_and_memory():
     c = hardware_efficient(1, 59, 40)
-    with pytest.raises(LightConeTooLargeError,
-                       match=re.escape("the visible light cone has 41 qubits (1 visible + 40 "
-                                       "hidden, of 60)")) as info:
+    with pytest.raises(
+        LightConeTooLargeError,
+        match=re.escape("the visible light cone has 41 qubits (1 visible + 40 hidden, of 60)"),
+    ) as info:
         visible_light_cone(c)
     assert "32 TiB (16·2^41 bytes)" in str(info.value)
     with pytest.raises(LightConeTooLargeError, match=re.escape("1 MiB per state")):

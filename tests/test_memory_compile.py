@@ -105,5 +105,7 @@ def test_deep_circuit_gradient_spot_check():
     k = c.n_params // 3
     e = np.eye(c.n_params)[k]
     h = 1e-5
-    fd = (float(ebp.expectation(c, p + h * e, "Z0")) - float(ebp.expectation(c, p - h * e, "Z0"))) / (2 * h)
+    fd = (
+        float(ebp.expectation(c, p + h * e, "Z0")) - float(ebp.expectation(c, p - h * e, "Z0"))
+    ) / (2 * h)
     assert abs(g[k] - fd) < 1e-7

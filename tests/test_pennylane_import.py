@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reference import reference_state
 
 import ebp
 from ebp.circuit import PennyLaneImportError, from_pennylane
+from reference import reference_state
 
 qml = pytest.importorskip("pennylane")
 
@@ -54,18 +54,23 @@ def test_strongly_entangling_layers_match_default_qubit(rng):
     assert c.n_params == w.size + 1 and c.param_names[0] == "weights[0,0,0]"
     assert c.param_names[-1] == "x" and c.source_qubits[:2] == (3, 1)
     values = np.concatenate([w.reshape(-1), [x]])
-    np.testing.assert_allclose(np.asarray(ebp.simulate(c, values)),
-                               _pl_state(qnode, (w, x), c, [0, 1, 2, 3]), atol=1e-10)
+    np.testing.assert_allclose(
+        np.asarray(ebp.simulate(c, values)), _pl_state(qnode, (w, x), c, [0, 1, 2, 3]), atol=1e-10
+    )
     other = rng.uniform(-np.pi, np.pi, c.n_params)  # the parameters really are parameters
     np.testing.assert_allclose(
         np.asarray(ebp.simulate(c, other)),
-        _pl_state(qnode, (other[:-1].reshape(shape), other[-1]), c, [0, 1, 2, 3]), atol=1e-10)
+        _pl_state(qnode, (other[:-1].reshape(shape), other[-1]), c, [0, 1, 2, 3]),
+        atol=1e-10,
+    )
     g = np.asarray(ebp.sim.gradient(c, values, "Z0"))
     for k in rng.choice(c.n_params, size=4, replace=False):
         e = np.zeros(c.n_params)
         e[k] = 1e-5
-        fd = (float(ebp.sim.expectation(c, values + e, "Z0"))
-              - float(ebp.sim.expectation(c, values - e, "Z0"))) / 2e-5
+        fd = (
+            float(ebp.sim.expectation(c, values + e, "Z0"))
+            - float(ebp.sim.expectation(c, values - e, "Z0"))
+        ) / 2e-5
         assert abs(g[k] - fd) < 1e-7
 
 
@@ -74,21 +79,31 @@ def test_basic_entangler_layers_match_default_qubit(rng):
     qnode, shape = _basic(3, 2)
     w = rng.uniform(-np.pi, np.pi, shape)
     c = from_pennylane(qnode, visible=[0], args=(w,))
-    np.testing.assert_allclose(reference_state(c, w.reshape(-1)),
-                               _pl_state(qnode, (w,), c, [0, 1, 2]), atol=1e-10)
+    np.testing.assert_allclose(
+        reference_state(c, w.reshape(-1)), _pl_state(qnode, (w,), c, [0, 1, 2]), atol=1e-10
+    )
 
 
 @pytest.mark.slow
 def test_tape_and_refusals(rng):
-    tape = qml.tape.QuantumScript([qml.RX(0.3, 0), qml.CNOT([0, 1]), qml.RY(0.2, 1)],
-                                  [qml.expval(qml.Z(0))])
+    tape = qml.tape.QuantumScript(
+        [qml.RX(0.3, 0), qml.CNOT([0, 1]), qml.RY(0.2, 1)], [qml.expval(qml.Z(0))]
+    )
     c = from_pennylane(tape, visible=[1])
     assert c.param_names == ("p0", "p1") and c.source_qubits == (1, 0)
-    np.testing.assert_allclose(reference_state(c, [0.3, 0.2]),
-                               _pl_state(qml.QNode(lambda: [qml.RX(0.3, 0), qml.CNOT([0, 1]),
-                                                            qml.RY(0.2, 1), qml.state()][-1],
-                                                   qml.device("default.qubit", wires=2)),
-                                         (), c, [0, 1]), atol=1e-12)
+    np.testing.assert_allclose(
+        reference_state(c, [0.3, 0.2]),
+        _pl_state(
+            qml.QNode(
+                lambda: [qml.RX(0.3, 0), qml.CNOT([0, 1]), qml.RY(0.2, 1), qml.state()][-1],
+                qml.device("default.qubit", wires=2),
+            ),
+            (),
+            c,
+            [0, 1],
+        ),
+        atol=1e-12,
+    )
     dev = qml.device("default.qubit", wires=1)
 
     @qml.qnode(dev)

@@ -32,12 +32,21 @@ print(json.dumps(counts))
 
 
 def _run(env_extra: dict) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("EBP_NO_CACHE", "EBP_CACHE_DIR", "JAX_COMPILATION_CACHE_DIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("EBP_NO_CACHE", "EBP_CACHE_DIR", "JAX_COMPILATION_CACHE_DIR")
+    }
     env.update(env_extra)
     env["JAX_ENABLE_X64"] = "1"
-    done = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, capture_output=True,
-                          text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -22,6 +22,7 @@ def wide_console():
     yield
     rich.reconfigure()
 
+
 CIRCUIT = brickwork(1, 1, 2)
 
 
@@ -49,8 +50,9 @@ def test_every_optimiser_shows_budget_and_loss(name, capsys):
 @pytest.mark.slow
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
 def test_every_strategy_shows_one_bar_over_its_whole_budget(strategy, capsys):
-    result = run_strategy(strategy, brickwork(1, 1, 3), TASK, "spsa", budget=600, seed=0,
-                          progress=True)
+    result = run_strategy(
+        strategy, brickwork(1, 1, 3), TASK, "spsa", budget=600, seed=0, progress=True
+    )
     out = capsys.readouterr().out
     assert "spsa on state" in out and "600/600 evaluations" in out, out
     last_phase = str(result.curve["phase"].iloc[-1])

@@ -7,8 +7,16 @@ import pytest
 import ebp
 
 SUBPACKAGES = [
-    "ebp.circuit", "ebp.ansatz", "ebp.sim", "ebp.quantum_info", "ebp.theory", "ebp.runner",
-    "ebp.landscape", "ebp.train", "ebp.train.pretrain", "ebp.qbm",
+    "ebp.circuit",
+    "ebp.ansatz",
+    "ebp.sim",
+    "ebp.quantum_info",
+    "ebp.theory",
+    "ebp.runner",
+    "ebp.landscape",
+    "ebp.train",
+    "ebp.train.pretrain",
+    "ebp.qbm",
 ]
 
 
@@ -23,9 +31,20 @@ def test_all_names_exist_and_are_documented(modname):
 
 
 REQUIRED = [
-    "simulate", "expectation", "gradient", "gue_evolution", "reduced_density_matrix",
-    "schmidt_coefficients", "entanglement_entropy", "trace_distance_to_maximally_mixed",
-    "pinsker_bound", "haar_state", "haar_unitary", "page_entropy", "haar_purity", "Circuit",
+    "simulate",
+    "expectation",
+    "gradient",
+    "gue_evolution",
+    "reduced_density_matrix",
+    "schmidt_coefficients",
+    "entanglement_entropy",
+    "trace_distance_to_maximally_mixed",
+    "pinsker_bound",
+    "haar_state",
+    "haar_unitary",
+    "page_entropy",
+    "haar_purity",
+    "Circuit",
     "load_results",
 ]
 
@@ -38,8 +57,14 @@ def test_issue_names_are_top_level(name):
 def test_theory_names():
     from ebp import theory
 
-    for name in ["page_entropy", "haar_purity", "haar_expectation_variance",
-                 "two_design_gradient_variance", "levy_tail_bound", "mean_trace_distance_bound"]:
+    for name in [
+        "page_entropy",
+        "haar_purity",
+        "haar_expectation_variance",
+        "two_design_gradient_variance",
+        "levy_tail_bound",
+        "mean_trace_distance_bound",
+    ]:
         assert name in theory.__all__
 
 
@@ -53,7 +78,16 @@ def test_ansatz_names():
 def test_landscape_names():
     from ebp import landscape
 
-    for name in ["gradient_statistics", "fit_scaling", "value_and_gradient", "fidelity",
-                 "trace_distance", "relative_entropy", "linear", "cost_deviation_bound",
-                 "thermal_state", "identity_block_distribution"]:
+    for name in [
+        "gradient_statistics",
+        "fit_scaling",
+        "value_and_gradient",
+        "fidelity",
+        "trace_distance",
+        "relative_entropy",
+        "linear",
+        "cost_deviation_bound",
+        "thermal_state",
+        "identity_block_distribution",
+    ]:
         assert name in landscape.__all__

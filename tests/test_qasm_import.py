@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference import random_params, random_state, random_unitary, reference_state
 
 import ebp
 from ebp.ansatz import ANSATZ, bounded_cut, brickwork, identity_block
 from ebp.circuit import GATES, Circuit, CircuitBuilder, QasmImportError, from_qasm
+from reference import random_params, random_state, random_unitary, reference_state
 
 
 def _ansatz_cases():
@@ -30,7 +30,9 @@ def _ansatz_cases():
     return cases
 
 
-@pytest.mark.parametrize("make", [m for _, m in _ansatz_cases()], ids=[n for n, _ in _ansatz_cases()])
+@pytest.mark.parametrize(
+    "make", [m for _, m in _ansatz_cases()], ids=[n for n, _ in _ansatz_cases()]
+)
 def test_round_trip_every_ansatz(make):
     c = make()
     back = from_qasm(c.to_qasm())
@@ -49,8 +51,11 @@ def _one_gate_cases():
     return out
 
 
-@pytest.mark.parametrize("name,data", _one_gate_cases(),
-                         ids=[n if d is None else f"{n}[{d[1]}]" for n, d in _one_gate_cases()])
+@pytest.mark.parametrize(
+    "name,data",
+    _one_gate_cases(),
+    ids=[n if d is None else f"{n}[{d[1]}]" for n, d in _one_gate_cases()],
+)
 def test_round_trip_every_gate(name, data, rng):
     k = len(data[1]) if data else GATES[name].n_wires
     wires = tuple(int(w) for w in rng.permutation(4)[:k])
@@ -63,8 +68,9 @@ def test_round_trip_every_gate(name, data, rng):
     assert from_qasm(c.to_qasm()) == c
     p = random_params(rng, c)
     bound = from_qasm(c.to_qasm(p))  # numbers instead of inputs: the same state
-    np.testing.assert_allclose(reference_state(bound, random_params(rng, bound)),
-                               reference_state(c, p), atol=1e-12)
+    np.testing.assert_allclose(
+        reference_state(bound, random_params(rng, bound)), reference_state(c, p), atol=1e-12
+    )
 
 
 def test_fixed_single_qubit_unitary_keeps_its_state(rng):
@@ -161,8 +167,11 @@ def test_openqasm2_program_matches_qiskit(rng):
     assert c.n_params == 0 and c.source_qubits == ("q[2]", "q[0]", "q[1]")
     qc = qasm2.loads(QASM2_PROGRAM)
     qc.remove_final_measurements()
-    np.testing.assert_allclose(reference_state(c, []), _qiskit_state_in_ebp_order(qc, c, ["q[0]", "q[1]", "q[2]"]),
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        reference_state(c, []),
+        _qiskit_state_in_ebp_order(qc, c, ["q[0]", "q[1]", "q[2]"]),
+        atol=1e-10,
+    )
     promoted = from_qasm(QASM2_PROGRAM, visible=[2], promote_angles=True)
     assert promoted.n_params == 10  # u2: 2, cu3: 3, mix's u3: 3 and u1: 1, cu1: 1
     assert all("angle" in name for name in promoted.param_names)
@@ -183,14 +192,18 @@ rx(t[3]) q[2]; rxx(2*t[4] - 1) q[0], q[2]; ry(t[5]) q[1];
     for k in range(c.n_params):
         e = np.zeros(c.n_params)
         e[k] = 1e-5
-        fd = (float(ebp.sim.expectation(c, p + e, "Z0")) - float(ebp.sim.expectation(c, p - e, "Z0"))) / 2e-5
+        fd = (
+            float(ebp.sim.expectation(c, p + e, "Z0")) - float(ebp.sim.expectation(c, p - e, "Z0"))
+        ) / 2e-5
         assert abs(g[k] - fd) < 1e-7
     np.testing.assert_allclose(np.asarray(ebp.simulate(c, p)), reference_state(c, p), atol=1e-12)
 
 
 def test_path_and_promote_named_in_error(tmp_path):
     path = tmp_path / "bell.qasm"
-    path.write_text('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nh q[0];\ncx q[0], q[1];\n')
+    path.write_text(
+        'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nh q[0];\ncx q[0], q[1];\n'
+    )
     c = from_qasm(path, visible=["q[1]"])
     assert c.n_qubits == 2 and c.n_params == 0
     assert from_qasm(str(path), visible=[1]) == c
@@ -200,23 +213,26 @@ def test_path_and_promote_named_in_error(tmp_path):
 HEAD = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\n'
 
 
-@pytest.mark.parametrize("body,line,column,message", [
-    ("h q[0]\ncx q[0], q[1];\n", 5, 1, "syntax error"),
-    ("foo q[0];\n", 4, 1, "unknown gate 'foo'"),
-    ("cx q[0];\n", 4, 1, "gate cx acts on 2 qubit(s); got 1"),
-    ("rx(0.1, 0.2) q[0];\n", 4, 1, "gate rx takes 1 angle(s); got 2"),
-    ("rx(theta) q[0];\n", 4, 4, "undeclared parameter 'theta'"),
-    ("h q[2];\n", 4, 3, "qubit q[2] out of range"),
-    ("h r[0];\n", 4, 3, "undeclared qubit register 'r'"),
-    ("reset q[0];\n", 4, 1, "reset is not supported"),
-    ("bit b;\nb = measure q[0];\nh q[0];\n", 6, 1, "mid-circuit measurement"),
-    ("bit b;\nb = measure q[0];\nif (b) x q[1];\n", 6, 1, "classical control flow"),
-    ("cx q[0], q[0];\n", 4, 1, "same qubit twice"),
-    ("pow(2) @ s q[0];\n", 4, 1, "modifier 'pow' is not supported"),
-    ("ctrl @ U(0.1, 0.2, 0.3) q[0], q[1];\n", 4, 1, "no controlled form of 'U'"),
-    ("input angle a;\ninput angle b;\nrx(a*b) q[0];\n", 6, 4, "product of two parameters"),
-    ("input angle a;\nrx(sin(a)) q[0];\n", 5, 4, "sin() of a parameter"),
-])
+@pytest.mark.parametrize(
+    "body,line,column,message",
+    [
+        ("h q[0]\ncx q[0], q[1];\n", 5, 1, "syntax error"),
+        ("foo q[0];\n", 4, 1, "unknown gate 'foo'"),
+        ("cx q[0];\n", 4, 1, "gate cx acts on 2 qubit(s); got 1"),
+        ("rx(0.1, 0.2) q[0];\n", 4, 1, "gate rx takes 1 angle(s); got 2"),
+        ("rx(theta) q[0];\n", 4, 4, "undeclared parameter 'theta'"),
+        ("h q[2];\n", 4, 3, "qubit q[2] out of range"),
+        ("h r[0];\n", 4, 3, "undeclared qubit register 'r'"),
+        ("reset q[0];\n", 4, 1, "reset is not supported"),
+        ("bit b;\nb = measure q[0];\nh q[0];\n", 6, 1, "mid-circuit measurement"),
+        ("bit b;\nb = measure q[0];\nif (b) x q[1];\n", 6, 1, "classical control flow"),
+        ("cx q[0], q[0];\n", 4, 1, "same qubit twice"),
+        ("pow(2) @ s q[0];\n", 4, 1, "modifier 'pow' is not supported"),
+        ("ctrl @ U(0.1, 0.2, 0.3) q[0], q[1];\n", 4, 1, "no controlled form of 'U'"),
+        ("input angle a;\ninput angle b;\nrx(a*b) q[0];\n", 6, 4, "product of two parameters"),
+        ("input angle a;\nrx(sin(a)) q[0];\n", 5, 4, "sin() of a parameter"),
+    ],
+)
 def test_malformed_programs_give_one_clear_error(body, line, column, message):
     with pytest.raises(QasmImportError, match=re.escape(message)) as info:
         from_qasm(HEAD + body, visible=[0])
@@ -231,8 +247,12 @@ def test_visible_must_be_named():
         from_qasm(HEAD, visible=["q[7]"])
 
 
-VALID = [HEAD + "h q[0];\ncx q[0], q[1];\n", QASM2_PROGRAM, QASM3_PROGRAM,
-         brickwork(1, 2, 1).to_qasm()]
+VALID = [
+    HEAD + "h q[0];\ncx q[0], q[1];\n",
+    QASM2_PROGRAM,
+    QASM3_PROGRAM,
+    brickwork(1, 2, 1).to_qasm(),
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -245,11 +265,46 @@ def test_random_mutations_give_a_circuit_or_a_qasm_import_error(program, data):
         i = data.draw(st.integers(0, len(text)))
         j = data.draw(st.integers(i, min(len(text), i + 12)))
         kind = data.draw(st.sampled_from(["delete", "insert", "duplicate", "replace"]))
-        piece = data.draw(st.sampled_from(
-            ["q[5]", "q", ";", "(", ")", "theta", "[", "]", "1", "-", "pi", " x ", "cx", "rz(",
-             "measure", "gate g a { h a; }", "input angle z;", "@", "ctrl @", ",", "\n", "2.5e9",
-             "qubit[0] z;", "/0", "**", "sin(", "gphase(1)", "barrier", "reset q;", "U",
-             "inv @ ", "pow(2) @ ", "negctrl @ ", "ctrl(2) @ "]))
+        piece = data.draw(
+            st.sampled_from(
+                [
+                    "q[5]",
+                    "q",
+                    ";",
+                    "(",
+                    ")",
+                    "theta",
+                    "[",
+                    "]",
+                    "1",
+                    "-",
+                    "pi",
+                    " x ",
+                    "cx",
+                    "rz(",
+                    "measure",
+                    "gate g a { h a; }",
+                    "input angle z;",
+                    "@",
+                    "ctrl @",
+                    ",",
+                    "\n",
+                    "2.5e9",
+                    "qubit[0] z;",
+                    "/0",
+                    "**",
+                    "sin(",
+                    "gphase(1)",
+                    "barrier",
+                    "reset q;",
+                    "U",
+                    "inv @ ",
+                    "pow(2) @ ",
+                    "negctrl @ ",
+                    "ctrl(2) @ ",
+                ]
+            )
+        )
         if kind == "delete":
             text = text[:i] + text[j:]
         elif kind == "insert":
@@ -269,20 +324,24 @@ def test_random_states_of_round_trips_agree(rng):
     c = brickwork(2, 2, 2)
     psi0 = random_state(rng, 4)
     p = random_params(rng, c)
-    np.testing.assert_allclose(reference_state(from_qasm(c.to_qasm()), p, psi0),
-                               reference_state(c, p, psi0), atol=1e-12)
+    np.testing.assert_allclose(
+        reference_state(from_qasm(c.to_qasm()), p, psi0), reference_state(c, p, psi0), atol=1e-12
+    )
 
 
 def test_parameter_free_gradient_analysis_names_promote_angles():
     c = from_qasm(QASM2_PROGRAM, visible=[0])
     with pytest.raises(ValueError, match="promote_angles=True"):
         ebp.landscape.gradient_statistics(c, "Z0", samples=4)
-    bound = ('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nrx(0.3) q[0];\n'
-             'cx q[0], q[1];\nry(0.2) q[1];\n')
+    bound = (
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nrx(0.3) q[0];\n'
+        "cx q[0], q[1];\nry(0.2) q[1];\n"
+    )
     promoted = from_qasm(bound, visible=[1], promote_angles=True)
     assert promoted.param_names == ("rx_angle1@L4", "ry_angle2@L6")
-    stats = ebp.landscape.gradient_statistics(promoted, "Z0", samples=4, probe=(0,),
-                                              n_resamples=10, lipschitz_steps=0)
+    stats = ebp.landscape.gradient_statistics(
+        promoted, "Z0", samples=4, probe=(0,), n_resamples=10, lipschitz_steps=0
+    )
     assert stats.grad_var.shape == (2,)
 
 
@@ -297,9 +356,12 @@ def _simulator_runs_any_registry_gate() -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(not _simulator_runs_any_registry_gate(), strict=True,
-                   reason="this simulator special-cases Pauli rotations and SU4; u2, cu3, p need "
-                          "its gate-agnostic form")
+@pytest.mark.xfail(
+    not _simulator_runs_any_registry_gate(),
+    strict=True,
+    reason="this simulator special-cases Pauli rotations and SU4; u2, cu3, p need "
+    "its gate-agnostic form",
+)
 def test_openqasm2_promoted_gradients_match_finite_differences(rng):
     """Every angle of a parameter-free OpenQASM 2 program promoted to a parameter: ebp's exact
     gradient equals central finite differences of the dense reference simulator."""
@@ -321,13 +383,17 @@ def test_openqasm2_promoted_gradients_match_finite_differences(rng):
 
 
 def test_declared_constants_are_their_values(rng):
-    with_const = HEAD.replace("qubit[2] q;", "input angle a;\nconst float[64] half = pi/4;\n"
-                              "angle[32] shifted = 2*a + half;\nqubit[2] q;")
+    with_const = HEAD.replace(
+        "qubit[2] q;",
+        "input angle a;\nconst float[64] half = pi/4;\n"
+        "angle[32] shifted = 2*a + half;\nqubit[2] q;",
+    )
     literal = HEAD.replace("qubit[2] q;", "input angle a;\nqubit[2] q;")
     body = "rx(half) q[0];\nrzz(shifted) q[0], q[1];\n"
     c = from_qasm(with_const + body, visible=[0])
-    want = from_qasm(literal + body.replace("half", "pi/4").replace("shifted", "2*a + pi/4"),
-                     visible=[0])
+    want = from_qasm(
+        literal + body.replace("half", "pi/4").replace("shifted", "2*a + pi/4"), visible=[0]
+    )
     assert c == want and c.param_names == ("a",)
     with pytest.raises(QasmImportError, match="'half' is declared twice"):
         from_qasm(with_const + "const float half = 1;\n", visible=[0])

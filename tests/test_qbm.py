@@ -18,14 +18,20 @@ import scipy.special
 from ebp import qbm
 from ebp.landscape import Evaluation, fidelity, relative_entropy, two_local_hamiltonian
 
-_P = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Y": np.array([[0, -1j], [1j, 0]]),
-      "Z": np.diag([1.0, -1.0])}
+_P = {
+    "I": np.eye(2),
+    "X": np.array([[0, 1], [1, 0]]),
+    "Y": np.array([[0, -1j], [1j, 0]]),
+    "Z": np.diag([1.0, -1.0]),
+}
 
 
 def _dense(model: qbm.QBM, theta) -> np.ndarray:
     """Reference H = Σ s_k θ_k P_k from Kronecker products (first letter = most significant)."""
-    return sum(s * t * reduce(np.kron, [_P[c] for c in term]).astype(complex)
-               for s, t, term in zip(model.scales, theta, model.terms))
+    return sum(
+        s * t * reduce(np.kron, [_P[c] for c in term]).astype(complex)
+        for s, t, term in zip(model.scales, theta, model.terms)
+    )
 
 
 def _expm_gibbs(h: np.ndarray, beta: float) -> np.ndarray:
@@ -60,10 +66,12 @@ def _models(rng):
         ("k_local-2+2-g0.5", *qbm.random_k_local(2, 2, seed=5, coupling=0.5, beta=1.5)),
         ("k3-1+2", *qbm.random_k_local(1, 2, seed=6, k=3, beta=0.7)),
     ]
-    for name, m in [("restricted-2+2", qbm.restricted(2, 2, fields="XYZ", beta=2.0)),
-                    ("semi-2+1", qbm.semi_restricted(2, 1, couplings=("ZZ", "XX"), beta=1.0)),
-                    ("tfim-2+3", qbm.transverse_field_ising(2, 3, longitudinal=True, beta=1.0)),
-                    ("visible-3", qbm.fully_visible(3, fields="XYZ", beta=1.2))]:
+    for name, m in [
+        ("restricted-2+2", qbm.restricted(2, 2, fields="XYZ", beta=2.0)),
+        ("semi-2+1", qbm.semi_restricted(2, 1, couplings=("ZZ", "XX"), beta=1.0)),
+        ("tfim-2+3", qbm.transverse_field_ising(2, 3, longitudinal=True, beta=1.0)),
+        ("visible-3", qbm.fully_visible(3, fields="XYZ", beta=1.2)),
+    ]:
         out.append((name, m, rng.normal(size=m.n_params)))
     return out
 
@@ -161,8 +169,9 @@ def test_coupling_scales_only_the_vh_terms():
     classes = np.array(model.term_classes)
     parts = {c: model.hamiltonian(np.where(classes == c, theta, 0.0)) for c in qbm.TERM_CLASSES}
     h_g = model.with_coupling(2.5).hamiltonian(theta)
-    assert np.allclose(h_g, parts["visible"] + parts["hidden"] + 2.5 * parts["coupling"],
-                       atol=1e-13)
+    assert np.allclose(
+        h_g, parts["visible"] + parts["hidden"] + 2.5 * parts["coupling"], atol=1e-13
+    )
 
 
 def test_beta_zero_is_maximally_mixed(rng):
@@ -180,8 +189,12 @@ def test_gradients_match_finite_differences(rng):
     for name, model, theta in _models(rng):
         d_v = 2**model.n_visible
         q = rng.dirichlet(np.ones(d_v))
-        objectives = [relative_entropy(_random_density(d_v, rng)), qbm.kl_divergence(q),
-                      qbm.negative_log_likelihood(q), fidelity(_random_density(d_v, rng))]
+        objectives = [
+            relative_entropy(_random_density(d_v, rng)),
+            qbm.kl_divergence(q),
+            qbm.negative_log_likelihood(q),
+            fidelity(_random_density(d_v, rng)),
+        ]
         for obj in objectives:
             ev = model.value_and_gradient(theta, obj)
             fd = _central_difference(model, theta, obj)
@@ -211,8 +224,9 @@ def test_gradients_match_scipy_expm_frechet(rng):
         assert np.max(np.abs(grad - ref)) < 1e-9 * np.max(np.abs(ref)), name
 
 
-@pytest.mark.parametrize("case", ["zero-hamiltonian", "some-zero", "uniform-ising",
-                                  "repeated-eigenvalues"])
+@pytest.mark.parametrize(
+    "case", ["zero-hamiltonian", "some-zero", "uniform-ising", "repeated-eigenvalues"]
+)
 def test_gradients_at_exactly_degenerate_spectra(case, rng):
     if case == "zero-hamiltonian":  # H = 0: all 2ⁿ eigenvalues equal
         model = qbm.restricted(1, 2, fields="XYZ", couplings=("XX", "ZZ", "YZ"), beta=1.3)
@@ -228,8 +242,10 @@ def test_gradients_at_exactly_degenerate_spectra(case, rng):
         theta = np.array([1.0, 1.0, 0.0, 0.0, 0.0])
     e = np.linalg.eigvalsh(model.hamiltonian(theta))
     assert np.any(np.abs(np.diff(e)) < 1e-12), "the spectrum must be degenerate"
-    for obj in [relative_entropy(_random_density(2**model.n_visible, rng)),
-                qbm.kl_divergence(rng.dirichlet(np.ones(2**model.n_visible)))]:
+    for obj in [
+        relative_entropy(_random_density(2**model.n_visible, rng)),
+        qbm.kl_divergence(rng.dirichlet(np.ones(2**model.n_visible))),
+    ]:
         ev = model.value_and_gradient(theta, obj)
         fd = _central_difference(model, theta, obj)
         assert np.max(np.abs(ev.gradient - fd)) < 1e-6 * np.max(np.abs(fd)), case
@@ -310,15 +326,23 @@ def test_golden_thompson_bound_is_an_upper_bound_with_its_own_gradient(rng):
     assert float(gt.cost) >= nll - 1e-12
     h = 1e-5
     eye = np.eye(model.n_params)
-    fd = np.array([(float(qbm.golden_thompson_bound(model, theta + h * e, q).cost)
-                    - float(qbm.golden_thompson_bound(model, theta - h * e, q).cost)) / (2 * h)
-                   for e in eye])
+    fd = np.array(
+        [
+            (
+                float(qbm.golden_thompson_bound(model, theta + h * e, q).cost)
+                - float(qbm.golden_thompson_bound(model, theta - h * e, q).cost)
+            )
+            / (2 * h)
+            for e in eye
+        ]
+    )
     assert np.max(np.abs(gt.gradient - fd)) < 1e-6 * np.max(np.abs(fd))
     # terms with X on a visible qubit have no clamped part: the bound only pushes ⟨P_k⟩ to 0
     x_on_v = np.array([("X" in t[:2]) for t in model.terms])
     rho = _expm_gibbs(_dense(model, theta), 1.3)
-    expect = np.array([np.trace(rho @ reduce(np.kron, [_P[c] for c in t])).real
-                       for t in model.terms])
+    expect = np.array(
+        [np.trace(rho @ reduce(np.kron, [_P[c] for c in t])).real for t in model.terms]
+    )
     assert np.allclose(gt.gradient[x_on_v], -1.3 * expect[x_on_v] / math.log(2), atol=1e-12)
     # a classical model (only Z terms) makes the bound tight
     classical = qbm.QBM(1, 1, ("ZI", "IZ", "ZZ"), beta=1.0)
@@ -355,10 +379,12 @@ def test_diagnostics_match_direct_computation():
     diag = model.diagnostics(theta)
     assert set(diag) >= {"distance_to_mixed", "mutual_information"}
     assert all(isinstance(v, float) for v in diag.values())
-    assert diag["mutual_information"] == pytest.approx(_entropy(sv) + _entropy(sh)
-                                                       - _entropy(rho), abs=1e-9)
+    assert diag["mutual_information"] == pytest.approx(
+        _entropy(sv) + _entropy(sh) - _entropy(rho), abs=1e-9
+    )
     assert diag["distance_to_mixed"] == pytest.approx(
-        np.sum(np.abs(np.linalg.eigvalsh(sv - np.eye(4) / 4))), abs=1e-12)
+        np.sum(np.abs(np.linalg.eigvalsh(sv - np.eye(4) / 4))), abs=1e-12
+    )
     visible_only = qbm.fully_visible(2)
     assert visible_only.diagnostics(np.ones(visible_only.n_params))["mutual_information"] == 0.0
 
@@ -383,8 +409,11 @@ def test_errors_say_what_is_wrong():
         qbm.QBM(1, 1, ("ZZ",), beta=math.inf)
     with pytest.raises(ValueError, match=r"unknown Pauli letter\(s\) 'Q'; allowed: I, X, Y, Z"):
         qbm.QBM(1, 1, ("ZQ",))
-    with pytest.raises(ValueError, match="has length 3; every term needs one Pauli letter per "
-                                         r"qubit \(2 = n_visible \+ n_hidden\)"):
+    with pytest.raises(
+        ValueError,
+        match="has length 3; every term needs one Pauli letter per "
+        r"qubit \(2 = n_visible \+ n_hidden\)",
+    ):
         qbm.QBM(1, 1, ("ZZZ",))
     with pytest.raises(ValueError, match="is the identity"):
         qbm.QBM(1, 1, ("II",))
@@ -393,8 +422,11 @@ def test_errors_say_what_is_wrong():
     with pytest.raises(ValueError, match="n_visible must be >= 1; got 0"):
         qbm.QBM(0, 2, ("ZZ",))
     model = qbm.QBM(1, 1, ("ZI", "XX"))
-    with pytest.raises(ValueError, match=r"expected parameters of shape \(\.\.\., 2\) .* got "
-                                         r"shape \(3,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected parameters of shape \(\.\.\., 2\) .* got "
+        r"shape \(3,\)",
+    ):
         model.rho_visible(np.zeros(3))
     with pytest.raises(ValueError, match="NaN or infinity"):
         model.value_and_gradient(np.array([0.1, np.nan]), "Z0")
@@ -423,9 +455,12 @@ def test_errors_say_what_is_wrong():
 
 
 def test_too_many_qubits_is_refused_with_the_sizes():
-    with pytest.raises(ValueError, match=r"a QBM on 14 qubits is evaluated with dense "
-                                         r"16384 x 16384 complex matrices: about 42.9 GB .* above "
-                                         r"the limit of 8.59 GB; use at most 12 qubits"):
+    with pytest.raises(
+        ValueError,
+        match=r"a QBM on 14 qubits is evaluated with dense "
+        r"16384 x 16384 complex matrices: about 42.9 GB .* above "
+        r"the limit of 8.59 GB; use at most 12 qubits",
+    ):
         qbm.k_local(1, 13, k=1)
     assert qbm.memory_estimate(12) < qbm.MEMORY_LIMIT_BYTES
     qbm.k_local(1, 11, k=1)  # 12 qubits in total are allowed

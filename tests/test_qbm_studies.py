@@ -10,8 +10,7 @@ from pydantic import ValidationError
 
 from ebp.landscape import fit_scaling
 from ebp.report import model_label
-from ebp.studies import run_study
-from ebp.studies import qbm_coupling, qbm_gradient_by_term, qbm_typicality
+from ebp.studies import qbm_coupling, qbm_gradient_by_term, qbm_typicality, run_study
 
 MODULES = [qbm_typicality, qbm_gradient_by_term, qbm_coupling]
 
@@ -52,8 +51,11 @@ def test_config_specific_ranges():
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.STUDY.name)
 def test_tasks_are_pure_functions_of_their_seed(module):
-    config = module.STUDY.config_model(n_hidden=(1, 2), instances=4, **(
-        {"hist_n_hidden": (1,), "hist_instances": 4} if module is qbm_typicality else {}))
+    config = module.STUDY.config_model(
+        n_hidden=(1, 2),
+        instances=4,
+        **({"hist_n_hidden": (1,), "hist_instances": 4} if module is qbm_typicality else {}),
+    )
     first, second = module.STUDY.tasks(config), module.STUDY.tasks(config)
     assert [t.seed for t in first] == [t.seed for t in second]
     assert len({t.key for t in first}) == len(first)
@@ -65,8 +67,13 @@ def test_tasks_are_pure_functions_of_their_seed(module):
 @pytest.fixture(scope="module")
 def typicality_rows():
     config = qbm_typicality.QBMTypicalityConfig(
-        n_hidden=(1, 2, 3, 4, 5), betas=(1.0,), instances=30, hist_n_hidden=(1, 3),
-        hist_instances=40, bootstrap_resamples=50)
+        n_hidden=(1, 2, 3, 4, 5),
+        betas=(1.0,),
+        instances=30,
+        hist_n_hidden=(1, 3),
+        hist_instances=40,
+        bootstrap_resamples=50,
+    )
     return config, _rows(qbm_typicality, config)
 
 
@@ -88,16 +95,19 @@ def test_typicality_trace_distance_and_gradient_variance_decay(typicality_rows):
 def test_typicality_figures(typicality_rows, tmp_path):
     config, df = typicality_rows
     paths = qbm_typicality.make_figures(df, config, tmp_path)
-    assert sorted(p.name for p in paths) == ["qbm_gradient_variance.png",
-                                             "qbm_trace_distance_histograms.png",
-                                             "qbm_trace_distance_vs_dhidden.png"]
+    assert sorted(p.name for p in paths) == [
+        "qbm_gradient_variance.png",
+        "qbm_trace_distance_histograms.png",
+        "qbm_trace_distance_vs_dhidden.png",
+    ]
     assert all(p.stat().st_size > 10_000 for p in paths)
 
 
 @pytest.mark.slow
 def test_gradient_by_term_traceless_terms_decay_visible_terms_do_not(tmp_path):
-    config = qbm_gradient_by_term.QBMGradientByTermConfig(models=("paper",), n_hidden=(1, 3, 5),
-                                                          instances=8)
+    config = qbm_gradient_by_term.QBMGradientByTermConfig(
+        models=("paper",), n_hidden=(1, 3, 5), instances=8
+    )
     df = _rows(qbm_gradient_by_term, config)
     mean = df.groupby(["term_class", "n_hidden"])["mean_abs_gradient"].mean()
     for cls in ("coupling", "hidden"):
@@ -114,8 +124,9 @@ def test_gradient_by_term_traceless_terms_decay_visible_terms_do_not(tmp_path):
 
 @pytest.mark.slow
 def test_coupling_strong_random_couplings_flatten_structured_ones_do_not(tmp_path):
-    config = qbm_coupling.QBMCouplingConfig(n_hidden=(1, 3, 5), couplings=(0.0, 0.25, 4.0),
-                                            instances=8)
+    config = qbm_coupling.QBMCouplingConfig(
+        n_hidden=(1, 3, 5), couplings=(0.0, 0.25, 4.0), instances=8
+    )
     df = _rows(qbm_coupling, config)
     grad = df.groupby(["model", "n_hidden", "coupling"])["grad_inf_norm"].mean()
     for n_h in (1, 3, 5):
@@ -134,8 +145,9 @@ def test_coupling_strong_random_couplings_flatten_structured_ones_do_not(tmp_pat
 
 @pytest.mark.slow
 def test_run_study_end_to_end(tmp_path):
-    config = qbm_coupling.QBMCouplingConfig(models=("ising",), n_hidden=(1, 2),
-                                            couplings=(0.0, 1.0), instances=2)
+    config = qbm_coupling.QBMCouplingConfig(
+        models=("ising",), n_hidden=(1, 2), couplings=(0.0, 1.0), instances=2
+    )
     df, figures = run_study(qbm_coupling.STUDY, config, tmp_path, progress=False)
     assert len(df) == 2 * 2 * 2
     assert (tmp_path / "results.csv").exists()

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from ebp import qbm
 from ebp.ansatz import brickwork
 from ebp.qbm.pretrain import STRATEGIES, grow_coupling, run, visible_first
-from ebp.studies import run_study
 from ebp.studies import qbm_training as qt
+from ebp.studies import run_study
 from ebp.train import adam, fit, quantum_data_task, random_mixed_state
 
 MODEL = qbm.restricted(2, 2)
@@ -48,8 +48,11 @@ def test_budget_and_joined_curve(results, name):
     assert r.loss == pytest.approx(c["loss"].iloc[-1])
     assert {"distance_to_mixed", "mutual_information", "entropy_visible"} <= set(c.columns)
     phases = list(dict.fromkeys(c["phase"]))
-    expected = {"random": ["train"], "visible-first": ["visible", "coupled"],
-                "grow-coupling": ["visible", "g×0.33", "g×0.67", "g×1.00"]}[name]
+    expected = {
+        "random": ["train"],
+        "visible-first": ["visible", "coupled"],
+        "grow-coupling": ["visible", "g×0.33", "g×0.67", "g×1.00"],
+    }[name]
     assert phases == expected
     # phases are contiguous blocks, in order
     blocks = c["phase"].ne(c["phase"].shift()).cumsum()
@@ -108,8 +111,11 @@ def test_weak_start_and_grown_scales():
 def test_run_by_name_and_errors():
     r = run("visible-first", MODEL, TASK, adam(0.05), budget=BUDGET, seed=4, init=INIT)
     assert list(dict.fromkeys(r.curve["phase"])) == ["visible", "coupled"]
-    with pytest.raises(ValueError, match="unknown QBM pretraining strategy 'nope'; known: "
-                                         "random, visible-first, grow-coupling"):
+    with pytest.raises(
+        ValueError,
+        match="unknown QBM pretraining strategy 'nope'; known: "
+        "random, visible-first, grow-coupling",
+    ):
         run("nope", MODEL, TASK, adam(0.05), budget=BUDGET)
     with pytest.raises(TypeError, match="QBM pretraining needs an ebp.qbm.QBM; got Circuit"):
         visible_first(brickwork(2, 1, 1), TASK, adam(0.05), budget=BUDGET)
@@ -130,8 +136,13 @@ def test_run_by_name_and_errors():
 
 
 # --------------------------------------------------------------------------- the study
-SMALL = dict(families=["restricted", "random"], targets=["quantum", "thermal"], n_hidden=[1, 2],
-             budget_steps=25, seeds=2)
+SMALL = dict(
+    families=["restricted", "random"],
+    targets=["quantum", "thermal"],
+    n_hidden=[1, 2],
+    budget_steps=25,
+    seeds=2,
+)
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +180,11 @@ def test_study_rows(study_run):
 def test_study_figures(study_run):
     config, _, figures, out = study_run
     names = {p.name for p in figures}
-    assert names == {"qbm_training_final_loss.png", "qbm_training_trajectories.png",
-                     "qbm_training_summary.csv"}
+    assert names == {
+        "qbm_training_final_loss.png",
+        "qbm_training_trajectories.png",
+        "qbm_training_summary.csv",
+    }
     for p in figures:
         assert p.parent == out and p.stat().st_size > 100
     assert qt.STUDY.make_figures(pd.DataFrame(), config, out) == []
@@ -193,8 +207,9 @@ def test_pretraining_against_random(study_run):
 def test_study_determinism():
     config = qt.STUDY.config_model(**{**SMALL, "n_hidden": [1], "budget_steps": 5})
     a = qt.STUDY.tasks(config)
-    assert a == qt.STUDY.tasks(qt.STUDY.config_model(**{**SMALL, "n_hidden": [1],
-                                                          "budget_steps": 5}))
+    assert a == qt.STUDY.tasks(
+        qt.STUDY.config_model(**{**SMALL, "n_hidden": [1], "budget_steps": 5})
+    )
     task = a[1]
     one, two = pd.DataFrame(qt.STUDY.run_task(task)), pd.DataFrame(qt.STUDY.run_task(task))
     pd.testing.assert_frame_equal(one, two)

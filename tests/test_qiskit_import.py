@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reference import reference_state
 
 import ebp
 from ebp.circuit import QiskitImportError, from_qiskit
+from reference import reference_state
 
 qiskit = pytest.importorskip("qiskit")
 from qiskit import QuantumCircuit
@@ -21,8 +21,10 @@ def _qiskit_state(qc, values, circuit):
     bound = qc.assign_parameters(values) if qc.parameters else qc
     sv = np.asarray(Statevector(bound).data)
     n = qc.num_qubits
-    labels = [f"{qc.find_bit(q).registers[0][0].name}[{qc.find_bit(q).registers[0][1]}]"
-              for q in qc.qubits]
+    labels = [
+        f"{qc.find_bit(q).registers[0][0].name}[{qc.find_bit(q).registers[0][1]}]"
+        for q in qc.qubits
+    ]
     src = [labels.index(s) for s in circuit.source_qubits]
     return sv.reshape((2,) * n).transpose([n - 1 - q for q in src]).reshape(-1)
 
@@ -31,8 +33,10 @@ LIBRARY = [
     ("efficient_su2-linear", lambda: efficient_su2(4, reps=2, entanglement="linear")),
     ("efficient_su2-full", lambda: efficient_su2(4, reps=1, entanglement="full")),
     ("real_amplitudes-circular", lambda: real_amplitudes(4, reps=2, entanglement="circular")),
-    ("real_amplitudes-reverse_linear",
-     lambda: real_amplitudes(3, reps=3, entanglement="reverse_linear")),
+    (
+        "real_amplitudes-reverse_linear",
+        lambda: real_amplitudes(3, reps=3, entanglement="reverse_linear"),
+    ),
     ("two_local-sca", lambda: n_local(4, ["ry", "rz"], "cz", entanglement="sca", reps=2)),
     ("two_local-pairwise-crx", lambda: n_local(4, "ry", "crx", entanglement="pairwise", reps=1)),
     ("two_local-full-rzz", lambda: n_local(3, ["rx"], "rzz", entanglement="full", reps=2)),
@@ -60,15 +64,21 @@ def _z0(psi, n):
     return signs * psi
 
 
-@pytest.mark.parametrize("make", [pytest.param(m, marks=() if k == 0 else pytest.mark.slow)
-                                  for k, (_, m) in enumerate(LIBRARY[:3])],
-                         ids=[i for i, _ in LIBRARY[:3]])
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(m, marks=() if k == 0 else pytest.mark.slow)
+        for k, (_, m) in enumerate(LIBRARY[:3])
+    ],
+    ids=[i for i, _ in LIBRARY[:3]],
+)
 def test_library_gradients_match_finite_differences(make, rng):
     qc = make()
     c = from_qiskit(qc, visible=[1])
     values = rng.uniform(-np.pi, np.pi, c.n_params)
-    np.testing.assert_allclose(np.asarray(ebp.simulate(c, values)), _qiskit_state(qc, values, c),
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        np.asarray(ebp.simulate(c, values)), _qiskit_state(qc, values, c), atol=1e-10
+    )
     g = np.asarray(ebp.sim.gradient(c, values, "Z0"))
     for k in rng.choice(c.n_params, size=4, replace=False):
         e = np.zeros(c.n_params)
@@ -96,8 +106,7 @@ def test_parameters_expressions_definitions_and_phases(rng):
     assert c.n_layers == 2 and any("measurements" in n for n in c.notes)
     values = rng.uniform(-3, 3, 4)
     qc.remove_final_measurements()
-    np.testing.assert_allclose(reference_state(c, values), _qiskit_state(qc, values, c),
-                               atol=1e-10)
+    np.testing.assert_allclose(reference_state(c, values), _qiskit_state(qc, values, c), atol=1e-10)
 
 
 def test_refusals():

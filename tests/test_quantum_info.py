@@ -91,7 +91,9 @@ def test_bell_state_has_one_bit_for_every_alpha(alpha):
 
 
 def test_bell_state_in_nats_is_ln2():
-    assert float(entanglement_entropy(BELL, 1, base=math.e)) == pytest.approx(math.log(2), abs=1e-12)
+    assert float(entanglement_entropy(BELL, 1, base=math.e)) == pytest.approx(
+        math.log(2), abs=1e-12
+    )
     assert float(entanglement_entropy(BELL, 1, base=4)) == pytest.approx(0.5, abs=1e-12)
 
 
@@ -182,7 +184,9 @@ def test_schmidt_coefficients_are_sorted_eigenvalues_of_rho():
         assert p.shape == (6, min(2**n_v, 2 ** (5 - n_v)))
         assert np.all(np.diff(p, axis=-1) <= 1e-15)
         np.testing.assert_allclose(p.sum(-1), 1.0, atol=1e-12)
-        ev = np.sort(np.linalg.eigvalsh(np.asarray(reduced_density_matrix(psi, n_v))), -1)[..., ::-1]
+        ev = np.sort(np.linalg.eigvalsh(np.asarray(reduced_density_matrix(psi, n_v))), -1)[
+            ..., ::-1
+        ]
         np.testing.assert_allclose(p, ev[..., : p.shape[-1]], atol=1e-12)
 
 
@@ -214,7 +218,9 @@ def test_trace_distance_matches_dense_eigendecomposition(n, n_v):
     rho = np.asarray(reduced_density_matrix(psi, n_v))
     d_v = 2**n_v
     dense = 0.5 * np.abs(np.linalg.eigvalsh(rho - np.eye(d_v) / d_v)).sum(-1)
-    np.testing.assert_allclose(np.asarray(trace_distance_to_maximally_mixed(psi, n_v)), dense, atol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(trace_distance_to_maximally_mixed(psi, n_v)), dense, atol=1e-12
+    )
 
 
 def _pinsker_test_batches():
@@ -285,14 +291,18 @@ def test_batching_shapes_and_elementwise_equality():
     }
     for i, j in [(0, 0), (1, 2), (2, 3)]:
         for name, f in single.items():
-            np.testing.assert_allclose(np.asarray(outs[name][i, j]), np.asarray(f(psi[i, j])), atol=1e-13)
+            np.testing.assert_allclose(
+                np.asarray(outs[name][i, j]), np.asarray(f(psi[i, j])), atol=1e-13
+            )
 
 
 @pytest.mark.slow
 def test_jit_compatible():
     psi = haar_state(4, 2, batch=3)
     f = jax.jit(lambda s: entanglement_entropy(s, 2))
-    np.testing.assert_allclose(np.asarray(f(psi)), np.asarray(entanglement_entropy(psi, 2)), atol=1e-14)
+    np.testing.assert_allclose(
+        np.asarray(f(psi)), np.asarray(entanglement_entropy(psi, 2)), atol=1e-14
+    )
 
 
 # ----------------------------------------------------------------------------- dtypes
@@ -311,7 +321,9 @@ def test_dtypes_complex64_preserved_and_real_promoted():
 
 # ----------------------------------------------------------------------------- errors
 def test_state_length_errors():
-    with pytest.raises(ValueError, match=r"state length must be a power of two \(2\*\*n, n >= 1\); got 12\."):
+    with pytest.raises(
+        ValueError, match=r"state length must be a power of two \(2\*\*n, n >= 1\); got 12\."
+    ):
         validate_state(np.ones(12))
     with pytest.raises(ValueError, match=r"power of two .*got 1\."):
         entanglement_entropy(np.ones(1), 1)
@@ -325,7 +337,9 @@ def test_state_length_errors():
 
 @pytest.mark.parametrize("n_v", [0, 3, -1])
 def test_n_visible_range_errors(n_v):
-    with pytest.raises(ValueError, match=rf"n_visible must be in 1\.\.2 for a 3-qubit state; got {n_v}\."):
+    with pytest.raises(
+        ValueError, match=rf"n_visible must be in 1\.\.2 for a 3-qubit state; got {n_v}\."
+    ):
         entanglement_entropy(np.asarray(haar_state(3, 0)), n_v)
 
 
@@ -340,13 +354,17 @@ def test_n_visible_type_and_small_state_errors():
 
 
 def test_alpha_base_keep_errors():
-    with pytest.raises(ValueError, match=r"alpha must be >= 0 \(a real number or inf\); got -1\.0\."):
+    with pytest.raises(
+        ValueError, match=r"alpha must be >= 0 \(a real number or inf\); got -1\.0\."
+    ):
         entanglement_entropy(BELL, 1, alpha=-1)
     with pytest.raises(ValueError, match=r"alpha must be >= 0 .*got nan"):
         entanglement_entropy(BELL, 1, alpha=float("nan"))
     with pytest.raises(TypeError, match=r"alpha must be a real number .*got str\."):
         entanglement_entropy(BELL, 1, alpha="2")
-    with pytest.raises(ValueError, match=r"base must be a finite real number > 0 and != 1; got 1\.0\."):
+    with pytest.raises(
+        ValueError, match=r"base must be a finite real number > 0 and != 1; got 1\.0\."
+    ):
         entanglement_entropy(BELL, 1, base=1)
     with pytest.raises(TypeError, match=r"base must be a real number .*got str\."):
         entanglement_entropy(BELL, 1, base="e")
@@ -388,8 +406,12 @@ def test_haar_unitary_is_unitary_and_reproducible():
     u = np.asarray(haar_unitary(8, 1, batch=(2, 3)))
     assert u.shape == (2, 3, 8, 8)
     eye = np.eye(8)
-    np.testing.assert_allclose(np.einsum("...ji,...jk->...ik", u.conj(), u), np.broadcast_to(eye, u.shape), atol=1e-12)
-    np.testing.assert_allclose(u @ np.swapaxes(u.conj(), -1, -2), np.broadcast_to(eye, u.shape), atol=1e-12)
+    np.testing.assert_allclose(
+        np.einsum("...ji,...jk->...ik", u.conj(), u), np.broadcast_to(eye, u.shape), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        u @ np.swapaxes(u.conj(), -1, -2), np.broadcast_to(eye, u.shape), atol=1e-12
+    )
     np.testing.assert_array_equal(u, np.asarray(haar_unitary(8, 1, batch=(2, 3))))
     assert not np.allclose(u, np.asarray(haar_unitary(8, 2, batch=(2, 3))))
     assert haar_unitary(2, 0, dtype=jnp.complex64).dtype == jnp.complex64
@@ -473,8 +495,14 @@ def test_zero_schmidt_probabilities_are_at_the_epsilon_squared_level():
 
 def test_unnormalised_input_is_refused_not_renormalised():
     """2ψ used to give −8 bits; every function of a pure state now refuses it."""
-    for fn in (schmidt_coefficients, entanglement_entropy, reduced_density_matrix, purity,
-               trace_distance_to_maximally_mixed, pinsker_bound):
+    for fn in (
+        schmidt_coefficients,
+        entanglement_entropy,
+        reduced_density_matrix,
+        purity,
+        trace_distance_to_maximally_mixed,
+        pinsker_bound,
+    ):
         with pytest.raises(ValueError, match=r"state is not normalised: ‖ψ‖² = 4"):
             fn(2 * BELL, 1)
     rng = np.random.default_rng(6)
@@ -574,13 +602,17 @@ def test_density_matrix_functions_agree_with_the_state_level_ones():
 
     psi = ebp.haar_state(5, seed=3, batch=(4,))
     rho = np.asarray(ebp.reduced_density_matrix(psi, 2))
-    np.testing.assert_allclose(von_neumann_entropy(rho),
-                               np.asarray(ebp.entanglement_entropy(psi, 2)), atol=1e-12)
-    np.testing.assert_allclose(distance_to_maximally_mixed(rho),
-                               np.asarray(ebp.trace_distance_to_maximally_mixed(psi, 2)),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        von_neumann_entropy(rho), np.asarray(ebp.entanglement_entropy(psi, 2)), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        distance_to_maximally_mixed(rho),
+        np.asarray(ebp.trace_distance_to_maximally_mixed(psi, 2)),
+        atol=1e-12,
+    )
     p = np.array([0.5, 0.25, 0.25, 0.0])
     import scipy.stats
+
     assert von_neumann_entropy(np.diag(p)) == pytest.approx(scipy.stats.entropy(p, base=2))
     assert von_neumann_entropy(np.diag(p), base=np.e) == pytest.approx(scipy.stats.entropy(p))
     assert distance_to_maximally_mixed(np.eye(4) / 4) == pytest.approx(0.0, abs=1e-15)

@@ -20,8 +20,14 @@ def _env() -> dict[str, str]:
 
 
 def _run(code: str, cwd: Path) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=_env(), capture_output=True,
-                          text=True, timeout=1800)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert done.returncode == 0, f"README block failed:\n{code}\n{done.stderr[-3000:]}"
     return done.stdout.splitlines()
 
@@ -43,6 +49,7 @@ def checks(marker):
     def register(fn):
         CHECKED[marker] = fn
         return fn
+
     return register
 
 
@@ -88,16 +95,24 @@ def test_every_python_block_is_checked():
     assert not unchecked, f"README python blocks without a check: {unchecked}"
 
 
-@pytest.mark.parametrize("marker", [
-    pytest.param(m, marks=pytest.mark.slow) if m in SLOW else m for m in CHECKED])
+@pytest.mark.parametrize(
+    "marker", [pytest.param(m, marks=pytest.mark.slow) if m in SLOW else m for m in CHECKED]
+)
 def test_readme_block_runs_and_prints_what_it_says(marker, tmp_path):
     if "load_results" in marker:  # the block reads the folder `ebp run entanglement` writes
         toml = tmp_path / "tiny.toml"
-        toml.write_text('models = ["haar", "brickwork"]\nn_min = 2\nn_max = 3\nsamples = 20\n'
-                        'hist_models = ["haar"]\nhist_n_hidden = [1]\nhist_samples = 20\n'
-                        'depth_n = 3\ndepths = [1]\ndepth_cut_gates = [0]\n')
-        subprocess.run([sys.executable, "-m", "ebp.cli", "run", "entanglement", "--config",
-                        str(toml)], cwd=tmp_path, env=_env(), check=True, capture_output=True,
-                       timeout=1800)
+        toml.write_text(
+            'models = ["haar", "brickwork"]\nn_min = 2\nn_max = 3\nsamples = 20\n'
+            'hist_models = ["haar"]\nhist_n_hidden = [1]\nhist_samples = 20\n'
+            "depth_n = 3\ndepths = [1]\ndepth_cut_gates = [0]\n"
+        )
+        subprocess.run(
+            [sys.executable, "-m", "ebp.cli", "run", "entanglement", "--config", str(toml)],
+            cwd=tmp_path,
+            env=_env(),
+            check=True,
+            capture_output=True,
+            timeout=1800,
+        )
     lines = _run(_block(marker), tmp_path)
     CHECKED[marker](lines, tmp_path)

@@ -39,12 +39,16 @@ def test_quick_with_full_is_refused(tmp_path):
     _one_line_error(result, "--quick and --full")
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--executor", "gpu-farm"], "gpu-farm"),
-    (["--executor", "processes", "--workers", "0"], "--workers must be >= 1"),
-    (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --executor dask"),
-    (["--workers", "2"], "--workers needs --executor processes or dask"),
-], ids=["unknown-executor", "zero-workers", "scheduler-without-dask", "workers-local"])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--executor", "gpu-farm"], "gpu-farm"),
+        (["--executor", "processes", "--workers", "0"], "--workers must be >= 1"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --executor dask"),
+        (["--workers", "2"], "--workers needs --executor processes or dask"),
+    ],
+    ids=["unknown-executor", "zero-workers", "scheduler-without-dask", "workers-local"],
+)
 def test_bad_option_values_are_refused(tmp_path, args, needle):
     result = runner.invoke(app, ["reproduce", "--out", str(tmp_path / "out"), *args])
     _one_line_error(result, needle)
@@ -52,15 +56,17 @@ def test_bad_option_values_are_refused(tmp_path, args, needle):
 
 
 def test_folder_with_a_single_study_run_is_refused(tmp_path):
-    (tmp_path / "run.json").write_text(json.dumps({"format": "ebp-run/1", "study": "x",
-                                                   "config": {}}))
+    (tmp_path / "run.json").write_text(
+        json.dumps({"format": "ebp-run/1", "study": "x", "config": {}})
+    )
     result = runner.invoke(app, ["reproduce", "--quick", "--out", str(tmp_path)])
     _one_line_error(result, "single-study run")
 
 
 def test_folder_with_a_reproduction_of_another_mode_is_refused(tmp_path):
-    (tmp_path / MANIFEST).write_text(json.dumps({"format": "ebp-reproduce/1", "mode": "full",
-                                                 "studies": []}))
+    (tmp_path / MANIFEST).write_text(
+        json.dumps({"format": "ebp-reproduce/1", "mode": "full", "studies": []})
+    )
     result = runner.invoke(app, ["reproduce", "--quick", "--out", str(tmp_path)])
     _one_line_error(result, "holds a full reproduction", "--fresh")
 
@@ -99,24 +105,57 @@ def test_full_prints_an_estimate_first(tmp_path, monkeypatch):
 
 # Tiny configs: every study runs, each in a few tasks, so a whole reproduction takes a minute.
 TINY = {
-    "entanglement": dict(models=("haar",), n_min=2, n_max=5, samples=4, hist_models=("haar",),
-                         hist_n_hidden=(1, 2), hist_samples=4, depths=()),
-    "cost-concentration": dict(models=("bounded_cut",), objectives=("local_pauli",),
-                               n_hidden=(1,), samples=4),
-    "gradient-scaling": dict(models=("brickwork",), objectives=("local_pauli",), n_visible=(1,),
-                             n_max=2, samples=4, depth_models=(), paper_n_hidden=(1,),
-                             paper_samples=4, lipschitz_steps=0, bootstrap_resamples=10),
-    "training-failure": dict(models=("bounded_cut",), n_hidden=(1,), optimisers=("adam",),
-                             exact=(), seeds=1, budget=200.0),
-    "gradient-free-failure": dict(models=("bounded_cut",), n_hidden=(1,), pairs=10, methods=(),
-                                  seeds=1),
+    "entanglement": dict(
+        models=("haar",),
+        n_min=2,
+        n_max=5,
+        samples=4,
+        hist_models=("haar",),
+        hist_n_hidden=(1, 2),
+        hist_samples=4,
+        depths=(),
+    ),
+    "cost-concentration": dict(
+        models=("bounded_cut",), objectives=("local_pauli",), n_hidden=(1,), samples=4
+    ),
+    "gradient-scaling": dict(
+        models=("brickwork",),
+        objectives=("local_pauli",),
+        n_visible=(1,),
+        n_max=2,
+        samples=4,
+        depth_models=(),
+        paper_n_hidden=(1,),
+        paper_samples=4,
+        lipschitz_steps=0,
+        bootstrap_resamples=10,
+    ),
+    "training-failure": dict(
+        models=("bounded_cut",),
+        n_hidden=(1,),
+        optimisers=("adam",),
+        exact=(),
+        seeds=1,
+        budget=200.0,
+    ),
+    "gradient-free-failure": dict(
+        models=("bounded_cut",), n_hidden=(1,), pairs=10, methods=(), seeds=1
+    ),
     "pretraining": dict(n_hidden=(1,), strategies=("random",), seeds=1, budget=200.0),
-    "qbm-typicality": dict(n_hidden=(1, 2), instances=4, hist_n_hidden=(), hist_instances=4,
-                           bootstrap_resamples=10),
+    "qbm-typicality": dict(
+        n_hidden=(1, 2), instances=4, hist_n_hidden=(), hist_instances=4, bootstrap_resamples=10
+    ),
     "qbm-gradient-by-term": dict(models=("ising",), n_hidden=(1,), instances=2),
     "qbm-coupling": dict(models=("ising",), n_hidden=(1,), couplings=(0.0,), instances=2),
-    "qbm-training": dict(families=("restricted",), targets=("quantum",), strategies=("random",),
-                         n_visible=1, n_hidden=(1,), budget_steps=2, seeds=1),
+    "qbm-training": dict(
+        families=("restricted",),
+        targets=("quantum",),
+        strategies=("random",),
+        n_visible=1,
+        n_hidden=(1,),
+        budget_steps=2,
+        seeds=1,
+    ),
 }
 
 SCRIPT = textwrap.dedent("""
@@ -133,14 +172,18 @@ SCRIPT = textwrap.dedent("""
 
 def _start(out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(SRC), "MPLBACKEND": "Agg"}
-    return subprocess.Popen([sys.executable, "-c", SCRIPT, json.dumps(TINY), str(out)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, json.dumps(TINY), str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _stored(out: Path) -> dict[Path, tuple[int, int]]:
     """Every stored task file with its (inode, mtime in ns): rewritten files change both."""
-    return {p: (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in out.glob("*/tasks/*.json")}
+    return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("*/tasks/*.json")}
 
 
 def _n_tasks(out: Path) -> int:
@@ -153,8 +196,9 @@ def _interrupt_and_resume(tmp_path, sig) -> tuple[int, int, str]:
     deadline = time.monotonic() + 600
     while len(_stored(out)) < 3 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert proc.poll() is None, "the run ended before it could be interrupted:\n" + \
-        proc.communicate()[0]
+    assert proc.poll() is None, (
+        "the run ended before it could be interrupted:\n" + proc.communicate()[0]
+    )
     proc.send_signal(sig)
     first_output = proc.communicate(timeout=300)[0]
     assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL), first_output
@@ -221,8 +265,12 @@ def test_overall_progress_counts_stored_tasks_across_studies(tmp_path, capsys):
     """The display reads progress from the run folders: study, its tasks, all tasks, time left."""
     from ebp.reproduce._progress import OverallProgress, PlanItem
 
-    plan = [PlanItem(f"study-{i}", tmp_path / f"s{i}",
-                     frozenset(f"{i:014x}{k:02x}" for k in range(4)), 4.0) for i in range(2)]
+    plan = [
+        PlanItem(
+            f"study-{i}", tmp_path / f"s{i}", frozenset(f"{i:014x}{k:02x}" for k in range(4)), 4.0
+        )
+        for i in range(2)
+    ]
     (plan[0].folder / "tasks").mkdir(parents=True)
     (plan[0].folder / "tasks" / f"{sorted(plan[0].keys)[0]}.json").write_text("{}")  # resumed
     with OverallProgress(plan, interval=0.01) as bar:

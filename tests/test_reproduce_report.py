@@ -10,14 +10,14 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import seed_for
 from matplotlib.figure import Figure as MplFigure
-from test_reproduce_verdicts import supportive
 
+from conftest import seed_for
 from ebp.experiment import Task
 from ebp.report import Badge, Figure, Page, Paragraph, Section, Table, render_html, render_markdown
 from ebp.reproduce import CLAIMS, MANIFEST, STUDY_ORDER, ReproduceError, study_config, write_report
 from ebp.runner import ResultStore
+from test_reproduce_verdicts import supportive
 
 
 def _png(path, label: str) -> None:
@@ -32,14 +32,20 @@ def _png(path, label: str) -> None:
 def make_reproduction(root, tables, *, figures=True):
     """A reproduction folder whose studies each hold one stored task with ``tables``' rows."""
     root.mkdir(parents=True, exist_ok=True)
-    manifest = {"format": "ebp-reproduce/1", "mode": "quick", "ebp_version": "test",
-                "studies": list(STUDY_ORDER), "executor": "local",
-                "wall_seconds": {name: 1.5 for name in STUDY_ORDER}}
+    manifest = {
+        "format": "ebp-reproduce/1",
+        "mode": "quick",
+        "ebp_version": "test",
+        "studies": list(STUDY_ORDER),
+        "executor": "local",
+        "wall_seconds": {name: 1.5 for name in STUDY_ORDER},
+    }
     (root / MANIFEST).write_text(json.dumps(manifest))
     for name in STUDY_ORDER:
         config = study_config(name, "quick").model_dump(mode="json")
-        store = ResultStore.create_or_resume(root / name, study=name, config=config, n_tasks=1,
-                                             version="test")
+        store = ResultStore.create_or_resume(
+            root / name, study=name, config=config, n_tasks=1, version="test"
+        )
         rows = json.loads(tables[name].to_json(orient="records"))
         store.save(Task.make(name, 0, 7, part="synthetic"), rows)
     if figures:
@@ -75,8 +81,15 @@ def test_report_files_from_stored_results(reproduction):
         assert f'id="{cid.lower()}"' in html
         assert claim.statement in html
     # the footer: configs with seeds, versions, machine, wall time per study
-    for needle in ("Configuration", "JAX", "NumPy", "CPU cores", "memory", "Wall time",
-                   "entanglement (seed 0)"):
+    for needle in (
+        "Configuration",
+        "JAX",
+        "NumPy",
+        "CPU cores",
+        "memory",
+        "Wall time",
+        "entanglement (seed 0)",
+    ):
         assert needle in html
     md = report.markdown.read_text()
     assert "| claim |" in md and md.count("**holds**") >= len(CLAIMS)
@@ -103,11 +116,20 @@ def test_report_of_a_folder_without_reproduction_is_refused(tmp_path):
 def test_page_builder_escapes_text_and_checks_its_input(tmp_path):
     png = tmp_path / "f.png"
     _png(png, "x")
-    page = Page("A <title>", sections=[Section("S & T", [
-        Paragraph("1 < 2 and <script>alert(1)</script>"),
-        Table(("a", "b"), [("x|y", Badge("ok", "good"))]),
-        Figure(path=png, caption="cap"),
-    ], badge=Badge("holds", "good"))])
+    page = Page(
+        "A <title>",
+        sections=[
+            Section(
+                "S & T",
+                [
+                    Paragraph("1 < 2 and <script>alert(1)</script>"),
+                    Table(("a", "b"), [("x|y", Badge("ok", "good"))]),
+                    Figure(path=png, caption="cap"),
+                ],
+                badge=Badge("holds", "good"),
+            )
+        ],
+    )
     html = render_html(page)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "A &lt;title&gt;" in html and 'class="badge good"' in html
@@ -127,8 +149,14 @@ def test_page_builder_escapes_text_and_checks_its_input(tmp_path):
 
 
 def _chromium():
-    browser = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                    if shutil.which(n)), None)
+    browser = next(
+        (
+            shutil.which(n)
+            for n in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(n)
+        ),
+        None,
+    )
     driver = shutil.which("chromedriver")
     return browser, driver
 
@@ -137,8 +165,10 @@ def _chromium():
 def test_report_opens_in_headless_chromium(reproduction):
     browser, driver_path = _chromium()
     if browser is None or driver_path is None:
-        pytest.skip("headless Chromium not found: install Debian's chromium and chromium-driver "
-                    "(apt-get install -y chromium chromium-driver)")
+        pytest.skip(
+            "headless Chromium not found: install Debian's chromium and chromium-driver "
+            "(apt-get install -y chromium chromium-driver)"
+        )
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
     from selenium.webdriver.chrome.service import Service
 
@@ -152,7 +182,8 @@ def test_report_opens_in_headless_chromium(reproduction):
     try:
         driver.get(report.html.resolve().as_uri())
         widths = driver.execute_script(
-            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth]);")
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth]);"
+        )
         console = driver.get_log("browser")
         performance = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
     finally:
@@ -162,6 +193,9 @@ def test_report_opens_in_headless_chromium(reproduction):
     assert [e for e in console if e.get("level") in ("SEVERE", "WARNING")] == []
     failed = [m for m in performance if m.get("method") == "Network.loadingFailed"]
     assert failed == []
-    requested = {m["params"]["request"]["url"].split(":", 1)[0] for m in performance
-                 if m.get("method") == "Network.requestWillBeSent"}
+    requested = {
+        m["params"]["request"]["url"].split(":", 1)[0]
+        for m in performance
+        if m.get("method") == "Network.requestWillBeSent"
+    }
     assert requested <= {"file", "data"}, requested

@@ -27,10 +27,20 @@ def cost_concentration(rng, decay=True, sizes=(1, 2, 3, 4, 5), samples=300, viol
             cost = rng.normal(0, np.sqrt(var), samples)
             for i, c in enumerate(cost):
                 bound = abs(c) * (0.5 if violate and i == 0 else 1.0) + 0.05
-                rows.append({"model": model, "objective": "local_pauli", "n_visible": 1,
-                             "n_hidden": n_h, "instance": i, "cost": c, "cost_at_mixed": 0.0,
-                             "deviation": abs(c), "deviation_bound": bound,
-                             "cost_var_haar": 2.0 ** -(n_h + 1)})
+                rows.append(
+                    {
+                        "model": model,
+                        "objective": "local_pauli",
+                        "n_visible": 1,
+                        "n_hidden": n_h,
+                        "instance": i,
+                        "cost": c,
+                        "cost_at_mixed": 0.0,
+                        "deviation": abs(c),
+                        "deviation_bound": bound,
+                        "cost_var_haar": 2.0 ** -(n_h + 1),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -40,18 +50,39 @@ def entanglement(rng, typical=True, samples=60, n=6):
     for model in ("haar", "brickwork"):
         mean = page if (typical or model == "haar") else 0.5 * page
         for s in rng.normal(mean, 0.05, samples):
-            rows.append({"experiment": "profile", "model": model, "n_qubits": n,
-                         "n_visible": n // 2, "n_hidden": n - n // 2, "entropy_bits": s,
-                         "page_entropy": page, "max_entropy_bits": 3.0,
-                         "trace_distance": 0.05, "pinsker_bound": 0.5,
-                         "mean_trace_distance_bound": 0.2})
+            rows.append(
+                {
+                    "experiment": "profile",
+                    "model": model,
+                    "n_qubits": n,
+                    "n_visible": n // 2,
+                    "n_hidden": n - n // 2,
+                    "entropy_bits": s,
+                    "page_entropy": page,
+                    "max_entropy_bits": 3.0,
+                    "trace_distance": 0.05,
+                    "pinsker_bound": 0.5,
+                    "mean_trace_distance_bound": 0.2,
+                }
+            )
     for n_h in (1, 3, 5):
         bound = 0.5 * np.sqrt(2 / 2**n_h)
         for t in np.abs(rng.normal(0.6 * bound, 0.05 * bound, samples)):
-            rows.append({"experiment": "histogram", "model": "haar", "n_qubits": 1 + n_h,
-                         "n_visible": 1, "n_hidden": n_h, "entropy_bits": 0.99,
-                         "page_entropy": 0.99, "max_entropy_bits": 1.0, "trace_distance": t,
-                         "pinsker_bound": 2.5 * t + 0.01, "mean_trace_distance_bound": bound})
+            rows.append(
+                {
+                    "experiment": "histogram",
+                    "model": "haar",
+                    "n_qubits": 1 + n_h,
+                    "n_visible": 1,
+                    "n_hidden": n_h,
+                    "entropy_bits": 0.99,
+                    "page_entropy": 0.99,
+                    "max_entropy_bits": 1.0,
+                    "trace_distance": t,
+                    "pinsker_bound": 2.5 * t + 0.01,
+                    "mean_trace_distance_bound": bound,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -60,19 +91,43 @@ def gradient_scaling(rng, decay=True, sizes=(1, 2, 3, 4, 5)):
     for model in ("brickwork", "bounded_cut"):
         for n_h in sizes:
             theory = 0.1 * 2.0**-n_h
-            var = theory * rng.normal(1, 0.03) if (model == "brickwork" and decay) else 0.05 * \
-                rng.normal(1, 0.03)
+            var = (
+                theory * rng.normal(1, 0.03)
+                if (model == "brickwork" and decay)
+                else 0.05 * rng.normal(1, 0.03)
+            )
             for objective in ("local_pauli", "global_projector"):
-                rows.append({"experiment": "n_hidden", "model": model, "n_visible": 1,
-                             "n_hidden": n_h, "objective": objective, "probe_var": var,
-                             "probe_var_lo": 0.9 * var, "probe_var_hi": 1.1 * var,
-                             "probe_var_2design": theory, "lipschitz_sampled": np.sqrt(var),
-                             "inf_norm_var": np.nan})
+                rows.append(
+                    {
+                        "experiment": "n_hidden",
+                        "model": model,
+                        "n_visible": 1,
+                        "n_hidden": n_h,
+                        "objective": objective,
+                        "probe_var": var,
+                        "probe_var_lo": 0.9 * var,
+                        "probe_var_hi": 1.1 * var,
+                        "probe_var_2design": theory,
+                        "lipschitz_sampled": np.sqrt(var),
+                        "inf_norm_var": np.nan,
+                    }
+                )
     for n_h in sizes:
-        rows.append({"experiment": "paper", "model": "pauli_network", "n_visible": 1,
-                     "n_hidden": n_h, "objective": "thermal_fidelity", "probe_var": np.nan,
-                     "probe_var_lo": np.nan, "probe_var_hi": np.nan, "probe_var_2design": np.nan,
-                     "lipschitz_sampled": np.nan, "inf_norm_var": 0.01 * 2.0**-n_h})
+        rows.append(
+            {
+                "experiment": "paper",
+                "model": "pauli_network",
+                "n_visible": 1,
+                "n_hidden": n_h,
+                "objective": "thermal_fidelity",
+                "probe_var": np.nan,
+                "probe_var_lo": np.nan,
+                "probe_var_hi": np.nan,
+                "probe_var_2design": np.nan,
+                "lipschitz_sampled": np.nan,
+                "inf_norm_var": 0.01 * 2.0**-n_h,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -82,9 +137,15 @@ def training_runs(success, seeds, sizes=(1, 2, 3, 4), extra=None):
     for model in ("brickwork", "bounded_cut"):
         for n_h in sizes:
             for rep in range(seeds):
-                row = {"kind": "run", "model": model, "n_hidden": n_h, "repetition": rep,
-                       "optimiser": "adam", "mode": "shots",
-                       "success": bool(success(model, n_h, rep))}
+                row = {
+                    "kind": "run",
+                    "model": model,
+                    "n_hidden": n_h,
+                    "repetition": rep,
+                    "optimiser": "adam",
+                    "mode": "shots",
+                    "success": bool(success(model, n_h, rep)),
+                }
                 rows.append({**row, **(extra or {})})
     return pd.DataFrame(rows)
 
@@ -96,11 +157,26 @@ def gradient_free(rng, fraction, success, seeds, pairs=300, sizes=(1, 2, 4, 6)):
         for n_h in sizes:
             resolvable = rng.random(pairs) < fraction(model, n_h)
             for i, r in enumerate(resolvable):
-                rows.append({"kind": "pair", "model": model, "n_hidden": n_h, "pair": i,
-                             "ratio": 2.0 if r else 0.5})
+                rows.append(
+                    {
+                        "kind": "pair",
+                        "model": model,
+                        "n_hidden": n_h,
+                        "pair": i,
+                        "ratio": 2.0 if r else 0.5,
+                    }
+                )
             for rep in range(seeds):
-                rows.append({"kind": "run", "model": model, "n_hidden": n_h, "repetition": rep,
-                             "optimiser": "spsa", "success": bool(success(model, n_h, rep))})
+                rows.append(
+                    {
+                        "kind": "run",
+                        "model": model,
+                        "n_hidden": n_h,
+                        "repetition": rep,
+                        "optimiser": "spsa",
+                        "success": bool(success(model, n_h, rep)),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -110,25 +186,54 @@ def qbm_tables(rng, flatten=True, sizes=(1, 2, 3, 4, 5, 6), instances=30):
         scale = 0.5 * np.sqrt(2 / 2**n_h)
         t_mean = 0.3 * scale if flatten else 0.1
         for i in range(instances):
-            typ.append({"beta": 1.0, "n_visible": 1, "n_hidden": n_h, "instance": i,
-                        "curve": True, "trace_distance": t_mean * rng.uniform(0.8, 1.2),
-                        "typicality_scale": scale, "grad_inf_norm": rng.uniform(0, scale)})
+            typ.append(
+                {
+                    "beta": 1.0,
+                    "n_visible": 1,
+                    "n_hidden": n_h,
+                    "instance": i,
+                    "curve": True,
+                    "trace_distance": t_mean * rng.uniform(0.8, 1.2),
+                    "typicality_scale": scale,
+                    "grad_inf_norm": rng.uniform(0, scale),
+                }
+            )
         for model in ("paper", "ising"):
             for cls in ("visible", "coupling", "hidden"):
-                rms = 2.0 ** (-n_h / 2) if (model == "paper" and cls != "visible"
-                                            and flatten) else 0.3
+                rms = (
+                    2.0 ** (-n_h / 2)
+                    if (model == "paper" and cls != "visible" and flatten)
+                    else 0.3
+                )
                 for i in range(10):
-                    term.append({"model": model, "n_hidden": n_h, "term_class": cls,
-                                 "instance": i, "rms_gradient": rms * rng.uniform(0.8, 1.2),
-                                 "two_design_scale": 2.0 ** (-n_h / 2)})
+                    term.append(
+                        {
+                            "model": model,
+                            "n_hidden": n_h,
+                            "term_class": cls,
+                            "instance": i,
+                            "rms_gradient": rms * rng.uniform(0.8, 1.2),
+                            "two_design_scale": 2.0 ** (-n_h / 2),
+                        }
+                    )
     for n_h in (1, 3, 5):
         for i in range(20):
             for g in (0.0, 1.0, 4.0):
                 d = 0.3 if (g == 0 or not flatten) else 0.3 / (1 + 8 * g)
-                coup.append({"model": "random", "n_hidden": n_h, "coupling": g, "instance": i,
-                             "distance_to_mixed": d * rng.uniform(0.9, 1.1)})
-    return {"qbm-typicality": pd.DataFrame(typ), "qbm-gradient-by-term": pd.DataFrame(term),
-            "qbm-coupling": pd.DataFrame(coup)}
+                coup.append(
+                    {
+                        "model": "random",
+                        "n_hidden": n_h,
+                        "coupling": g,
+                        "instance": i,
+                        "distance_to_mixed": d * rng.uniform(0.9, 1.1),
+                    }
+                )
+    return {
+        "qbm-typicality": pd.DataFrame(typ),
+        "qbm-gradient-by-term": pd.DataFrame(term),
+        "qbm-coupling": pd.DataFrame(coup),
+    }
 
 
 def pretraining_tables(rng, helps=True, seeds=6):
@@ -137,18 +242,34 @@ def pretraining_tables(rng, helps=True, seeds=6):
     for rep in range(seeds):
         for strategy in ("random", "small-angle", "decoupled-start"):
             if strategy == "random" or not helps:
-                ttt = budget * rng.uniform(0.6, 0.9) if strategy == "random" or not helps \
-                    else None
+                ttt = budget * rng.uniform(0.6, 0.9) if strategy == "random" or not helps else None
             else:
                 ttt = budget * rng.uniform(0.02, 0.1)
-            pre.append({"kind": "run", "strategy": strategy, "n_hidden": 6, "repetition": rep,
-                        "time_to_target": ttt, "cost": budget, "loss": 0.04})
+            pre.append(
+                {
+                    "kind": "run",
+                    "strategy": strategy,
+                    "n_hidden": 6,
+                    "repetition": rep,
+                    "time_to_target": ttt,
+                    "cost": budget,
+                    "loss": 0.04,
+                }
+            )
         base = rng.uniform(0.05, 0.1)
         for strategy in ("random", "visible-first"):
             loss = base if (strategy == "random" or not helps) else base / 20
-            qbm.append({"kind": "run", "family": "random", "target": "quantum",
-                        "strategy": strategy, "n_hidden": 2, "repetition": rep,
-                        "loss": loss * rng.uniform(0.98, 1.02)})
+            qbm.append(
+                {
+                    "kind": "run",
+                    "family": "random",
+                    "target": "quantum",
+                    "strategy": strategy,
+                    "n_hidden": 2,
+                    "repetition": rep,
+                    "loss": loss * rng.uniform(0.98, 1.02),
+                }
+            )
     return {"pretraining": pd.DataFrame(pre), "qbm-training": pd.DataFrame(qbm)}
 
 
@@ -160,11 +281,13 @@ def supportive(rng):
         "cost-concentration": cost_concentration(rng),
         "entanglement": entanglement(rng),
         "gradient-scaling": gradient_scaling(rng),
-        "training-failure": training_runs(
-            lambda m, h, r: m == "bounded_cut" or h <= 2, seeds=6),
+        "training-failure": training_runs(lambda m, h, r: m == "bounded_cut" or h <= 2, seeds=6),
         "gradient-free-failure": gradient_free(
-            rng, lambda m, h: 0.8 if m == "bounded_cut" else 0.8 - 0.1 * h,
-            lambda m, h, r: m == "bounded_cut", seeds=6),
+            rng,
+            lambda m, h: 0.8 if m == "bounded_cut" else 0.8 - 0.1 * h,
+            lambda m, h, r: m == "bounded_cut",
+            seeds=6,
+        ),
         **qbm_tables(rng),
         **pretraining_tables(rng),
     }
@@ -178,7 +301,8 @@ def contradicting(rng):
         # volume-law training succeeds at every size: no failure to see
         "training-failure": training_runs(lambda m, h, r: True, seeds=30),
         "gradient-free-failure": gradient_free(
-            rng, lambda m, h: 0.8, lambda m, h, r: True, seeds=30, pairs=600),
+            rng, lambda m, h: 0.8, lambda m, h, r: True, seeds=30, pairs=600
+        ),
         **qbm_tables(rng, flatten=False),
         **pretraining_tables(rng, helps=False, seeds=30),
     }
@@ -189,11 +313,14 @@ def scarce(rng):
         "cost-concentration": cost_concentration(rng, sizes=(1, 2)),
         "entanglement": entanglement(rng, samples=5),
         "gradient-scaling": gradient_scaling(rng, sizes=(1, 2)),
-        "training-failure": training_runs(lambda m, h, r: m == "bounded_cut" or h <= 2,
-                                          seeds=1),
+        "training-failure": training_runs(lambda m, h, r: m == "bounded_cut" or h <= 2, seeds=1),
         "gradient-free-failure": gradient_free(
-            rng, lambda m, h: 0.8 if m == "bounded_cut" else 0.8 - 0.1 * h,
-            lambda m, h, r: m == "bounded_cut", seeds=1, pairs=8),
+            rng,
+            lambda m, h: 0.8 if m == "bounded_cut" else 0.8 - 0.1 * h,
+            lambda m, h, r: m == "bounded_cut",
+            seeds=1,
+            pairs=8,
+        ),
         **qbm_tables(rng, sizes=(1, 2)),
         **pretraining_tables(rng, seeds=1),
     }
@@ -239,8 +366,9 @@ def test_area_law_control_that_decays_too_is_not_supported(rng):
     """If the control's gradients vanish as fast, the decay is not the entanglement's."""
     gs = gradient_scaling(rng)
     area = gs["model"] == "bounded_cut"
-    gs.loc[area, ["probe_var", "probe_var_lo", "probe_var_hi"]] = (
-        gs.loc[area, ["probe_var_2design"]].to_numpy() * [[1.0, 0.9, 1.1]])
+    gs.loc[area, ["probe_var", "probe_var_lo", "probe_var_hi"]] = gs.loc[
+        area, ["probe_var_2design"]
+    ].to_numpy() * [[1.0, 0.9, 1.1]]
     verdict = CLAIMS["C3"].verdict({"gradient-scaling": gs})
     assert verdict.status == NOT_SUPPORTED
     assert "bounded_cut" in verdict.summary

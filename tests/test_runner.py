@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 import ebp
 from ebp.cli import app
+from ebp.experiment import Study, Task
 from ebp.runner import (
     RUN_FORMAT,
     StoreError,
@@ -34,7 +35,6 @@ from ebp.runner import (
     make_executor,
     run_sweep,
 )
-from ebp.experiment import Study, Task
 from ebp.studies import get_study, run_study
 
 TESTS = Path(__file__).resolve().parent
@@ -625,8 +625,7 @@ def test_dead_worker_is_a_clear_one_line_error(tmp_path, monkeypatch):
 
     out = tmp_path / "run"
     with pytest.raises(BrokenProcessPool) as info:
-        run_sweep(DIE, CountConfig(n_tasks=6), out, executor="processes", workers=1,
-                  progress=False)
+        run_sweep(DIE, CountConfig(n_tasks=6), out, executor="processes", workers=1, progress=False)
     note = " ".join(info.value.__notes__)
     assert "of 6 tasks are stored in" in note and str(out) in note
 

@@ -26,13 +26,17 @@ def p6():
 @pytest.mark.parametrize("fn", ["simulate", "expectation", "gradient", "value_and_gradient"])
 def test_wrong_parameter_count_names_expected_and_got(fn, circ):
     args = () if fn == "simulate" else ("Z0",)
-    msg = re.escape("expected parameters of shape (..., 6) for this circuit (6 parameters); got shape (5,).")
+    msg = re.escape(
+        "expected parameters of shape (..., 6) for this circuit (6 parameters); got shape (5,)."
+    )
     with pytest.raises(ValueError, match=msg):
         getattr(ebp, fn)(circ, np.zeros(5), *args)
 
 
 def test_wrong_parameter_count_batched(circ):
-    with pytest.raises(ValueError, match=re.escape("(..., 6)") + ".*" + re.escape("got shape (2, 7)")):
+    with pytest.raises(
+        ValueError, match=re.escape("(..., 6)") + ".*" + re.escape("got shape (2, 7)")
+    ):
         ebp.simulate(circ, np.zeros((2, 7)))
 
 
@@ -84,7 +88,9 @@ def test_observable_out_of_range_wire(fn, circ, p6):
 
 
 def test_unknown_pauli_letter(circ, p6):
-    msg = re.escape("cannot read Pauli factor 'Q0' in 'Q0'; write a letter I, X, Y or Z followed by a wire number")
+    msg = re.escape(
+        "cannot read Pauli factor 'Q0' in 'Q0'; write a letter I, X, Y or Z followed by a wire number"
+    )
     with pytest.raises(ValueError, match=msg):
         ebp.expectation(circ, p6, "Q0")
     with pytest.raises(ValueError, match=re.escape("cannot read Pauli factor 'ZZ'")):
@@ -92,13 +98,18 @@ def test_unknown_pauli_letter(circ, p6):
 
 
 def test_repeated_wire_in_pauli_string(circ, p6):
-    with pytest.raises(ValueError, match=re.escape("wire 0 appears twice in Pauli string 'Z0 X0'.")):
+    with pytest.raises(
+        ValueError, match=re.escape("wire 0 appears twice in Pauli string 'Z0 X0'.")
+    ):
         ebp.expectation(circ, p6, "Z0 X0")
 
 
 @pytest.mark.parametrize("coeff", [1j, 0.5 + 0.1j, float("nan"), float("inf")], ids=repr)
 def test_non_hermitian_or_non_finite_coefficient(coeff, circ, p6):
-    with pytest.raises(ValueError, match=r"observable is not Hermitian: coefficient of 'Z0 Z1' is .*real and finite"):
+    with pytest.raises(
+        ValueError,
+        match=r"observable is not Hermitian: coefficient of 'Z0 Z1' is .*real and finite",
+    ):
         ebp.expectation(circ, p6, {"Z0 Z1": coeff})
     with pytest.raises(ValueError, match=r"observable is not Hermitian"):
         ebp.gradient(circ, p6, [(coeff, "Z0 Z1")])
@@ -107,7 +118,9 @@ def test_non_hermitian_or_non_finite_coefficient(coeff, circ, p6):
 def test_non_hermitian_matrix(circ, p6):
     m = np.diag([1.0, 2.0, 3.0, 4.0]).astype(complex)
     m[0, 1] = 1.0  # not mirrored
-    with pytest.raises(ValueError, match=re.escape("observable matrix is not Hermitian: max |O − O†| = 1")):
+    with pytest.raises(
+        ValueError, match=re.escape("observable matrix is not Hermitian: max |O − O†| = 1")
+    ):
         ebp.expectation(circ, p6, m)
     with pytest.raises(ValueError, match="observable matrix is not Hermitian"):
         ebp.gradient(circ, p6, 1j * np.eye(4))
@@ -115,12 +128,16 @@ def test_non_hermitian_matrix(circ, p6):
 
 @pytest.mark.parametrize("shape", [(2, 2), (8, 8), (4, 2), (4,)])
 def test_wrong_size_observable_matrix(shape, circ, p6):
-    msg = re.escape(f"an observable matrix acts on the 2 visible qubit(s) and must be 4x4; got shape {shape}.")
+    msg = re.escape(
+        f"an observable matrix acts on the 2 visible qubit(s) and must be 4x4; got shape {shape}."
+    )
     with pytest.raises(ValueError, match=msg):
         ebp.expectation(circ, p6, np.ones(shape))
 
 
-@pytest.mark.parametrize("obs", [3.0, None, {1, 2}, [("Z0", 1.0, 2)]], ids=["float", "None", "set", "bad-list"])
+@pytest.mark.parametrize(
+    "obs", [3.0, None, {1, 2}, [("Z0", 1.0, 2)]], ids=["float", "None", "set", "bad-list"]
+)
 def test_bad_observable_type(obs, circ, p6):
     with pytest.raises(TypeError, match="observable must be a Pauli string"):
         ebp.expectation(circ, p6, obs)
@@ -132,7 +149,9 @@ def test_non_string_pauli_term(circ, p6):
 
 
 # ----------------------------------------------------------------------------- circuit / dtype
-@pytest.mark.parametrize("fn", ["simulate", "expectation", "gradient", "value_and_gradient", "state_function"])
+@pytest.mark.parametrize(
+    "fn", ["simulate", "expectation", "gradient", "value_and_gradient", "state_function"]
+)
 def test_not_a_circuit(fn, p6):
     args = {"simulate": (p6,), "state_function": ()}.get(fn, (p6, "Z0"))
     with pytest.raises(TypeError, match=re.escape("expected an ebp Circuit; got str.")):
@@ -158,7 +177,9 @@ def test_too_large_system_reports_memory_needed(monkeypatch):
     b.gate("RX", 0)
     c = b.build()
     msg = (
-        re.escape("simulating 22 qubits needs about 0.4 GiB per instance (6 state-sized arrays of 4194304 complex128)")
+        re.escape(
+            "simulating 22 qubits needs about 0.4 GiB per instance (6 state-sized arrays of 4194304 complex128)"
+        )
         + r".*"
         + re.escape("this machine has 0.1 GiB.")
     )

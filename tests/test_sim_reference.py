@@ -3,6 +3,11 @@
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from scipy.linalg import expm
+
+import ebp
+from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient, pauli_network
+from ebp.circuit import GATES, CircuitBuilder
 from reference import (
     CNOT,
     PX,
@@ -25,11 +30,6 @@ from reference import (
     rzz,
     su4,
 )
-from scipy.linalg import expm
-
-import ebp
-from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient, pauli_network
-from ebp.circuit import GATES, CircuitBuilder
 
 ATOL = 1e-10
 
@@ -151,10 +151,29 @@ def _gate_cases():
 
 GATE_CASES, GATE_IDS = _gate_cases()
 # the costlier in-circuit test: one case per gate name, the hardest variant of each
-_IN_CIRCUIT = {"H(2,)", "X(0,)", "Y(3,)", "Z(1,)", "S(4,)", "T(2,)", "CNOT(3,1)", "CZ(2,0)",
-               "SWAP(4,1)", "RX(3,)", "RY(0,)", "RZ(4,)", "RXX(3,0)", "RYY(1,4)", "RZZ(4,2)",
-               "PAULIROT[YZXY](1,3,0,4)", "PAULIROT[ZIZ](3,1,0)", "PAULIROT[III](4,2,0)",
-               "SU4(2,0)", "UNITARY[dense](2,0,3)", "UNITARY[diag](1,3)"}
+_IN_CIRCUIT = {
+    "H(2,)",
+    "X(0,)",
+    "Y(3,)",
+    "Z(1,)",
+    "S(4,)",
+    "T(2,)",
+    "CNOT(3,1)",
+    "CZ(2,0)",
+    "SWAP(4,1)",
+    "RX(3,)",
+    "RY(0,)",
+    "RZ(4,)",
+    "RXX(3,0)",
+    "RYY(1,4)",
+    "RZZ(4,2)",
+    "PAULIROT[YZXY](1,3,0,4)",
+    "PAULIROT[ZIZ](3,1,0)",
+    "PAULIROT[III](4,2,0)",
+    "SU4(2,0)",
+    "UNITARY[dense](2,0,3)",
+    "UNITARY[diag](1,3)",
+}
 CIRCUIT_CASES = [c for c, i in zip(GATE_CASES, GATE_IDS) if i in _IN_CIRCUIT]
 CIRCUIT_IDS = [i for i in GATE_IDS if i in _IN_CIRCUIT]
 assert len(CIRCUIT_IDS) == len(_IN_CIRCUIT)
@@ -301,8 +320,14 @@ def test_chunked_batch_equals_unchunked(rng):
     eye = np.eye(c.n_params)
     h = 1e-6
     for k in (0, 6):
-        fd = [(reference_expectation(c, p[k] + h * e, "Z0") - reference_expectation(c, p[k] - h * e, "Z0"))
-              / (2 * h) for e in eye]
+        fd = [
+            (
+                reference_expectation(c, p[k] + h * e, "Z0")
+                - reference_expectation(c, p[k] - h * e, "Z0")
+            )
+            / (2 * h)
+            for e in eye
+        ]
         np.testing.assert_allclose(g_chunk[k], fd, atol=1e-7, rtol=0)
 
 
@@ -453,8 +478,17 @@ def test_random_diagonal_heavy_circuits(rng):
 # ----------------------------------------------------------------------------- Pauli rotations
 @pytest.mark.parametrize(
     "label,wires",
-    [("XIY", (0, 1, 2)), ("XIY", (2, 0, 3)), ("III", (1, 2, 3)), ("IIII", (3, 1, 0, 2)),
-     ("Y", (1,)), ("YY", (3, 0)), ("ZYX", (1, 3, 2)), ("IYI", (0, 1, 2)), ("YZ", (2, 1))],
+    [
+        ("XIY", (0, 1, 2)),
+        ("XIY", (2, 0, 3)),
+        ("III", (1, 2, 3)),
+        ("IIII", (3, 1, 0, 2)),
+        ("Y", (1,)),
+        ("YY", (3, 0)),
+        ("ZYX", (1, 3, 2)),
+        ("IYI", (0, 1, 2)),
+        ("YZ", (2, 1)),
+    ],
     ids=lambda v: str(v).replace(" ", ""),
 )
 def test_pauli_rotation_labels(label, wires, rng):
@@ -587,7 +621,9 @@ def test_parameter_free_circuit_gradient_is_empty():
 # ----------------------------------------------------------------------------- long Pauli layers
 def _has_pauli_sequence(circuit) -> bool:
     cls = getattr(ebp.sim._compile, "PauliSequence", None)
-    return cls is not None and any(isinstance(s, cls) for s in ebp.sim.compile_circuit(circuit).segments)
+    return cls is not None and any(
+        isinstance(s, cls) for s in ebp.sim.compile_circuit(circuit).segments
+    )
 
 
 def test_long_pauli_rotation_layers(rng, tolerance):
@@ -617,4 +653,6 @@ def test_long_pauli_rotation_layers(rng, tolerance):
     for k in range(2):
         np.testing.assert_allclose(got[k], reference_state(c, p[k], psi0), atol=ATOL, rtol=0)
     got64 = np.asarray(ebp.simulate(c, p[0], psi0, dtype=jnp.complex64))
-    np.testing.assert_allclose(got64, reference_state(c, p[0], psi0), atol=tolerance(np.complex64) * 5, rtol=0)
+    np.testing.assert_allclose(
+        got64, reference_state(c, p[0], psi0), atol=tolerance(np.complex64) * 5, rtol=0
+    )

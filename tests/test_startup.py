@@ -14,8 +14,14 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 def _modules_after(code: str) -> set[str]:
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
-                         capture_output=True, text=True, env=env, check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     return set(out.stdout.split())
 
 
@@ -35,13 +41,15 @@ def test_x64_is_switched_on_when_jax_was_imported_first():
 
 
 def test_cli_help_and_usage_errors_do_not_import_jax():
-    code = ("from typer.testing import CliRunner\nfrom ebp.cli import app\n"
-            "r = CliRunner()\n"
-            "assert r.invoke(app, ['--help']).exit_code == 0\n"
-            "assert r.invoke(app, ['run', '--help']).exit_code == 0\n"
-            "assert r.invoke(app, ['train', '--help']).exit_code == 0\n"
-            "assert r.invoke(app, ['train', '--n-hidden', '-1']).exit_code == 2\n"
-            "assert r.invoke(app, ['version']).exit_code == 0")
+    code = (
+        "from typer.testing import CliRunner\nfrom ebp.cli import app\n"
+        "r = CliRunner()\n"
+        "assert r.invoke(app, ['--help']).exit_code == 0\n"
+        "assert r.invoke(app, ['run', '--help']).exit_code == 0\n"
+        "assert r.invoke(app, ['train', '--help']).exit_code == 0\n"
+        "assert r.invoke(app, ['train', '--n-hidden', '-1']).exit_code == 2\n"
+        "assert r.invoke(app, ['version']).exit_code == 0"
+    )
     mods = _modules_after(code)
     assert "jax" not in mods
     assert not {"numpy", "pandas", "matplotlib"} & mods  # (typer itself loads pydantic)

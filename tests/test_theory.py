@@ -212,7 +212,10 @@ def test_two_design_gradient_variance_general_random_hermitian():
     o = (b + b.conj().T) / 2 - 0.4 * np.eye(d)
     g = _sampled_gradients(v, o, 20000, 99)
     traces = dict(
-        tr_o=np.trace(o).real, tr_o2=np.trace(o @ o).real, tr_v=np.trace(v).real, tr_v2=np.trace(v @ v).real
+        tr_o=np.trace(o).real,
+        tr_o2=np.trace(o @ o).real,
+        tr_v=np.trace(v).real,
+        tr_v2=np.trace(v @ v).real,
     )
     assert abs(variance_z(g, two_design_gradient_variance_general(**traces, d=d))) < 4
 
@@ -225,7 +228,9 @@ def test_two_design_gradient_variance_closed_forms():
         )
         assert two_design_gradient_variance(n) == pytest.approx(d**2 / (2 * (d + 1) * (d**2 - 1)))
         # generator ∝ identity gives a zero gradient
-        assert two_design_gradient_variance_general(0.0, d, d, d, d) == pytest.approx(0.0, abs=1e-15)
+        assert two_design_gradient_variance_general(0.0, d, d, d, d) == pytest.approx(
+            0.0, abs=1e-15
+        )
     big = two_design_gradient_variance(np.arange(10, 20))
     np.testing.assert_allclose(big * 2.0 ** (np.arange(10, 20) + 1), 1.0, rtol=2e-3)
 
@@ -239,7 +244,11 @@ def test_concentration_bound_values():
     assert levy_tail_bound(10, 10, 0.5) == pytest.approx(2 * math.exp(-PSW_CONSTANT * 2**20 * 0.25))
     assert PSW_CONSTANT == pytest.approx(1 / (18 * math.pi**3))
     n_h = np.arange(0, 12)
-    for f in (typical_trace_distance_bound, mean_trace_distance_bound, mean_trace_distance_bound_lubkin):
+    for f in (
+        typical_trace_distance_bound,
+        mean_trace_distance_bound,
+        mean_trace_distance_bound_lubkin,
+    ):
         vals = f(1, n_h)
         assert np.all(np.diff(vals) < 0)
     assert np.all(mean_trace_distance_bound_lubkin(2, n_h) <= mean_trace_distance_bound(2, n_h))
@@ -279,11 +288,15 @@ def test_levy_tail_bound_dominates_empirical_tail(haar_samples):
 def test_theory_input_errors():
     with pytest.raises(ValueError, match=r"n_visible must be >= 0; got -1\."):
         page_entropy(-1, 2)
-    with pytest.raises(TypeError, match=r"n_hidden must be an int or an integer numpy array; got float\."):
+    with pytest.raises(
+        TypeError, match=r"n_hidden must be an int or an integer numpy array; got float\."
+    ):
         haar_purity(1, 2.0)
     with pytest.raises(TypeError, match=r"n_visible must be an int .*got bool\."):
         page_entropy_variance(True, 2)
-    with pytest.raises(ValueError, match=r"base must be a finite real number > 0 and != 1; got 1\.0\."):
+    with pytest.raises(
+        ValueError, match=r"base must be a finite real number > 0 and != 1; got 1\.0\."
+    ):
         page_entropy(1, 1, base=1)
     with pytest.raises(ValueError, match=r"eps must be >= 0"):
         levy_tail_bound(1, 1, -0.1)

@@ -36,12 +36,16 @@ def _random_rho(d, seed):
 
 # -- parameter shift ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [
-    lambda: brickwork(1, 2, 2),
-    lambda: hardware_efficient(1, 2, 2),
-    lambda: identity_block(brickwork(1, 1, 1)),
-    lambda: pauli_network(1, 2, seed=3),
-])
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: brickwork(1, 2, 2),
+        lambda: hardware_efficient(1, 2, 2),
+        lambda: identity_block(brickwork(1, 1, 1)),
+        lambda: pauli_network(1, 2, seed=3),
+    ],
+)
 def test_parameter_shift_equals_adjoint_gradient(make):
     circuit = make()
     obs = linear("Z0", circuit.n_visible)
@@ -66,6 +70,7 @@ def test_shared_parameters_are_refused_for_parameter_shift():
 
 # -- shot-noise estimates: unbiased, variance ∝ 1/N ------------------------------------------
 
+
 def test_linear_estimate_is_unbiased_with_variance_over_n():
     rng = np.random.default_rng(1)
     rho = _random_rho(4, 2)
@@ -73,7 +78,7 @@ def test_linear_estimate_is_unbiased_with_variance_over_n():
     est = LinearEstimator(obs)
     exact = float(np.real(np.trace(obs @ rho)))
     lam, p = est.eigenvalues, est.probabilities(rho)
-    var1 = float(p @ lam**2 - (p @ lam) ** 2)           # single-shot variance Var_p(λ)
+    var1 = float(p @ lam**2 - (p @ lam) ** 2)  # single-shot variance Var_p(λ)
     reps = 20000
     for shots in (10, 40, 160):
         values = est.value(np.broadcast_to(rho, (reps, 4, 4)), shots, rng)
@@ -128,6 +133,7 @@ def test_parameter_shift_gradient_estimate_is_unbiased(loss):
 
 # -- the optimiser contract ---------------------------------------------------------------------
 
+
 def _trivial_problem():
     """A 2-qubit model whose visible qubit must be rotated onto a target state."""
     return hardware_efficient(1, 1, 1), make_task("state", 1, seed=2)
@@ -162,6 +168,7 @@ def test_exact_runs_count_circuit_evaluations_at_the_parameter_shift_cost():
 
 
 # -- fit: errors, checkpoints -------------------------------------------------------------------
+
 
 def test_fit_rejects_bad_input_with_clear_messages():
     circuit, task = _trivial_problem()

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from ebp.studies import get_study
+from ebp.studies.gradient_free_failure import GradientFreeFailureConfig
 from ebp.studies.pretraining import PretrainingConfig, strategy_summary
 from ebp.studies.training_failure import TrainingFailureConfig
-from ebp.studies.gradient_free_failure import GradientFreeFailureConfig
 
 
 def _run(study_name, config):
@@ -48,15 +48,19 @@ def test_gradient_descent_fails_with_n_hidden_only_under_volume_law(training_tab
 def test_training_failure_figures(training_table, tmp_path):
     config, df = training_table
     paths = get_study("training-failure").make_figures(df, config, tmp_path)
-    assert [p.name for p in paths] == ["training_success.png", "training_final_loss.png",
-                                       "training_curves.png"]
+    assert [p.name for p in paths] == [
+        "training_success.png",
+        "training_final_loss.png",
+        "training_curves.png",
+    ]
     assert all(p.stat().st_size > 10_000 for p in paths)
 
 
 @pytest.mark.slow
 def test_pretraining_beats_random_initialisation_by_more_than_the_spread(tmp_path):
-    config = PretrainingConfig(n_hidden=(6,), seeds=3,
-                               strategies=("random", "small-angle", "decoupled-start"))
+    config = PretrainingConfig(
+        n_hidden=(6,), seeds=3, strategies=("random", "small-angle", "decoupled-start")
+    )
     df = _run("pretraining", config)
     table = strategy_summary(df).set_index("strategy")
     others = table.drop(index="random")
@@ -68,8 +72,7 @@ def test_pretraining_beats_random_initialisation_by_more_than_the_spread(tmp_pat
     runs = df[df["kind"] == "run"]
     assert runs.groupby("repetition")["seed"].nunique().eq(1).all()
     paths = get_study("pretraining").make_figures(df, config, tmp_path)
-    assert {p.name for p in paths} >= {"pretraining_final_loss.png",
-                                       "pretraining_trajectories.png"}
+    assert {p.name for p in paths} >= {"pretraining_final_loss.png", "pretraining_trajectories.png"}
 
 
 def test_cost_differences_sink_below_shot_noise_under_volume_law():
@@ -85,8 +88,9 @@ def test_cost_differences_sink_below_shot_noise_under_volume_law():
 
 
 def test_gradient_free_training_rows():
-    config = GradientFreeFailureConfig(n_hidden=(1,), pairs=10, methods=("spsa",), seeds=1,
-                                       models=("brickwork",), budget=2e4)
+    config = GradientFreeFailureConfig(
+        n_hidden=(1,), pairs=10, methods=("spsa",), seeds=1, models=("brickwork",), budget=2e4
+    )
     df = _run("gradient-free-failure", config)
     runs = df[df["kind"] == "run"]
     assert len(runs) == 1 and runs["cost"].iloc[0] <= 2e4

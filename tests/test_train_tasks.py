@@ -31,8 +31,7 @@ def test_born_machine_learns_bars_and_stripes():
 def test_generative_losses_train(loss):
     task = make_task("sparse-distribution", 2, seed=4, loss=loss)
     shots = 50 if loss == "mmd" else None
-    r = fit(brickwork(2, 1, 2), task, adam(0.1), budget=4e5 if shots else 8e3, shots=shots,
-            seed=2)
+    r = fit(brickwork(2, 1, 2), task, adam(0.1), budget=4e5 if shots else 8e3, shots=shots, seed=2)
     assert r.loss < r.curve["loss"].iloc[0]
 
 
@@ -67,5 +66,4 @@ def test_strategies_refuse_models_they_cannot_act_on():
     with pytest.raises(ValueError, match="unknown pretraining strategy"):
         run("warm", brickwork(1, 1, 1), task, spsa(), budget=100)
     with pytest.raises(ValueError, match="no data state"):
-        run("generative", brickwork(2, 1, 1), make_task("classification", 2, 1), spsa(),
-            budget=100)
+        run("generative", brickwork(2, 1, 1), make_task("classification", 2, 1), spsa(), budget=100)

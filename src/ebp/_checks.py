@@ -75,8 +75,11 @@ def check_real_array(name: str, value, shape: str):
         arr = None
     expected = f"a real float array of shape {shape}"
     if arr is None or arr.dtype.kind in "OUSV":
-        got = f"{type(value).__name__} {value!r}" if isinstance(value, str) else (
-            f"{type(value).__name__}" + ("" if arr is None else f" of dtype {arr.dtype}"))
+        got = (
+            f"{type(value).__name__} {value!r}"
+            if isinstance(value, str)
+            else (f"{type(value).__name__}" + ("" if arr is None else f" of dtype {arr.dtype}"))
+        )
         raise TypeError(f"{name} must be {expected}; got {got[:80]}.")
     if arr.dtype.kind == "c":
         raise TypeError(f"{name} must be real; got dtype {arr.dtype} (expected {expected}).")
@@ -87,8 +90,7 @@ def check_real_array(name: str, value, shape: str):
         if bad.any():
             n_nan, n_inf = int(np.isnan(arr).sum()), int(np.isinf(arr).sum())
             first = tuple(int(i) for i in np.argwhere(bad)[0]) if arr.ndim else ()
-            what = ", ".join(f"{k} {w}" for k, w in ((n_nan, "NaN"), (n_inf, "infinite"))
-                             if k)
+            what = ", ".join(f"{k} {w}" for k, w in ((n_nan, "NaN"), (n_inf, "infinite")) if k)
             raise ValueError(
                 f"{name} must be finite; got {what} value(s) of {arr.size} "
                 f"(first at index {first})."
@@ -164,7 +166,9 @@ def check_density_matrix(rho, *, name: str = "rho") -> np.ndarray:
     """
     arr = np.asarray(rho)
     if arr.dtype.kind not in "biufc":
-        raise TypeError(f"{name} must be a numeric array of shape (..., d, d); got dtype {arr.dtype}.")
+        raise TypeError(
+            f"{name} must be a numeric array of shape (..., d, d); got dtype {arr.dtype}."
+        )
     if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
         raise ValueError(f"{name} must have shape (..., d, d); got shape {arr.shape}.")
     tol = tolerance_of(arr.dtype)
@@ -194,6 +198,4 @@ def check_positive_semidefinite(eigenvalues, tol: float, *, name: str = "rho") -
     """Refuse a density matrix with an eigenvalue below ``-tol``."""
     low = float(np.min(eigenvalues, initial=0.0))
     if low < -tol or math.isnan(low):
-        raise ValueError(
-            f"{name} is not a density matrix: it has an eigenvalue {low:.3g} < 0."
-        )
+        raise ValueError(f"{name} is not a density matrix: it has an eigenvalue {low:.3g} < 0.")

@@ -49,18 +49,22 @@ class Bar:
     _task: Any = field(default=None, init=False, repr=False)
     completed: float = field(default=0.0, init=False)
 
-    def __enter__(self) -> "Bar":
+    def __enter__(self) -> Bar:
         if self.enabled:
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(
-                TextColumn("[bold]{task.description}"), TextColumn("{task.fields[phase]}"),
-                BarColumn(), TextColumn("{task.fields[spent]}"),
-                TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+                TextColumn("[bold]{task.description}"),
+                TextColumn("{task.fields[phase]}"),
+                BarColumn(),
+                TextColumn("{task.fields[spent]}"),
+                TextColumn("{task.fields[status]}"),
+                TimeElapsedColumn(),
             )
             self._progress.__enter__()
-            self._task = self._progress.add_task(self.description, total=self.total, phase="",
-                                                 spent=self._spent_text(), status="")
+            self._task = self._progress.add_task(
+                self.description, total=self.total, phase="", spent=self._spent_text(), status=""
+            )
         return self
 
     def __exit__(self, *exc) -> None:
@@ -76,10 +80,15 @@ class Bar:
         self.completed = float(completed)
         if self._progress is not None:
             text = "  ".join(f"{k} {v:.4g}" for k, v in status.items())
-            self._progress.update(self._task, completed=self.completed, phase=phase,
-                                  spent=self._spent_text(), status=text)
+            self._progress.update(
+                self._task,
+                completed=self.completed,
+                phase=phase,
+                spent=self._spent_text(),
+                status=text,
+            )
 
-    def phase(self, name: str, scale: float = 1.0) -> "PhaseReport":
+    def phase(self, name: str, scale: float = 1.0) -> PhaseReport:
         """A reporter for the next phase: its own spending × ``scale`` adds to the bar."""
         return PhaseReport(self, name, self.completed, float(scale))
 

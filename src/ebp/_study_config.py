@@ -101,13 +101,15 @@ def config_fields(study) -> list[dict[str, str]]:
     rows = []
     for name, info in model.model_fields.items():
         meaning = info.description or docs.get(name, "")
-        rows.append({
-            "name": name,
-            "type": _type_name(info.annotation),
-            "default": _show(getattr(default, name)),
-            "quick": _show(getattr(quick, name)),
-            "meaning": _first_sentence(meaning),
-        })
+        rows.append(
+            {
+                "name": name,
+                "type": _type_name(info.annotation),
+                "default": _show(getattr(default, name)),
+                "quick": _show(getattr(quick, name)),
+                "meaning": _first_sentence(meaning),
+            }
+        )
     return rows
 
 
@@ -125,7 +127,9 @@ def config_toml(study, *, quick: bool = False) -> str:
     which = "quick" if quick else "default"
     doc.add(tomlkit.comment(f"ebp {study.name}: the {which} config. Use it with"))
     doc.add(tomlkit.comment(f"  ebp run {study.name} --config THIS_FILE"))
-    doc.add(tomlkit.comment("Every field is optional: omitted ones keep the default config's value"))
+    doc.add(
+        tomlkit.comment("Every field is optional: omitted ones keep the default config's value")
+    )
     doc.add(tomlkit.comment("(the quick config's with --quick)."))
     values = cfg.model_dump(mode="json")
     for row in config_fields(study):
@@ -162,8 +166,10 @@ def read_config_file(path: Path, study: str | None = None) -> dict[str, Any]:
             raise ConfigError(f"config file {str(path)!r} is not valid JSON: {err}.") from None
         if isinstance(data, dict) and isinstance(data.get("config"), dict) and "study" in data:
             if study is not None and data["study"] != study:
-                raise ConfigError(f"config file {str(path)!r} is the record of a "
-                                  f"{data['study']!r} run, not of {study!r}.")
+                raise ConfigError(
+                    f"config file {str(path)!r} is the record of a "
+                    f"{data['study']!r} run, not of {study!r}."
+                )
             data = data["config"]
         if not isinstance(data, dict):
             raise ConfigError(f"config file {str(path)!r} must hold a JSON object of fields.")

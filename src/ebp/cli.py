@@ -59,7 +59,7 @@ def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _format_validation_error(err: "ValidationError", model: "type[BaseModel]", source: str) -> str:
+def _format_validation_error(err: ValidationError, model: type[BaseModel], source: str) -> str:
     allowed = ", ".join(model.model_fields)
     lines = []
     for e in err.errors():
@@ -73,7 +73,7 @@ def _format_validation_error(err: "ValidationError", model: "type[BaseModel]", s
     return f"invalid config {source}: " + "; ".join(lines)
 
 
-def load_config(study, path: Path | None = None, *, quick: bool = False) -> "BaseModel":
+def load_config(study, path: Path | None = None, *, quick: bool = False) -> BaseModel:
     """Build a study's config: defaults (or the quick config), overridden by a config file.
 
     The file is TOML with config fields at top level, or JSON: the ``config.json`` a run wrote
@@ -149,8 +149,9 @@ class _StudyHelpCommand(TyperCommand):
     """``ebp run STUDY --help`` also lists STUDY's config fields (from its config model)."""
 
     def parse_args(self, ctx, args):
-        takes_value = {opt for p in self.params if not getattr(p, "is_flag", True)
-                       for opt in p.opts}
+        takes_value = {
+            opt for p in self.params if not getattr(p, "is_flag", True) for opt in p.opts
+        }
         positional, skip = [], False
         for arg in args:
             if skip:
@@ -183,8 +184,11 @@ def _print_fields(study) -> None:
 
     from ._study_config import config_fields
 
-    table = Table(title=f"config fields of {study.name} (--config FILE; `ebp config "
-                        f"{study.name}` prints them as TOML)", title_justify="left")
+    table = Table(
+        title=f"config fields of {study.name} (--config FILE; `ebp config "
+        f"{study.name}` prints them as TOML)",
+        title_justify="left",
+    )
     for column in ("field", "type", "default", "--quick", "meaning"):
         table.add_column(column, overflow="fold", style="bold cyan" if column == "field" else None)
     for row in config_fields(study):
@@ -203,8 +207,11 @@ def run_command(
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="Config fields applied over the defaults: a TOML file "
-                     "(`ebp config STUDY` writes one) or the config.json of an earlier run."),
+        typer.Option(
+            "--config",
+            help="Config fields applied over the defaults: a TOML file "
+            "(`ebp config STUDY` writes one) or the config.json of an earlier run.",
+        ),
     ] = None,
     executor: Annotated[
         str,
@@ -274,8 +281,9 @@ def run_command(
 @app.command("config")
 def config_command(
     study: Annotated[str, typer.Argument(help="Study name; see `ebp studies`.")],
-    quick: Annotated[bool, typer.Option("--quick", help="The quick config instead of the "
-                                        "default one.")] = False,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="The quick config instead of the default one.")
+    ] = False,
 ) -> None:
     """Print a study's complete config as commented TOML, to edit and pass to --config.
 
@@ -336,10 +344,26 @@ _TASK_LOSSES = {
     "classification": ("cross_entropy", "readout_error"),
 }
 ANSATZ_NAMES = ("brickwork", "bounded_cut", "hardware_efficient", "decoupled", "pauli_network")
-OPTIMISER_NAMES = ("adam", "sgd", "nelder-mead", "powell", "cobyla", "cma-es", "spsa",
-                   "random-search")
-STRATEGY_NAMES = ("random", "small-angle", "identity-block", "generative", "generative-renyi",
-                  "decoupled-start", "layerwise", "entanglement-regularised")
+OPTIMISER_NAMES = (
+    "adam",
+    "sgd",
+    "nelder-mead",
+    "powell",
+    "cobyla",
+    "cma-es",
+    "spsa",
+    "random-search",
+)
+STRATEGY_NAMES = (
+    "random",
+    "small-angle",
+    "identity-block",
+    "generative",
+    "generative-renyi",
+    "decoupled-start",
+    "layerwise",
+    "entanglement-regularised",
+)
 
 
 def _check_choice(option: str, value: str, allowed, what: str) -> None:
@@ -347,19 +371,38 @@ def _check_choice(option: str, value: str, allowed, what: str) -> None:
         _fail(f"unknown {what} {value!r} ({option}); known: {', '.join(allowed)}.")
 
 
-def _check_train_options(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, layers,
-                         shots, budget, seed, out, checkpoint) -> None:
+def _check_train_options(
+    task,
+    ansatz,
+    optimiser,
+    strategy,
+    loss,
+    n_visible,
+    n_hidden,
+    layers,
+    shots,
+    budget,
+    seed,
+    out,
+    checkpoint,
+) -> None:
     """Each option as the user typed it, before anything is derived from it."""
     _check_choice("--task", task, tuple(_TASK_LOSSES), "task")
     _check_choice("--ansatz", ansatz, ANSATZ_NAMES, "ansatz")
     _check_choice("--optimiser", optimiser, OPTIMISER_NAMES, "optimiser")
     _check_choice("--strategy", strategy, STRATEGY_NAMES, "strategy")
     if loss is not None and loss not in _TASK_LOSSES[task]:
-        _fail(f"--loss must be one of {', '.join(_TASK_LOSSES[task])} for task {task!r}; "
-              f"got {loss!r}.")
-    for option, value, low in (("--n-visible", n_visible, 1), ("--n-hidden", n_hidden, 0),
-                               ("--layers", layers, 1), ("--shots", shots, 1),
-                               ("--seed", seed, 0)):
+        _fail(
+            f"--loss must be one of {', '.join(_TASK_LOSSES[task])} for task {task!r}; "
+            f"got {loss!r}."
+        )
+    for option, value, low in (
+        ("--n-visible", n_visible, 1),
+        ("--n-hidden", n_hidden, 0),
+        ("--layers", layers, 1),
+        ("--shots", shots, 1),
+        ("--seed", seed, 0),
+    ):
         if value is not None and value < low:
             what = "a positive int" if low == 1 else "an int >= 0"
             _fail(f"{option} must be {what}; got {value}.")
@@ -380,85 +423,212 @@ def _slug(text: str) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9._-]+", "-", text)).strip("-.")
 
 
-def train_run_name(task: str, loss: str, ansatz: str, n_visible: int, n_hidden: int,
-                   layers: int, optimiser: str, strategy: str, shots: int | None,
-                   budget: float | None, seed: int) -> str:
+def train_run_name(
+    task: str,
+    loss: str,
+    ansatz: str,
+    n_visible: int,
+    n_hidden: int,
+    layers: int,
+    optimiser: str,
+    strategy: str,
+    shots: int | None,
+    budget: float | None,
+    seed: int,
+) -> str:
     """A distinct, shell-safe folder name from everything that defines an `ebp train` run."""
-    parts = [f"{task}-{loss}", f"{ansatz}-v{n_visible}-h{n_hidden}-l{layers}", optimiser,
-             strategy, "exact" if shots is None else f"shots{shots}",
-             "budget-default" if budget is None else f"budget{budget:g}", f"seed{seed}"]
+    parts = [
+        f"{task}-{loss}",
+        f"{ansatz}-v{n_visible}-h{n_hidden}-l{layers}",
+        optimiser,
+        strategy,
+        "exact" if shots is None else f"shots{shots}",
+        "budget-default" if budget is None else f"budget{budget:g}",
+        f"seed{seed}",
+    ]
     return "_".join(_slug(p) for p in parts)
 
 
 @app.command("train")
 def train_command(
-    task: Annotated[str, typer.Option("--task", help="Learning task (state, mixed-state, "
-                                      "bars-and-stripes, sparse-distribution, "
-                                      "thermal-distribution, classification).")] = "state",
-    ansatz: Annotated[str, typer.Option("--ansatz", help="Circuit family (brickwork, "
-                                        "bounded_cut, hardware_efficient, decoupled, "
-                                        "pauli_network).")] = "brickwork",
-    optimiser: Annotated[str, typer.Option("--optimiser", help="adam, sgd, nelder-mead, powell, "
-                                           "cobyla, cma-es, spsa, random-search.")] = "adam",
+    task: Annotated[
+        str,
+        typer.Option(
+            "--task",
+            help="Learning task (state, mixed-state, "
+            "bars-and-stripes, sparse-distribution, "
+            "thermal-distribution, classification).",
+        ),
+    ] = "state",
+    ansatz: Annotated[
+        str,
+        typer.Option(
+            "--ansatz",
+            help="Circuit family (brickwork, "
+            "bounded_cut, hardware_efficient, decoupled, "
+            "pauli_network).",
+        ),
+    ] = "brickwork",
+    optimiser: Annotated[
+        str,
+        typer.Option(
+            "--optimiser",
+            help="adam, sgd, nelder-mead, powell, cobyla, cma-es, spsa, random-search.",
+        ),
+    ] = "adam",
     n_visible: Annotated[int, typer.Option("--n-visible", help="Visible qubits (>= 1).")] = 1,
     n_hidden: Annotated[int, typer.Option("--n-hidden", help="Hidden qubits (>= 0).")] = 3,
-    layers: Annotated[int | None, typer.Option(
-        "--layers", help="Circuit layers (default 3 per qubit).")] = None,
-    loss: Annotated[str | None, typer.Option("--loss", help="The task's loss (default: the "
-                                             "task's own): infidelity, trace_distance, "
-                                             "relative_entropy for states; kl, nll, mmd for "
-                                             "distributions; cross_entropy, readout_error for "
-                                             "classification.")] = None,
-    shots: Annotated[int | None, typer.Option("--shots", help="Shots per estimate (default: "
-                                              "exact values).")] = None,
-    budget: Annotated[float | None, typer.Option("--budget", help="Total shots (or circuit "
-                                                 "evaluations when exact); default: the cost of "
-                                                 "100 gradient steps. Never exceeded.")] = None,
-    strategy: Annotated[str, typer.Option("--strategy", help="Initialisation / pretraining "
-                                          "strategy (random, small-angle, identity-block, "
-                                          "generative, generative-renyi, decoupled-start, "
-                                          "layerwise, entanglement-regularised).")] = "random",
-    seed: Annotated[int, typer.Option("--seed", help="Seed of data, start, optimiser and "
-                                      "shot noise.")] = 0,
-    out: Annotated[Path | None, typer.Option("--out", help="CSV file for the curve (a PNG "
-                                             "is written beside it). Default: a folder under "
-                                             "./ebp-train named after every setting of the "
-                                             "run.")] = None,
-    checkpoint: Annotated[Path | None, typer.Option("--checkpoint", help="Checkpoint file "
-                                                    "(default: beside the curve, removed when "
-                                                    "the run finishes); re-run the same "
-                                                    "command to resume.")] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the curve and figure "
-                                            "of an earlier run with the same output.")] = False,
+    layers: Annotated[
+        int | None, typer.Option("--layers", help="Circuit layers (default 3 per qubit).")
+    ] = None,
+    loss: Annotated[
+        str | None,
+        typer.Option(
+            "--loss",
+            help="The task's loss (default: the "
+            "task's own): infidelity, trace_distance, "
+            "relative_entropy for states; kl, nll, mmd for "
+            "distributions; cross_entropy, readout_error for "
+            "classification.",
+        ),
+    ] = None,
+    shots: Annotated[
+        int | None, typer.Option("--shots", help="Shots per estimate (default: exact values).")
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            help="Total shots (or circuit "
+            "evaluations when exact); default: the cost of "
+            "100 gradient steps. Never exceeded.",
+        ),
+    ] = None,
+    strategy: Annotated[
+        str,
+        typer.Option(
+            "--strategy",
+            help="Initialisation / pretraining "
+            "strategy (random, small-angle, identity-block, "
+            "generative, generative-renyi, decoupled-start, "
+            "layerwise, entanglement-regularised).",
+        ),
+    ] = "random",
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of data, start, optimiser and shot noise.")
+    ] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="CSV file for the curve (a PNG "
+            "is written beside it). Default: a folder under "
+            "./ebp-train named after every setting of the "
+            "run.",
+        ),
+    ] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="Checkpoint file "
+            "(default: beside the curve, removed when "
+            "the run finishes); re-run the same "
+            "command to resume.",
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace the curve and figure of an earlier run with the same output.",
+        ),
+    ] = False,
 ) -> None:
     """Train one model on one task and write its loss curve (CSV) and figure (PNG).
 
     Progress is saved to a checkpoint as the run goes: after Ctrl-C or a crash, the same
     command resumes where it stopped (bit-identically).
     """
-    _check_train_options(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, layers,
-                         shots, budget, seed, out, checkpoint)
+    _check_train_options(
+        task,
+        ansatz,
+        optimiser,
+        strategy,
+        loss,
+        n_visible,
+        n_hidden,
+        layers,
+        shots,
+        budget,
+        seed,
+        out,
+        checkpoint,
+    )
     depth = layers if layers is not None else 3 * (n_visible + n_hidden)
     loss_name = loss or _TASK_LOSSES[task][0 if task != "mixed-state" else 2]
     if out is None:
-        name = train_run_name(task, loss_name, ansatz, n_visible, n_hidden, depth, optimiser,
-                              strategy, shots, budget, seed)
+        name = train_run_name(
+            task,
+            loss_name,
+            ansatz,
+            n_visible,
+            n_hidden,
+            depth,
+            optimiser,
+            strategy,
+            shots,
+            budget,
+            seed,
+        )
         out = Path("ebp-train") / name / "curve.csv"
     figure_path = out.with_suffix(".png")
     existing = [p for p in (out, figure_path) if p.exists()]
     if existing and not overwrite:
-        _fail(f"{str(existing[0])!r} exists (an earlier run); pass --overwrite to replace it, or "
-              "choose another --out.")
+        _fail(
+            f"{str(existing[0])!r} exists (an earlier run); pass --overwrite to replace it, or "
+            "choose another --out."
+        )
     _check_writable(out.parent, "--out folder")
     default_checkpoint = checkpoint is None
     ckpt = out.with_suffix(".ckpt") if default_checkpoint else checkpoint
     _check_writable(ckpt.parent, "--checkpoint folder")
-    _train(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, depth, shots, budget,
-           seed, out, figure_path, ckpt, default_checkpoint)
+    _train(
+        task,
+        ansatz,
+        optimiser,
+        strategy,
+        loss,
+        n_visible,
+        n_hidden,
+        depth,
+        shots,
+        budget,
+        seed,
+        out,
+        figure_path,
+        ckpt,
+        default_checkpoint,
+    )
 
 
-def _train(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, depth, shots, budget,
-           seed, out, figure_path, ckpt, default_checkpoint) -> None:
+def _train(
+    task,
+    ansatz,
+    optimiser,
+    strategy,
+    loss,
+    n_visible,
+    n_hidden,
+    depth,
+    shots,
+    budget,
+    seed,
+    out,
+    figure_path,
+    ckpt,
+    default_checkpoint,
+) -> None:
     from .ansatz import ANSATZ
     from .report import plot_training
     from .train import CheckpointError, get_optimiser, make_task
@@ -476,29 +646,48 @@ def _train(task, ansatz, optimiser, strategy, loss, n_visible, n_hidden, depth, 
         opt = get_optimiser(optimiser)
         if budget is None:
             budget = 100 * 2 * circuit.n_params * len(the_task.terms) * (shots or 1)
-        typer.echo(f"{ansatz}: {n_visible} visible + {n_hidden} hidden qubits, {depth} layers, "
-                   f"{circuit.n_params} parameters; task {the_task.name} "
-                   f"({the_task.loss_name}); {opt.name}, strategy {strategy}, budget "
-                   f"{budget:.3g} {unit}")
-        result = run_strategy(strategy, circuit, the_task, opt, budget=budget, shots=shots,
-                              seed=seed, checkpoint=ckpt, progress=True)
+        typer.echo(
+            f"{ansatz}: {n_visible} visible + {n_hidden} hidden qubits, {depth} layers, "
+            f"{circuit.n_params} parameters; task {the_task.name} "
+            f"({the_task.loss_name}); {opt.name}, strategy {strategy}, budget "
+            f"{budget:.3g} {unit}"
+        )
+        result = run_strategy(
+            strategy,
+            circuit,
+            the_task,
+            opt,
+            budget=budget,
+            shots=shots,
+            seed=seed,
+            checkpoint=ckpt,
+            progress=True,
+        )
     except (ValueError, TypeError, CheckpointError) as err:
         _fail(str(err))
     except KeyboardInterrupt:
-        _fail(f"interrupted; progress is saved in {str(ckpt)!r}. Run the same command again to "
-              "resume.", INTERRUPTED)
+        _fail(
+            f"interrupted; progress is saved in {str(ckpt)!r}. Run the same command again to "
+            "resume.",
+            INTERRUPTED,
+        )
     result.curve.to_csv(out, index=False)
-    figure = plot_training(result.curve, figure_path,
-                           title=f"{the_task.name} · {ansatz} n_H={n_hidden} · {opt.name}",
-                           target=the_task.target if math.isfinite(the_task.target) else None,
-                           entropy_max=float(n_visible))
+    figure = plot_training(
+        result.curve,
+        figure_path,
+        title=f"{the_task.name} · {ansatz} n_H={n_hidden} · {opt.name}",
+        target=the_task.target if math.isfinite(the_task.target) else None,
+        entropy_max=float(n_visible),
+    )
     if default_checkpoint:  # its work is in the curve now
         for path in ckpt.parent.glob(ckpt.name + "*"):
             path.unlink(missing_ok=True)
     verdict = "success" if result.success else "no success"
     acc = "" if math.isnan(result.accuracy) else f", accuracy {result.accuracy:.3f}"
-    typer.echo(f"final loss {result.loss:.4g} ({verdict}){acc}, S(ρ_V) = {result.entropy:.3f} "
-               f"bits, spent {result.cost:.4g} of {budget:.4g} {unit}")
+    typer.echo(
+        f"final loss {result.loss:.4g} ({verdict}){acc}, S(ρ_V) = {result.entropy:.3f} "
+        f"bits, spent {result.cost:.4g} of {budget:.4g} {unit}"
+    )
     typer.echo(f"curve: {out}\nfigure: {figure}")
 
 
@@ -518,8 +707,9 @@ def _print_verdicts(verdicts) -> None:
     table.add_column("why")
     for cid, verdict in verdicts.items():
         colour = colours.get(verdict.status, "white")
-        table.add_row(cid, CLAIMS[cid].title, f"[{colour}]{verdict.status}[/{colour}]",
-                      verdict.summary)
+        table.add_row(
+            cid, CLAIMS[cid].title, f"[{colour}]{verdict.status}[/{colour}]", verdict.summary
+        )
     Console().print(table)
 
 
@@ -538,36 +728,59 @@ def _print_estimate(mode: str, workers: int | None, executor: str) -> None:
     table.add_column("peak memory / worker", justify="right")
     for name, e in estimates.items():
         mib = e.peak_bytes / 2**20
-        table.add_row(name, str(e.tasks), fmt_seconds(e.seconds),
-                      f"{mib:.0f} MiB" if mib >= 1 else "< 1 MiB")
+        table.add_row(
+            name, str(e.tasks), fmt_seconds(e.seconds), f"{mib:.0f} MiB" if mib >= 1 else "< 1 MiB"
+        )
     total = sum(e.seconds for e in estimates.values())
     peak = max(e.peak_bytes for e in estimates.values())
     Console().print(table)
     parallel = workers if executor != "local" and workers else 1
-    typer.echo(f"Estimated total: {fmt_seconds(total)} on one worker"
-               + (f", about {fmt_seconds(total / parallel)} on {parallel} workers"
-                  if parallel > 1 else "")
-               + f"; peak memory about {peak / 2**20:.0f} MiB per worker. "
-               "An order of magnitude: finished tasks are kept if you stop it.")
+    typer.echo(
+        f"Estimated total: {fmt_seconds(total)} on one worker"
+        + (f", about {fmt_seconds(total / parallel)} on {parallel} workers" if parallel > 1 else "")
+        + f"; peak memory about {peak / 2**20:.0f} MiB per worker. "
+        "An order of magnitude: finished tasks are kept if you stop it."
+    )
 
 
 @app.command("reproduce")
 def reproduce_command(
-    quick: Annotated[bool, typer.Option(
-        "--quick", help="Small configs: every claim in minutes on two cores (the default).")] = False,
-    full: Annotated[bool, typer.Option(
-        "--full", help="The studies' full configs (a workstation or a Dask cluster); prints a "
-        "time and memory estimate first.")] = False,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Output folder (default: ./ebp-results/reproduce-quick or -full).")] = None,
-    executor: Annotated[str, typer.Option(
-        "--executor", help="Where tasks run: local (this process), processes, dask.")] = "local",
-    workers: Annotated[int | None, typer.Option(
-        "--workers", help="Worker processes for processes/dask (default: CPU count).")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Address of a Dask scheduler (with --executor dask).")] = None,
-    fresh: Annotated[bool, typer.Option(
-        "--fresh", help="Discard results stored in the output folder; start over.")] = False,
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick", help="Small configs: every claim in minutes on two cores (the default)."
+        ),
+    ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="The studies' full configs (a workstation or a Dask cluster); prints a "
+            "time and memory estimate first.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Output folder (default: ./ebp-results/reproduce-quick or -full)."
+        ),
+    ] = None,
+    executor: Annotated[
+        str,
+        typer.Option("--executor", help="Where tasks run: local (this process), processes, dask."),
+    ] = "local",
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Worker processes for processes/dask (default: CPU count)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a Dask scheduler (with --executor dask)."),
+    ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option("--fresh", help="Discard results stored in the output folder; start over."),
+    ] = False,
 ) -> None:
     """Run the studies behind claims C1-C7, judge each claim, write report.html and report.md.
 
@@ -590,19 +803,26 @@ def reproduce_command(
         _print_estimate(mode, workers, executor)
     t0 = time.perf_counter()
     try:
-        result = reproduce(out_dir, mode, executor=executor, workers=workers,
-                           scheduler=scheduler, fresh=fresh)
+        result = reproduce(
+            out_dir, mode, executor=executor, workers=workers, scheduler=scheduler, fresh=fresh
+        )
     except ReproduceError as err:
         _fail(str(err))
     except ConnectionError as err:
         _fail(str(err), FAILURE)
     except BrokenProcessPool as err:
         stored = " ".join(getattr(err, "__notes__", []))
-        _fail(f"a worker process died while running tasks (out of memory?). {stored} "
-              "Run the same command again to finish the rest.", FAILURE)
+        _fail(
+            f"a worker process died while running tasks (out of memory?). {stored} "
+            "Run the same command again to finish the rest.",
+            FAILURE,
+        )
     except KeyboardInterrupt:
-        typer.echo(f"Interrupted: finished tasks are kept in '{out_dir}'; run the same "
-                   "command again to finish.", err=True)
+        typer.echo(
+            f"Interrupted: finished tasks are kept in '{out_dir}'; run the same "
+            "command again to finish.",
+            err=True,
+        )
         raise typer.Exit(INTERRUPTED) from None
     _print_verdicts(result.verdicts)
     typer.echo(f"Done in {time.perf_counter() - t0:.1f} s.")
@@ -631,25 +851,43 @@ def report_command(
 
 @app.command("diagnose")
 def diagnose_command(
-    file: Annotated[Path, typer.Argument(
-        help="A .qasm file (OpenQASM 3 or 2), or a .py file defining `circuit` (ebp or Qiskit) "
-             "or `qnode` + `args` (PennyLane).")],
-    visible: Annotated[str, typer.Option(
-        help="Visible qubits, comma-separated indices or labels, e.g. 0,1 or q[0],q[3].")],
-    observable: Annotated[str | None, typer.Option(
-        help="Objective Tr(O rho_V), a Pauli string on the visible wires such as 'Z0' or "
-             "'Z0 Z1' (default: every single-qubit Pauli on V).")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A .qasm file (OpenQASM 3 or 2), or a .py file defining `circuit` (ebp or Qiskit) "
+            "or `qnode` + `args` (PennyLane)."
+        ),
+    ],
+    visible: Annotated[
+        str,
+        typer.Option(
+            help="Visible qubits, comma-separated indices or labels, e.g. 0,1 or q[0],q[3]."
+        ),
+    ],
+    observable: Annotated[
+        str | None,
+        typer.Option(
+            help="Objective Tr(O rho_V), a Pauli string on the visible wires such as 'Z0' or "
+            "'Z0 Z1' (default: every single-qubit Pauli on V)."
+        ),
+    ] = None,
     samples: Annotated[int, typer.Option(help="Random parameter vectors (>= 2).")] = 200,
     seed: Annotated[int, typer.Option(help="Seed of the parameter draws.")] = 0,
-    distribution: Annotated[str, typer.Option(
-        help="How angles are drawn: uniform (U[0, 2pi)) or small_angle (N(0, 0.1^2)).")]
-    = "uniform",
-    promote_angles: Annotated[bool, typer.Option(
-        help="Make every numeric angle a parameter (parameter-free circuits).")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the diagnosis as JSON "
-                                                         "(schema: docs/diagnose.md).")] = False,
-    html: Annotated[Path | None, typer.Option(help="Also write a self-contained HTML page.")]
-    = None,
+    distribution: Annotated[
+        str,
+        typer.Option(
+            help="How angles are drawn: uniform (U[0, 2pi)) or small_angle (N(0, 0.1^2))."
+        ),
+    ] = "uniform",
+    promote_angles: Annotated[
+        bool, typer.Option(help="Make every numeric angle a parameter (parameter-free circuits).")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the diagnosis as JSON (schema: docs/diagnose.md).")
+    ] = False,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write a self-contained HTML page.")
+    ] = None,
 ) -> None:
     """Diagnose a circuit's trainability on its visible light cone: entanglement, concentration,
     gradient variances, shots, and a verdict (trainable / at risk / barren) with its rule."""
@@ -665,8 +903,14 @@ def diagnose_command(
         _check_writable(html.parent, "--html")
     try:
         circuit = load_circuit(file, parse_visible(visible), promote_angles=promote_angles)
-        result = diagnose(circuit, observable, samples=samples, seed=seed,
-                          distribution=distribution, name=file.name)
+        result = diagnose(
+            circuit,
+            observable,
+            samples=samples,
+            seed=seed,
+            distribution=distribution,
+            name=file.name,
+        )
     except (DiagnoseInputError, LightConeTooLargeError, ValueError, TypeError) as err:
         _fail(" ".join(str(err).split()))
     if as_json:

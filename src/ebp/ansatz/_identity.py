@@ -53,8 +53,12 @@ def identity_block(block: Circuit, repeats: int = 1) -> Circuit:
         for layer in block.layers():
             b.layer()
             for op in layer:
-                b.gate(op.name, op.wires, slots=tuple(offset + s for s in op.slots) or None,
-                       data=op.data)
+                b.gate(
+                    op.name,
+                    op.wires,
+                    slots=tuple(offset + s for s in op.slots) or None,
+                    data=op.data,
+                )
         for layer in reversed(block.layers()):
             b.layer()
             for op in reversed(layer):

@@ -126,9 +126,7 @@ class Circuit:
     def n_cut_gates(self) -> int:
         """Number of multi-qubit gates acting across the V|H cut (each adds ≤ 2 bits of S(ρ_V))."""
         nv = self.n_visible
-        return sum(
-            1 for op in self.operations if min(op.wires) < nv <= max(op.wires)
-        )
+        return sum(1 for op in self.operations if min(op.wires) < nv <= max(op.wires))
 
     def to_qasm(self, params: Sequence[float] | None = None) -> str:
         """OpenQASM 3 text; see :func:`ebp.circuit.to_qasm`."""
@@ -242,7 +240,9 @@ class CircuitBuilder:
             _check_ints("slots", slots)
             slots = tuple(int(s) for s in slots)
             if len(slots) != spec.n_params:
-                raise ValueError(f"gate {key} takes {spec.n_params} parameter(s); got slots {slots}.")
+                raise ValueError(
+                    f"gate {key} takes {spec.n_params} parameter(s); got slots {slots}."
+                )
             if any(s < 0 for s in slots):
                 raise ValueError(f"parameter slots must be >= 0; got {slots}.")
             self._n_params = max(self._n_params, max(slots, default=-1) + 1)

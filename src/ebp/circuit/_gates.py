@@ -53,8 +53,14 @@ def _on_target(g: np.ndarray) -> np.ndarray:
 
 
 def _fixed(name, matrix, qasm, n_wires, definition=None, doc=""):
-    register_gate(name, n_wires=n_wires, factors=(Fixed(matrix),), qasm=qasm,
-                  qasm_definition=definition, doc=doc)
+    register_gate(
+        name,
+        n_wires=n_wires,
+        factors=(Fixed(matrix),),
+        qasm=qasm,
+        qasm_definition=definition,
+        doc=doc,
+    )
 
 
 # ----------------------------------------------------------------------------- fixed gates
@@ -76,74 +82,162 @@ _fixed("CH", _controlled(_H), ("ch",), 2)
 _fixed("SWAP", np.eye(4)[[0, 2, 1, 3]], ("swap",), 2)
 _fixed("CCX", _controlled(_X, 2), ("ccx", "toffoli"), 3)
 _fixed("CSWAP", _controlled(np.eye(4)[[0, 2, 1, 3]]), ("cswap", "fredkin"), 3)
-_fixed("ISWAP", np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]]), ("iswap",), 2,
-       definition="s a; s b; h a; cx a, b; cx b, a; h b;")
-_fixed("ECR", (np.kron(_X, _I) - np.kron(_Y, _X)) / np.sqrt(2), ("ecr",), 2,
-       definition="rzx(pi/4) a, b; x a; rzx(-pi/4) a, b;",
-       doc="echoed cross-resonance, (X⊗I − Y⊗X)/√2")
+_fixed(
+    "ISWAP",
+    np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]]),
+    ("iswap",),
+    2,
+    definition="s a; s b; h a; cx a, b; cx b, a; h b;",
+)
+_fixed(
+    "ECR",
+    (np.kron(_X, _I) - np.kron(_Y, _X)) / np.sqrt(2),
+    ("ecr",),
+    2,
+    definition="rzx(pi/4) a, b; x a; rzx(-pi/4) a, b;",
+    doc="echoed cross-resonance, (X⊗I − Y⊗X)/√2",
+)
 
 # ----------------------------------------------------------------------------- Pauli rotations
 for _name, _label, _def in (
-    ("RX", "X", None), ("RY", "Y", None), ("RZ", "Z", None),
+    ("RX", "X", None),
+    ("RY", "Y", None),
+    ("RZ", "Z", None),
     ("RXX", "XX", "h a; h b; cx a, b; rz(theta) b; cx a, b; h a; h b;"),
-    ("RYY", "YY", ("rx(pi/2) a; rx(pi/2) b; cx a, b; rz(theta) b; cx a, b; rx(-pi/2) a; "
-                  "rx(-pi/2) b;")),
+    (
+        "RYY",
+        "YY",
+        ("rx(pi/2) a; rx(pi/2) b; cx a, b; rz(theta) b; cx a, b; rx(-pi/2) a; rx(-pi/2) b;"),
+    ),
     ("RZZ", "ZZ", "cx a, b; rz(theta) b; cx a, b;"),
     ("RZX", "ZX", "h b; cx a, b; rz(theta) b; cx a, b; h b;"),
 ):
-    register_gate(_name, n_wires=len(_label), params=("theta",), qasm=(_name.lower(),),
-                  factors=(PauliExp(0, 0.5, _label),), qasm_definition=_def)
+    register_gate(
+        _name,
+        n_wires=len(_label),
+        params=("theta",),
+        qasm=(_name.lower(),),
+        factors=(PauliExp(0, 0.5, _label),),
+        qasm_definition=_def,
+    )
 
 # ----------------------------------------------------------------------------- phases, U
-register_gate("GPHASE", n_wires=1, params=("gamma",), qasm=("gphase",), qasm_qubits=0,
-              factors=(Exp(0, -_I),), doc="global phase e^{iγ}")
-register_gate("P", n_wires=1, params=("lambda",), qasm=("p", "phase", "u1"),
-              factors=(Exp(0, -_N1),), doc="diag(1, e^{iλ})")
-register_gate("U3", n_wires=1, params=("theta", "phi", "lambda"), qasm=("U", "u3", "u"),
-              factors=(Exp(2, -_N1), PauliExp(0, 0.5, "Y"), Exp(1, -_N1)),
-              doc="P(φ) R_Y(θ) P(λ), OpenQASM's builtin U")
-register_gate("U2", n_wires=1, params=("phi", "lambda"), qasm=("u2",),
-              factors=(Exp(1, -_N1), Fixed(_H @ _Z), Exp(0, -_N1)),
-              inverse=lambda data: InverseRule("U2", ((1, -1.0, np.pi), (0, -1.0, np.pi))),
-              doc="U3(π/2, φ, λ); U2(φ, λ)† = U2(π − λ, π − φ)")
+register_gate(
+    "GPHASE",
+    n_wires=1,
+    params=("gamma",),
+    qasm=("gphase",),
+    qasm_qubits=0,
+    factors=(Exp(0, -_I),),
+    doc="global phase e^{iγ}",
+)
+register_gate(
+    "P",
+    n_wires=1,
+    params=("lambda",),
+    qasm=("p", "phase", "u1"),
+    factors=(Exp(0, -_N1),),
+    doc="diag(1, e^{iλ})",
+)
+register_gate(
+    "U3",
+    n_wires=1,
+    params=("theta", "phi", "lambda"),
+    qasm=("U", "u3", "u"),
+    factors=(Exp(2, -_N1), PauliExp(0, 0.5, "Y"), Exp(1, -_N1)),
+    doc="P(φ) R_Y(θ) P(λ), OpenQASM's builtin U",
+)
+register_gate(
+    "U2",
+    n_wires=1,
+    params=("phi", "lambda"),
+    qasm=("u2",),
+    factors=(Exp(1, -_N1), Fixed(_H @ _Z), Exp(0, -_N1)),
+    inverse=lambda data: InverseRule("U2", ((1, -1.0, np.pi), (0, -1.0, np.pi))),
+    doc="U3(π/2, φ, λ); U2(φ, λ)† = U2(π − λ, π − φ)",
+)
 
 # ----------------------------------------------------------------------------- controlled
-register_gate("CP", n_wires=2, params=("lambda",), qasm=("cp", "cphase", "cu1"),
-              factors=(Exp(0, -np.kron(_N1, _N1)),))
+register_gate(
+    "CP",
+    n_wires=2,
+    params=("lambda",),
+    qasm=("cp", "cphase", "cu1"),
+    factors=(Exp(0, -np.kron(_N1, _N1)),),
+)
 for _name, _p in (("CRX", _X), ("CRY", _Y), ("CRZ", _Z)):
-    register_gate(_name, n_wires=2, params=("theta",), qasm=(_name.lower(),),
-                  factors=(Exp(0, _on_target(_p / 2)),))
-register_gate("CU", n_wires=2, params=("theta", "phi", "lambda", "gamma"), qasm=("cu",),
-              factors=(Exp(2, -np.kron(_N1, _N1)), Exp(0, _on_target(_Y / 2)),
-                       Exp(1, -np.kron(_N1, _N1)), Exp(3, -np.kron(_N1, _I))),
-              doc="controlled e^{iγ} U3(θ, φ, λ)")
-register_gate("CU3", n_wires=2, params=("theta", "phi", "lambda"), qasm=("cu3",),
-              factors=(Exp(2, -np.kron(_N1, _N1)), Exp(0, _on_target(_Y / 2)),
-                       Exp(1, -np.kron(_N1, _N1))),
-              qasm_definition="cu(theta, phi, lambda, 0) a, b;",
-              doc="controlled U3(θ, φ, λ) (OpenQASM 2's qelib1.inc)")
+    register_gate(
+        _name,
+        n_wires=2,
+        params=("theta",),
+        qasm=(_name.lower(),),
+        factors=(Exp(0, _on_target(_p / 2)),),
+    )
+register_gate(
+    "CU",
+    n_wires=2,
+    params=("theta", "phi", "lambda", "gamma"),
+    qasm=("cu",),
+    factors=(
+        Exp(2, -np.kron(_N1, _N1)),
+        Exp(0, _on_target(_Y / 2)),
+        Exp(1, -np.kron(_N1, _N1)),
+        Exp(3, -np.kron(_N1, _I)),
+    ),
+    doc="controlled e^{iγ} U3(θ, φ, λ)",
+)
+register_gate(
+    "CU3",
+    n_wires=2,
+    params=("theta", "phi", "lambda"),
+    qasm=("cu3",),
+    factors=(Exp(2, -np.kron(_N1, _N1)), Exp(0, _on_target(_Y / 2)), Exp(1, -np.kron(_N1, _N1))),
+    qasm_definition="cu(theta, phi, lambda, 0) a, b;",
+    doc="controlled U3(θ, φ, λ) (OpenQASM 2's qelib1.inc)",
+)
 
-register_gate("XY", n_wires=2, params=("theta",), qasm=("xy",),
-              factors=(Exp(0, (np.kron(_X, _X) + np.kron(_Y, _Y)) / 4),),
-              qasm_definition="rxx(theta/2) a, b; ryy(theta/2) a, b;",
-              doc="XY (XX+YY) interaction exp(−iθ(XX+YY)/4); PennyLane's IsingXY(−θ)")
+register_gate(
+    "XY",
+    n_wires=2,
+    params=("theta",),
+    qasm=("xy",),
+    factors=(Exp(0, (np.kron(_X, _X) + np.kron(_Y, _Y)) / 4),),
+    qasm_definition="rxx(theta/2) a, b; ryy(theta/2) a, b;",
+    doc="XY (XX+YY) interaction exp(−iθ(XX+YY)/4); PennyLane's IsingXY(−θ)",
+)
 
 # ----------------------------------------------------------------------------- ebp blocks
 _SU4_WORD = (  # time order: first Euler triples, then the XX/YY/ZZ core, then the last triples
-    PauliExp(2, 0.5, "ZI"), PauliExp(5, 0.5, "IZ"), PauliExp(1, 0.5, "YI"),
-    PauliExp(4, 0.5, "IY"), PauliExp(0, 0.5, "ZI"), PauliExp(3, 0.5, "IZ"),
-    PauliExp(8, 1.0, "ZZ"), PauliExp(7, 1.0, "YY"), PauliExp(6, 1.0, "XX"),
-    PauliExp(11, 0.5, "ZI"), PauliExp(14, 0.5, "IZ"), PauliExp(10, 0.5, "YI"),
-    PauliExp(13, 0.5, "IY"), PauliExp(9, 0.5, "ZI"), PauliExp(12, 0.5, "IZ"),
+    PauliExp(2, 0.5, "ZI"),
+    PauliExp(5, 0.5, "IZ"),
+    PauliExp(1, 0.5, "YI"),
+    PauliExp(4, 0.5, "IY"),
+    PauliExp(0, 0.5, "ZI"),
+    PauliExp(3, 0.5, "IZ"),
+    PauliExp(8, 1.0, "ZZ"),
+    PauliExp(7, 1.0, "YY"),
+    PauliExp(6, 1.0, "XX"),
+    PauliExp(11, 0.5, "ZI"),
+    PauliExp(14, 0.5, "IZ"),
+    PauliExp(10, 0.5, "YI"),
+    PauliExp(13, 0.5, "IY"),
+    PauliExp(9, 0.5, "ZI"),
+    PauliExp(12, 0.5, "IZ"),
 )
-register_gate("SU4", n_wires=2, params=tuple(f"theta{k}" for k in range(15)), qasm=("su4",),
-              factors=_SU4_WORD,
-              qasm_definition=(
-                  "rz(theta2) a; ry(theta1) a; rz(theta0) a; rz(theta5) b; ry(theta4) b; "
-                  "rz(theta3) b; rzz(2*theta8) a, b; ryy(2*theta7) a, b; rxx(2*theta6) a, b; "
-                  "rz(theta11) a; ry(theta10) a; rz(theta9) a; rz(theta14) b; ry(theta13) b; "
-                  "rz(theta12) b;"),
-              doc="15-parameter KAK block")
+register_gate(
+    "SU4",
+    n_wires=2,
+    params=tuple(f"theta{k}" for k in range(15)),
+    qasm=("su4",),
+    factors=_SU4_WORD,
+    qasm_definition=(
+        "rz(theta2) a; ry(theta1) a; rz(theta0) a; rz(theta5) b; ry(theta4) b; "
+        "rz(theta3) b; rzz(2*theta8) a, b; ryy(2*theta7) a, b; rxx(2*theta6) a, b; "
+        "rz(theta11) a; ry(theta10) a; rz(theta9) a; rz(theta14) b; ry(theta13) b; "
+        "rz(theta12) b;"
+    ),
+    doc="15-parameter KAK block",
+)
 
 
 def _check_pauli_data(wires, data):
@@ -161,9 +255,14 @@ def _check_pauli_data(wires, data):
     return (float(coeff), label)
 
 
-register_gate("PAULIROT", n_wires=None, params=("theta",),
-              factors=lambda data: (PauliExp(0, data[0], data[1]),),
-              check_data=_check_pauli_data, doc="exp(−iθ·c·P), data = (c, P)")
+register_gate(
+    "PAULIROT",
+    n_wires=None,
+    params=("theta",),
+    factors=lambda data: (PauliExp(0, data[0], data[1]),),
+    check_data=_check_pauli_data,
+    doc="exp(−iθ·c·P), data = (c, P)",
+)
 
 
 def _check_unitary_data(wires, data):
@@ -176,8 +275,13 @@ def _check_unitary_data(wires, data):
     return tuple(tuple(complex(x) for x in row) for row in m)  # hashable, comparable
 
 
-register_gate("UNITARY", n_wires=None, factors=lambda data: (Fixed(data),),
-              check_data=_check_unitary_data, doc="a fixed unitary, data = its matrix")
+register_gate(
+    "UNITARY",
+    n_wires=None,
+    factors=lambda data: (Fixed(data),),
+    check_data=_check_unitary_data,
+    doc="a fixed unitary, data = its matrix",
+)
 
 
 def su4_matrix(theta, data=None):

@@ -53,8 +53,9 @@ class Affine:
         if self.constant:
             return Affine(self.b + other.b, other.a, other.slot)
         if other.constant or other.slot == self.slot:
-            return Affine(self.b + other.b, self.a + (0.0 if other.constant else other.a),
-                          self.slot)
+            return Affine(
+                self.b + other.b, self.a + (0.0 if other.constant else other.a), self.slot
+            )
         raise ValueError("an angle may depend on one parameter only")
 
     def __neg__(self) -> Affine:
@@ -105,8 +106,10 @@ class CircuitAssembly:
         """Apply registered gate ``name`` with angles ``args`` (see the module docstring)."""
         spec = GATES[name]
         if len(args) != spec.n_params:
-            raise ValueError(f"gate {spec.qasm[0] if spec.qasm else name} takes {spec.n_params} "
-                             f"angle(s); got {len(args)}")
+            raise ValueError(
+                f"gate {spec.qasm[0] if spec.qasm else name} takes {spec.n_params} "
+                f"angle(s); got {len(args)}"
+            )
         if all(a.bare for a in args):
             self.ops.append((name, wires, tuple(a.slot for a in args), None))
             return
@@ -158,9 +161,16 @@ class CircuitAssembly:
             name, wires, slots, data = item
             b.gate(name, tuple(where[w] for w in wires), slots=slots, data=data)
         c = b.build()
-        return Circuit(c.n_visible, c.n_hidden, c.operations, len(self.param_names),
-                       c.layer_starts, param_names=tuple(self.param_names),
-                       source_qubits=tuple(source[w] for w in order), notes=tuple(self.notes))
+        return Circuit(
+            c.n_visible,
+            c.n_hidden,
+            c.operations,
+            len(self.param_names),
+            c.layer_starts,
+            param_names=tuple(self.param_names),
+            source_qubits=tuple(source[w] for w in order),
+            notes=tuple(self.notes),
+        )
 
 
 def _pauli_terms(f) -> list[tuple[float, str]] | None:
@@ -176,7 +186,7 @@ def _pauli_terms(f) -> list[tuple[float, str]] | None:
         if abs(c) > 1e-12:
             terms.append((float(c.real), label))
     for i, (_, a) in enumerate(terms):
-        for _, b in terms[i + 1:]:
+        for _, b in terms[i + 1 :]:
             if sum(1 for x, y in zip(a, b) if x != "I" and y != "I" and x != y) % 2:
                 return None
     return terms
@@ -195,13 +205,17 @@ def resolve_visible(visible, labels: list, kind: str) -> list[int]:
     for v in visible:
         if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
             if not 0 <= int(v) < len(labels):
-                raise CircuitImportError(f"visible qubit index {v} out of range 0..{len(labels) - 1}.")
+                raise CircuitImportError(
+                    f"visible qubit index {v} out of range 0..{len(labels) - 1}."
+                )
             out.append(int(v))
         elif v in labels:
             out.append(labels.index(v))
         else:
-            raise CircuitImportError(f"visible qubit {v!r} is not a qubit of the source; its qubits: "
-                               f"{labels[:8]}{' …' if len(labels) > 8 else ''}.")
+            raise CircuitImportError(
+                f"visible qubit {v!r} is not a qubit of the source; its qubits: "
+                f"{labels[:8]}{' …' if len(labels) > 8 else ''}."
+            )
     if len(set(out)) != len(out):
         raise CircuitImportError(f"visible qubits repeat: {list(visible)}.")
     if not out:
@@ -221,9 +235,7 @@ def optional_import(module: str, extra: str):
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise ImportError(
-            f"this importer needs {module}: pip install 'ebp[{extra}]'"
-        ) from exc
+        raise ImportError(f"this importer needs {module}: pip install 'ebp[{extra}]'") from exc
 
 
 PI = Affine(math.pi)

@@ -58,9 +58,7 @@ class LightCone:
         """Original parameters ``(..., n_params)`` → the reduced circuit's ``(..., k)``."""
         p = np.asarray(params)
         if p.shape[-1:] != (self.n_params,):
-            raise ValueError(
-                f"expected parameters of shape (..., {self.n_params}); got {p.shape}."
-            )
+            raise ValueError(f"expected parameters of shape (..., {self.n_params}); got {p.shape}.")
         return p[..., list(self.params)]
 
     def expand_gradient(self, gradient) -> np.ndarray:
@@ -129,7 +127,8 @@ def visible_light_cone(circuit: Circuit, *, memory_limit: int | None = None) -> 
     limit = _physical_memory() if memory_limit is None else int(memory_limit)
     if n > MAX_QUBITS or (limit is not None and need > limit):
         allowed = f"at most {MAX_QUBITS} qubits" + (
-            f" and {_format_bytes(limit)} per state" if limit is not None else "")
+            f" and {_format_bytes(limit)} per state" if limit is not None else ""
+        )
         raise LightConeTooLargeError(
             f"the visible light cone has {n} qubits ({nv} visible + {len(hidden)} hidden, of "
             f"{circuit.n_qubits}) and {int(keep.sum())} of {len(circuit.operations)} gates; one "
@@ -146,14 +145,30 @@ def visible_light_cone(circuit: Circuit, *, memory_limit: int | None = None) -> 
         layer = [circuit.operations[i] for i in range(a, b) if keep[i]]
         if layer:
             starts.append(len(ops))
-            ops += [Operation(op.name, tuple(new_wire[w] for w in op.wires),
-                              tuple(new_slot[s] for s in op.slots), op.data) for op in layer]
+            ops += [
+                Operation(
+                    op.name,
+                    tuple(new_wire[w] for w in op.wires),
+                    tuple(new_slot[s] for s in op.slots),
+                    op.data,
+                )
+                for op in layer
+            ]
     wires = tuple(range(nv)) + tuple(hidden)
-    source = (None if circuit.source_qubits is None
-              else tuple(circuit.source_qubits[w] for w in wires))
-    names = (None if circuit.param_names is None
-             else tuple(circuit.param_names[s] for s in kept_slots))
-    reduced = Circuit(nv, len(hidden), tuple(ops), len(kept_slots), tuple(starts) or (0,),
-                      param_names=names, source_qubits=source, notes=circuit.notes)
-    return LightCone(reduced, wires, tuple(kept_slots), circuit.n_params,
-                     int((~keep).sum()))
+    source = (
+        None if circuit.source_qubits is None else tuple(circuit.source_qubits[w] for w in wires)
+    )
+    names = (
+        None if circuit.param_names is None else tuple(circuit.param_names[s] for s in kept_slots)
+    )
+    reduced = Circuit(
+        nv,
+        len(hidden),
+        tuple(ops),
+        len(kept_slots),
+        tuple(starts) or (0,),
+        param_names=names,
+        source_qubits=source,
+        notes=circuit.notes,
+    )
+    return LightCone(reduced, wires, tuple(kept_slots), circuit.n_params, int((~keep).sum()))

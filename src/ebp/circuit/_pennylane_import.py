@@ -31,17 +31,44 @@ __all__ = ["PennyLaneImportError", "from_pennylane"]
 
 # PennyLane operation name -> (ebp gate, sign of the angle); GlobalPhase(φ) is e^{−iφ}
 _NAMES = {
-    "Identity": ("ID", 1), "Hadamard": ("H", 1), "PauliX": ("X", 1), "PauliY": ("Y", 1),
-    "PauliZ": ("Z", 1), "S": ("S", 1), "T": ("T", 1), "SX": ("SX", 1), "CNOT": ("CNOT", 1),
-    "CY": ("CY", 1), "CZ": ("CZ", 1), "CH": ("CH", 1), "SWAP": ("SWAP", 1), "ISWAP": ("ISWAP", 1),
-    "ECR": ("ECR", 1), "Toffoli": ("CCX", 1), "CSWAP": ("CSWAP", 1), "RX": ("RX", 1),
-    "RY": ("RY", 1), "RZ": ("RZ", 1), "PhaseShift": ("P", 1), "U1": ("P", 1), "U2": ("U2", 1),
-    "U3": ("U3", 1), "IsingXX": ("RXX", 1), "IsingYY": ("RYY", 1), "IsingZZ": ("RZZ", 1),
-    "CRX": ("CRX", 1), "CRY": ("CRY", 1), "CRZ": ("CRZ", 1), "ControlledPhaseShift": ("CP", 1),
+    "Identity": ("ID", 1),
+    "Hadamard": ("H", 1),
+    "PauliX": ("X", 1),
+    "PauliY": ("Y", 1),
+    "PauliZ": ("Z", 1),
+    "S": ("S", 1),
+    "T": ("T", 1),
+    "SX": ("SX", 1),
+    "CNOT": ("CNOT", 1),
+    "CY": ("CY", 1),
+    "CZ": ("CZ", 1),
+    "CH": ("CH", 1),
+    "SWAP": ("SWAP", 1),
+    "ISWAP": ("ISWAP", 1),
+    "ECR": ("ECR", 1),
+    "Toffoli": ("CCX", 1),
+    "CSWAP": ("CSWAP", 1),
+    "RX": ("RX", 1),
+    "RY": ("RY", 1),
+    "RZ": ("RZ", 1),
+    "PhaseShift": ("P", 1),
+    "U1": ("P", 1),
+    "U2": ("U2", 1),
+    "U3": ("U3", 1),
+    "IsingXX": ("RXX", 1),
+    "IsingYY": ("RYY", 1),
+    "IsingZZ": ("RZZ", 1),
+    "CRX": ("CRX", 1),
+    "CRY": ("CRY", 1),
+    "CRZ": ("CRZ", 1),
+    "ControlledPhaseShift": ("CP", 1),
     "GlobalPhase": ("GPHASE", -1),
 }
-_REFUSED = {"MidMeasureMP": "mid-circuit measurement", "Conditional": "classical control",
-            "MidMeasure": "mid-circuit measurement"}
+_REFUSED = {
+    "MidMeasureMP": "mid-circuit measurement",
+    "Conditional": "classical control",
+    "MidMeasure": "mid-circuit measurement",
+}
 
 
 class PennyLaneImportError(CircuitImportError):
@@ -53,8 +80,9 @@ def _flatten(ops, out):
     for op in ops:
         name = op.name
         if name in _REFUSED:
-            raise PennyLaneImportError(f"{_REFUSED[name]} ({name}) is not supported (ebp circuits "
-                                       "are unitary)")
+            raise PennyLaneImportError(
+                f"{_REFUSED[name]} ({name}) is not supported (ebp circuits are unitary)"
+            )
         if name in _NAMES and (name != "GlobalPhase" or len(op.parameters) == 1):
             out.append((name, op.wires.tolist(), list(op.parameters)))
             continue
@@ -83,8 +111,9 @@ def _names_of(qnode, args) -> list[str]:
     return names
 
 
-def from_pennylane(tape_or_qnode, visible=None, *, args=(), kwargs=None,
-                   promote_angles: bool = False) -> Circuit:
+def from_pennylane(
+    tape_or_qnode, visible=None, *, args=(), kwargs=None, promote_angles: bool = False
+) -> Circuit:
     """Read a PennyLane QNode (called with ``args``) or tape into a :class:`Circuit`.
 
     Args:
@@ -107,14 +136,17 @@ def from_pennylane(tape_or_qnode, visible=None, *, args=(), kwargs=None,
         qnode = tape_or_qnode
         shapes = [np.shape(a) for a in args]
         sizes = [int(np.prod(s)) for s in shapes]
-        x0 = np.concatenate([np.asarray(a, dtype=float).reshape(-1) for a in args]) if args \
+        x0 = (
+            np.concatenate([np.asarray(a, dtype=float).reshape(-1) for a in args])
+            if args
             else np.zeros(0)
+        )
         names = _names_of(qnode, args)
 
         def tape_at(x):
             parts, start = [], 0
             for s, n in zip(shapes, sizes):
-                parts.append(x[start:start + n].reshape(s))
+                parts.append(x[start : start + n].reshape(s))
                 start += n
             return qml.workflow.construct_tape(qnode)(*parts, **kwargs)
     elif isinstance(tape_or_qnode, qml.tape.QuantumScript):
@@ -140,14 +172,20 @@ def from_pennylane(tape_or_qnode, visible=None, *, args=(), kwargs=None,
         return jnp.stack(vals) if vals else jnp.zeros(0)
 
     a0 = np.asarray(angles(jnp.asarray(x0)))
-    jac = np.asarray(jax.jacfwd(angles)(jnp.asarray(x0))) if x0.size and a0.size else \
-        np.zeros((a0.size, x0.size))
+    jac = (
+        np.asarray(jax.jacfwd(angles)(jnp.asarray(x0)))
+        if x0.size and a0.size
+        else np.zeros((a0.size, x0.size))
+    )
     offset = a0 - jac @ x0
     x1 = x0 + np.random.default_rng(0).uniform(-1, 1, x0.size)
-    if x0.size and not np.allclose(np.asarray(angles(jnp.asarray(x1))), jac @ x1 + offset,
-                                   atol=1e-9):
-        raise PennyLaneImportError("a gate angle depends on the arguments nonlinearly; ebp needs "
-                                   "each angle to be a·x + b in one argument element")
+    if x0.size and not np.allclose(
+        np.asarray(angles(jnp.asarray(x1))), jac @ x1 + offset, atol=1e-9
+    ):
+        raise PennyLaneImportError(
+            "a gate angle depends on the arguments nonlinearly; ebp needs "
+            "each angle to be a·x + b in one argument element"
+        )
     try:
         vis = resolve_visible(visible, wires, "wire")
     except CircuitImportError as exc:
@@ -163,10 +201,15 @@ def from_pennylane(tape_or_qnode, visible=None, *, args=(), kwargs=None,
             row = jac[k]
             nz = np.flatnonzero(np.abs(row) > 1e-12)
             if nz.size > 1:
-                raise PennyLaneImportError(f"an angle of {name} on wires {ws} depends on "
-                                           f"{nz.size} parameters; ebp needs one")
-            a = Affine(sign * float(offset[k]), sign * float(row[nz[0]]), int(nz[0])) \
-                if nz.size else Affine(sign * float(a0[k]))
+                raise PennyLaneImportError(
+                    f"an angle of {name} on wires {ws} depends on "
+                    f"{nz.size} parameters; ebp needs one"
+                )
+            a = (
+                Affine(sign * float(offset[k]), sign * float(row[nz[0]]), int(nz[0]))
+                if nz.size
+                else Affine(sign * float(a0[k]))
+            )
             args_.append(a)
             k += 1
         target = tuple(wires.index(w) for w in ws) or (0,)

@@ -158,7 +158,12 @@ def to_qasm(circuit, params: Sequence[float] | None = None) -> str:
     lines += [pauli_gate_definition(label) for label in labels]
     if params is None and circuit.n_params:
         lines.append(f"input array[float[64], {circuit.n_params}] theta;")
-    hidden = (f"hidden q[{circuit.n_visible}..{circuit.n_qubits - 1}]" if circuit.n_hidden
-              else "no hidden")
-    lines.append(f"qubit[{circuit.n_qubits}] q;  // visible q[0..{circuit.n_visible - 1}], {hidden}")
+    hidden = (
+        f"hidden q[{circuit.n_visible}..{circuit.n_qubits - 1}]"
+        if circuit.n_hidden
+        else "no hidden"
+    )
+    lines.append(
+        f"qubit[{circuit.n_qubits}] q;  // visible q[0..{circuit.n_visible - 1}], {hidden}"
+    )
     return "\n".join(lines + body) + "\n"

@@ -41,11 +41,25 @@ from ._registry import inverse_rule, qasm_gate
 
 __all__ = ["QasmImportError", "from_qasm"]
 
-_CONSTANTS = {"pi": math.pi, "π": math.pi, "tau": 2 * math.pi, "τ": 2 * math.pi,
-              "euler": math.e, "ℇ": math.e}
-_FUNCTIONS = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp,
-              "log": math.log, "sqrt": math.sqrt, "arcsin": math.asin, "arccos": math.acos,
-              "arctan": math.atan}
+_CONSTANTS = {
+    "pi": math.pi,
+    "π": math.pi,
+    "tau": 2 * math.pi,
+    "τ": 2 * math.pi,
+    "euler": math.e,
+    "ℇ": math.e,
+}
+_FUNCTIONS = {
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "arcsin": math.asin,
+    "arccos": math.acos,
+    "arctan": math.atan,
+}
 _INCLUDES = {"stdgates.inc", "qelib1.inc"}
 
 
@@ -89,12 +103,15 @@ def _parse(text: str):
         said = err.getvalue() + " " + str(exc)
         m = re.search(r"line (\d+):(\d+) ([^\n]*)", said) or re.search(r"L(\d+):C(\d+): (.*)", said)
         if m:
-            raise QasmImportError(f"syntax error: {m.group(3).strip()}", int(m.group(1)),
-                                  int(m.group(2)) + 1) from None
+            raise QasmImportError(
+                f"syntax error: {m.group(3).strip()}", int(m.group(1)), int(m.group(2)) + 1
+            ) from None
         cause = exc.__cause__
         token = getattr(cause, "offendingToken", None) or getattr(
             getattr(cause, "args", [None])[0] if getattr(cause, "args", None) else None,
-            "offendingToken", None)
+            "offendingToken",
+            None,
+        )
         if token is not None:
             raise QasmImportError("syntax error", token.line, token.column + 1) from None
         raise QasmImportError(f"syntax error: {str(exc) or type(exc).__name__}") from None
@@ -134,8 +151,11 @@ class _Reader:
                 return Affine(0.0, 1.0, self.inputs[node.name][0])
             if node.name in self.inputs:
                 raise _at(node, f"{node.name!r} is an array; index it, e.g. {node.name}[0]")
-            raise _at(node, f"undeclared parameter {node.name!r} (declare it as "
-                            f"'input angle {node.name};' or 'input float {node.name};')")
+            raise _at(
+                node,
+                f"undeclared parameter {node.name!r} (declare it as "
+                f"'input angle {node.name};' or 'input float {node.name};')",
+            )
         if isinstance(node, ast.IndexExpression) and isinstance(node.collection, ast.Identifier):
             name = node.collection.name
             if env is not None:
@@ -157,16 +177,20 @@ class _Reader:
                 if node.op.name == "**":
                     if not (lhs.constant and rhs.constant):
                         raise ValueError("a power of a parameter is not an angle ebp can represent")
-                    return Affine(float(lhs.b ** rhs.b))
-                return {"+": lhs.__add__, "-": lhs.__sub__, "*": lhs.__mul__,
-                        "/": lhs.__truediv__}[node.op.name](rhs)
+                    return Affine(float(lhs.b**rhs.b))
+                return {"+": lhs.__add__, "-": lhs.__sub__, "*": lhs.__mul__, "/": lhs.__truediv__}[
+                    node.op.name
+                ](rhs)
             except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
                 raise _at(node, str(exc)) from None
         if isinstance(node, ast.FunctionCall) and node.name.name in _FUNCTIONS:
             args = [self.value(a, env) for a in node.arguments]
             if len(args) != 1 or not args[0].constant:
-                raise _at(node, f"{node.name.name}() of a parameter is not an angle ebp can "
-                                "represent (numbers only)")
+                raise _at(
+                    node,
+                    f"{node.name.name}() of a parameter is not an angle ebp can "
+                    "represent (numbers only)",
+                )
             try:
                 return Affine(float(_FUNCTIONS[node.name.name](args[0].b)))
             except (ValueError, OverflowError) as exc:
@@ -192,8 +216,11 @@ class _Reader:
             name, index = node.name, None
         elif isinstance(node, ast.IndexedIdentifier):
             name = node.name.name
-            if len(node.indices) != 1 or not isinstance(node.indices[0], list) or len(
-                    node.indices[0]) != 1:
+            if (
+                len(node.indices) != 1
+                or not isinstance(node.indices[0], list)
+                or len(node.indices[0]) != 1
+            ):
                 raise _at(node, "index a qubit register with one integer, e.g. q[0]")
             index = self.integer(node.indices[0][0], None)
         else:
@@ -204,8 +231,10 @@ class _Reader:
         if index is None:
             return list(range(first, first + (size or 1)))
         if size is None or not 0 <= index < size:
-            raise _at(node, f"qubit {name}[{index}] out of range (register {name} has "
-                            f"{size or 1} qubit(s))")
+            raise _at(
+                node,
+                f"qubit {name}[{index}] out of range (register {name} has {size or 1} qubit(s))",
+            )
         return [first + index]
 
     # ------------------------------------------------------------------ statements
@@ -215,8 +244,9 @@ class _Reader:
         for st in self.program.statements:
             if isinstance(st, ast.Include):
                 if st.filename not in _INCLUDES:
-                    raise _at(st, f"cannot include {st.filename!r}; ebp knows stdgates.inc and "
-                                  "qelib1.inc")
+                    raise _at(
+                        st, f"cannot include {st.filename!r}; ebp knows stdgates.inc and qelib1.inc"
+                    )
             elif isinstance(st, ast.Pragma):
                 m = re.fullmatch(r"\s*ebp visible (\d+)\s*", st.command)
                 if m:
@@ -225,12 +255,17 @@ class _Reader:
                 self.declare_qubits(st)
             elif isinstance(st, ast.IODeclaration):
                 self.declare_input(st)
-            elif isinstance(st, ast.ClassicalDeclaration) and isinstance(st.type, ast.BitType) \
-                    and st.init_expression is None:
+            elif (
+                isinstance(st, ast.ClassicalDeclaration)
+                and isinstance(st.type, ast.BitType)
+                and st.init_expression is None
+            ):
                 continue  # classical bits for measurement results
-            elif isinstance(st, ast.ConstantDeclaration | ast.ClassicalDeclaration) and \
-                    isinstance(st.type, ast.FloatType | ast.AngleType | ast.IntType) and \
-                    st.init_expression is not None:
+            elif (
+                isinstance(st, ast.ConstantDeclaration | ast.ClassicalDeclaration)
+                and isinstance(st.type, ast.FloatType | ast.AngleType | ast.IntType)
+                and st.init_expression is not None
+            ):
                 self.declare_value(st)
             elif isinstance(st, ast.QuantumGateDefinition):
                 if st.name.name in self.defs:
@@ -246,12 +281,16 @@ class _Reader:
                 self.asm.note("final measurements ignored (ebp works with the state before them)")
             elif isinstance(st, ast.QuantumReset):
                 raise _at(st, "reset is not supported (ebp circuits are unitary)")
-            elif isinstance(st, ast.BranchingStatement | ast.WhileLoop | ast.ForInLoop
-                            | ast.SwitchStatement):
+            elif isinstance(
+                st, ast.BranchingStatement | ast.WhileLoop | ast.ForInLoop | ast.SwitchStatement
+            ):
                 raise _at(st, "classical control flow is not supported (ebp circuits are unitary)")
             else:
-                raise _at(st, f"unsupported statement ({type(st).__name__}); ebp reads qubit and "
-                              "input declarations, gates, barriers and final measurements")
+                raise _at(
+                    st,
+                    f"unsupported statement ({type(st).__name__}); ebp reads qubit and "
+                    "input declarations, gates, barriers and final measurements",
+                )
 
     def declare_qubits(self, st) -> None:
         name = st.qubit.name
@@ -282,8 +321,9 @@ class _Reader:
         t = st.type
         if isinstance(t, ast.AngleType | ast.FloatType):
             self.inputs[name] = (self.asm.new_param(name), None)
-        elif isinstance(t, ast.ArrayType) and isinstance(t.base_type, ast.AngleType
-                                                         | ast.FloatType):
+        elif isinstance(t, ast.ArrayType) and isinstance(
+            t.base_type, ast.AngleType | ast.FloatType
+        ):
             if len(t.dimensions) != 1:
                 raise _at(st, "input arrays must be one-dimensional")
             size = self.integer(t.dimensions[0], None)
@@ -311,8 +351,9 @@ class _Reader:
         groups = [self.wires(q, env_q) for q in st.qubits]
         for ws in groups:
             if self.measured.intersection(ws):
-                raise _at(st, "a gate after a measurement (mid-circuit measurement) is not "
-                              "supported")
+                raise _at(
+                    st, "a gate after a measurement (mid-circuit measurement) is not supported"
+                )
         sizes = {len(g) for g in groups if len(g) > 1}
         if len(sizes) > 1:
             raise _at(st, "registers of different sizes in one gate call")
@@ -331,13 +372,19 @@ class _Reader:
             elif m.modifier.name == "inv" and not inverted:
                 inverted = True
             else:
-                raise _at(st, f"gate modifier {m.modifier.name!r} is not supported here (ctrl @ "
-                              "and one inv @ after them are)")
+                raise _at(
+                    st,
+                    f"gate modifier {m.modifier.name!r} is not supported here (ctrl @ "
+                    "and one inv @ after them are)",
+                )
         if ctrl:
             base, name = name, "c" * ctrl + name
             if qasm_gate(name) is None and name not in self.defs:
-                raise _at(st, f"ctrl @ {base}: ebp has no controlled form of {base!r} (known: "
-                              "cx, cy, cz, ch, cp, crx, cry, crz, cu, ccx, cswap)")
+                raise _at(
+                    st,
+                    f"ctrl @ {base}: ebp has no controlled form of {base!r} (known: "
+                    "cx, cy, cz, ch, cp, crx, cry, crz, cu, ccx, cswap)",
+                )
         if inverted:
             name, args = self.inverse_of(st, name, args)
         where = f"@L{st.span.start_line}" if getattr(st, "span", None) else ""
@@ -353,8 +400,11 @@ class _Reader:
                 return
         spec = qasm_gate(name)
         if spec is None:
-            raise _at(st, f"unknown gate {name!r} (not in stdgates.inc / qelib1.inc, not defined "
-                          "in the program)")
+            raise _at(
+                st,
+                f"unknown gate {name!r} (not in stdgates.inc / qelib1.inc, not defined "
+                "in the program)",
+            )
         k = spec.qasm_qubits if spec.qasm_qubits is not None else spec.n_wires
         if len(wires) != k:
             raise _at(st, f"gate {name} acts on {k} qubit(s); got {len(wires)}")
@@ -372,8 +422,10 @@ class _Reader:
         rule = inverse_rule(spec) if spec is not None and not spec.data_dependent else None
         if rule is None or rule.data is not None or not GATES[rule.gate].qasm:
             raise _at(st, f"inv @ {name}: ebp has no registered inverse of {name!r}")
-        new = [(Affine(o) if src is None else Affine(s) * args[src] + Affine(o))
-               for src, s, o in rule.params]
+        new = [
+            (Affine(o) if src is None else Affine(s) * args[src] + Affine(o))
+            for src, s, o in rule.params
+        ]
         return GATES[rule.gate].qasm[0], new
 
     def pauli_rotation(self, st, label, arg, wires) -> None:
@@ -388,8 +440,11 @@ class _Reader:
     def expand(self, st, name, args, wires) -> None:
         d = self.defs[name]
         if len(args) != len(d.arguments) or len(wires) != len(d.qubits):
-            raise _at(st, f"gate {name} takes {len(d.arguments)} angle(s) and {len(d.qubits)} "
-                          f"qubit(s); got {len(args)} and {len(wires)}")
+            raise _at(
+                st,
+                f"gate {name} takes {len(d.arguments)} angle(s) and {len(d.qubits)} "
+                f"qubit(s); got {len(args)} and {len(wires)}",
+            )
         env = {a.name: v for a, v in zip(d.arguments, args)}
         env_q = {q.name: w for q, w in zip(d.qubits, wires)}
         for inner in d.body:
@@ -404,6 +459,7 @@ class _Reader:
         if label:
             if len(d.arguments) != 1 or n != len(label):
                 return False
+
             def want(t):
                 return GATES["PAULIROT"].numpy_matrix(t, (0.5, label))
         elif spec is not None:
@@ -444,8 +500,10 @@ def _definition_unitary(reader: _Reader, d, theta) -> np.ndarray:
         if item == "layer":
             continue
         gname, wires, slots, data = item
-        m = GATES[gname].numpy_matrix(np.zeros(len(slots)), data if gname != "UNITARY" else
-                                      tuple(map(tuple, np.asarray(data, dtype=complex))))
+        m = GATES[gname].numpy_matrix(
+            np.zeros(len(slots)),
+            data if gname != "UNITARY" else tuple(map(tuple, np.asarray(data, dtype=complex))),
+        )
         u = _embed(m, wires, n) @ u
     return u
 

@@ -26,8 +26,15 @@ from ._registry import qasm_gate
 
 __all__ = ["QiskitImportError", "from_qiskit"]
 
-_CONTROL_FLOW = {"if_else", "while_loop", "for_loop", "switch_case", "break_loop",
-                 "continue_loop", "box"}
+_CONTROL_FLOW = {
+    "if_else",
+    "while_loop",
+    "for_loop",
+    "switch_case",
+    "break_loop",
+    "continue_loop",
+    "box",
+}
 
 
 class QiskitImportError(CircuitImportError):
@@ -64,8 +71,9 @@ def _labels(qc) -> list[str]:
     return out
 
 
-def _walk(qc, wires: list[int], asm: CircuitAssembly, slots: dict, measured: set,
-          depth: int = 0) -> None:
+def _walk(
+    qc, wires: list[int], asm: CircuitAssembly, slots: dict, measured: set, depth: int = 0
+) -> None:
     if depth > 64:
         raise QiskitImportError("gate definitions nest more than 64 levels deep")
     if qc.global_phase:
@@ -89,11 +97,13 @@ def _walk(qc, wires: list[int], asm: CircuitAssembly, slots: dict, measured: set
         if name == "reset":
             raise QiskitImportError("reset is not supported (ebp circuits are unitary)")
         if name in _CONTROL_FLOW or getattr(op, "condition", None) is not None:
-            raise QiskitImportError(f"classical control ({name}) is not supported (ebp circuits "
-                                    "are unitary)")
+            raise QiskitImportError(
+                f"classical control ({name}) is not supported (ebp circuits are unitary)"
+            )
         if measured.intersection(ws):
-            raise QiskitImportError(f"gate {name} after a measurement (mid-circuit measurement) "
-                                    "is not supported")
+            raise QiskitImportError(
+                f"gate {name} after a measurement (mid-circuit measurement) is not supported"
+            )
         if len(inst.clbits):
             raise QiskitImportError(f"instruction {name} uses classical bits; not supported")
         spec = qasm_gate("gphase" if name == "global_phase" else name)
@@ -131,8 +141,10 @@ def from_qiskit(quantum_circuit, visible=None, *, promote_angles: bool = False) 
     qc = quantum_circuit
     labels = _labels(qc)
     if visible is not None and not isinstance(visible, (str, int)):
-        visible = [labels[qc.find_bit(v).index] if isinstance(v, qiskit.circuit.Qubit) else v
-                   for v in visible]
+        visible = [
+            labels[qc.find_bit(v).index] if isinstance(v, qiskit.circuit.Qubit) else v
+            for v in visible
+        ]
     try:
         vis = resolve_visible(visible, labels, "qubit")
     except CircuitImportError as exc:

@@ -184,7 +184,10 @@ def _couples(f) -> bool:
     g, k = f.generator(), f.n_wires
     for idx in np.ndindex(*(4,) * k):
         label = "".join("IXYZ"[i] for i in idx)
-        if sum(1 for x in label if x != "I") >= 2 and abs(np.trace(pauli_matrix(label) @ g)) > 1e-10:
+        if (
+            sum(1 for x in label if x != "I") >= 2
+            and abs(np.trace(pauli_matrix(label) @ g)) > 1e-10
+        ):
             return True
     return False
 
@@ -257,27 +260,35 @@ def register_gate(
     """
     qasm = (qasm,) if isinstance(qasm, str) else tuple(qasm)
     params = tuple(params)
-    _require(isinstance(name, str) and name and name.replace("_", "").isalnum()
-             and name == name.upper(),
-             f"gate name must be upper-case letters, digits or '_'; got {name!r}.")
+    _require(
+        isinstance(name, str) and name and name.replace("_", "").isalnum() and name == name.upper(),
+        f"gate name must be upper-case letters, digits or '_'; got {name!r}.",
+    )
     _require(name not in GATES, f"gate {name!r} is already registered.")
     taken = [q for q in qasm if q in _QASM_NAMES]
-    _require(not taken, f"OpenQASM name(s) {taken} of {name} already belong to "
-             f"{[_QASM_NAMES[q] for q in taken]}.")
+    _require(
+        not taken,
+        f"OpenQASM name(s) {taken} of {name} already belong to {[_QASM_NAMES[q] for q in taken]}.",
+    )
     _require(len(set(params)) == len(params), f"{name}: parameter names repeat: {params}.")
     if n_wires is None:
-        _require(callable(factors) and check_data is not None,
-                 f"{name}: a gate without a fixed n_wires needs factors(data) and check_data.")
+        _require(
+            callable(factors) and check_data is not None,
+            f"{name}: a gate without a fixed n_wires needs factors(data) and check_data.",
+        )
     else:
-        _require(isinstance(n_wires, int) and n_wires >= 1,
-                 f"{name}: n_wires must be an int >= 1 or None; got {n_wires!r}.")
+        _require(
+            isinstance(n_wires, int) and n_wires >= 1,
+            f"{name}: n_wires must be an int >= 1 or None; got {n_wires!r}.",
+        )
         _require(not callable(factors), f"{name}: give factors as a tuple (n_wires is fixed).")
         fs = tuple(factors)
         _check_factors(name, fs, n_wires, len(params))
         frozen = fs
         factors = lambda: frozen
-    spec = GateSpec(name, n_wires, params, qasm, factors, check_data, qasm_qubits,
-                    qasm_definition, inverse, doc)
+    spec = GateSpec(
+        name, n_wires, params, qasm, factors, check_data, qasm_qubits, qasm_definition, inverse, doc
+    )
     GATES[name] = spec
     for q in qasm:
         _QASM_NAMES[q] = name
@@ -295,26 +306,37 @@ def _check_factors(name: str, fs: tuple, n_wires: int, n_params: int) -> None:
     _require(len(fs) >= 1, f"{name}: a gate needs at least one factor.")
     dim = 2**n_wires
     for f in fs:
-        _require(isinstance(f, (PauliExp, Exp, Fixed)),
-                 f"{name}: factors must be PauliExp, Exp or Fixed; got {type(f).__name__}.")
+        _require(
+            isinstance(f, (PauliExp, Exp, Fixed)),
+            f"{name}: factors must be PauliExp, Exp or Fixed; got {type(f).__name__}.",
+        )
         if isinstance(f, PauliExp):
-            _require(len(f.label) == n_wires and set(f.label) <= set("IXYZ"),
-                     f"{name}: Pauli label {f.label!r} needs one of I, X, Y, Z per wire "
-                     f"({n_wires}).")
+            _require(
+                len(f.label) == n_wires and set(f.label) <= set("IXYZ"),
+                f"{name}: Pauli label {f.label!r} needs one of I, X, Y, Z per wire ({n_wires}).",
+            )
             _require(np.isfinite(f.coeff), f"{name}: Pauli coefficient must be finite.")
         else:
             m = f.value() if isinstance(f, Fixed) else f.generator()
-            _require(m.shape == (dim, dim),
-                     f"{name}: a factor on {n_wires} wire(s) must be {dim}x{dim}; got {m.shape}.")
+            _require(
+                m.shape == (dim, dim),
+                f"{name}: a factor on {n_wires} wire(s) must be {dim}x{dim}; got {m.shape}.",
+            )
             if isinstance(f, Exp):
-                _require(np.allclose(m, m.conj().T, atol=1e-12),
-                         f"{name}: generator of parameter {f.param} is not Hermitian.")
+                _require(
+                    np.allclose(m, m.conj().T, atol=1e-12),
+                    f"{name}: generator of parameter {f.param} is not Hermitian.",
+                )
             else:
-                _require(np.allclose(m.conj().T @ m, np.eye(dim), atol=1e-10),
-                         f"{name}: a fixed factor is not unitary.")
+                _require(
+                    np.allclose(m.conj().T @ m, np.eye(dim), atol=1e-10),
+                    f"{name}: a fixed factor is not unitary.",
+                )
         if f.param is not None:
-            _require(0 <= f.param < n_params,
-                     f"{name}: factor parameter index {f.param} outside 0..{n_params - 1}.")
+            _require(
+                0 <= f.param < n_params,
+                f"{name}: factor parameter index {f.param} outside 0..{n_params - 1}.",
+            )
     unused = sorted(set(range(n_params)) - {f.param for f in fs})
     _require(not unused, f"{name}: parameter(s) {unused} enter no factor.")
 
@@ -342,9 +364,13 @@ def _derived_inverse(spec: GateSpec, data) -> InverseRule | None:
         if np.allclose(u, ud, atol=1e-12):
             return InverseRule(spec.name, (), data)
         for other in GATES.values():
-            if (other.n_params == 0 and not other.data_dependent and other.n_wires is not None
-                    and 2**other.n_wires == u.shape[0]
-                    and np.allclose(other.numpy_matrix(), ud, atol=1e-12)):
+            if (
+                other.n_params == 0
+                and not other.data_dependent
+                and other.n_wires is not None
+                and 2**other.n_wires == u.shape[0]
+                and np.allclose(other.numpy_matrix(), ud, atol=1e-12)
+            ):
                 return InverseRule(other.name, ())
         return InverseRule("UNITARY", (), tuple(tuple(complex(x) for x in r) for r in ud))
     mapping = _foata_mirror(fs, spec.n_params)
@@ -362,8 +388,11 @@ def _foata_steps(word: list) -> list[list[int]]:
     remaining = list(range(len(word)))
     steps = []
     while remaining:
-        step = [i for k, i in enumerate(remaining)
-                if all(factors_commute(word[j], word[i]) for j in remaining[:k])]
+        step = [
+            i
+            for k, i in enumerate(remaining)
+            if all(factors_commute(word[j], word[i]) for j in remaining[:k])
+        ]
         steps.append(step)
         remaining = [i for i in remaining if i not in step]
     return steps

@@ -64,18 +64,30 @@ ZERO_VARIANCE = 1e-24
 """A live parameter whose gradient variance is below this is reported as numerically flat."""
 
 REMEDIES = (
-    (("Bound the V-H coupling: a fixed number of gates across the cut keeps S(rho_V) <= 2 bits "
-     "per gate at any n_hidden"), ("ebp.ansatz.bounded_cut (ebp.ansatz.decoupled for none); study "
-     "gradient-scaling")),
-    ("Start with V and H decoupled, then switch the coupling on",
-     "ebp.train.pretrain.decoupled_start; study pretraining"),
-    ("Start near the identity", ("ebp.train.pretrain.small_angle, "
-     "ebp.train.pretrain.identity_blocks; study pretraining")),
-    ("Fit rho_V first with a nonlinear loss (relative entropy), then the task's loss",
-     "ebp.train.pretrain.generative; study pretraining"),
+    (
+        (
+            "Bound the V-H coupling: a fixed number of gates across the cut keeps S(rho_V) <= 2 bits "
+            "per gate at any n_hidden"
+        ),
+        ("ebp.ansatz.bounded_cut (ebp.ansatz.decoupled for none); study gradient-scaling"),
+    ),
+    (
+        "Start with V and H decoupled, then switch the coupling on",
+        "ebp.train.pretrain.decoupled_start; study pretraining",
+    ),
+    (
+        "Start near the identity",
+        ("ebp.train.pretrain.small_angle, ebp.train.pretrain.identity_blocks; study pretraining"),
+    ),
+    (
+        "Fit rho_V first with a nonlinear loss (relative entropy), then the task's loss",
+        "ebp.train.pretrain.generative; study pretraining",
+    ),
     ("Grow the circuit layer by layer", "ebp.train.pretrain.layerwise; study pretraining"),
-    ("Penalise S(rho_V) in a first phase", ("ebp.train.pretrain.entanglement_regularised; "
-     "study pretraining")),
+    (
+        "Penalise S(rho_V) in a first phase",
+        ("ebp.train.pretrain.entanglement_regularised; study pretraining"),
+    ),
 )
 """What ebp offers against an entanglement-induced plateau: (what, where)."""
 
@@ -88,8 +100,9 @@ def default_observables(n_visible: int) -> tuple[str, ...]:
 def _prefix(circuit: Circuit, n_gates: int) -> Circuit:
     """The first ``n_gates`` gates of ``circuit`` (same parameter vector and layer marks)."""
     starts = tuple(s for s in circuit.layer_starts if s < n_gates) or (0,)
-    return Circuit(circuit.n_visible, circuit.n_hidden, circuit.operations[:n_gates],
-                   circuit.n_params, starts)
+    return Circuit(
+        circuit.n_visible, circuit.n_hidden, circuit.operations[:n_gates], circuit.n_params, starts
+    )
 
 
 def _checkpoints(circuit: Circuit, points: int) -> list[tuple[int, int]]:
@@ -114,7 +127,7 @@ def _entropies(circuit: Circuit, theta: np.ndarray) -> np.ndarray:
     chunk = max(1, STATE_BYTES // (16 * 2**cone.circuit.n_qubits))
     out = []
     for start in range(0, len(theta), chunk):
-        states = simulate(cone.circuit, reduced[start:start + chunk])
+        states = simulate(cone.circuit, reduced[start : start + chunk])
         out.append(np.asarray(entanglement_entropy(states, cone.circuit.n_visible)))
     return np.concatenate(out)
 
@@ -124,9 +137,16 @@ def _entropy_profile(circuit: Circuit, theta: np.ndarray, points: int) -> list[E
     out = []
     for n_layers, n_gates in _checkpoints(circuit, points):
         s = _entropies(_prefix(circuit, n_gates), theta)
-        out.append(EntropyPoint(layer=n_layers, gates=n_gates,
-                                mean=float(np.mean(s)), std=float(np.std(s, ddof=1)),
-                                page=page, maximum=float(circuit.n_visible)))
+        out.append(
+            EntropyPoint(
+                layer=n_layers,
+                gates=n_gates,
+                mean=float(np.mean(s)),
+                std=float(np.std(s, ddof=1)),
+                page=page,
+                maximum=float(circuit.n_visible),
+            )
+        )
     return out
 
 
@@ -160,14 +180,19 @@ def _shots(var: float, norm: float) -> float | None:
 
 def _check(circuit, samples, seed, entropy_points, observable):
     if not isinstance(circuit, Circuit):
-        raise TypeError(f"expected an ebp Circuit; got {type(circuit).__name__}. Import one with "
-                        "ebp.circuit.from_qasm / from_qiskit / from_pennylane.")
+        raise TypeError(
+            f"expected an ebp Circuit; got {type(circuit).__name__}. Import one with "
+            "ebp.circuit.from_qasm / from_qiskit / from_pennylane."
+        )
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 2:
         raise ValueError(f"samples must be an int >= 2 (variances need two); got {samples!r}.")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an int; got {seed!r}.")
-    if isinstance(entropy_points, bool) or not isinstance(entropy_points, int) \
-            or entropy_points < 1:
+    if (
+        isinstance(entropy_points, bool)
+        or not isinstance(entropy_points, int)
+        or entropy_points < 1
+    ):
         raise ValueError(f"entropy_points must be an int >= 1; got {entropy_points!r}.")
     if circuit.n_params == 0:
         raise ValueError(
@@ -175,22 +200,42 @@ def _check(circuit, samples, seed, entropy_points, observable):
             "parameter-free circuit with promote_angles=True to make its angles parameters."
         )
     if observable is not None and not isinstance(observable, str):
-        raise TypeError("observable must be a Pauli string on the visible wires such as "
-                        f"'Z0' or 'Z0 Z1'; got {type(observable).__name__}.")
+        raise TypeError(
+            "observable must be a Pauli string on the visible wires such as "
+            f"'Z0' or 'Z0 Z1'; got {type(observable).__name__}."
+        )
 
 
-def _gradients(circuit: Circuit, labels: Sequence[str], samples: int, seed: int,
-               distribution, scale: float, lipschitz_steps: int):
+def _gradients(
+    circuit: Circuit,
+    labels: Sequence[str],
+    samples: int,
+    seed: int,
+    distribution,
+    scale: float,
+    lipschitz_steps: int,
+):
     """Gradient statistics of each objective on the circuit's cone, at draws of the full θ."""
     cone = visible_light_cone(circuit)
-    theta = sample_parameters(circuit.n_params, samples, seed, distribution=distribution,
-                              scale=scale)
+    theta = sample_parameters(
+        circuit.n_params, samples, seed, distribution=distribution, scale=scale
+    )
     reduced = cone.reduce_params(theta)
-    stats = gradient_statistics_many(
-        cone.circuit, list(labels), samples, seed,
-        distribution=lambda rng, s, k: reduced, probe=visible_probe(cone.circuit) or None,
-        lipschitz_steps=lipschitz_steps, n_resamples=200, progress=False,
-    ) if cone.circuit.n_params else None
+    stats = (
+        gradient_statistics_many(
+            cone.circuit,
+            list(labels),
+            samples,
+            seed,
+            distribution=lambda rng, s, k: reduced,
+            probe=visible_probe(cone.circuit) or None,
+            lipschitz_steps=lipschitz_steps,
+            n_resamples=200,
+            progress=False,
+        )
+        if cone.circuit.n_params
+        else None
+    )
     return cone, theta, stats
 
 
@@ -238,8 +283,9 @@ def diagnose(
     _check(circuit, samples, seed, entropy_points, observable)
     labels = (observable,) if observable is not None else default_observables(circuit.n_visible)
     spectra = {label: _spectrum(label, circuit.n_visible) for label in labels}
-    cone, theta, stats = _gradients(circuit, labels, samples, seed, distribution, scale,
-                                    lipschitz_steps)
+    cone, theta, stats = _gradients(
+        circuit, labels, samples, seed, distribution, scale, lipschitz_steps
+    )
     live = np.asarray(cone.params, dtype=int)
     profile = _entropy_profile(circuit, theta, entropy_points)
     d_v = 2**circuit.n_visible
@@ -249,8 +295,22 @@ def diagnose(
     for label, st in zip(labels, stats or [None] * len(labels)):
         o, spread, norm = _spectrum(label, circuit.n_visible) if st is None else spectra[label]
         if st is None:  # no parameter in the cone: every gradient is exactly zero
-            evidence.append(GradientEvidence(label, spread, norm, (0.0,) * circuit.n_params,
-                                             0.0, None, None, 0.0, None, 0.0, 0.0, 0))
+            evidence.append(
+                GradientEvidence(
+                    label,
+                    spread,
+                    norm,
+                    (0.0,) * circuit.n_params,
+                    0.0,
+                    None,
+                    None,
+                    0.0,
+                    None,
+                    0.0,
+                    0.0,
+                    0,
+                )
+            )
             continue
         rho = st.rho_visible
         full_var = cone.expand_gradient(st.grad_var)
@@ -258,14 +318,22 @@ def diagnose(
         design = _two_design(circuit, label, live[list(st.probe)])
         mixed = np.trace(o).real / d_v
         deviation = float(np.max(np.abs(st.costs - mixed)))
-        evidence.append(GradientEvidence(
-            observable=label, spread=spread, norm=norm,
-            variance=tuple(float(v) for v in full_var), mean_variance=mean_var,
-            two_design=design, haar_ratio=None if design is None else mean_var / design,
-            lipschitz=float(st.lipschitz), shots=_shots(mean_var, norm),
-            cost_variance=float(st.cost_var), max_deviation=deviation,
-            flat=int(np.sum(st.grad_var < ZERO_VARIANCE)),
-        ))
+        evidence.append(
+            GradientEvidence(
+                observable=label,
+                spread=spread,
+                norm=norm,
+                variance=tuple(float(v) for v in full_var),
+                mean_variance=mean_var,
+                two_design=design,
+                haar_ratio=None if design is None else mean_var / design,
+                lipschitz=float(st.lipschitz),
+                shots=_shots(mean_var, norm),
+                cost_variance=float(st.cost_var),
+                max_deviation=deviation,
+                flat=int(np.sum(st.grad_var < ZERO_VARIANCE)),
+            )
+        )
     if rho is None:
         states = simulate(cone.circuit, cone.reduce_params(theta)[:1])
         m = np.asarray(states).reshape(1, d_v, -1)
@@ -273,45 +341,76 @@ def diagnose(
     w = np.linalg.eigvalsh(rho)
     norms = np.sum(np.abs(w - 1.0 / d_v), axis=-1)
     concentration = Concentration(
-        mean_trace_norm=float(np.mean(norms)), max_trace_norm=float(np.max(norms)),
+        mean_trace_norm=float(np.mean(norms)),
+        max_trace_norm=float(np.max(norms)),
         haar_trace_norm=float(min(2.0, np.sqrt(d_v / 2.0**circuit.n_hidden))),
         deviation_bounds=tuple(0.5 * e.spread * float(np.mean(norms)) for e in evidence),
     )
     best = max(evidence, key=lambda e: e.mean_variance)
     scaling = None
     if builder is not None:
-        scaling = _scaling(builder, best.observable, circuit, samples, seed, hidden_sizes,
-                           extrapolate_to, distribution, scale)
+        scaling = _scaling(
+            builder,
+            best.observable,
+            circuit,
+            samples,
+            seed,
+            hidden_sizes,
+            extrapolate_to,
+            distribution,
+            scale,
+        )
     final = profile[-1]
     page_fraction = final.mean / final.page if final.page > 0 else None
-    result, reason = verdict(best.haar_ratio, page_fraction, circuit.n_visible, circuit.n_hidden,
-                             None if scaling is None else scaling.slope,
-                             None if scaling is None else scaling.slope_err)
+    result, reason = verdict(
+        best.haar_ratio,
+        page_fraction,
+        circuit.n_visible,
+        circuit.n_hidden,
+        None if scaling is None else scaling.slope,
+        None if scaling is None else scaling.slope_err,
+    )
     return Diagnosis(
-        name=name, n_visible=circuit.n_visible, n_hidden=circuit.n_hidden,
-        n_gates=len(circuit.operations), n_layers=circuit.n_layers, n_params=circuit.n_params,
-        cone_qubits=cone.circuit.n_qubits, cone_gates=len(cone.circuit.operations),
+        name=name,
+        n_visible=circuit.n_visible,
+        n_hidden=circuit.n_hidden,
+        n_gates=len(circuit.operations),
+        n_layers=circuit.n_layers,
+        n_params=circuit.n_params,
+        cone_qubits=cone.circuit.n_qubits,
+        cone_gates=len(cone.circuit.operations),
         dead_params=tuple(int(k) for k in cone.dead_params),
-        samples=int(samples), seed=int(seed),
+        samples=int(samples),
+        seed=int(seed),
         distribution=distribution if isinstance(distribution, str) else "custom",
-        entropy=tuple(profile), page_fraction=page_fraction, concentration=concentration,
-        gradients=tuple(evidence), headline=best.observable, scaling=scaling,
-        verdict=result, reason=reason, remedies=REMEDIES if result != "trainable" else (),
+        entropy=tuple(profile),
+        page_fraction=page_fraction,
+        concentration=concentration,
+        gradients=tuple(evidence),
+        headline=best.observable,
+        scaling=scaling,
+        verdict=result,
+        reason=reason,
+        remedies=REMEDIES if result != "trainable" else (),
     )
 
 
-def _scaling(builder, label, circuit, samples, seed, hidden_sizes, extrapolate_to,
-             distribution, scale) -> Scaling:
+def _scaling(
+    builder, label, circuit, samples, seed, hidden_sizes, extrapolate_to, distribution, scale
+) -> Scaling:
     sizes = sorted({int(n) for n in hidden_sizes})
     if len(sizes) < 3 or sizes[0] < 0:
-        raise ValueError(f"hidden_sizes needs at least 3 distinct n_hidden >= 0; got "
-                         f"{tuple(hidden_sizes)}.")
+        raise ValueError(
+            f"hidden_sizes needs at least 3 distinct n_hidden >= 0; got {tuple(hidden_sizes)}."
+        )
     variances, errors, designs = [], [], []
     for n_hidden in sizes:
         c = builder(n_hidden)
         if not isinstance(c, Circuit) or c.n_visible != circuit.n_visible:
-            raise TypeError(f"builder({n_hidden}) must return a Circuit with n_visible = "
-                             f"{circuit.n_visible}; got {c!r:.80}.")
+            raise TypeError(
+                f"builder({n_hidden}) must return a Circuit with n_visible = "
+                f"{circuit.n_visible}; got {c!r:.80}."
+            )
         cone, _, stats = _gradients(c, (label,), samples, seed, distribution, scale, 0)
         if stats is None:
             raise ValueError(f"builder({n_hidden}) has no parameter in its visible light cone.")
@@ -324,15 +423,25 @@ def _scaling(builder, label, circuit, samples, seed, hidden_sizes, extrapolate_t
     tail = slice(-SLOPE_POINTS, None)
     theory = designs[tail] if all(d is not None for d in designs[tail]) else None
     err = np.asarray(errors[tail])
-    fit = fit_scaling(sizes[tail], variances[tail], theory=theory,
-                      y_err=err if np.all(err > 0) else None)
+    fit = fit_scaling(
+        sizes[tail], variances[tail], theory=theory, y_err=err if np.all(err > 0) else None
+    )
     target = extrapolate_to
     if target is None:
         target = circuit.n_hidden if circuit.n_hidden > sizes[-1] else 2 * sizes[-1]
     predicted = float(fit.predict(target))
-    return Scaling(observable=label, n_hidden=tuple(sizes), variance=tuple(variances),
-                   variance_err=tuple(errors), fit_n_hidden=tuple(sizes[tail]),
-                   two_design=tuple(designs), slope=fit.slope, slope_err=fit.slope_err,
-                   intercept=fit.intercept, theory_slope=fit.theory_slope,
-                   extrapolate_to=int(target), extrapolated_variance=predicted,
-                   extrapolated_shots=_shots(predicted, _spectrum(label, circuit.n_visible)[2]))
+    return Scaling(
+        observable=label,
+        n_hidden=tuple(sizes),
+        variance=tuple(variances),
+        variance_err=tuple(errors),
+        fit_n_hidden=tuple(sizes[tail]),
+        two_design=tuple(designs),
+        slope=fit.slope,
+        slope_err=fit.slope_err,
+        intercept=fit.intercept,
+        theory_slope=fit.theory_slope,
+        extrapolate_to=int(target),
+        extrapolated_variance=predicted,
+        extrapolated_shots=_shots(predicted, _spectrum(label, circuit.n_visible)[2]),
+    )

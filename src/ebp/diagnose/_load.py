@@ -28,8 +28,10 @@ def parse_visible(text: str) -> list[int | str]:
     """``"0,1"`` → ``[0, 1]``; ``"q[0],q[3]"`` → labels. Empty items are refused."""
     items = [t.strip() for t in text.split(",")]
     if not text.strip() or any(not t for t in items):
-        raise DiagnoseInputError(f"--visible must be a comma-separated list of qubit indices "
-                                 f"or labels such as 0,1 or q[0],q[1]; got {text!r}.")
+        raise DiagnoseInputError(
+            f"--visible must be a comma-separated list of qubit indices "
+            f"or labels such as 0,1 or q[0],q[1]; got {text!r}."
+        )
     return [int(t) if t.isdigit() else t for t in items]
 
 
@@ -54,20 +56,27 @@ def _from_python(path: Path, visible, promote_angles: bool) -> Circuit:
             if visible is not None and list(visible) != list(range(obj.n_visible)):
                 raise DiagnoseInputError(
                     f"'{path}': an ebp Circuit keeps its own visible wires 0..{obj.n_visible - 1}"
-                    f"; --visible must list exactly those; got {visible}.")
+                    f"; --visible must list exactly those; got {visible}."
+                )
             return obj
         if type(obj).__name__ == "QuantumCircuit":
             return from_qiskit(obj, visible, promote_angles=promote_angles)
-        raise DiagnoseInputError(f"'{path}': `circuit` is a {type(obj).__name__}; expected an "
-                                 "ebp Circuit or a Qiskit QuantumCircuit.")
+        raise DiagnoseInputError(
+            f"'{path}': `circuit` is a {type(obj).__name__}; expected an "
+            "ebp Circuit or a Qiskit QuantumCircuit."
+        )
     if hasattr(module, "qnode"):
         args = getattr(module, "args", ())
         if not isinstance(args, tuple):
-            raise DiagnoseInputError(f"'{path}': `args` must be a tuple of the QNode's "
-                                     f"arguments; got {type(args).__name__}.")
+            raise DiagnoseInputError(
+                f"'{path}': `args` must be a tuple of the QNode's "
+                f"arguments; got {type(args).__name__}."
+            )
         return from_pennylane(module.qnode, visible, args=args, promote_angles=promote_angles)
-    raise DiagnoseInputError(f"'{path}' defines neither `circuit` (ebp or Qiskit) nor `qnode` "
-                             "(PennyLane, with `args`) at module level.")
+    raise DiagnoseInputError(
+        f"'{path}' defines neither `circuit` (ebp or Qiskit) nor `qnode` "
+        "(PennyLane, with `args`) at module level."
+    )
 
 
 def load_circuit(path: str | Path, visible=None, *, promote_angles: bool = False) -> Circuit:
@@ -81,8 +90,9 @@ def load_circuit(path: str | Path, visible=None, *, promote_angles: bool = False
     if not path.is_file():
         raise DiagnoseInputError(f"no such file: '{path}'.")
     if path.suffix not in SUFFIXES:
-        raise DiagnoseInputError(f"'{path}': unknown file type {path.suffix!r}; allowed: "
-                                 f"{', '.join(SUFFIXES)}.")
+        raise DiagnoseInputError(
+            f"'{path}': unknown file type {path.suffix!r}; allowed: {', '.join(SUFFIXES)}."
+        )
     try:
         if path.suffix == ".qasm":
             return from_qasm(path, visible, promote_angles=promote_angles)

@@ -99,8 +99,12 @@ class Scaling:
     extrapolated_shots: float | None
 
 
-_NESTED = {"entropy": EntropyPoint, "concentration": Concentration,
-           "gradients": GradientEvidence, "scaling": Scaling}
+_NESTED = {
+    "entropy": EntropyPoint,
+    "concentration": Concentration,
+    "gradients": GradientEvidence,
+    "scaling": Scaling,
+}
 
 
 def _finite(x):
@@ -201,8 +205,11 @@ class Diagnosis:
             value = body.get(key)
             if value is None:
                 continue
-            body[key] = (tuple(_build(kind, v) for v in value) if isinstance(value, list)
-                         else _build(kind, value))
+            body[key] = (
+                tuple(_build(kind, v) for v in value)
+                if isinstance(value, list)
+                else _build(kind, value)
+            )
         return _build(cls, body)
 
     @classmethod

@@ -72,22 +72,33 @@ SIGNIFICANCE = 2.0
 """Standard errors a slope must stay below zero to count as a decay."""
 
 RULE = (
-    (f"1. with a builder: slope b of log2 Var[dC] per hidden qubit over the largest "
-    f"{SLOPE_POINTS} sizes, b + {SIGNIFICANCE:g} s.e. < 0 "
-    f"and b <= {BARREN_SLOPE} -> barren; b + {SIGNIFICANCE:g} s.e. < 0 and b <= {AT_RISK_SLOPE} "
-    "-> at risk; otherwise -> trainable."),
-    (f"2. without: r = Var[dC] / Var_2design <= {BARREN_HAAR_RATIO:g}, S(rho_V) >= "
-    f"{VOLUME_LAW_PAGE_FRACTION:g} x Page and n_H >= n_V + {MIN_HIDDEN_EXCESS} -> barren."),
-    (f"3. r <= {BARREN_HAAR_RATIO:g}, or S(rho_V) >= {VOLUME_LAW_PAGE_FRACTION:g} x Page and "
-    f"r <= {AT_RISK_HAAR_RATIO:g} -> at risk."),
+    (
+        f"1. with a builder: slope b of log2 Var[dC] per hidden qubit over the largest "
+        f"{SLOPE_POINTS} sizes, b + {SIGNIFICANCE:g} s.e. < 0 "
+        f"and b <= {BARREN_SLOPE} -> barren; b + {SIGNIFICANCE:g} s.e. < 0 and b <= {AT_RISK_SLOPE} "
+        "-> at risk; otherwise -> trainable."
+    ),
+    (
+        f"2. without: r = Var[dC] / Var_2design <= {BARREN_HAAR_RATIO:g}, S(rho_V) >= "
+        f"{VOLUME_LAW_PAGE_FRACTION:g} x Page and n_H >= n_V + {MIN_HIDDEN_EXCESS} -> barren."
+    ),
+    (
+        f"3. r <= {BARREN_HAAR_RATIO:g}, or S(rho_V) >= {VOLUME_LAW_PAGE_FRACTION:g} x Page and "
+        f"r <= {AT_RISK_HAAR_RATIO:g} -> at risk."
+    ),
     "4. otherwise -> trainable.",
 )
 """The rule, one line per branch, as printed with every verdict."""
 
 
-def verdict(haar_ratio: float | None, page_fraction: float | None, n_visible: int,
-            n_hidden: int, slope: float | None = None,
-            slope_err: float | None = None) -> tuple[str, str]:
+def verdict(
+    haar_ratio: float | None,
+    page_fraction: float | None,
+    n_visible: int,
+    n_hidden: int,
+    slope: float | None = None,
+    slope_err: float | None = None,
+) -> tuple[str, str]:
     """(verdict, reason) from the numbers of the module docstring (None: not measured).
 
     The reason names the rule line that fired and the numbers it compared.

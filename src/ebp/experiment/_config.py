@@ -33,13 +33,20 @@ class StudyConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    seed: int = Field(0, ge=0, lt=2**63, description=(
-        "Study seed, 0 <= seed < 2**63; every task seed derives from it and the task's grid "
-        "point"))
+    seed: int = Field(
+        0,
+        ge=0,
+        lt=2**63,
+        description=(
+            "Study seed, 0 <= seed < 2**63; every task seed derives from it and the task's grid "
+            "point"
+        ),
+    )
 
 
-def distinct(what: str = "entry", *, allow_empty: bool = False,
-             choices: Sequence[str] = ()) -> AfterValidator:
+def distinct(
+    what: str = "entry", *, allow_empty: bool = False, choices: Sequence[str] = ()
+) -> AfterValidator:
     """Entries kept in the given order; repeats (and, unless ``allow_empty``, an empty tuple)
     are a ValueError, whose message lists ``choices`` when given."""
 
@@ -93,8 +100,9 @@ def sorted_floats(
 
     def check(values: tuple[float, ...]) -> tuple[float, ...]:
         if not values or not all(inside(x) for x in values):
-            raise ValueError(f"give at least one {what}, each finite in {interval}; "
-                             f"got {list(values)}")
+            raise ValueError(
+                f"give at least one {what}, each finite in {interval}; got {list(values)}"
+            )
         return tuple(sorted(set(values)))
 
     return AfterValidator(check)

@@ -41,6 +41,7 @@ def cost_deviation_bound(rho_visible, observable) -> tuple[np.ndarray, np.ndarra
     value = np.real(np.einsum("ij,...ji->...", o, rho))
     deviation = np.abs(value - np.trace(o).real / d)
     diff = rho - np.eye(d) / d
-    one_norm = np.sum(np.abs(np.linalg.eigvalsh((diff + np.conj(np.swapaxes(diff, -1, -2))) / 2)),
-                      axis=-1)
+    one_norm = np.sum(
+        np.abs(np.linalg.eigvalsh((diff + np.conj(np.swapaxes(diff, -1, -2))) / 2)), axis=-1
+    )
     return deviation, obj.norm * one_norm

@@ -68,8 +68,9 @@ def _check_params(circuit: Circuit, params) -> np.ndarray:
     return p.astype(np.float64)
 
 
-def value_and_gradient(circuit: Circuit, params, objective, *, initial_state=None,
-                       dtype=None) -> Evaluation:
+def value_and_gradient(
+    circuit: Circuit, params, objective, *, initial_state=None, dtype=None
+) -> Evaluation:
     """C(θ) and ∂C/∂θ for C(θ) = f(ρ_V(θ)), batched over leading axes of ``params``.
 
     Args:
@@ -85,12 +86,14 @@ def value_and_gradient(circuit: Circuit, params, objective, *, initial_state=Non
     Returns:
         :class:`Evaluation` of numpy arrays (cost, gradient, rho_visible).
     """
-    return value_and_gradients(circuit, params, [objective], initial_state=initial_state,
-                               dtype=dtype)[0]
+    return value_and_gradients(
+        circuit, params, [objective], initial_state=initial_state, dtype=dtype
+    )[0]
 
 
-def value_and_gradients(circuit: Circuit, params, objectives, *, initial_state=None,
-                        dtype=None) -> list[Evaluation]:
+def value_and_gradients(
+    circuit: Circuit, params, objectives, *, initial_state=None, dtype=None
+) -> list[Evaluation]:
     """:func:`value_and_gradient` for several objectives on the same states: one forward pass,
     then one adjoint pass per objective. Returns one :class:`Evaluation` per objective."""
     if not isinstance(circuit, Circuit):
@@ -106,7 +109,7 @@ def value_and_gradients(circuit: Circuit, params, objectives, *, initial_state=N
     chunk = max(1, STATE_CHUNK_BYTES // (itemsize * 2**circuit.n_qubits))
     parts: list[list[tuple]] = [[] for _ in objs]
     for start in range(0, max(total, 1), chunk):
-        part = flat[start:start + chunk]
+        part = flat[start : start + chunk]
         states = simulate(circuit, part, initial_state, dtype=dtype)
         for obj, out in zip(objs, parts):
             f, cotangent, rho = _objective_step(obj, circuit.n_visible, states)
@@ -116,7 +119,8 @@ def value_and_gradients(circuit: Circuit, params, objectives, *, initial_state=N
     d_v = 2**circuit.n_visible
     shapes = (batch, batch + (circuit.n_params,), batch + (d_v, d_v))
     return [
-        Evaluation(*(np.concatenate([c[k] for c in out])[:total].reshape(shapes[k])
-                     for k in range(3)))
+        Evaluation(
+            *(np.concatenate([c[k] for c in out])[:total].reshape(shapes[k]) for k in range(3))
+        )
         for out in parts
     ]

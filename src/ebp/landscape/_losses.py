@@ -350,8 +350,10 @@ class SandwichedRenyi(Objective):
         w, u = jnp.linalg.eigh(_herm(rho))
         w = jnp.maximum(w, self.floor)
         y = jnp.conj(jnp.swapaxes(u, -1, -2)) @ x  # U†X, (..., d, r)
-        m = _herm(jnp.conj(jnp.swapaxes(y, -1, -2)) @ (jnp.exp(beta * jnp.log(w))[..., :, None]
-                                                        .astype(rho.dtype) * y))
+        m = _herm(
+            jnp.conj(jnp.swapaxes(y, -1, -2))
+            @ (jnp.exp(beta * jnp.log(w))[..., :, None].astype(rho.dtype) * y)
+        )
         mu, v = jnp.linalg.eigh(m)
         mu = jnp.maximum(mu, 0.0)
         mu_max = mu[..., -1:]
@@ -364,8 +366,11 @@ class SandwichedRenyi(Objective):
         powers = jnp.where(pos, jnp.where(pos, scaled, 1.0) ** (a - 1), 0.0)
         n = _sandwich(v, (powers / (mu_max * total[..., None])).astype(rho.dtype))
         b_rot = y @ n @ jnp.conj(jnp.swapaxes(y, -1, -2))  # U† X M^{α−1} X† U / Q
-        frechet = u @ (_power_divided_differences(w, beta).astype(rho.dtype) * b_rot) @ jnp.conj(
-            jnp.swapaxes(u, -1, -2))
+        frechet = (
+            u
+            @ (_power_divided_differences(w, beta).astype(rho.dtype) * b_rot)
+            @ jnp.conj(jnp.swapaxes(u, -1, -2))
+        )
         return value, _herm(a / ((a - 1) * _LN2) * frechet)
 
 
@@ -383,8 +388,9 @@ def sandwiched_renyi(sigma, alpha: float, floor: float = 1e-12) -> SandwichedRen
             f"alpha must be finite and in [1/2, 1) ∪ (1, ∞); got {alpha!r} "
             "(for alpha = 1 use ebp.landscape.relative_entropy)."
         )
-    return SandwichedRenyi(_frozen_matrix(_density_matrix(sigma, "sigma")), alpha,
-                           _check_floor(floor))
+    return SandwichedRenyi(
+        _frozen_matrix(_density_matrix(sigma, "sigma")), alpha, _check_floor(floor)
+    )
 
 
 # ------------------------------------------------------------------------------ regulariser
@@ -442,12 +448,14 @@ class EntanglementRegularised(Objective):
         return f + self.weight * excess**2, _herm(g + coeff * g_s)
 
 
-def entanglement_regularised(objective: Objective, weight: float, target_entropy: float = 0.0,
-                             floor: float = 1e-12) -> EntanglementRegularised:
+def entanglement_regularised(
+    objective: Objective, weight: float, target_entropy: float = 0.0, floor: float = 1e-12
+) -> EntanglementRegularised:
     """f(ρ_V) + weight·(S(ρ_V) − target_entropy)² for an objective f (see the class)."""
     if not isinstance(objective, Objective):
-        raise TypeError(f"objective must be an ebp.landscape.Objective; got "
-                        f"{type(objective).__name__}.")
+        raise TypeError(
+            f"objective must be an ebp.landscape.Objective; got {type(objective).__name__}."
+        )
     for what, v in (("weight", weight), ("target_entropy", target_entropy)):
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
             raise TypeError(f"{what} must be a real number; got {type(v).__name__}.")
@@ -458,8 +466,9 @@ def entanglement_regularised(objective: Objective, weight: float, target_entropy
         raise ValueError(
             f"target_entropy must be in [0, n_visible] = [0, {n_v}] bits; got {target_entropy!r}."
         )
-    return EntanglementRegularised(objective, float(weight), float(target_entropy),
-                                   _check_floor(floor))
+    return EntanglementRegularised(
+        objective, float(weight), float(target_entropy), _check_floor(floor)
+    )
 
 
 # ------------------------------------------------------------------------------ classifiers
@@ -519,8 +528,9 @@ class ReadoutCrossEntropy(Objective):
         return f, _diag(dp * pi, rho.dtype)
 
 
-def readout_cross_entropy(label: int, n_visible: int, wire: int = 0,
-                          floor: float = 1e-12) -> ReadoutCrossEntropy:
+def readout_cross_entropy(
+    label: int, n_visible: int, wire: int = 0, floor: float = 1e-12
+) -> ReadoutCrossEntropy:
     """Binary cross-entropy (bits) of the readout of visible ``wire`` against ``label`` ∈ {0, 1}.
 
     Example: ``readout_cross_entropy(1, 3, wire=0)`` is −log₂ Tr(|1⟩⟨1|₀ ⊗ I ⊗ I ρ).

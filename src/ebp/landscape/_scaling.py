@@ -79,8 +79,9 @@ def _line(x: np.ndarray, ly: np.ndarray, sigma: np.ndarray | None):
     return slope, intercept, math.sqrt(s / det), math.sqrt(sxx / det), r2
 
 
-def fit_scaling(x, y, *, y_err=None, base: float = 2.0,
-                theory: Callable | np.ndarray | None = None) -> ScalingFit:
+def fit_scaling(
+    x, y, *, y_err=None, base: float = 2.0, theory: Callable | np.ndarray | None = None
+) -> ScalingFit:
     """Fit log_base y against x; optionally compare with a theory curve.
 
     Args:
@@ -121,5 +122,13 @@ def fit_scaling(x, y, *, y_err=None, base: float = 2.0,
         if ty.shape != ya.shape or np.any(ty <= 0):
             raise ValueError("theory values must be > 0 and one per x.")
         theory_slope = float(np.polyfit(xa, np.log(ty) / log_b, 1)[0])
-    return ScalingFit(float(slope), float(slope_err), float(intercept), float(intercept_err),
-                      float(base), float(r2), int(xa.size), theory_slope)
+    return ScalingFit(
+        float(slope),
+        float(slope_err),
+        float(intercept),
+        float(intercept_err),
+        float(base),
+        float(r2),
+        int(xa.size),
+        theory_slope,
+    )

@@ -55,8 +55,9 @@ def identity_block_distribution(block: Circuit, repeats: int = 1) -> Callable:
     return draw
 
 
-def sample_parameters(n_params: int, samples: int, seed: int, *, distribution="uniform",
-                      scale: float = 0.1) -> np.ndarray:
+def sample_parameters(
+    n_params: int, samples: int, seed: int, *, distribution="uniform", scale: float = 0.1
+) -> np.ndarray:
     """Draw ``(samples, n_params)`` parameter vectors from ``numpy.random.default_rng(seed)``.
 
     ``distribution`` is ``"uniform"`` (θ ~ U[0, 2π), the default), ``"small_angle"``
@@ -70,8 +71,7 @@ def sample_parameters(n_params: int, samples: int, seed: int, *, distribution="u
         out = np.asarray(distribution(rng, int(samples), int(n_params)), dtype=np.float64)
         if out.shape != (samples, n_params):
             raise ValueError(
-                f"a custom distribution must return shape ({samples}, {n_params}); "
-                f"got {out.shape}."
+                f"a custom distribution must return shape ({samples}, {n_params}); got {out.shape}."
             )
         return out
     if distribution == "uniform":
@@ -86,8 +86,9 @@ def sample_parameters(n_params: int, samples: int, seed: int, *, distribution="u
     )
 
 
-def probe_parameters(circuit: Circuit, *, layer: int | None = None,
-                     register: str = "visible") -> tuple[int, ...]:
+def probe_parameters(
+    circuit: Circuit, *, layer: int | None = None, register: str = "visible"
+) -> tuple[int, ...]:
     """Parameter slots of the gates in one layer that touch a register.
 
     By default: the middle layer (``n_layers // 2``) and the gates acting on at least one visible
@@ -111,8 +112,9 @@ def probe_parameters(circuit: Circuit, *, layer: int | None = None,
     return tuple(dict.fromkeys(slots))
 
 
-def bootstrap_interval(data, statistic: Callable, *, confidence: float = 0.95,
-                       n_resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+def bootstrap_interval(
+    data, statistic: Callable, *, confidence: float = 0.95, n_resamples: int = 1000, seed: int = 0
+) -> tuple[float, float]:
     """Percentile bootstrap interval of ``statistic`` over samples (axis 0 of each array).
 
     ``data`` is an array ``(S,)`` or a tuple of paired arrays ``(S,)``; ``statistic(*arrays,
@@ -128,9 +130,16 @@ def bootstrap_interval(data, statistic: Callable, *, confidence: float = 0.95,
     import scipy.stats  # here, not at module level: it adds ~0.3 s to `import ebp`
 
     res = scipy.stats.bootstrap(
-        arrays, statistic, n_resamples=n_resamples, confidence_level=confidence,
-        method="percentile", paired=len(arrays) > 1, vectorized=True, axis=-1,
-        rng=np.random.default_rng(seed), batch=max(1, 2_000_000 // arrays[0].size),
+        arrays,
+        statistic,
+        n_resamples=n_resamples,
+        confidence_level=confidence,
+        method="percentile",
+        paired=len(arrays) > 1,
+        vectorized=True,
+        axis=-1,
+        rng=np.random.default_rng(seed),
+        batch=max(1, 2_000_000 // arrays[0].size),
     )
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
@@ -197,26 +206,35 @@ class GradientStatistics:
     def summary(self) -> dict[str, float]:
         """The scalar statistics as a flat dict (``*_lo`` / ``*_hi`` for interval ends)."""
         out: dict[str, float] = {"samples": self.samples, "n_gradients": self.n_gradients}
-        for name in ("probe_var", "mean_sq_norm", "inf_norm_var", "cost_var",
-                     "lipschitz_sampled"):
+        for name in ("probe_var", "mean_sq_norm", "inf_norm_var", "cost_var", "lipschitz_sampled"):
             out[name] = getattr(self, name)
             lo, hi = getattr(self, name + "_ci")
             out[name + "_lo"], out[name + "_hi"] = lo, hi
-        out.update(inf_norm_mean=self.inf_norm_mean, cost_mean=self.cost_mean,
-                   lipschitz=self.lipschitz, grad_var_mean=float(np.mean(self.grad_var)))
+        out.update(
+            inf_norm_mean=self.inf_norm_mean,
+            cost_mean=self.cost_mean,
+            lipschitz=self.lipschitz,
+            grad_var_mean=float(np.mean(self.grad_var)),
+        )
         return out
 
     def grad_var_ci(self, *, n_resamples: int = 1000, seed: int = 0) -> np.ndarray:
         """Per-parameter bootstrap intervals of Var[∂_k C], shape (2, n_params)."""
         out = np.empty((2, self.gradients.shape[1]))
         for k in range(self.gradients.shape[1]):
-            out[:, k] = bootstrap_interval(self.gradients[:, k], _var, confidence=self.confidence,
-                                           n_resamples=n_resamples, seed=seed)
+            out[:, k] = bootstrap_interval(
+                self.gradients[:, k],
+                _var,
+                confidence=self.confidence,
+                n_resamples=n_resamples,
+                seed=seed,
+            )
         return out
 
 
-def _local_lipschitz(circuit, objective, starts, grads, steps, initial_state, dtype,
-                     step_size=0.1, eps=1e-4):
+def _local_lipschitz(
+    circuit, objective, starts, grads, steps, initial_state, dtype, step_size=0.1, eps=1e-4
+):
     """Ascend ‖∇C‖ from each start: direction H·g from a central difference of exact gradients.
 
     ∇(½‖∇C‖²) = H ∇C, with H the Hessian; H u ≈ [∇C(θ+εu) − ∇C(θ−εu)]/(2ε) for u = ∇C/‖∇C‖.
@@ -231,8 +249,9 @@ def _local_lipschitz(circuit, objective, starts, grads, steps, initial_state, dt
     size = np.full(m, step_size)
 
     def evaluate(points):
-        return value_and_gradient(circuit, points, objective, initial_state=initial_state,
-                                  dtype=dtype).gradient
+        return value_and_gradient(
+            circuit, points, objective, initial_state=initial_state, dtype=dtype
+        ).gradient
 
     for _ in range(steps):
         u = grads / np.maximum(best[:, None], 1e-300)
@@ -334,22 +353,36 @@ def gradient_statistics_many(
             "its rotation angles parameters."
         )
     objs = [as_objective(o, circuit.n_visible) for o in objectives]
-    theta = sample_parameters(circuit.n_params, samples, seed, distribution=distribution,
-                              scale=scale)
+    theta = sample_parameters(
+        circuit.n_params, samples, seed, distribution=distribution, scale=scale
+    )
     probe = probe_parameters(circuit) if probe is None else tuple(int(k) for k in probe)
     if not probe or any(not 0 <= k < circuit.n_params for k in probe):
         raise ValueError(
             f"probe must be non-empty slots in 0..{circuit.n_params - 1}; got {probe}."
         )
     parts = []
-    with Bar(samples, f"gradient statistics ({circuit.n_qubits} qubits)", "samples",
-             show_progress(progress)) as bar:
+    with Bar(
+        samples,
+        f"gradient statistics ({circuit.n_qubits} qubits)",
+        "samples",
+        show_progress(progress),
+    ) as bar:
         for start in range(0, samples, SAMPLE_CHUNK):
-            parts.append(value_and_gradients(circuit, theta[start:start + SAMPLE_CHUNK], objs,
-                                             initial_state=initial_state, dtype=dtype))
+            parts.append(
+                value_and_gradients(
+                    circuit,
+                    theta[start : start + SAMPLE_CHUNK],
+                    objs,
+                    initial_state=initial_state,
+                    dtype=dtype,
+                )
+            )
             bar.update(min(samples, start + SAMPLE_CHUNK), phase="samples")
-    evaluations = [type(chunks[0])(*(np.concatenate(field) for field in zip(*chunks)))
-                   for chunks in zip(*parts)]
+    evaluations = [
+        type(chunks[0])(*(np.concatenate(field) for field in zip(*chunks)))
+        for chunks in zip(*parts)
+    ]
     out = []
     for obj, ev in zip(objs, evaluations):
         g, c = ev.gradient, ev.cost
@@ -359,32 +392,35 @@ def gradient_statistics_many(
         lipschitz, used = float(np.max(norms)), samples
         if lipschitz_steps > 0 and lipschitz_starts > 0:
             top = np.argsort(norms)[::-1][:lipschitz_starts]
-            best, extra = _local_lipschitz(circuit, obj, theta[top], g[top], lipschitz_steps,
-                                           initial_state, dtype)
+            best, extra = _local_lipschitz(
+                circuit, obj, theta[top], g[top], lipschitz_steps, initial_state, dtype
+            )
             lipschitz, used = max(lipschitz, float(np.max(best))), used + extra
-        out.append(GradientStatistics(
-            samples=samples,
-            distribution=distribution if isinstance(distribution, str) else "custom",
-            confidence=confidence,
-            costs=c,
-            gradients=g,
-            rho_visible=ev.rho_visible,
-            grad_mean=np.mean(g, axis=0),
-            grad_var=np.var(g, axis=0, ddof=1),
-            probe=probe,
-            probe_var=float(_mean_of_vars(*(g[:, k] for k in probe))),
-            probe_var_ci=bootstrap_interval(tuple(g[:, k] for k in probe), _mean_of_vars, **ci),
-            mean_sq_norm=float(np.mean(norms**2)),
-            mean_sq_norm_ci=bootstrap_interval(norms**2, _mean, **ci),
-            inf_norm_mean=float(np.mean(inf_norms)),
-            inf_norm_var=float(_var(inf_norms)),
-            inf_norm_var_ci=bootstrap_interval(inf_norms, _var, **ci),
-            cost_mean=float(np.mean(c)),
-            cost_var=float(_var(c)),
-            cost_var_ci=bootstrap_interval(c, _var, **ci),
-            lipschitz_sampled=float(np.max(norms)),
-            lipschitz_sampled_ci=bootstrap_interval(norms, _max, **ci),
-            lipschitz=lipschitz,
-            n_gradients=int(used),
-        ))
+        out.append(
+            GradientStatistics(
+                samples=samples,
+                distribution=distribution if isinstance(distribution, str) else "custom",
+                confidence=confidence,
+                costs=c,
+                gradients=g,
+                rho_visible=ev.rho_visible,
+                grad_mean=np.mean(g, axis=0),
+                grad_var=np.var(g, axis=0, ddof=1),
+                probe=probe,
+                probe_var=float(_mean_of_vars(*(g[:, k] for k in probe))),
+                probe_var_ci=bootstrap_interval(tuple(g[:, k] for k in probe), _mean_of_vars, **ci),
+                mean_sq_norm=float(np.mean(norms**2)),
+                mean_sq_norm_ci=bootstrap_interval(norms**2, _mean, **ci),
+                inf_norm_mean=float(np.mean(inf_norms)),
+                inf_norm_var=float(_var(inf_norms)),
+                inf_norm_var_ci=bootstrap_interval(inf_norms, _var, **ci),
+                cost_mean=float(np.mean(c)),
+                cost_var=float(_var(c)),
+                cost_var_ci=bootstrap_interval(c, _var, **ci),
+                lipschitz_sampled=float(np.max(norms)),
+                lipschitz_sampled_ci=bootstrap_interval(norms, _max, **ci),
+                lipschitz=lipschitz,
+                n_gradients=int(used),
+            )
+        )
     return out

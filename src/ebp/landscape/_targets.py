@@ -28,8 +28,14 @@ def _check_n(n_visible) -> int:
     return int(n_visible)
 
 
-def two_local_hamiltonian(n_visible: int, *, seed: int, onsite_std: float = 0.1,
-                          offsite_std: float = 1.0, normalise: bool = True) -> np.ndarray:
+def two_local_hamiltonian(
+    n_visible: int,
+    *,
+    seed: int,
+    onsite_std: float = 0.1,
+    offsite_std: float = 1.0,
+    normalise: bool = True,
+) -> np.ndarray:
     """Dense random 2-local Hamiltonian on ``n_visible`` qubits (terms of
     :func:`ebp.ansatz.random_two_local_terms`), divided by its operator norm if ``normalise``."""
     n = _check_n(n_visible)

@@ -26,6 +26,13 @@ M. Kieferová, N. Wiebe, PRX Quantum 2, 040316 (2021), arXiv:2010.15968 (the QBM
 Amin et al., Phys. Rev. X 8, 021050 (2018); M. Kieferová, N. Wiebe, Phys. Rev. A 96, 062327 (2017).
 """
 
+from ..landscape._losses import (
+    KLDivergence,
+    NegativeLogLikelihood,
+    kl_divergence,
+    negative_log_likelihood,
+)
+from . import pretrain
 from ._bound import covariance_gradient_bound, golden_thompson_bound, two_design_gradient_scale
 from ._builders import (
     fully_visible,
@@ -37,12 +44,6 @@ from ._builders import (
     semi_restricted,
     transverse_field_ising,
 )
-from ..landscape._losses import (
-    KLDivergence,
-    NegativeLogLikelihood,
-    kl_divergence,
-    negative_log_likelihood,
-)
 from ._model import (
     MEMORY_LIMIT_BYTES,
     QBM,
@@ -53,7 +54,6 @@ from ._model import (
     visible_marginal,
 )
 from ._terms import TERM_CLASSES, hidden_trace_ratio, term_class
-from . import pretrain
 
 __all__ = [
     "KLDivergence",

@@ -43,8 +43,8 @@ import math
 import numpy as np
 
 from ..landscape import Evaluation, as_objective
-from ._gibbs import gibbs_matrix, visible_marginal_from
 from ..landscape._losses import _distribution
+from ._gibbs import gibbs_matrix, visible_marginal_from
 from ._model import QBM, _check_model, _objective_step
 from ._terms import hidden_trace_ratio, pauli_sum, pauli_traces
 
@@ -121,6 +121,8 @@ def golden_thompson_bound(model: QBM, params, q) -> Evaluation:
         grads.append(model.beta * scales * traces / math.log(2))
         costs.append(-float(np.sum(q * (log_zv - log_z))) / math.log(2))
         rhos.append(visible_marginal_from(s, model.n_visible)[0])
-    return Evaluation(np.asarray(costs).reshape(batch),
-                      np.asarray(grads).reshape(batch + (model.n_params,)),
-                      np.asarray(rhos).reshape(batch + (d_v, d_v)))
+    return Evaluation(
+        np.asarray(costs).reshape(batch),
+        np.asarray(grads).reshape(batch + (model.n_params,)),
+        np.asarray(rhos).reshape(batch + (d_v, d_v)),
+    )

@@ -83,8 +83,9 @@ def _build(n_v: int, n_h: int, terms: list[str], beta, coupling) -> QBM:
     return QBM(n_v, n_h, tuple(terms), check_beta(beta), _scaled(n_v, terms, coupling))
 
 
-def fully_visible(n_visible: int, *, fields: str = "XZ", couplings=("ZZ",),
-                  beta: float = 1.0) -> QBM:
+def fully_visible(
+    n_visible: int, *, fields: str = "XZ", couplings=("ZZ",), beta: float = 1.0
+) -> QBM:
     """A QBM without hidden units: fields ``fields`` on every qubit, ``couplings`` on every pair.
 
     The default is the transverse-field Ising QBM of Amin et al. (2018): H = Σ_a (θ X_a + θ Z_a)
@@ -93,13 +94,23 @@ def fully_visible(n_visible: int, *, fields: str = "XZ", couplings=("ZZ",),
     n_v, _ = _sizes(n_visible, 0, 0)
     fields, couplings = _check_letters(fields, couplings)
     terms = [_label(n_v, {i: a}) for i in range(n_v) for a in fields]
-    terms += [_label(n_v, {i: c[0], j: c[1]}) for i, j in itertools.combinations(range(n_v), 2)
-              for c in couplings]
+    terms += [
+        _label(n_v, {i: c[0], j: c[1]})
+        for i, j in itertools.combinations(range(n_v), 2)
+        for c in couplings
+    ]
     return _build(n_v, 0, terms, beta, 1.0)
 
 
-def restricted(n_visible: int, n_hidden: int, *, fields: str = "XZ", couplings=("ZZ",),
-               coupling: float = 1.0, beta: float = 1.0) -> QBM:
+def restricted(
+    n_visible: int,
+    n_hidden: int,
+    *,
+    fields: str = "XZ",
+    couplings=("ZZ",),
+    coupling: float = 1.0,
+    beta: float = 1.0,
+) -> QBM:
     """Fields on every qubit and couplings only between a visible and a hidden qubit.
 
     H = Σ_a Σ_{P ∈ fields} θ P_a + g Σ_{v ∈ V, h ∈ H} Σ_{PQ ∈ couplings} θ P_v Q_h
@@ -109,27 +120,45 @@ def restricted(n_visible: int, n_hidden: int, *, fields: str = "XZ", couplings=(
     fields, couplings = _check_letters(fields, couplings)
     n = n_v + n_h
     terms = [_label(n, {i: a}) for i in range(n) for a in fields]
-    terms += [_label(n, {v: c[0], h: c[1]}) for v in range(n_v) for h in range(n_v, n)
-              for c in couplings]
+    terms += [
+        _label(n, {v: c[0], h: c[1]}) for v in range(n_v) for h in range(n_v, n) for c in couplings
+    ]
     return _build(n_v, n_h, terms, beta, coupling)
 
 
-def semi_restricted(n_visible: int, n_hidden: int, *, fields: str = "XZ", couplings=("ZZ",),
-                    coupling: float = 1.0, beta: float = 1.0) -> QBM:
+def semi_restricted(
+    n_visible: int,
+    n_hidden: int,
+    *,
+    fields: str = "XZ",
+    couplings=("ZZ",),
+    coupling: float = 1.0,
+    beta: float = 1.0,
+) -> QBM:
     """:func:`restricted` plus couplings between visible qubits; none among the hidden ones."""
-    base = restricted(n_visible, n_hidden, fields=fields, couplings=couplings, coupling=coupling,
-                      beta=beta)
+    base = restricted(
+        n_visible, n_hidden, fields=fields, couplings=couplings, coupling=coupling, beta=beta
+    )
     n_v, n = base.n_visible, base.n_qubits
     _, pairs = _check_letters(fields, couplings)
-    extra = [_label(n, {i: c[0], j: c[1]}) for i, j in itertools.combinations(range(n_v), 2)
-             for c in pairs]
+    extra = [
+        _label(n, {i: c[0], j: c[1]})
+        for i, j in itertools.combinations(range(n_v), 2)
+        for c in pairs
+    ]
     terms = list(base.terms) + extra
     return _build(n_v, base.n_hidden, terms, beta, coupling)
 
 
-def transverse_field_ising(n_visible: int, n_hidden: int, *, coupling: float = 1.0,
-                           longitudinal: bool = False, periodic: bool = False,
-                           beta: float = 1.0) -> QBM:
+def transverse_field_ising(
+    n_visible: int,
+    n_hidden: int,
+    *,
+    coupling: float = 1.0,
+    longitudinal: bool = False,
+    periodic: bool = False,
+    beta: float = 1.0,
+) -> QBM:
     """The transverse-field Ising chain on wires 0 … n−1 (V first, then H).
 
     H = Σ_i θ_i Z_iZ_{i+1} + Σ_i θ X_i (+ Σ_i θ Z_i if ``longitudinal``). The only V–H terms are
@@ -148,8 +177,9 @@ def transverse_field_ising(n_visible: int, n_hidden: int, *, coupling: float = 1
     return _build(n_v, n_h, terms, beta, coupling)
 
 
-def k_local(n_visible: int, n_hidden: int, *, k: int = 2, coupling: float = 1.0,
-            beta: float = 1.0) -> QBM:
+def k_local(
+    n_visible: int, n_hidden: int, *, k: int = 2, coupling: float = 1.0, beta: float = 1.0
+) -> QBM:
     """Every Pauli string acting on 1 … k of the n qubits (all-to-all k-local).
 
     There are Σ_{j=1}^{k} C(n, j) 3^j terms, ordered by weight, then by wires, then letters
@@ -160,15 +190,18 @@ def k_local(n_visible: int, n_hidden: int, *, k: int = 2, coupling: float = 1.0,
     k = _check_int(k, "k", 1)
     if k > n:
         raise ValueError(f"k must be in 1..{n} (the number of qubits); got {k}.")
-    terms = [_label(n, dict(zip(wires, letters)))
-             for weight in range(1, k + 1)
-             for wires in itertools.combinations(range(n), weight)
-             for letters in itertools.product("XYZ", repeat=weight)]
+    terms = [
+        _label(n, dict(zip(wires, letters)))
+        for weight in range(1, k + 1)
+        for wires in itertools.combinations(range(n), weight)
+        for letters in itertools.product("XYZ", repeat=weight)
+    ]
     return _build(n_v, n_h, terms, beta, coupling)
 
 
-def gaussian_parameters(model: QBM, seed: int, *, onsite_std: float = 0.1,
-                        offsite_std: float = 1.0) -> np.ndarray:
+def gaussian_parameters(
+    model: QBM, seed: int, *, onsite_std: float = 0.1, offsite_std: float = 1.0
+) -> np.ndarray:
     """θ_k ~ N(0, onsite_std²) for one-qubit terms and N(0, offsite_std²) for the others.
 
     The paper's distribution (arXiv:2010.15968, Sec. V) with the defaults; drawn with
@@ -184,9 +217,17 @@ def gaussian_parameters(model: QBM, seed: int, *, onsite_std: float = 0.1,
     return rng.normal(size=model.n_params) * np.where(weight == 1, onsite_std, offsite_std)
 
 
-def random_k_local(n_visible: int, n_hidden: int, *, seed: int, k: int = 2,
-                   coupling: float = 1.0, beta: float = 1.0, onsite_std: float = 0.1,
-                   offsite_std: float = 1.0) -> tuple[QBM, np.ndarray]:
+def random_k_local(
+    n_visible: int,
+    n_hidden: int,
+    *,
+    seed: int,
+    k: int = 2,
+    coupling: float = 1.0,
+    beta: float = 1.0,
+    onsite_std: float = 0.1,
+    offsite_std: float = 1.0,
+) -> tuple[QBM, np.ndarray]:
     """:func:`k_local` and Gaussian parameters (:func:`gaussian_parameters`) from ``seed``.
 
     Returns ``(model, params)``; H = Σ_k s_k θ_k P_k with s_k = ``coupling`` on V–H terms.
@@ -207,8 +248,9 @@ def _operator_norm(h: np.ndarray) -> float:
     return float(abs(w[0]))
 
 
-def paper_qbm(n_visible: int, n_hidden: int, *, seed: int,
-              beta: float = 1.0) -> tuple[QBM, np.ndarray]:
+def paper_qbm(
+    n_visible: int, n_hidden: int, *, seed: int, beta: float = 1.0
+) -> tuple[QBM, np.ndarray]:
     """The normalised random 2-local QBM of arXiv:2010.15968 (Sec. V), as ``(model, params)``.
 
     .. math:: H = \\frac{Ĥ}{‖Ĥ‖},\\quad Ĥ = Σ_{i,a} J^i_a σ^i_a + Σ_{i<j} Σ_{a,b} J^{ij}_{ab}

@@ -36,9 +36,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Spectrum", "at_temperature", "thermal_spectrum", "gibbs_matrix",
-           "visible_marginal_from", "hidden_marginal_from", "spectral_entropy_bits",
-           "divided_differences", "gradient_operator"]
+__all__ = [
+    "Spectrum",
+    "at_temperature",
+    "thermal_spectrum",
+    "gibbs_matrix",
+    "visible_marginal_from",
+    "hidden_marginal_from",
+    "spectral_entropy_bits",
+    "divided_differences",
+    "gradient_operator",
+]
 
 
 class Spectrum(NamedTuple):

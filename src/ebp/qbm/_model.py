@@ -178,8 +178,7 @@ class QBM:
         g = float(g)
         if not math.isfinite(g):
             raise ValueError(f"the coupling strength g must be finite; got {g!r}.")
-        scales = tuple(g if c == "coupling" else s
-                       for c, s in zip(self.term_classes, self.scales))
+        scales = tuple(g if c == "coupling" else s for c, s in zip(self.term_classes, self.scales))
         return dataclasses.replace(self, scales=scales)
 
     def with_beta(self, beta: float) -> QBM:
@@ -209,7 +208,7 @@ class QBM:
         batch = p.shape[:-1]
         flat = p.reshape(-1, self.n_params)
         size = max(1, CHUNK_BYTES // memory_estimate(self.n_qubits))
-        return batch, [flat[i:i + size] for i in range(0, flat.shape[0], size)]
+        return batch, [flat[i : i + size] for i in range(0, flat.shape[0], size)]
 
     def hamiltonian(self, params) -> np.ndarray:
         """H(θ) = Σ_k s_k θ_k P_k as dense matrices, shape ``(..., 2ⁿ, 2ⁿ)``."""
@@ -272,8 +271,9 @@ class QBM:
         for part in parts:
             energies, vectors = np.linalg.eigh(pauli_sum(self.terms, part * scales))
             for beta, acc in zip(betas, out):
-                self._accumulate(at_temperature(energies, vectors, beta), obj, acc,
-                                 with_diagnostics)
+                self._accumulate(
+                    at_temperature(energies, vectors, beta), obj, acc, with_diagnostics
+                )
         return [self._collect(acc, batch, with_diagnostics) for acc in out]
 
     def _accumulate(self, s: Spectrum, obj: Objective, acc, with_diagnostics: bool) -> None:
@@ -311,8 +311,12 @@ class QBM:
         else:
             mutual = np.zeros_like(s_v)
         distance = 2 * distance_to_maximally_mixed(sigma_v)  # the full one-norm
-        return {"distance_to_mixed": distance, "mutual_information": mutual,
-                "entropy_visible": s_v, "entropy": s_all}
+        return {
+            "distance_to_mixed": distance,
+            "mutual_information": mutual,
+            "entropy_visible": s_v,
+            "entropy": s_all,
+        }
 
     def random_parameters(self, rng: np.random.Generator) -> np.ndarray:
         """θ_k ~ N(0, 0.1²) i.i.d.: a weakly coupled, high-temperature-like start."""
@@ -383,8 +387,9 @@ def value_and_gradient(model: QBM, params, objective) -> Evaluation:
     return _check_model(model).value_and_gradient(params, objective)
 
 
-def evaluate_temperatures(model: QBM, params, objective,
-                          betas) -> list[tuple[Evaluation, dict[str, np.ndarray]]]:
+def evaluate_temperatures(
+    model: QBM, params, objective, betas
+) -> list[tuple[Evaluation, dict[str, np.ndarray]]]:
     """:meth:`QBM.evaluate` at several inverse temperatures from one eigendecomposition of H(θ).
 
     The model's own β is ignored. Returns one ``(evaluation, diagnostics)`` pair per β, in order.

@@ -156,8 +156,14 @@ def pauli_table(terms: tuple[str, ...]) -> PauliTable:
         n_y.append(y)
     flip_a = np.asarray(flip, dtype=np.int64)
     groups, group_of = np.unique(flip_a, return_inverse=True)
-    return PauliTable(n, flip_a, np.asarray(phase_z, dtype=np.int64), np.asarray(n_y),
-                      groups, group_of.reshape(-1))
+    return PauliTable(
+        n,
+        flip_a,
+        np.asarray(phase_z, dtype=np.int64),
+        np.asarray(n_y),
+        groups,
+        group_of.reshape(-1),
+    )
 
 
 @lru_cache(maxsize=4)

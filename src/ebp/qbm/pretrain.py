@@ -34,7 +34,7 @@ the same cost. Every random draw comes from ``seed``.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -54,11 +54,13 @@ def _check(model, task, shots) -> QBM:
     if not isinstance(model, QBM):
         raise TypeError(f"QBM pretraining needs an ebp.qbm.QBM; got {type(model).__name__}.")
     if not isinstance(task, LearningTask):
-        raise TypeError(f"task must be a LearningTask (see ebp.train.make_task); got "
-                        f"{type(task).__name__}.")
+        raise TypeError(
+            f"task must be a LearningTask (see ebp.train.make_task); got {type(task).__name__}."
+        )
     if shots is not None:
-        raise ValueError(f"QBMs are trained with exact values and gradients; shots must be None; "
-                         f"got {shots!r}.")
+        raise ValueError(
+            f"QBMs are trained with exact values and gradients; shots must be None; got {shots!r}."
+        )
     return model
 
 
@@ -77,8 +79,7 @@ def _classes(model: QBM) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fraction(fraction) -> float:
-    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) \
-            or not 0 < fraction < 1:
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
         raise ValueError(f"fraction must be in (0, 1); got {fraction!r}.")
     return float(fraction)
 
@@ -89,28 +90,72 @@ def _visible_phase(model: QBM, task, optimiser, budget, seed, init, max_points, 
     visible, coupling = _classes(model)
     x0 = initial_parameters(model, init, seed).copy()  # never write into the caller's vector
     x0[coupling] = 0.0
-    return fit(model, task, optimiser, budget=budget, seed=seed, init=x0, trainable=visible,
-               phase="visible", max_points=max_points, progress=progress)
+    return fit(
+        model,
+        task,
+        optimiser,
+        budget=budget,
+        seed=seed,
+        init=x0,
+        trainable=visible,
+        phase="visible",
+        max_points=max_points,
+        progress=progress,
+    )
 
 
 def _bar(strategy: str, task, optimiser, budget, progress) -> Bar:
     """One progress bar over a strategy's budget (circuit evaluations); phases report into it."""
-    return Bar(float(budget), f"{strategy}: {getattr(optimiser, 'name', optimiser)} on "
-               f"{task.name}", "evaluations", show_progress(progress))
+    return Bar(
+        float(budget),
+        f"{strategy}: {getattr(optimiser, 'name', optimiser)} on {task.name}",
+        "evaluations",
+        show_progress(progress),
+    )
 
 
-def random_init(model, task, optimiser, *, budget, shots=None, seed=0, init=None,
-                max_points: int | None = MAX_POINTS, progress=None) -> FitResult:
+def random_init(
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    init=None,
+    max_points: int | None = MAX_POINTS,
+    progress=None,
+) -> FitResult:
     """No pretraining: a plain :func:`~ebp.train.fit` from ``init`` (default: the model's
     random draw), phase ``"train"``."""
     model = _check(model, task, shots)
-    return fit(model, task, optimiser, budget=budget, seed=seed, init=init, phase="train",
-               max_points=max_points, progress=progress)
+    return fit(
+        model,
+        task,
+        optimiser,
+        budget=budget,
+        seed=seed,
+        init=init,
+        phase="train",
+        max_points=max_points,
+        progress=progress,
+    )
 
 
-def visible_first(model, task, optimiser, *, budget, shots=None, seed=0, init=None,
-                  fraction: float = 0.5, weak: float = 0.01,
-                  max_points: int | None = MAX_POINTS, progress=None) -> FitResult:
+def visible_first(
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    init=None,
+    fraction: float = 0.5,
+    weak: float = 0.01,
+    max_points: int | None = MAX_POINTS,
+    progress=None,
+) -> FitResult:
     """Train the visible-only terms first, then switch the hidden units on weakly.
 
     Args:
@@ -135,13 +180,23 @@ def visible_first(model, task, optimiser, *, budget, shots=None, seed=0, init=No
         raise ValueError(f"weak must be a finite number >= 0; got {weak!r}.")
     _, coupling = _classes(model)
     with _bar("visible-first", task, optimiser, budget, progress) as bar:
-        first = _visible_phase(model, task, optimiser, budget * fraction, seed, init,
-                               max_points, bar.phase("visible"))
+        first = _visible_phase(
+            model, task, optimiser, budget * fraction, seed, init, max_points, bar.phase("visible")
+        )
         x = first.params.copy()
         rng = np.random.default_rng([seed, _WEAK_STREAM])
         x[coupling] = rng.normal(0.0, float(weak), int(coupling.sum()))
-        second = fit(model, task, optimiser, budget=budget * (1 - fraction), seed=seed, init=x,
-                     phase="coupled", max_points=max_points, progress=bar.phase("coupled"))
+        second = fit(
+            model,
+            task,
+            optimiser,
+            budget=budget * (1 - fraction),
+            seed=seed,
+            init=x,
+            phase="coupled",
+            max_points=max_points,
+            progress=bar.phase("coupled"),
+        )
     return _chain([first, second], task, 1)
 
 
@@ -150,9 +205,20 @@ def _scaled(model: QBM, coupling: np.ndarray, factor: float) -> QBM:
     return dataclasses.replace(model, scales=scales)
 
 
-def grow_coupling(model, task, optimiser, *, budget, shots=None, seed=0, init=None,
-                  stages: int = 4, fraction: float = 0.5,
-                  max_points: int | None = MAX_POINTS, progress=None) -> FitResult:
+def grow_coupling(
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    init=None,
+    stages: int = 4,
+    fraction: float = 0.5,
+    max_points: int | None = MAX_POINTS,
+    progress=None,
+) -> FitResult:
     """Train the visible-only terms, then grow the V–H coupling in steps to its full strength.
 
     Stage 0 is the visible phase of :func:`visible_first` (V–H parameters at 0). Stage j ≥ 1
@@ -170,14 +236,17 @@ def grow_coupling(model, task, optimiser, *, budget, shots=None, seed=0, init=No
     model = _check(model, task, shots)
     fraction = _fraction(fraction)
     if isinstance(stages, bool) or not isinstance(stages, (int, np.integer)) or stages < 2:
-        raise ValueError(f"stages must be an int >= 2 (the visible stage and at least the full "
-                         f"coupling); got {stages!r}.")
+        raise ValueError(
+            f"stages must be an int >= 2 (the visible stage and at least the full "
+            f"coupling); got {stages!r}."
+        )
     stages = int(stages)
     _, coupling = _classes(model)
     early = budget * fraction / (stages - 1)
     with _bar("grow-coupling", task, optimiser, budget, progress) as bar:
-        first = _visible_phase(model, task, optimiser, early, seed, init, max_points,
-                               bar.phase("visible"))
+        first = _visible_phase(
+            model, task, optimiser, early, seed, init, max_points, bar.phase("visible")
+        )
         x = first.params.copy()
         x[coupling] = initial_parameters(model, init, seed)[coupling]
         phases = [first]
@@ -186,9 +255,17 @@ def grow_coupling(model, task, optimiser, *, budget, shots=None, seed=0, init=No
             factor = j / (stages - 1)
             stage_model = model if last else _scaled(model, coupling, factor)
             name = f"g×{factor:.2f}"
-            r = fit(stage_model, task, optimiser,
-                    budget=budget * (1 - fraction) if last else early, seed=seed, init=x,
-                    phase=name, max_points=max_points, progress=bar.phase(name))
+            r = fit(
+                stage_model,
+                task,
+                optimiser,
+                budget=budget * (1 - fraction) if last else early,
+                seed=seed,
+                init=x,
+                phase=name,
+                max_points=max_points,
+                progress=bar.phase(name),
+            )
             phases.append(r)
             x = r.params
     return _chain(phases, task, 1)
@@ -202,13 +279,14 @@ STRATEGIES: dict[str, Callable[..., FitResult]] = {
 """QBM pretraining strategies by name; each is called like :func:`ebp.train.fit`."""
 
 
-def run(strategy: str, model, task, optimiser, *, budget, shots=None, seed=0, init=None,
-        **options) -> FitResult:
+def run(
+    strategy: str, model, task, optimiser, *, budget, shots=None, seed=0, init=None, **options
+) -> FitResult:
     """Run a strategy by name (see :data:`STRATEGIES`); ``options`` go to the strategy."""
     try:
         fn = STRATEGIES[strategy]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown QBM pretraining strategy {strategy!r}; known: "
-                         f"{', '.join(STRATEGIES)}.") from None
-    return fn(model, task, optimiser, budget=budget, shots=shots, seed=seed, init=init,
-              **options)
+        raise ValueError(
+            f"unknown QBM pretraining strategy {strategy!r}; known: {', '.join(STRATEGIES)}."
+        ) from None
+    return fn(model, task, optimiser, budget=budget, shots=shots, seed=seed, init=init, **options)

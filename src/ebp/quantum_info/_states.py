@@ -96,8 +96,7 @@ def check_n_visible(n_visible, n_qubits: int) -> int:
         )
     if not 1 <= n_visible <= n_qubits - 1:
         raise ValueError(
-            f"n_visible must be in 1..{n_qubits - 1} for a {n_qubits}-qubit state; "
-            f"got {n_visible}."
+            f"n_visible must be in 1..{n_qubits - 1} for a {n_qubits}-qubit state; got {n_visible}."
         )
     return n_visible
 

@@ -52,10 +52,23 @@ def judge(tables: Tables) -> Verdict:
     checks = [
         bound_check("cost within the entanglement bound", int(over.sum()), len(cc), RULES),
         bound_check("Pinsker bound on ρ_V", int(pinsker.sum()), len(ent), RULES),
-        decay_check(f"Var[C] decays for {VOLUME_LAW}", _cost_variance(cc, VOLUME_LAW), "var",
-                    DECAY, "below", RULES, theory="haar"),
-        decay_check(f"Var[C] does not decay for {AREA_LAW}", _cost_variance(cc, AREA_LAW), "var",
-                    DECAY, "above", RULES),
+        decay_check(
+            f"Var[C] decays for {VOLUME_LAW}",
+            _cost_variance(cc, VOLUME_LAW),
+            "var",
+            DECAY,
+            "below",
+            RULES,
+            theory="haar",
+        ),
+        decay_check(
+            f"Var[C] does not decay for {AREA_LAW}",
+            _cost_variance(cc, AREA_LAW),
+            "var",
+            DECAY,
+            "above",
+            RULES,
+        ),
     ]
     extra = []
     for model in sorted(set(cc["model"]) - {VOLUME_LAW, AREA_LAW}):
@@ -83,15 +96,24 @@ CLAIM = Claim(
     rules=RULES,
     judge=judge,
     figures=(
-        FigureRef("cost-concentration", "cost_variance.png",
-                  "Var[C(θ)] against n_H per model, with the Haar value (dashed). The volume-law "
-                  "circuits follow the Haar line down; the area-law and decoupled controls stay "
-                  "flat."),
-        FigureRef("cost-concentration", "cost_deviation_bound.png",
-                  "Every sample's deviation |C − Tr(O)/d_V| against its bound ‖O‖·‖ρ_V − I/d_V‖₁: "
-                  "all points lie under the diagonal."),
-        FigureRef("entanglement", "trace_distance_vs_dhidden.png",
-                  "T = ½‖ρ_V − I/2‖₁ against d_H at d_V = 2, with the typicality bound "
-                  "½√(d_V/d_H): volume-law ensembles fall along it, area-law circuits do not."),
+        FigureRef(
+            "cost-concentration",
+            "cost_variance.png",
+            "Var[C(θ)] against n_H per model, with the Haar value (dashed). The volume-law "
+            "circuits follow the Haar line down; the area-law and decoupled controls stay "
+            "flat.",
+        ),
+        FigureRef(
+            "cost-concentration",
+            "cost_deviation_bound.png",
+            "Every sample's deviation |C − Tr(O)/d_V| against its bound ‖O‖·‖ρ_V − I/d_V‖₁: "
+            "all points lie under the diagonal.",
+        ),
+        FigureRef(
+            "entanglement",
+            "trace_distance_vs_dhidden.png",
+            "T = ½‖ρ_V − I/2‖₁ against d_H at d_V = 2, with the typicality bound "
+            "½√(d_V/d_H): volume-law ensembles fall along it, area-law circuits do not.",
+        ),
     ),
 )

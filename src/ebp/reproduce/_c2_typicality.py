@@ -22,7 +22,7 @@ MIN_SAMPLES = 10
 """Fewest instances behind a mean."""
 
 RULES = f"""\
-1. For each of {', '.join(TYPICAL)}, at the largest n of the profile sweep and the balanced cut
+1. For each of {", ".join(TYPICAL)}, at the largest n of the profile sweep and the balanced cut
    n_V = ⌊n/2⌋: the deficit (S_Page − mean S(ρ_V)) / min(n_V, n_H), 95 % t-interval,
    entirely below {DEFICIT} → holds; entirely above {DEFICIT} → not supported.
 2. Typicality bound: for Haar states at each n_H of the T histograms (n_V = 1), the 95 %
@@ -43,9 +43,11 @@ def _deficit_check(ent, model: str):
     page = float(at["page_entropy"].iloc[0])
     top = float(at["max_entropy_bits"].iloc[0])
     m = mean_interval((page - at["entropy_bits"]) / top)
-    value = (f"n = {n}, n_V = {n // 2}: mean S = {at['entropy_bits'].mean():.3f} bits, Page "
-             f"{page:.3f}; deficit {m.mean:+.3f} [{m.lo:+.3f}, {m.hi:+.3f}] of {top:g} bits "
-             f"({m.n} instances)")
+    value = (
+        f"n = {n}, n_V = {n // 2}: mean S = {at['entropy_bits'].mean():.3f} bits, Page "
+        f"{page:.3f}; deficit {m.mean:+.3f} [{m.lo:+.3f}, {m.hi:+.3f}] of {top:g} bits "
+        f"({m.n} instances)"
+    )
     return threshold_check(name, value, m.lo, m.hi, DEFICIT, "below", RULES)
 
 
@@ -62,19 +64,21 @@ def judge(tables: Tables) -> Verdict:
         bound = float(g["mean_trace_distance_bound"].iloc[0])
         points += 1
         above += int(m.lo > bound)
-        extra.append((f"Haar mean T at n_H = {n_h}",
-                      f"{m.text('.4f')} vs bound {bound:.4f}"))
-    checks.append(bound_check("Haar mean T under ½√(d_V/d_H)", above, points, RULES,
-                              unit="sizes"))
+        extra.append((f"Haar mean T at n_H = {n_h}", f"{m.text('.4f')} vs bound {bound:.4f}"))
+    checks.append(bound_check("Haar mean T under ½√(d_V/d_H)", above, points, RULES, unit="sizes"))
     prof = ent[ent["experiment"] == "profile"]
     for model in sorted(set(prof["model"]) - set(TYPICAL)):
         p = prof[prof["model"] == model]
         n = int(p["n_qubits"].max())
         at = p[(p["n_qubits"] == n) & (p["n_visible"] == n // 2)]
         if len(at):
-            extra.append((f"{model}: mean S at n = {n}, n_V = {n // 2}",
-                          f"{at['entropy_bits'].mean():.3f} bits (Page "
-                          f"{at['page_entropy'].iloc[0]:.3f}, max {at['max_entropy_bits'].iloc[0]:g})"))
+            extra.append(
+                (
+                    f"{model}: mean S at n = {n}, n_V = {n // 2}",
+                    f"{at['entropy_bits'].mean():.3f} bits (Page "
+                    f"{at['page_entropy'].iloc[0]:.3f}, max {at['max_entropy_bits'].iloc[0]:g})",
+                )
+            )
     return combine(
         checks,
         holds="Haar states and deep random circuits sit at Page's volume-law value, and the "
@@ -97,15 +101,24 @@ CLAIM = Claim(
     rules=RULES,
     judge=judge,
     figures=(
-        FigureRef("entanglement", "entropy_balanced.png",
-                  "S(ρ_V) at the balanced cut against n, with Page's curve: Haar states and the "
-                  "deep random circuits sit on it (volume law); bounded_cut stays under its "
-                  "2k-bit cap (area law)."),
-        FigureRef("entanglement", "entropy_vs_depth.png",
-                  "S(ρ_V) against depth: random circuits reach Page's value within a few "
-                  "layers; k gates across the cut cap it at 2k bits."),
-        FigureRef("entanglement", "trace_distance_histograms.png",
-                  "Distribution of T over the instances: it narrows and moves left as hidden "
-                  "qubits are added (measure concentration)."),
+        FigureRef(
+            "entanglement",
+            "entropy_balanced.png",
+            "S(ρ_V) at the balanced cut against n, with Page's curve: Haar states and the "
+            "deep random circuits sit on it (volume law); bounded_cut stays under its "
+            "2k-bit cap (area law).",
+        ),
+        FigureRef(
+            "entanglement",
+            "entropy_vs_depth.png",
+            "S(ρ_V) against depth: random circuits reach Page's value within a few "
+            "layers; k gates across the cut cap it at 2k bits.",
+        ),
+        FigureRef(
+            "entanglement",
+            "trace_distance_histograms.png",
+            "Distribution of T over the instances: it narrows and moves left as hidden "
+            "qubits are added (measure concentration).",
+        ),
     ),
 )

@@ -39,8 +39,12 @@ Otherwise, or fewer than 3 sizes → inconclusive. All must hold for "holds"."""
 
 
 def _per_size(gs, model: str, objective: str = OBJECTIVE):
-    sub = gs[(gs["experiment"] == "n_hidden") & (gs["n_visible"] == 1)
-             & (gs["model"] == model) & (gs["objective"] == objective)]
+    sub = gs[
+        (gs["experiment"] == "n_hidden")
+        & (gs["n_visible"] == 1)
+        & (gs["model"] == model)
+        & (gs["objective"] == objective)
+    ]
     return sub.groupby("n_hidden").first()
 
 
@@ -49,9 +53,13 @@ def _theory_check(per_size) -> object:
     ok = per_size[(per_size["probe_var"] > 0) & (per_size["probe_var_2design"] > 0)]
     if ok.index.nunique() < 3:
         return missing(name, f"{ok.index.nunique()} sizes with a 2-design value", RULES)
-    s = log2_slope(ok.index.to_numpy(float), ok["probe_var"].to_numpy(float),
-                   ok["probe_var_lo"].to_numpy(float), ok["probe_var_hi"].to_numpy(float),
-                   theory=ok["probe_var_2design"].to_numpy(float))
+    s = log2_slope(
+        ok.index.to_numpy(float),
+        ok["probe_var"].to_numpy(float),
+        ok["probe_var_lo"].to_numpy(float),
+        ok["probe_var_hi"].to_numpy(float),
+        theory=ok["probe_var_2design"].to_numpy(float),
+    )
     lo, hi = s.lo - s.theory, s.hi - s.theory
     near = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
     far = max(abs(lo), abs(hi))
@@ -64,35 +72,77 @@ def judge(tables: Tables) -> Verdict:
     gs = tables["gradient-scaling"]
     vol, area = _per_size(gs, VOLUME_LAW), _per_size(gs, AREA_LAW)
     checks = [
-        decay_check(f"Var[∂C] decays for {VOLUME_LAW}", vol, "probe_var", DECAY, "below", RULES,
-                    theory="probe_var_2design", lo="probe_var_lo", hi="probe_var_hi"),
+        decay_check(
+            f"Var[∂C] decays for {VOLUME_LAW}",
+            vol,
+            "probe_var",
+            DECAY,
+            "below",
+            RULES,
+            theory="probe_var_2design",
+            lo="probe_var_lo",
+            hi="probe_var_hi",
+        ),
         _theory_check(vol) if not vol.empty else missing("2-design agreement", "no data", RULES),
-        decay_check(f"Var[∂C] does not decay for {AREA_LAW}", area, "probe_var", DECAY, "above",
-                    RULES, lo="probe_var_lo", hi="probe_var_hi"),
+        decay_check(
+            f"Var[∂C] does not decay for {AREA_LAW}",
+            area,
+            "probe_var",
+            DECAY,
+            "above",
+            RULES,
+            lo="probe_var_lo",
+            hi="probe_var_hi",
+        ),
     ]
     extra = []
     for objective in sorted(set(gs["objective"].dropna()) - {OBJECTIVE}):
         v = _per_size(gs, VOLUME_LAW, objective)
         if len(v):
-            extra.append((f"{VOLUME_LAW}, {objective}: slope of log₂ Var[∂C]",
-                          slope_text(v.index, v["probe_var"])))
+            extra.append(
+                (
+                    f"{VOLUME_LAW}, {objective}: slope of log₂ Var[∂C]",
+                    slope_text(v.index, v["probe_var"]),
+                )
+            )
     if len(vol):
-        extra.append((f"{VOLUME_LAW}: slope of log₂ (largest sampled ‖∇C‖), the empirical "
-                      "Lipschitz constant over all parameters (their number grows with n)",
-                      slope_text(vol.index, vol["lipschitz_sampled"])))
+        extra.append(
+            (
+                f"{VOLUME_LAW}: slope of log₂ (largest sampled ‖∇C‖), the empirical "
+                "Lipschitz constant over all parameters (their number grows with n)",
+                slope_text(vol.index, vol["lipschitz_sampled"]),
+            )
+        )
     paper = gs[gs["experiment"] == "paper"].groupby("n_hidden").first()
     if len(paper):
-        extra.append(("paper's Pauli network, thermal fidelity: slope of log₂ Var‖∇C‖∞ "
-                      "(arXiv:2010.15968 Fig. 3b)", slope_text(paper.index, paper["inf_norm_var"])))
+        extra.append(
+            (
+                "paper's Pauli network, thermal fidelity: slope of log₂ Var‖∇C‖∞ "
+                "(arXiv:2010.15968 Fig. 3b)",
+                slope_text(paper.index, paper["inf_norm_var"]),
+            )
+        )
     for n_v in sorted(set(gs["n_visible"]) - {1}):
-        sub = gs[(gs["experiment"] == "n_hidden") & (gs["n_visible"] == n_v)
-                 & (gs["model"] == VOLUME_LAW) & (gs["objective"] == OBJECTIVE)]
+        sub = gs[
+            (gs["experiment"] == "n_hidden")
+            & (gs["n_visible"] == n_v)
+            & (gs["model"] == VOLUME_LAW)
+            & (gs["objective"] == OBJECTIVE)
+        ]
         sub = sub.groupby("n_hidden").first()
         if len(sub):
-            extra.append((f"{VOLUME_LAW}, n_V = {n_v}: slope of log₂ Var[∂C]",
-                          slope_text(sub.index, sub["probe_var"],
-                                     sub["probe_var_2design"] if not math.isnan(
-                                         sub["probe_var_2design"].iloc[0]) else None)))
+            extra.append(
+                (
+                    f"{VOLUME_LAW}, n_V = {n_v}: slope of log₂ Var[∂C]",
+                    slope_text(
+                        sub.index,
+                        sub["probe_var"],
+                        sub["probe_var_2design"]
+                        if not math.isnan(sub["probe_var_2design"].iloc[0])
+                        else None,
+                    ),
+                )
+            )
     return combine(
         checks,
         holds="gradient variance of the volume-law circuit falls like 1/d_H, as the 2-design "
@@ -115,19 +165,30 @@ CLAIM = Claim(
     rules=RULES,
     judge=judge,
     figures=(
-        FigureRef("gradient-scaling", "gradient_variance_n_hidden.png",
-                  "Var[∂C] of the gates touching V against n_H (95 % bootstrap bars, fitted "
-                  "slopes in the legend), with the 2-design closed form (dashed): the deep "
-                  "brickwork halves with every hidden qubit; bounded_cut and decoupled stay "
-                  "flat."),
-        FigureRef("gradient-scaling", "gradient_variance_objectives.png",
-                  "The same decay for every visible objective: a local Pauli, the global "
-                  "projector, a random bounded observable and the thermal-state fidelity."),
-        FigureRef("gradient-scaling", "paper_inf_norm_variance.png",
-                  "The paper's Fig. 3b quantity, Var‖∇C‖∞ of the random Pauli network with the "
-                  "thermal-state fidelity, with its fitted exponential rate."),
-        FigureRef("gradient-scaling", "gradient_variance_depth.png",
-                  "With depth, Var[∂C] falls to the 2-design value as S(ρ_V) reaches Page's "
-                  "value."),
+        FigureRef(
+            "gradient-scaling",
+            "gradient_variance_n_hidden.png",
+            "Var[∂C] of the gates touching V against n_H (95 % bootstrap bars, fitted "
+            "slopes in the legend), with the 2-design closed form (dashed): the deep "
+            "brickwork halves with every hidden qubit; bounded_cut and decoupled stay "
+            "flat.",
+        ),
+        FigureRef(
+            "gradient-scaling",
+            "gradient_variance_objectives.png",
+            "The same decay for every visible objective: a local Pauli, the global "
+            "projector, a random bounded observable and the thermal-state fidelity.",
+        ),
+        FigureRef(
+            "gradient-scaling",
+            "paper_inf_norm_variance.png",
+            "The paper's Fig. 3b quantity, Var‖∇C‖∞ of the random Pauli network with the "
+            "thermal-state fidelity, with its fitted exponential rate.",
+        ),
+        FigureRef(
+            "gradient-scaling",
+            "gradient_variance_depth.png",
+            "With depth, Var[∂C] falls to the 2-design value as S(ρ_V) reaches Page's value.",
+        ),
     ),
 )

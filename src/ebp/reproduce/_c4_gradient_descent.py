@@ -46,15 +46,26 @@ def judge(tables: Tables) -> Verdict:
         return combine(checks, holds="", fails="", unsure="too little data to decide C4")
     small, large = size_groups(sizes)
     checks = [
-        rate_gap_check(f"{VOLUME_LAW} fails more at n_H {large} than {small}",
-                       pooled_rate(vol, small), pooled_rate(vol, large), GAP, RULES),
-        rate_gap_check(f"{AREA_LAW} succeeds where {VOLUME_LAW} fails (n_H {large})",
-                       pooled_rate(area, large), pooled_rate(vol, large), GAP, RULES),
+        rate_gap_check(
+            f"{VOLUME_LAW} fails more at n_H {large} than {small}",
+            pooled_rate(vol, small),
+            pooled_rate(vol, large),
+            GAP,
+            RULES,
+        ),
+        rate_gap_check(
+            f"{AREA_LAW} succeeds where {VOLUME_LAW} fails (n_H {large})",
+            pooled_rate(area, large),
+            pooled_rate(vol, large),
+            GAP,
+            RULES,
+        ),
     ]
     extra = []
     for (model, mode), g in runs.groupby(["model", "mode"]):
-        rates = ", ".join(f"n_H={h}: {int(s['success'].sum())}/{len(s)}"
-                          for h, s in g.groupby("n_hidden"))
+        rates = ", ".join(
+            f"n_H={h}: {int(s['success'].sum())}/{len(s)}" for h, s in g.groupby("n_hidden")
+        )
         extra.append((f"successes, {model} ({mode})", rates))
     return combine(
         checks,
@@ -77,11 +88,17 @@ CLAIM = Claim(
     rules=RULES,
     judge=judge,
     figures=(
-        FigureRef("training-failure", "training_success.png",
-                  "Success rate against n_H (95 % Wilson bars) for the volume-law brickwork and "
-                  "the area-law bounded_cut, with shot-noise and exact gradients."),
-        FigureRef("training-failure", "training_curves.png",
-                  "Loss and S(ρ_V) along training: the volume-law runs stay at high S(ρ_V) "
-                  "and on the plateau."),
+        FigureRef(
+            "training-failure",
+            "training_success.png",
+            "Success rate against n_H (95 % Wilson bars) for the volume-law brickwork and "
+            "the area-law bounded_cut, with shot-noise and exact gradients.",
+        ),
+        FigureRef(
+            "training-failure",
+            "training_curves.png",
+            "Loss and S(ρ_V) along training: the volume-law runs stay at high S(ρ_V) "
+            "and on the plateau.",
+        ),
     ),
 )

@@ -51,14 +51,24 @@ def judge(tables: Tables) -> Verdict:
         checks.append(missing("resolvable pairs", f"{len(sizes)} sizes with pairs", RULES))
     else:
         lo_h, hi_h = sizes[0], sizes[-1]
-        checks.append(rate_gap_check(
-            f"fewer resolvable pairs for {VOLUME_LAW} at n_H = {hi_h} than {lo_h}",
-            _resolvable(pairs, VOLUME_LAW, lo_h), _resolvable(pairs, VOLUME_LAW, hi_h),
-            PAIR_GAP, RULES))
-        checks.append(rate_gap_check(
-            f"{AREA_LAW} resolves more pairs than {VOLUME_LAW} at n_H = {hi_h}",
-            _resolvable(pairs, AREA_LAW, hi_h), _resolvable(pairs, VOLUME_LAW, hi_h),
-            PAIR_GAP, RULES))
+        checks.append(
+            rate_gap_check(
+                f"fewer resolvable pairs for {VOLUME_LAW} at n_H = {hi_h} than {lo_h}",
+                _resolvable(pairs, VOLUME_LAW, lo_h),
+                _resolvable(pairs, VOLUME_LAW, hi_h),
+                PAIR_GAP,
+                RULES,
+            )
+        )
+        checks.append(
+            rate_gap_check(
+                f"{AREA_LAW} resolves more pairs than {VOLUME_LAW} at n_H = {hi_h}",
+                _resolvable(pairs, AREA_LAW, hi_h),
+                _resolvable(pairs, VOLUME_LAW, hi_h),
+                PAIR_GAP,
+                RULES,
+            )
+        )
     runs = df[df["kind"] == "run"]
     method = runs[runs["optimiser"] == METHOD]
     run_sizes = sorted(set(method["n_hidden"]))
@@ -66,19 +76,35 @@ def judge(tables: Tables) -> Verdict:
         checks.append(missing(f"{METHOD} training", f"{len(run_sizes)} sizes with runs", RULES))
     else:
         _, large = size_groups(run_sizes)
-        checks.append(rate_gap_check(
-            f"{METHOD} trains {AREA_LAW} but not {VOLUME_LAW} (n_H {large})",
-            pooled_rate(method[method["model"] == AREA_LAW], large),
-            pooled_rate(method[method["model"] == VOLUME_LAW], large), RUN_GAP, RULES))
+        checks.append(
+            rate_gap_check(
+                f"{METHOD} trains {AREA_LAW} but not {VOLUME_LAW} (n_H {large})",
+                pooled_rate(method[method["model"] == AREA_LAW], large),
+                pooled_rate(method[method["model"] == VOLUME_LAW], large),
+                RUN_GAP,
+                RULES,
+            )
+        )
     extra = []
     for model, g in pairs.groupby("model"):
-        extra.append((f"resolvable fraction, {model}",
-                      ", ".join(f"n_H={h}: {float((s['ratio'].dropna() > 1).mean()):.2f}"
-                                for h, s in g.groupby("n_hidden"))))
+        extra.append(
+            (
+                f"resolvable fraction, {model}",
+                ", ".join(
+                    f"n_H={h}: {float((s['ratio'].dropna() > 1).mean()):.2f}"
+                    for h, s in g.groupby("n_hidden")
+                ),
+            )
+        )
     for (model, opt), g in runs.groupby(["model", "optimiser"]):
-        extra.append((f"successes, {model}, {opt}",
-                      ", ".join(f"n_H={h}: {int(s['success'].sum())}/{len(s)}"
-                                for h, s in g.groupby("n_hidden"))))
+        extra.append(
+            (
+                f"successes, {model}, {opt}",
+                ", ".join(
+                    f"n_H={h}: {int(s['success'].sum())}/{len(s)}" for h, s in g.groupby("n_hidden")
+                ),
+            )
+        )
     return combine(
         checks,
         holds="under volume-law entanglement the cost differences a gradient-free optimiser "
@@ -100,12 +126,18 @@ CLAIM = Claim(
     rules=RULES,
     judge=judge,
     figures=(
-        FigureRef("gradient-free-failure", "gradient_free_cost_differences.png",
-                  "Ratio of the cost difference between two candidate points to its shot noise, "
-                  "and the fraction above 1, against n_H: it falls for the volume-law brickwork "
-                  "and stays for bounded_cut."),
-        FigureRef("gradient-free-failure", "gradient_free_success.png",
-                  "Success rates of the gradient-free optimisers at a fixed shot budget "
-                  "against n_H (95 % Wilson bars)."),
+        FigureRef(
+            "gradient-free-failure",
+            "gradient_free_cost_differences.png",
+            "Ratio of the cost difference between two candidate points to its shot noise, "
+            "and the fraction above 1, against n_H: it falls for the volume-law brickwork "
+            "and stays for bounded_cut.",
+        ),
+        FigureRef(
+            "gradient-free-failure",
+            "gradient_free_success.png",
+            "Success rates of the gradient-free optimisers at a fixed shot budget "
+            "against n_H (95 % Wilson bars).",
+        ),
     ),
 )

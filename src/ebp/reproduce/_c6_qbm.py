@@ -83,12 +83,21 @@ def judge(tables: Tables) -> Verdict:
     typ = _typicality(tables)
     rand, struct = _term_gradient(tables, RANDOM), _term_gradient(tables, STRUCTURED)
     checks = [
-        decay_check("σ_V approaches I/d_V as n_H grows", typ, "T", DECAY, "below", RULES,
-                    theory="scale"),
-        decay_check(f"{TERM}-term gradients decay ({RANDOM} QBM)", rand, "rms", DECAY, "below",
-                    RULES, theory="scale"),
-        decay_check(f"{TERM}-term gradients kept ({STRUCTURED} chain)", struct, "rms", DECAY,
-                    "above", RULES),
+        decay_check(
+            "σ_V approaches I/d_V as n_H grows", typ, "T", DECAY, "below", RULES, theory="scale"
+        ),
+        decay_check(
+            f"{TERM}-term gradients decay ({RANDOM} QBM)",
+            rand,
+            "rms",
+            DECAY,
+            "below",
+            RULES,
+            theory="scale",
+        ),
+        decay_check(
+            f"{TERM}-term gradients kept ({STRUCTURED} chain)", struct, "rms", DECAY, "above", RULES
+        ),
         _coupling_check(tables),
     ]
     extra = []
@@ -97,13 +106,18 @@ def judge(tables: Tables) -> Verdict:
         if (model, cls) in ((RANDOM, TERM), (STRUCTURED, TERM)):
             continue
         m = g.groupby("n_hidden")["rms_gradient"].mean()
-        extra.append((f"{model}, {cls} terms: slope of log₂ RMS gradient",
-                      slope_text(m.index, m.to_numpy())))
+        extra.append(
+            (f"{model}, {cls} terms: slope of log₂ RMS gradient", slope_text(m.index, m.to_numpy()))
+        )
     typ_df = tables["qbm-typicality"]
     for beta, g in typ_df.groupby("beta"):
         v = g.groupby("n_hidden")["grad_inf_norm"].var(ddof=1)
-        extra.append((f"qbm-typicality β = {beta:g}: slope of log₂ Var‖∇‖∞",
-                      slope_text(v.index, v.to_numpy())))
+        extra.append(
+            (
+                f"qbm-typicality β = {beta:g}: slope of log₂ Var‖∇‖∞",
+                slope_text(v.index, v.to_numpy()),
+            )
+        )
     return combine(
         checks,
         holds="for randomly coupled QBMs the visible marginal and the coupling gradients "
@@ -125,14 +139,23 @@ CLAIM = Claim(
     rules=RULES,
     judge=judge,
     figures=(
-        FigureRef("qbm-typicality", "qbm_trace_distance_vs_dhidden.png",
-                  "Distance of the visible marginal σ_V from I/2 against d_H for the random "
-                  "2-local QBM, under the typicality scale ½√(d_V/d_H)."),
-        FigureRef("qbm-gradient-by-term", "qbm_gradient_by_term.png",
-                  "Gradient size per term class against n_H: terms acting on H fall "
-                  "exponentially in the random model; the Ising chain keeps all of them."),
-        FigureRef("qbm-coupling", "qbm_coupling_vs_g.png",
-                  "Distance of σ_V from I/d_V and gradient size against the V–H coupling g: "
-                  "weak or structured couplings keep both, strong random ones flatten both."),
+        FigureRef(
+            "qbm-typicality",
+            "qbm_trace_distance_vs_dhidden.png",
+            "Distance of the visible marginal σ_V from I/2 against d_H for the random "
+            "2-local QBM, under the typicality scale ½√(d_V/d_H).",
+        ),
+        FigureRef(
+            "qbm-gradient-by-term",
+            "qbm_gradient_by_term.png",
+            "Gradient size per term class against n_H: terms acting on H fall "
+            "exponentially in the random model; the Ising chain keeps all of them.",
+        ),
+        FigureRef(
+            "qbm-coupling",
+            "qbm_coupling_vs_g.png",
+            "Distance of σ_V from I/d_V and gradient size against the V–H coupling g: "
+            "weak or structured couplings keep both, strong random ones flatten both.",
+        ),
     ),
 )

@@ -53,8 +53,9 @@ def _circuit_gains(df) -> dict[str, np.ndarray]:
     runs["ttt"] = runs["time_to_target"].astype(float).fillna(runs["cost"].astype(float))
     budget = runs.groupby("n_hidden")["cost"].transform("max").astype(float)
     runs["ttt_frac"] = runs["ttt"] / budget
-    table = runs.pivot_table(index=["n_hidden", "repetition"], columns="strategy",
-                             values="ttt_frac")
+    table = runs.pivot_table(
+        index=["n_hidden", "repetition"], columns="strategy", values="ttt_frac"
+    )
     if BASELINE not in table:
         return {}
     return {s: (table[BASELINE] - table[s]).to_numpy() for s in table if s != BASELINE}
@@ -63,8 +64,9 @@ def _circuit_gains(df) -> dict[str, np.ndarray]:
 def _qbm_gains(df) -> dict[str, np.ndarray]:
     runs = df[(df["kind"] == "run") & (df["family"] == QBM_FAMILY) & (df["target"] == QBM_TARGET)]
     runs = runs.assign(log_loss=np.log2(np.maximum(runs["loss"].astype(float), LOSS_FLOOR)))
-    table = runs.pivot_table(index=["n_hidden", "repetition"], columns="strategy",
-                             values="log_loss")
+    table = runs.pivot_table(
+        index=["n_hidden", "repetition"], columns="strategy", values="log_loss"
+    )
     if BASELINE not in table:
         return {}
     return {s: (table[BASELINE] - table[s]).to_numpy() for s in table if s != BASELINE}
@@ -74,8 +76,12 @@ def _line(label: str, gains: dict[str, np.ndarray], threshold: float, unit: str)
     if not gains:
         return [missing(f"{label}: pretraining vs {BASELINE}", "no paired runs", RULES)]
     level = 1 - (1 - CONFIDENCE) / len(gains)
-    return [paired_check(f"{label}: {s} vs {BASELINE}", d, threshold, RULES, unit=unit,
-                         confidence=level) for s, d in sorted(gains.items())]
+    return [
+        paired_check(
+            f"{label}: {s} vs {BASELINE}", d, threshold, RULES, unit=unit, confidence=level
+        )
+        for s, d in sorted(gains.items())
+    ]
 
 
 def _line_status(checks: list[Check]) -> str:
@@ -88,22 +94,40 @@ def _line_status(checks: list[Check]) -> str:
 
 def judge(tables: Tables) -> Verdict:
     """The C7 verdict from the pretraining and qbm-training tables (rules: RULES)."""
-    circuits = _line("circuits, shots to target", _circuit_gains(tables["pretraining"]),
-                     SPEED_UP, " of budget")
+    circuits = _line(
+        "circuits, shots to target", _circuit_gains(tables["pretraining"]), SPEED_UP, " of budget"
+    )
     qbms = _line("QBMs, final loss", _qbm_gains(tables["qbm-training"]), LOSS_RATIO, " bits")
     lines = {"circuits": _line_status(circuits), "QBMs": _line_status(qbms)}
-    winners = {label: [c.name.split(": ")[1].removesuffix(f" vs {BASELINE}")
-                       for c in checks if c.status == HOLDS]
-               for label, checks in (("circuits", circuits), ("QBMs", qbms))}
+    winners = {
+        label: [
+            c.name.split(": ")[1].removesuffix(f" vs {BASELINE}")
+            for c in checks
+            if c.status == HOLDS
+        ]
+        for label, checks in (("circuits", circuits), ("QBMs", qbms))
+    }
     if HOLDS in lines.values():
-        status, summary = HOLDS, "pretraining beats random initialisation: " + "; ".join(
-            f"{label} ({', '.join(names)})" for label, names in winners.items() if names)
+        status, summary = (
+            HOLDS,
+            "pretraining beats random initialisation: "
+            + "; ".join(
+                f"{label} ({', '.join(names)})" for label, names in winners.items() if names
+            ),
+        )
     elif all(v == NOT_SUPPORTED for v in lines.values()):
-        status, summary = NOT_SUPPORTED, "no pretraining strategy beats random initialisation " \
-                                         "by the declared margin in either line"
+        status, summary = (
+            NOT_SUPPORTED,
+            "no pretraining strategy beats random initialisation "
+            "by the declared margin in either line",
+        )
     else:
-        status, summary = INCONCLUSIVE, "the data does not decide C7 (" + ", ".join(
-            f"{k}: {v}" for k, v in lines.items()) + ")"
+        status, summary = (
+            INCONCLUSIVE,
+            "the data does not decide C7 ("
+            + ", ".join(f"{k}: {v}" for k, v in lines.items())
+            + ")",
+        )
     return Verdict(status, summary, tuple(circuits + qbms))
 
 
@@ -119,14 +143,22 @@ CLAIM = Claim(
     rules=RULES,
     judge=judge,
     figures=(
-        FigureRef("pretraining", "pretraining_trajectories.png",
-                  "Median loss and S(ρ_V) against shots spent per strategy, volume-law "
-                  "brickwork: pretrained starts leave the plateau early."),
-        FigureRef("pretraining", "pretraining_time_to_target.png",
-                  "Shots each run needed to reach the target (▲: never reached within the "
-                  "budget)."),
-        FigureRef("qbm-training", "qbm_training_final_loss.png",
-                  "Final loss of QBM training per strategy, family and target: visible-first "
-                  "pretraining against random starts."),
+        FigureRef(
+            "pretraining",
+            "pretraining_trajectories.png",
+            "Median loss and S(ρ_V) against shots spent per strategy, volume-law "
+            "brickwork: pretrained starts leave the plateau early.",
+        ),
+        FigureRef(
+            "pretraining",
+            "pretraining_time_to_target.png",
+            "Shots each run needed to reach the target (▲: never reached within the budget).",
+        ),
+        FigureRef(
+            "qbm-training",
+            "qbm_training_final_loss.png",
+            "Final loss of QBM training per strategy, family and target: visible-first "
+            "pretraining against random starts.",
+        ),
     ),
 )

@@ -76,8 +76,11 @@ def task_estimate(study: str, p: dict[str, Any]) -> Estimate:
             terms = 3 * n + 9 * n * (n - 1) // 2
             work = float(p.get("budget_steps", 100)) * dim**3 * (1 + terms / dim)
         else:
-            work = int(p.get("instances", 1)) * dim**3 * len(
-                p.get("couplings", p.get("betas", (1.0,))))
+            work = (
+                int(p.get("instances", 1))
+                * dim**3
+                * len(p.get("couplings", p.get("betas", (1.0,))))
+            )
         seconds = OVERHEAD_S + work / DENSE_RATE
         return Estimate(seconds, MATRIX_COPIES * BYTES * dim * dim, 1)
     layers = _layers(p, n)

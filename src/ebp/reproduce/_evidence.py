@@ -12,8 +12,15 @@ import pandas as pd
 from ._stats import Rate, binomial_rate, log2_slope, paired_mean, rate_difference
 from ._verdict import Check, missing, threshold_check
 
-__all__ = ["MIN_POINTS", "decay_check", "paired_check", "pooled_rate", "rate_gap_check",
-           "size_groups", "slope_text"]
+__all__ = [
+    "MIN_POINTS",
+    "decay_check",
+    "paired_check",
+    "pooled_rate",
+    "rate_gap_check",
+    "size_groups",
+    "slope_text",
+]
 
 MIN_POINTS = 3
 """Fewest distinct sizes a slope is fitted on (a line through 2 points has no error)."""
@@ -78,8 +85,16 @@ def rate_gap_check(name: str, higher: Rate, lower: Rate, threshold: float, rule:
     return threshold_check(name, value, gap.lo, gap.hi, threshold, "above", rule)
 
 
-def paired_check(name: str, differences, threshold: float, rule: str, *, unit: str = "",
-                 confidence: float = 0.95, seed: int = 0) -> Check:
+def paired_check(
+    name: str,
+    differences,
+    threshold: float,
+    rule: str,
+    *,
+    unit: str = "",
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Check:
     """Mean of paired differences (bootstrap interval at ``confidence``) above ``threshold``."""
     d = np.asarray(differences, dtype=float)
     if np.isfinite(d).sum() < 2:

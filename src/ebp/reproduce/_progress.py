@@ -107,8 +107,11 @@ class OverallProgress:
         if self.enabled and self._rich is None:
             item = self.plan[index]
             resumed = f", {self.start_done} already done" if self.start_done else ""
-            print(f"[ebp] reproduce [{index + 1}/{len(self.plan)}] {item.name}: "
-                  f"{len(item.keys)} tasks{resumed}", flush=True)
+            print(
+                f"[ebp] reproduce [{index + 1}/{len(self.plan)}] {item.name}: "
+                f"{len(item.keys)} tasks{resumed}",
+                flush=True,
+            )
 
     def finish(self, index: int) -> None:
         """Study ``index`` has ended (all its tasks are stored)."""
@@ -158,9 +161,11 @@ class OverallProgress:
     def _status_text(self) -> str:
         done_now, total_done = self._counts()
         eta = self._eta(done_now)
-        return (f"{total_done}/{self.total} tasks, elapsed "
-                f"{fmt_seconds(time.perf_counter() - self.t0)}, about "
-                f"{fmt_seconds(eta or 0)} left")
+        return (
+            f"{total_done}/{self.total} tasks, elapsed "
+            f"{fmt_seconds(time.perf_counter() - self.t0)}, about "
+            f"{fmt_seconds(eta or 0)} left"
+        )
 
     # ------------------------------------------------------------------ drawing
     def _refresh(self) -> None:
@@ -175,11 +180,15 @@ class OverallProgress:
                     self._rich.update(
                         self._study_bar,
                         description=f"[{i + 1}/{len(self.plan)}] {item.name}",
-                        total=len(item.keys), completed=done_now,
+                        total=len(item.keys),
+                        completed=done_now,
                         info=f"study {fmt_seconds(time.perf_counter() - self.study_t0)}",
                     )
-                self._rich.update(self._all_bar, completed=total_done,
-                                  info=f"elapsed {elapsed}, about {fmt_seconds(eta or 0)} left")
+                self._rich.update(
+                    self._all_bar,
+                    completed=total_done,
+                    info=f"elapsed {elapsed}, about {fmt_seconds(eta or 0)} left",
+                )
                 return
             if i is None:
                 return
@@ -187,9 +196,12 @@ class OverallProgress:
             step = max(1, len(item.keys) // 10)
             if done_now // step != self._last_logged // step and done_now != self.start_done:
                 self._last_logged = done_now
-                print(f"[ebp] reproduce [{i + 1}/{len(self.plan)}] {item.name}: "
-                      f"{done_now}/{len(item.keys)}; all: {total_done}/{self.total} tasks, "
-                      f"elapsed {elapsed}, about {fmt_seconds(eta or 0)} left", flush=True)
+                print(
+                    f"[ebp] reproduce [{i + 1}/{len(self.plan)}] {item.name}: "
+                    f"{done_now}/{len(item.keys)}; all: {total_done}/{self.total} tasks, "
+                    f"elapsed {elapsed}, about {fmt_seconds(eta or 0)} left",
+                    flush=True,
+                )
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):

@@ -82,8 +82,9 @@ def load_runs(out_dir: str | Path, names: list[str]) -> dict[str, StudyRun]:
             table = pd.DataFrame()
         tasks = folder / "tasks"
         done = sum(1 for _ in tasks.glob("*.json")) if tasks.is_dir() else 0
-        runs[name] = StudyRun(name, folder, table, manifest.get("config", {}),
-                              int(manifest.get("n_tasks", 0)), done)
+        runs[name] = StudyRun(
+            name, folder, table, manifest.get("config", {}), int(manifest.get("n_tasks", 0)), done
+        )
     return runs
 
 
@@ -141,38 +142,56 @@ def _claim_section(cid: str, verdict: Verdict, runs: dict[str, StudyRun]) -> Sec
         Paragraph(f"Verdict: {verdict.status} — {verdict.summary}."),
     ]
     if verdict.checks:
-        blocks.append(Table(("check", "measured (95 % intervals)", "outcome"),
-                            [(c.name, c.value, _badge(c.status)) for c in verdict.checks],
-                            caption="Checks that decide the verdict"))
+        blocks.append(
+            Table(
+                ("check", "measured (95 % intervals)", "outcome"),
+                [(c.name, c.value, _badge(c.status)) for c in verdict.checks],
+                caption="Checks that decide the verdict",
+            )
+        )
     if verdict.extra:
-        blocks.append(KeyValues(tuple(verdict.extra),
-                                caption="Further numbers (reported, not deciding)"))
-    blocks.append(Preformatted(claim.rules,
-                               caption="Decision rules, fixed in code before the data is seen"))
+        blocks.append(
+            KeyValues(tuple(verdict.extra), caption="Further numbers (reported, not deciding)")
+        )
+    blocks.append(
+        Preformatted(claim.rules, caption="Decision rules, fixed in code before the data is seen")
+    )
     for ref in claim.figures:
         path = runs[ref.study].folder / ref.file if ref.study in runs else None
         if path is not None and path.is_file():
             blocks.append(Figure(path=path, caption=ref.caption, alt=ref.file))
         else:
-            blocks.append(Paragraph(f"(figure {ref.file} of {ref.study} is not in this run)",
-                                    note=True))
+            blocks.append(
+                Paragraph(f"(figure {ref.file} of {ref.study} is not in this run)", note=True)
+            )
     for name in claim.studies:
         run = runs.get(name)
         if run is None:
             blocks.append(Paragraph(f"Study {name}: not run yet.", note=True))
         elif run.done < run.n_tasks:
-            blocks.append(Paragraph(f"Study {name}: only {run.done} of {run.n_tasks} tasks are "
-                                    "stored; rerun the reproduction to finish it.", note=True))
-    return Section(f"{cid}. {claim.title}", blocks, badge=_badge(verdict.status),
-                   anchor=cid.lower())
+            blocks.append(
+                Paragraph(
+                    f"Study {name}: only {run.done} of {run.n_tasks} tasks are "
+                    "stored; rerun the reproduction to finish it.",
+                    note=True,
+                )
+            )
+    return Section(
+        f"{cid}. {claim.title}", blocks, badge=_badge(verdict.status), anchor=cid.lower()
+    )
 
 
-def build_page(manifest: dict[str, Any], verdicts: dict[str, Verdict],
-               runs: dict[str, StudyRun], notes: dict[str, str]) -> Page:
+def build_page(
+    manifest: dict[str, Any],
+    verdicts: dict[str, Verdict],
+    runs: dict[str, StudyRun],
+    notes: dict[str, str],
+) -> Page:
     """The report as a :class:`ebp.report.Page`."""
-    counts = {s: sum(v.status == s for v in verdicts.values()) for s in ("holds",
-                                                                          "not supported",
-                                                                          "inconclusive")}
+    counts = {
+        s: sum(v.status == s for v in verdicts.values())
+        for s in ("holds", "not supported", "inconclusive")
+    }
     wall = manifest.get("wall_seconds", {})
     cpu = manifest.get("cpu_seconds", {})
     header = [
@@ -183,48 +202,93 @@ def build_page(manifest: dict[str, Any], verdicts: dict[str, Verdict],
             "holds, 'not supported' when a check contradicts it, and 'inconclusive' when the "
             "data cannot decide. The rules are printed with each claim."
         ),
-        Table(("claim", "title", "verdict", "why"),
-              [(cid, title, _badge(status), summary)
-               for cid, title, status, summary in verdict_rows(verdicts)],
-              caption=(f"{counts['holds']} of {len(verdicts)} claims hold, "
-                       f"{counts['not supported']} not supported, "
-                       f"{counts['inconclusive']} inconclusive")),
+        Table(
+            ("claim", "title", "verdict", "why"),
+            [
+                (cid, title, _badge(status), summary)
+                for cid, title, status, summary in verdict_rows(verdicts)
+            ],
+            caption=(
+                f"{counts['holds']} of {len(verdicts)} claims hold, "
+                f"{counts['not supported']} not supported, "
+                f"{counts['inconclusive']} inconclusive"
+            ),
+        ),
     ]
     sections = [_claim_section(cid, v, runs) for cid, v in verdicts.items()]
-    config_blocks: list[Any] = [Paragraph(
-        "Every study's exact config (its seed included); every random draw derives from it.")]
+    config_blocks: list[Any] = [
+        Paragraph(
+            "Every study's exact config (its seed included); every random draw derives from it."
+        )
+    ]
     for name, run in runs.items():
-        config_blocks.append(Preformatted(json.dumps(run.config, indent=1),
-                                          caption=f"{name} (seed {run.config.get('seed')})"))
+        config_blocks.append(
+            Preformatted(
+                json.dumps(run.config, indent=1), caption=f"{name} (seed {run.config.get('seed')})"
+            )
+        )
     time_rows = []
     for name in manifest.get("studies", []):
         run = runs.get(name)
         done = f"{run.done}/{run.n_tasks}" if run else "not run"
         seconds, used = wall.get(name), cpu.get(name)
-        time_rows.append((name, done, fmt_seconds(seconds) if seconds is not None else "-",
-                          fmt_seconds(used) if used is not None else "-", notes.get(name, "")))
+        time_rows.append(
+            (
+                name,
+                done,
+                fmt_seconds(seconds) if seconds is not None else "-",
+                fmt_seconds(used) if used is not None else "-",
+                notes.get(name, ""),
+            )
+        )
     total = sum(float(v) for v in wall.values())
     footer = [
-        Section("Run", [KeyValues((
-            ("mode", str(manifest.get("mode"))),
-            ("ebp", str(manifest.get("ebp_version"))),
-            ("executor", str(manifest.get("executor", "local"))),
-            ("report written", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
-            ("total wall time", fmt_seconds(total)),
-        )), Table(("study", "tasks stored", "wall time", "CPU time (this process)", "note"),
-                  time_rows, caption="Wall time per study, summed over sessions")], anchor="run"),
+        Section(
+            "Run",
+            [
+                KeyValues(
+                    (
+                        ("mode", str(manifest.get("mode"))),
+                        ("ebp", str(manifest.get("ebp_version"))),
+                        ("executor", str(manifest.get("executor", "local"))),
+                        (
+                            "report written",
+                            _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                        ),
+                        ("total wall time", fmt_seconds(total)),
+                    )
+                ),
+                Table(
+                    ("study", "tasks stored", "wall time", "CPU time (this process)", "note"),
+                    time_rows,
+                    caption="Wall time per study, summed over sessions",
+                ),
+            ],
+            anchor="run",
+        ),
         Section("Machine", [KeyValues(tuple(_machine()))], anchor="machine"),
         Section("Configuration", config_blocks, anchor="configuration"),
     ]
-    subtitle = (f"{manifest.get('mode')} run · ebp {manifest.get('ebp_version')} · "
-                f"{counts['holds']}/{len(verdicts)} claims hold")
-    return Page("Entanglement-induced barren plateaus: reproduction report", subtitle, header,
-                sections, footer)
+    subtitle = (
+        f"{manifest.get('mode')} run · ebp {manifest.get('ebp_version')} · "
+        f"{counts['holds']}/{len(verdicts)} claims hold"
+    )
+    return Page(
+        "Entanglement-induced barren plateaus: reproduction report",
+        subtitle,
+        header,
+        sections,
+        footer,
+    )
 
 
-def write_report(out_dir: str | Path, *, verdicts: dict[str, Verdict] | None = None,
-                 tables: dict[str, pd.DataFrame] | None = None,
-                 redraw: bool = True) -> Report:
+def write_report(
+    out_dir: str | Path,
+    *,
+    verdicts: dict[str, Verdict] | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+    redraw: bool = True,
+) -> Report:
     """Write ``report.html`` and ``report.md`` into a reproduction folder from its stored results.
 
     Parameters

@@ -96,8 +96,9 @@ def read_manifest(out_dir: str | Path) -> dict[str, Any]:
     except (OSError, ValueError) as err:
         raise ReproduceError(f"cannot read '{path}': {err}.") from None
     if not isinstance(data, dict) or data.get("format") != REPRODUCE_FORMAT:
-        raise ReproduceError(f"'{path}' is not an ebp reproduction manifest "
-                             f"(expected format {REPRODUCE_FORMAT!r}).")
+        raise ReproduceError(
+            f"'{path}' is not an ebp reproduction manifest (expected format {REPRODUCE_FORMAT!r})."
+        )
     return data
 
 
@@ -114,13 +115,17 @@ def check_out_dir(out_dir: str | Path, mode: Mode, *, fresh: bool = False) -> No
     if out.exists() and not out.is_dir():
         raise ReproduceError(f"--out '{out}' is a file, not a folder.")
     if (out / "run.json").exists():
-        raise ReproduceError(f"'{out}' holds a single-study run (run.json), not a reproduction; "
-                             "use another output folder (--out).")
+        raise ReproduceError(
+            f"'{out}' holds a single-study run (run.json), not a reproduction; "
+            "use another output folder (--out)."
+        )
     if (out / MANIFEST).exists():
         stored = read_manifest(out).get("mode")
         if stored != mode and not fresh:
-            raise ReproduceError(f"'{out}' holds a {stored} reproduction, not a {mode} one; use "
-                                 "another output folder (--out), or --fresh to discard it.")
+            raise ReproduceError(
+                f"'{out}' holds a {stored} reproduction, not a {mode} one; use "
+                "another output folder (--out), or --fresh to discard it."
+            )
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / f".write-test-{os.getpid()}"
@@ -218,8 +223,16 @@ def reproduce(
             bar.start(i)
             t0, c0 = time.perf_counter(), time.process_time()
             try:
-                df, _ = run_study(study, config, item.folder, progress=False, executor=executor,
-                                  workers=workers, scheduler=scheduler, fresh=fresh)
+                df, _ = run_study(
+                    study,
+                    config,
+                    item.folder,
+                    progress=False,
+                    executor=executor,
+                    workers=workers,
+                    scheduler=scheduler,
+                    fresh=fresh,
+                )
             except StoreError as err:
                 raise ReproduceError(str(err)) from None
             finally:

@@ -143,8 +143,11 @@ def paired_mean(differences, *, seed: int = 0, confidence: float = CONFIDENCE) -
     if d.size < 2:
         raise ValueError(f"a paired interval needs at least 2 differences; got {d.size}.")
     lo, hi = bootstrap_interval(
-        d, lambda x, axis=-1: np.mean(x, axis=axis), confidence=confidence,
-        n_resamples=10_000, seed=seed,
+        d,
+        lambda x, axis=-1: np.mean(x, axis=axis),
+        confidence=confidence,
+        n_resamples=10_000,
+        seed=seed,
     )
     return Mean(float(d.mean()), lo, hi, int(d.size))
 
@@ -175,7 +178,9 @@ def mean_interval(values) -> Mean:
     if v.size < 2:
         m = float(v.mean()) if v.size else math.nan
         return Mean(m, math.nan, math.nan, int(v.size))
-    half = float(scipy.stats.t.ppf(0.5 + CONFIDENCE / 2, v.size - 1)) * v.std(ddof=1) / math.sqrt(
-        v.size
+    half = (
+        float(scipy.stats.t.ppf(0.5 + CONFIDENCE / 2, v.size - 1))
+        * v.std(ddof=1)
+        / math.sqrt(v.size)
     )
     return Mean(float(v.mean()), float(v.mean()) - half, float(v.mean()) + half, int(v.size))

@@ -96,8 +96,9 @@ def threshold_check(
     return Check(name, status, value, rule)
 
 
-def bound_check(name: str, violations: int, total: int, rule: str, *,
-                unit: str = "instances") -> Check:
+def bound_check(
+    name: str, violations: int, total: int, rule: str, *, unit: str = "instances"
+) -> Check:
     """A theorem's inequality checked on every instance (or point, ``unit``): any violation is
     ``not supported``; none checked is ``inconclusive``."""
     if total == 0:

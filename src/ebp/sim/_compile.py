@@ -125,8 +125,9 @@ def _commute(a: Stage, b: Stage) -> bool:
 
 def _merge_diag(x: Stage, y: Stage) -> Stage:
     wires = tuple(sorted(set(x.wires) | set(y.wires)))
-    return Stage("diag", wires, x.ops + y.ops, x.slots + y.slots, x.coeffs + y.coeffs,
-                 x.fixed + y.fixed)
+    return Stage(
+        "diag", wires, x.ops + y.ops, x.slots + y.slots, x.coeffs + y.coeffs, x.fixed + y.fixed
+    )
 
 
 def _place(stages: list[Stage], new: Stage) -> None:
@@ -177,10 +178,20 @@ def _group_single_qubit_stages(stages: list[Stage]) -> list[Stage]:
     out: list[Stage] = []
     for st in stages:
         prev = out[-1] if out else None
-        if (st.kind == "mat1" and prev is not None and prev.kind in ("mat1", "kron")
-                and len(prev.wires) < GROUP_SINGLE_QUBIT_STAGES):
-            out[-1] = Stage("kron", prev.wires + st.wires, prev.ops + st.ops,
-                            prev.slots + st.slots, prev.coeffs + st.coeffs, prev.fixed + st.fixed)
+        if (
+            st.kind == "mat1"
+            and prev is not None
+            and prev.kind in ("mat1", "kron")
+            and len(prev.wires) < GROUP_SINGLE_QUBIT_STAGES
+        ):
+            out[-1] = Stage(
+                "kron",
+                prev.wires + st.wires,
+                prev.ops + st.ops,
+                prev.slots + st.slots,
+                prev.coeffs + st.coeffs,
+                prev.fixed + st.fixed,
+            )
         else:
             out.append(st)
     return out
@@ -196,22 +207,35 @@ def _segment(layers: list[list[Stage]]) -> Segment:
     slots, coeffs, fixed = [], [], []
     for i in range(n_stages):
         n_ops = len(first[i].ops)
-        slots.append(tuple(
-            stack(i, lambda s, j=j: np.asarray(s.slots[j], dtype=np.int32).reshape(-1), np.int32)
-            for j in range(n_ops)
-        ))
+        slots.append(
+            tuple(
+                stack(
+                    i, lambda s, j=j: np.asarray(s.slots[j], dtype=np.int32).reshape(-1), np.int32
+                )
+                for j in range(n_ops)
+            )
+        )
         coeffs.append(stack(i, lambda s: s.coeffs, np.float64))
-        fixed.append(tuple(
-            stack(i, lambda s, j=j: s.fixed[j], np.complex128) if first[i].fixed[j] is not None
-            else None
-            for j in range(n_ops)
-        ))
+        fixed.append(
+            tuple(
+                stack(i, lambda s, j=j: s.fixed[j], np.complex128)
+                if first[i].fixed[j] is not None
+                else None
+                for j in range(n_ops)
+            )
+        )
     trainable = tuple(any(len(sl) for sl in s.slots) for s in first)
     uniform = tuple(
         all(f is None or bool(np.all(f == f[:1])) for f in fixed[i]) for i in range(n_stages)
     )
     return Segment(
-        tuple(s.signature for s in first), trainable, uniform, len(layers), tuple(slots), tuple(coeffs), tuple(fixed)
+        tuple(s.signature for s in first),
+        trainable,
+        uniform,
+        len(layers),
+        tuple(slots),
+        tuple(coeffs),
+        tuple(fixed),
     )
 
 

@@ -213,24 +213,44 @@ def flatten(circuit: Circuit) -> FlatCircuit:
                 rot_p.append(_embedded_pauli(op.pauli, tuple(op.wires), pair))
             elif not op.slots:
                 data = _hashable(op.data)
-                m = _fixed_matrix(op.name, data) if data is not None or op.data is None \
+                m = (
+                    _fixed_matrix(op.name, data)
+                    if data is not None or op.data is None
                     else _evaluate_fixed(op)
+                )
                 constant[g] = _embed(m, idx, mask)
             else:
-                key = (op.name, _hashable(op.data), id(op.data) if _hashable(op.data) is None else 0)
+                key = (
+                    op.name,
+                    _hashable(op.data),
+                    id(op.data) if _hashable(op.data) is None else 0,
+                )
                 general.setdefault(key, (op.data, []))[1].append((g, op.slots, idx, mask))
             g += 1
     groups = tuple(
-        _General(name, data, np.array([e[0] for e in items]),
-                 np.array([e[1] for e in items], dtype=np.int64),
-                 np.stack([e[2] for e in items]), np.stack([e[3] for e in items]))
+        _General(
+            name,
+            data,
+            np.array([e[0] for e in items]),
+            np.array([e[1] for e in items], dtype=np.int64),
+            np.stack([e[2] for e in items]),
+            np.stack([e[3] for e in items]),
+        )
         for (name, _, _), (data, items) in general.items()
     )
     as_arr = lambda v, dt: np.asarray(v, dtype=dt)
     return FlatCircuit(
-        n, circuit.n_params, pairs, np.array([st.diagonal for st in stages], dtype=bool), grid,
-        n_gates, constant, as_arr(rot_g, np.int64), as_arr(rot_s, np.int64),
-        as_arr(rot_c, np.float64), np.asarray(rot_p, dtype=np.complex128).reshape(-1, 4, 4),
+        n,
+        circuit.n_params,
+        pairs,
+        np.array([st.diagonal for st in stages], dtype=bool),
+        grid,
+        n_gates,
+        constant,
+        as_arr(rot_g, np.int64),
+        as_arr(rot_s, np.int64),
+        as_arr(rot_c, np.float64),
+        np.asarray(rot_p, dtype=np.complex128).reshape(-1, 4, 4),
         groups,
     )
 
@@ -303,7 +323,7 @@ def _general_matrices(group: _General, thetas: np.ndarray):
     fn = _general_program(group.name, group.data)
     ms, js = [], []
     for i in range(0, flat.shape[0], GENERAL_CHUNK):
-        m, j = fn(flat[i:i + GENERAL_CHUNK])
+        m, j = fn(flat[i : i + GENERAL_CHUNK])
         ms.append(np.asarray(m))
         js.append(np.asarray(j))
     m = np.concatenate(ms)[:total]
@@ -331,8 +351,9 @@ def gate_matrices(flat: FlatCircuit, params: np.ndarray):
 def _embed_each(m: np.ndarray, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """m (B, G, d, d) with per-gate index tables (G, 4, 4) -> (B, G, 4, 4)."""
     flat = m.reshape(m.shape[:2] + (-1,))
-    out = np.take_along_axis(flat, np.broadcast_to(idx.reshape(1, len(idx), 16),
-                                                   (flat.shape[0], len(idx), 16)), axis=2)
+    out = np.take_along_axis(
+        flat, np.broadcast_to(idx.reshape(1, len(idx), 16), (flat.shape[0], len(idx), 16)), axis=2
+    )
     return out.reshape(m.shape[:2] + (4, 4)) * mask
 
 
@@ -373,8 +394,11 @@ def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -
         m_ct = np.zeros(ct.shape[:2] + (d * d,), dtype=np.complex128)
         rows = np.arange(len(group.gates))[:, None]
         for b in range(B):
-            np.add.at(m_ct[b], (rows, group.idx.reshape(len(group.gates), 16)),
-                      ct[b].reshape(len(group.gates), 16))
+            np.add.at(
+                m_ct[b],
+                (rows, group.idx.reshape(len(group.gates), 16)),
+                ct[b].reshape(len(group.gates), 16),
+            )
         m_ct = m_ct.reshape(ct.shape[:2] + (d, d))
         g = np.real(np.einsum("bgij,bgpij->bgp", m_ct, jac))
         for k in range(group.slots.shape[1]):

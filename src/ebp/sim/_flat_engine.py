@@ -92,16 +92,22 @@ def _shifted(psi, n: int, a, b):
     sb = jnp.left_shift(jnp.int32(1), n - 1 - b)
     zeros = jnp.zeros(psi.shape[:-1] + (size,), psi.dtype)
     padded = jnp.concatenate([zeros, psi, zeros], axis=-1)
-    views = {(da, db): jax.lax.dynamic_slice_in_dim(padded, size + da * sa + db * sb, size, -1)
-             for da in (-1, 0, 1) for db in (-1, 0, 1)}
+    views = {
+        (da, db): jax.lax.dynamic_slice_in_dim(padded, size + da * sa + db * sb, size, -1)
+        for da in (-1, 0, 1)
+        for db in (-1, 0, 1)
+    }
     x = jax.lax.iota(jnp.int32, size)
     return views, (x >> (n - 1 - a)) & 1, (x >> (n - 1 - b)) & 1
 
 
 def _by_class(bit_a, bit_b, values):
     """values[2·bit_a + bit_b] elementwise (values: four arrays of shape (B, 1))."""
-    return jnp.where(bit_a == 1, jnp.where(bit_b == 1, values[3], values[2]),
-                     jnp.where(bit_b == 1, values[1], values[0]))
+    return jnp.where(
+        bit_a == 1,
+        jnp.where(bit_b == 1, values[3], values[2]),
+        jnp.where(bit_b == 1, values[1], values[0]),
+    )
 
 
 def _apply_any(u, psi, wires, n: int):
@@ -217,10 +223,21 @@ def _saved_path(key: tuple) -> Path | None:
         return None
     device = jax.devices()[0]
     sources = (__file__, _observables.__file__)
-    text = "|".join(map(str, (
-        *(hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in sources), jax.__version__,
-        jaxlib.__version__, device.platform, device.device_kind, jax.config.jax_enable_x64,
-        CHUNK, *key)))
+    text = "|".join(
+        map(
+            str,
+            (
+                *(hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in sources),
+                jax.__version__,
+                jaxlib.__version__,
+                device.platform,
+                device.device_kind,
+                jax.config.jax_enable_x64,
+                CHUNK,
+                *key,
+            ),
+        )
+    )
     return folder / "programs" / (hashlib.sha256(text.encode()).hexdigest()[:32] + ".pkl")
 
 
@@ -288,6 +305,7 @@ def programs(n: int, dtype: str, batch: int, backward: bool):
     ``backward(ψ, ψ̄, M, kernels, pairs) -> (ψ before the chunk, its cotangent, M̄)``.
     """
     which = ("forward", "backward") if backward else ("forward",)
-    exes = load_or_compile([(("chunk", n, dtype, batch, w),
-                             lambda w=w: _lower(n, dtype, batch, w)) for w in which])
+    exes = load_or_compile(
+        [(("chunk", n, dtype, batch, w), lambda w=w: _lower(n, dtype, batch, w)) for w in which]
+    )
     return tuple(exes) if backward else (exes[0], None)

@@ -31,8 +31,10 @@ def _chunks(flat: FlatCircuit):
     pairs = np.zeros((total, 2), dtype=np.int32)
     pairs[:, 1] = 1
     pairs[:S] = flat.pairs
-    return [(jax.device_put(kernels[i:i + CHUNK]), jax.device_put(pairs[i:i + CHUNK]))
-            for i in range(0, total, CHUNK)]
+    return [
+        (jax.device_put(kernels[i : i + CHUNK]), jax.device_put(pairs[i : i + CHUNK]))
+        for i in range(0, total, CHUNK)
+    ]
 
 
 def _padded_matrices(flat: FlatCircuit, params: np.ndarray, cdtype):
@@ -42,7 +44,7 @@ def _padded_matrices(flat: FlatCircuit, params: np.ndarray, cdtype):
     out = np.broadcast_to(np.eye(4, dtype=cdtype), (B, total, 4, 4)).copy()
     out[:, :S] = mats
     out = np.ascontiguousarray(np.swapaxes(out, 0, 1))  # stage axis first, for the scan
-    return [out[i:i + CHUNK] for i in range(0, total, CHUNK)], saved
+    return [out[i : i + CHUNK] for i in range(0, total, CHUNK)], saved
 
 
 def _forward(flat: FlatCircuit, fwd, mats, psi):
@@ -56,7 +58,7 @@ def _backward(flat: FlatCircuit, bwd, mats, saved, psi, ct):
     for m, (kernels, pairs) in reversed(list(zip(mats, _chunks(flat)))):
         psi, ct, m_ct = bwd(psi, ct, m, kernels, pairs)
         cts.append(np.asarray(m_ct))
-    stage_ct = np.swapaxes(np.concatenate(cts[::-1], axis=0)[:flat.n_stages], 0, 1)
+    stage_ct = np.swapaxes(np.concatenate(cts[::-1], axis=0)[: flat.n_stages], 0, 1)
     return parameter_gradient(flat, saved, stage_ct.astype(np.complex128))
 
 
@@ -74,8 +76,16 @@ def _observable_program(obs: Observable, n: int, n_visible: int, with_cotangent:
     return load_or_compile([(key, lambda: jax.jit(jax.vmap(fn)).lower(shape))])[0]
 
 
-def flat_call(flat: FlatCircuit, what: str, obs: Observable | None, n_visible: int, cdtype,
-              params, state, extra=None):
+def flat_call(
+    flat: FlatCircuit,
+    what: str,
+    obs: Observable | None,
+    n_visible: int,
+    cdtype,
+    params,
+    state,
+    extra=None,
+):
     """One batch (already padded to its bucket) through the flat engine; NumPy outputs.
 
     ``what``: ``"state"``, ``"value"``, ``"grad"``, ``"both"`` or ``"pullback"`` (then ``state``

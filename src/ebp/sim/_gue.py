@@ -102,8 +102,9 @@ def gue_hamiltonian(d: int, seed, *, batch: tuple[int, ...] = ()):
     batch = _as_batch(batch)
     count = math.prod(batch)
     # two real Gaussian d × d draws per matrix while it is formed, and the complex result
-    check_state_fits(f"{max(count, 1)} GUE matrices of size {d} × {d}",
-                     2 * max(count, 1) * 16 * d * d)
+    check_state_fits(
+        f"{max(count, 1)} GUE matrices of size {d} × {d}", 2 * max(count, 1) * 16 * d * d
+    )
     keys = _instance_keys(key, batch)
     if keys is None:
         return _gue_one(key, d)
@@ -344,12 +345,15 @@ def _check_fits(n_qubits: int, count: int, method: str) -> None:
     d = 2**n_qubits
     amplitudes = f"{count} GUE-evolved state(s) of {n_qubits} qubits ({d} amplitudes each"
     if method == "tridiagonal":
-        check_state_fits(f"{amplitudes}, method 'tridiagonal')",
-                         _TRIDIAGONAL_WORDS * 16 * d * count)
+        check_state_fits(
+            f"{amplitudes}, method 'tridiagonal')", _TRIDIAGONAL_WORDS * 16 * d * count
+        )
     else:  # one chunk of dense Hamiltonians (peak ~3 copies) and the output states
         per_chunk = min(count, max(1, _DENSE_CHUNK_BYTES // (16 * d * d)))
-        check_state_fits(f"{amplitudes}, method {method!r}: dense {d} × {d} Hamiltonians)",
-                         3 * 16 * d * d * per_chunk + 16 * d * count)
+        check_state_fits(
+            f"{amplitudes}, method {method!r}: dense {d} × {d} Hamiltonians)",
+            3 * 16 * d * d * per_chunk + 16 * d * count,
+        )
 
 
 def gue_evolution(

@@ -65,14 +65,21 @@ def stage_operand(signature, thetas, coeffs, fixed, dtype):
         return (thetas[0][0] * coeffs[0]).astype(real)
     if kind == "diag":
         angles = [thetas[j][0] * coeffs[j] for j, op in enumerate(ops) if op.kind == "rot"]
-        tables = tuple(jnp.diagonal(fixed[j]).astype(dtype)
-                       for j, op in enumerate(ops) if op.kind != "rot")
+        tables = tuple(
+            jnp.diagonal(fixed[j]).astype(dtype) for j, op in enumerate(ops) if op.kind != "rot"
+        )
         return (jnp.stack(angles).astype(real) if angles else jnp.zeros(0, real)), tables
     if kind == "kron":  # U_a ⊗ U_b ⊗ … for the ops on each of the stage's wires
         u = None
         for w in wires:
-            m = _product([j for j, op in enumerate(ops) if op.wires == (w,)], ops, thetas,
-                         coeffs, fixed, dtype)
+            m = _product(
+                [j for j, op in enumerate(ops) if op.wires == (w,)],
+                ops,
+                thetas,
+                coeffs,
+                fixed,
+                dtype,
+            )
             u = m if u is None else jnp.kron(u, m)
         return u
     return _product(range(len(ops)), ops, thetas, coeffs, fixed, dtype)
@@ -129,9 +136,12 @@ def _matrix_cotangent(x, ct, wires, n):
     cs, _ = _slices(ct.reshape(shape), wires, axes, shape)
     prods = tuple(cs[o] * xs[i] for o in range(2**k) for i in range(2**k))
     zero = jnp.zeros((), x.dtype)
-    sums = jax.lax.reduce(prods, (zero,) * len(prods),
-                          lambda a, b: tuple(u + v for u, v in zip(a, b)),
-                          tuple(range(prods[0].ndim)))
+    sums = jax.lax.reduce(
+        prods,
+        (zero,) * len(prods),
+        lambda a, b: tuple(u + v for u, v in zip(a, b)),
+        tuple(range(prods[0].ndim)),
+    )
     return jnp.stack(sums).reshape(2**k, 2**k)
 
 

@@ -52,8 +52,9 @@ def pauli_sequence(ops, n: int) -> PauliSequence:
         zm.append(mz)
         ny.append(y)
     as32 = lambda v: np.asarray(v, dtype=np.int32)
-    return PauliSequence(as32(slots), np.asarray(coeffs, dtype=np.float64), as32(xm), as32(zm),
-                         as32(ny))
+    return PauliSequence(
+        as32(slots), np.asarray(coeffs, dtype=np.float64), as32(xm), as32(zm), as32(ny)
+    )
 
 
 def _apply_pauli(x, mx, mz, ny, n, transpose=False):

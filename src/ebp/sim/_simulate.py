@@ -177,8 +177,9 @@ def _batched(circuit: Circuit, what: str, obs: Observable | None):
         single = f
     else:
         energy = lambda p, s0: expectation_of_state(obs, f(p, s0), n, nv)
-        single = {"value": energy, "grad": jax.grad(energy),
-                  "both": jax.value_and_grad(energy)}[what]
+        single = {"value": energy, "grad": jax.grad(energy), "both": jax.value_and_grad(energy)}[
+            what
+        ]
     return jax.jit(jax.vmap(single))
 
 
@@ -228,16 +229,29 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
     total = p.shape[0]
     if total == 0:
         d, rdtype = 2**key.n_qubits, np.finfo(np.dtype(cdtype)).dtype
-        empty = {"state": np.zeros((0, d), cdtype), "value": np.zeros(0, rdtype),
-                 "grad": np.zeros((0, key.n_params), rdtype),
-                 "pullback": np.zeros((0, key.n_params), rdtype)}
+        empty = {
+            "state": np.zeros((0, d), cdtype),
+            "value": np.zeros(0, rdtype),
+            "grad": np.zeros((0, key.n_params), rdtype),
+            "pullback": np.zeros((0, key.n_params), rdtype),
+        }
         return (empty["value"], empty["grad"]) if what == "both" else empty[what]
     size = _power_of_two_bucket(total, chunk)
     parts = []
     for start in range(0, total, size):
-        piece = [_pad(np.asarray(a[start:start + size]), size) for a in (p,) + states]
-        parts.append(flat_call(flat, what, obs, key.n_visible, cdtype, piece[0], piece[1],
-                               piece[2] if len(piece) > 2 else None))
+        piece = [_pad(np.asarray(a[start : start + size]), size) for a in (p,) + states]
+        parts.append(
+            flat_call(
+                flat,
+                what,
+                obs,
+                key.n_visible,
+                cdtype,
+                piece[0],
+                piece[1],
+                piece[2] if len(piece) > 2 else None,
+            )
+        )
     if what == "both":
         return tuple(np.concatenate([q[i] for q in parts])[:total] for i in range(2))
     return np.concatenate(parts)[:total]
@@ -249,8 +263,16 @@ def _pad(x, size: int):
     return xp.concatenate([x, xp.repeat(x[-1:], extra, axis=0)]) if extra else x
 
 
-def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_budget,
-         extra_states: tuple = ()):
+def _run(
+    circuit: Circuit,
+    params,
+    initial_state,
+    what: str,
+    obs,
+    dtype,
+    memory_budget,
+    extra_states: tuple = (),
+):
     """Validate, broadcast, chunk and run ``_batched(circuit, what, obs)`` over the batch.
 
     The compiled function takes ``(params, state, *extra_states)``, one instance each; every
@@ -273,8 +295,9 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     batch = tuple(np.broadcast_shapes(p.shape[:-1], *(s.shape[:-1] for s in states)))
     total = math.prod(batch)
     p = xp.broadcast_to(p, batch + p.shape[-1:]).reshape(total, p.shape[-1])
-    states = tuple(xp.broadcast_to(s, batch + s.shape[-1:]).reshape(total, s.shape[-1])
-                   for s in states)
+    states = tuple(
+        xp.broadcast_to(s, batch + s.shape[-1:]).reshape(total, s.shape[-1]) for s in states
+    )
     if memory_budget is None:
         budget = min(DEFAULT_MEMORY_BUDGET, max(_CACHE_BYTES, per_instance))
     else:
@@ -296,7 +319,7 @@ def _run(circuit: Circuit, params, initial_state, what: str, obs, dtype, memory_
     else:  # fixed-size chunks (last one padded) so that one compiled function serves all
         n_chunks = math.ceil(total / chunk)
         padded = [_pad(a, n_chunks * chunk) for a in args]
-        parts = [fn(*(a[i * chunk:(i + 1) * chunk] for a in padded)) for i in range(n_chunks)]
+        parts = [fn(*(a[i * chunk : (i + 1) * chunk] for a in padded)) for i in range(n_chunks)]
         out = jax.tree_util.tree_map(lambda *xs: jnp.concatenate(xs)[:total], *parts)
     return jax.tree_util.tree_map(lambda a: a.reshape(batch + a.shape[1:]), out)
 
@@ -319,16 +342,18 @@ def simulate(circuit: Circuit, params, initial_state=None, *, dtype=None, memory
     return _run(_check_circuit(circuit), params, initial_state, "state", None, dtype, memory_budget)
 
 
-def expectation(circuit: Circuit, params, observable, initial_state=None, *, dtype=None,
-                memory_budget=None):
+def expectation(
+    circuit: Circuit, params, observable, initial_state=None, *, dtype=None, memory_budget=None
+):
     """⟨ψ(θ)|O|ψ(θ)⟩, batched like :func:`simulate`; see :mod:`ebp.sim._observables` for O."""
     circuit = _check_circuit(circuit)
     obs = as_observable(observable, circuit.n_qubits, circuit.n_visible)
     return _run(circuit, params, initial_state, "value", obs, dtype, memory_budget)
 
 
-def gradient(circuit: Circuit, params, observable, initial_state=None, *, dtype=None,
-             memory_budget=None):
+def gradient(
+    circuit: Circuit, params, observable, initial_state=None, *, dtype=None, memory_budget=None
+):
     """Exact gradient ∂⟨O⟩/∂θ by the adjoint method, shape ``(..., n_params)``.
 
     Memory is O(2**n) per instance, independent of depth (the state is uncomputed with inverse
@@ -339,16 +364,18 @@ def gradient(circuit: Circuit, params, observable, initial_state=None, *, dtype=
     return _run(circuit, params, initial_state, "grad", obs, dtype, memory_budget)
 
 
-def value_and_gradient(circuit: Circuit, params, observable, initial_state=None, *, dtype=None,
-                       memory_budget=None):
+def value_and_gradient(
+    circuit: Circuit, params, observable, initial_state=None, *, dtype=None, memory_budget=None
+):
     """``(⟨O⟩, ∂⟨O⟩/∂θ)`` from one forward and one adjoint pass."""
     circuit = _check_circuit(circuit)
     obs = as_observable(observable, circuit.n_qubits, circuit.n_visible)
     return _run(circuit, params, initial_state, "both", obs, dtype, memory_budget)
 
 
-def pullback(circuit: Circuit, params, final_state, state_cotangent, *, dtype=None,
-             memory_budget=None):
+def pullback(
+    circuit: Circuit, params, final_state, state_cotangent, *, dtype=None, memory_budget=None
+):
     """Reverse (adjoint) pass alone: the parameter gradient of any loss L(ψ(θ)).
 
     Given the output state ψ = U(θ)|ψ₀⟩ (from :func:`simulate`) and the cotangent ψ̄ = ∂L/∂ψ in

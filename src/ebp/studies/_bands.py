@@ -20,8 +20,15 @@ from matplotlib import colormaps
 
 from ..landscape import ScalingFit, fit_scaling
 
-__all__ = ["Z95", "band", "error_bars", "log2_fit", "sequential_colors", "spread",
-           "wilson_interval"]
+__all__ = [
+    "Z95",
+    "band",
+    "error_bars",
+    "log2_fit",
+    "sequential_colors",
+    "spread",
+    "wilson_interval",
+]
 
 Z95 = 1.96
 """Standard-normal quantile of a two-sided 95 % interval."""

@@ -82,9 +82,11 @@ def figures(
                     continue
                 path = out / output.filename
                 if isinstance(content, pd.DataFrame) != (path.suffix == ".csv"):
-                    raise TypeError(f"{output.filename} needs a "
-                                    f"{'DataFrame' if path.suffix == '.csv' else 'Figure'}; "
-                                    f"got {type(content).__name__}.")
+                    raise TypeError(
+                        f"{output.filename} needs a "
+                        f"{'DataFrame' if path.suffix == '.csv' else 'Figure'}; "
+                        f"got {type(content).__name__}."
+                    )
                 if isinstance(content, pd.DataFrame):
                     content.to_csv(path, index=False)
                 else:

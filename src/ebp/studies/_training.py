@@ -21,20 +21,31 @@ from ..train import FitResult, adam, get_optimiser, make_task, sgd
 from ..train.pretrain import STRATEGIES
 from ._bands import error_bars, wilson_interval
 
-__all__ = ["CURVE_POINTS", "ModelName", "OptimiserName", "StrategyName", "build_circuit",
-           "make_optimiser", "plot_success_rates", "result_rows", "study_task"]
+__all__ = [
+    "CURVE_POINTS",
+    "ModelName",
+    "OptimiserName",
+    "StrategyName",
+    "build_circuit",
+    "make_optimiser",
+    "plot_success_rates",
+    "result_rows",
+    "study_task",
+]
 
 CURVE_POINTS = 40
 """Curve rows kept per run (evenly spaced in budget)."""
 
 ModelName = Literal["brickwork", "bounded_cut", "hardware_efficient", "decoupled"]
-OptimiserName = Literal["adam", "sgd", "spsa", "cma-es", "nelder-mead", "cobyla", "powell",
-                        "random-search"]
+OptimiserName = Literal[
+    "adam", "sgd", "spsa", "cma-es", "nelder-mead", "cobyla", "powell", "random-search"
+]
 StrategyName = Literal[tuple(STRATEGIES)]  # type: ignore[valid-type]
 
 
-def build_circuit(model: str, n_visible: int, n_hidden: int, layers: int,
-                  cut_gates: int = 1) -> Circuit:
+def build_circuit(
+    model: str, n_visible: int, n_hidden: int, layers: int, cut_gates: int = 1
+) -> Circuit:
     """The study's circuit: ``bounded_cut`` gets ``cut_gates`` gates across the cut."""
     if model == "bounded_cut":
         return ANSATZ[model](n_visible, n_hidden, layers, cut_gates=min(cut_gates, layers))
@@ -60,21 +71,35 @@ def result_rows(result: FitResult, labels: dict[str, Any]) -> list[dict[str, Any
     curve = result.curve
     ttt = result.time_to_target()
     summary = {
-        **labels, "kind": "run", "loss": result.loss, "success": bool(result.success),
-        "initial_loss": float(curve["loss"].dropna().iloc[0]) if curve["loss"].notna().any()
+        **labels,
+        "kind": "run",
+        "loss": result.loss,
+        "success": bool(result.success),
+        "initial_loss": float(curve["loss"].dropna().iloc[0])
+        if curve["loss"].notna().any()
         else math.nan,
-        "entropy": result.entropy, "initial_entropy": float(curve["entropy"].iloc[0]),
-        "accuracy": result.accuracy, "cost": result.cost,
+        "entropy": result.entropy,
+        "initial_entropy": float(curve["entropy"].iloc[0]),
+        "accuracy": result.accuracy,
+        "cost": result.cost,
         "time_to_target": ttt if math.isfinite(ttt) else None,
-        "configurations": result.configurations, "steps": int(len(curve)),
+        "configurations": result.configurations,
+        "steps": int(len(curve)),
     }
     keep = np.unique(np.linspace(0, len(curve) - 1, min(CURVE_POINTS, len(curve))).astype(int))
     rows = [summary]
     for i in keep:
         c = curve.iloc[i]
-        rows.append({**labels, "kind": "curve", "cost": float(c["cost"]),
-                     "loss": float(c["loss"]) if pd.notna(c["loss"]) else None,
-                     "entropy": float(c["entropy"]), "phase": str(c.get("phase", ""))})
+        rows.append(
+            {
+                **labels,
+                "kind": "curve",
+                "cost": float(c["cost"]),
+                "loss": float(c["loss"]) if pd.notna(c["loss"]) else None,
+                "entropy": float(c["entropy"]),
+                "phase": str(c.get("phase", "")),
+            }
+        )
     return rows
 
 
@@ -88,9 +113,16 @@ def plot_success_rates(ax, runs: pd.DataFrame) -> None:
         rate = (k / n).to_numpy(dtype=float)
         lo, hi = np.array([wilson_interval(int(a), int(b)) for a, b in zip(k, n)]).T
         shift = 0.08 * (j - (len(models) - 1) / 2)
-        ax.errorbar(k.index + shift, rate, yerr=error_bars(rate, lo, hi),
-                    marker="o", ms=4, capsize=2, color=model_color(model),
-                    label=model_label(model))
+        ax.errorbar(
+            k.index + shift,
+            rate,
+            yerr=error_bars(rate, lo, hi),
+            marker="o",
+            ms=4,
+            capsize=2,
+            color=model_color(model),
+            label=model_label(model),
+        )
     ax.set_xlabel("hidden qubits $n_H$")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(-0.05, 1.05)

@@ -32,8 +32,7 @@ from ..theory import haar_expectation_variance
 from ._figures import figure, figures
 from ._visible import OBJECTIVE_LABELS, ObjectiveName, visible_objective
 
-__all__ = ["STUDY", "CostConcentrationConfig", "make_figures", "points", "quick_config",
-           "run_task"]
+__all__ = ["STUDY", "CostConcentrationConfig", "make_figures", "points", "quick_config", "run_task"]
 
 ModelName = Literal["brickwork", "hardware_efficient", "bounded_cut", "decoupled"]
 MAX_QUBITS = 20
@@ -65,16 +64,27 @@ class CostConcentrationConfig(StudyConfig):
     """
 
     models: Annotated[tuple[ModelName, ...], distinct("model")] = (
-        "brickwork", "hardware_efficient", "bounded_cut", "decoupled")
+        "brickwork",
+        "hardware_efficient",
+        "bounded_cut",
+        "decoupled",
+    )
     objectives: Annotated[tuple[ObjectiveName, ...], distinct("objective")] = (
-        "local_pauli", "global_projector", "random_observable", "thermal_fidelity")
+        "local_pauli",
+        "global_projector",
+        "random_observable",
+        "thermal_fidelity",
+    )
     n_visible: int = Field(1, ge=1, le=6)
     n_hidden: Annotated[tuple[int, ...], hidden_sizes(MAX_QUBITS - 1)] = tuple(range(1, 12))
     samples: int = Field(500, ge=4, le=100_000)
     layers_per_qubit: int = Field(3, ge=1, le=100)
     cut_gates: int = Field(1, ge=1, le=100)
     epsilons: Annotated[tuple[float, ...], sorted_floats(0, 10, "epsilon", open_interval=True)] = (
-        0.02, 0.05, 0.1)
+        0.02,
+        0.05,
+        0.1,
+    )
 
 
 def quick_config() -> CostConcentrationConfig:
@@ -86,11 +96,16 @@ def points(config: CostConcentrationConfig):
     """One task per (model, n_H); every objective is measured on the task's states."""
     for model in config.models:
         for n_h in config.n_hidden:
-            yield {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-                   "layers": config.layers_per_qubit * (config.n_visible + n_h),
-                   "samples": config.samples,
-                   "cut_gates": config.cut_gates if model == "bounded_cut" else None,
-                   "objectives": tuple(config.objectives), "study_seed": config.seed}
+            yield {
+                "model": model,
+                "n_visible": config.n_visible,
+                "n_hidden": n_h,
+                "layers": config.layers_per_qubit * (config.n_visible + n_h),
+                "samples": config.samples,
+                "cut_gates": config.cut_gates if model == "bounded_cut" else None,
+                "objectives": tuple(config.objectives),
+                "study_seed": config.seed,
+            }
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -116,16 +131,29 @@ def run_task(task: Task) -> list[dict[str, Any]]:
             _, bound = cost_deviation_bound(rho, obj)
             o = obj.observable
             d_h = 2**n_h
-            var_haar = float(haar_expectation_variance(np.trace(o).real * d_h,
-                                                       np.trace(o @ o).real * d_h, d_v * d_h))
+            var_haar = float(
+                haar_expectation_variance(
+                    np.trace(o).real * d_h, np.trace(o @ o).real * d_h, d_v * d_h
+                )
+            )
         else:
             bound, var_haar = np.full(len(cost), np.nan), np.nan
         rows.extend(
-            {"model": p["model"], "objective": name, "n_visible": n_v, "n_hidden": n_h,
-             "layers": p["layers"], "instance": i, "seed": task.seed, "cost": float(cost[i]),
-             "cost_at_mixed": centre, "deviation": float(abs(cost[i] - centre)),
-             "deviation_bound": float(bound[i]), "entropy_bits": float(entropy[i]),
-             "cost_var_haar": var_haar}
+            {
+                "model": p["model"],
+                "objective": name,
+                "n_visible": n_v,
+                "n_hidden": n_h,
+                "layers": p["layers"],
+                "instance": i,
+                "seed": task.seed,
+                "cost": float(cost[i]),
+                "cost_at_mixed": centre,
+                "deviation": float(abs(cost[i] - centre)),
+                "deviation_bound": float(bound[i]),
+                "entropy_bits": float(entropy[i]),
+                "cost_var_haar": var_haar,
+            }
             for i in range(len(cost))
         )
     return rows
@@ -144,8 +172,10 @@ def _fig_distribution(df: pd.DataFrame, config: CostConcentrationConfig):
     for ax, model in zip(axes[0], models):
         s = sub[sub["model"] == model]
         sizes = sorted(s["n_hidden"].unique())
-        data = [(s[s["n_hidden"] == h]["cost"] - s[s["n_hidden"] == h]["cost_at_mixed"]).to_numpy()
-                for h in sizes]
+        data = [
+            (s[s["n_hidden"] == h]["cost"] - s[s["n_hidden"] == h]["cost_at_mixed"]).to_numpy()
+            for h in sizes
+        ]
         parts = ax.violinplot(data, positions=sizes, widths=0.8, showextrema=False)
         for body in parts["bodies"]:
             body.set_facecolor(model_color(model))
@@ -168,16 +198,32 @@ def _fig_fraction(df: pd.DataFrame, config: CostConcentrationConfig):
         for model in dict.fromkeys(sub["model"]):
             s = sub[sub["model"] == model]
             frac = s.groupby("n_hidden")["deviation"].apply(lambda x, e=eps: np.mean(x <= e))
-            ax.plot(frac.index, frac.values, styles[k % 4], marker="o", ms=3,
-                    color=model_color(model), label=model_label(model) if k == 0 else None)
+            ax.plot(
+                frac.index,
+                frac.values,
+                styles[k % 4],
+                marker="o",
+                ms=3,
+                color=model_color(model),
+                label=model_label(model) if k == 0 else None,
+            )
         haar = sub.groupby("n_hidden")["cost_var_haar"].first()
         if haar.notna().all():
-            ax.plot(haar.index, np.clip(1 - haar.values / eps**2, 0, 1), styles[k % 4],
-                    color=THEORY_COLOR, lw=1, label=f"Haar Chebyshev floor, ε = {eps:g}")
+            ax.plot(
+                haar.index,
+                np.clip(1 - haar.values / eps**2, 0, 1),
+                styles[k % 4],
+                color=THEORY_COLOR,
+                lw=1,
+                label=f"Haar Chebyshev floor, ε = {eps:g}",
+            )
     ax.set_xlabel("hidden qubits $n_H$")
     ax.set_ylabel("fraction of θ with $|C - C^*| \\leq \\varepsilon$")
-    ax.set_title(f"{OBJECTIVE_LABELS[sub['objective'].iloc[0]]}; line style = ε "
-                 f"({', '.join(f'{e:g}' for e in config.epsilons)})", fontsize=9)
+    ax.set_title(
+        f"{OBJECTIVE_LABELS[sub['objective'].iloc[0]]}; line style = ε "
+        f"({', '.join(f'{e:g}' for e in config.epsilons)})",
+        fontsize=9,
+    )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=7)
@@ -192,8 +238,14 @@ def _fig_variance(df: pd.DataFrame, config: CostConcentrationConfig):
         s = df[df["objective"] == obj]
         for model in dict.fromkeys(s["model"]):
             var = s[s["model"] == model].groupby("n_hidden")["cost"].var()
-            ax.plot(var.index, var.values, "o-", ms=3, color=model_color(model),
-                    label=model_label(model))
+            ax.plot(
+                var.index,
+                var.values,
+                "o-",
+                ms=3,
+                color=model_color(model),
+                label=model_label(model),
+            )
         haar = s.groupby("n_hidden")["cost_var_haar"].first()
         if haar.notna().all():
             ax.plot(haar.index, haar.values, "--", color=THEORY_COLOR, label="Haar closed form")
@@ -215,8 +267,15 @@ def _fig_bound(df: pd.DataFrame, config: CostConcentrationConfig):
     ax = axes[0, 0]
     for model in dict.fromkeys(s["model"]):
         t = s[s["model"] == model]
-        ax.scatter(t["deviation_bound"], t["deviation"], s=3, alpha=0.3,
-                   color=model_color(model), label=model_label(model), rasterized=True)
+        ax.scatter(
+            t["deviation_bound"],
+            t["deviation"],
+            s=3,
+            alpha=0.3,
+            color=model_color(model),
+            label=model_label(model),
+            rasterized=True,
+        )
     top = float(s["deviation_bound"].max())
     ax.plot([0, top], [0, top], "--", color=THEORY_COLOR, label="bound $= $ deviation")
     ax.set_xlabel("$\\|O\\|_\\infty \\, \\|\\rho_V - I/d_V\\|_1$")

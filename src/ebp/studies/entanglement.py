@@ -75,7 +75,13 @@ from .qbm_typicality import qbm_trace_distance_rows
 __all__ = ["STUDY", "EntanglementConfig", "make_figures", "points", "quick_config", "run_task"]
 
 ModelName = Literal[
-    "haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled",
+    "haar",
+    "gue",
+    "hardware_efficient",
+    "brickwork",
+    "pauli_network",
+    "bounded_cut",
+    "decoupled",
     "qbm",
 ]
 StateModelName = Literal[
@@ -92,8 +98,15 @@ ALL_MODELS = STATE_MODELS + CIRCUIT_MODELS + (QBM_MODEL,)
 SPLIT_DEPENDENT = ("bounded_cut", "decoupled")
 """Ansätze whose gate list depends on where the V|H cut is; the others are built once per n
 (with the split n_V = 1; their gates do not depend on it) and measured across every cut."""
-DEFAULT_MODELS = ("haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut",
-                  "qbm")
+DEFAULT_MODELS = (
+    "haar",
+    "gue",
+    "hardware_efficient",
+    "brickwork",
+    "pauli_network",
+    "bounded_cut",
+    "qbm",
+)
 MAX_QUBITS = 14
 
 COLUMNS = (
@@ -141,8 +154,7 @@ class EntanglementConfig(StudyConfig):
         dense Gibbs states), instances per point and the inverse temperature (‖H‖ = 1).
     """
 
-    models: Annotated[tuple[ModelName, ...], distinct("model", choices=ALL_MODELS)] = (
-        DEFAULT_MODELS)
+    models: Annotated[tuple[ModelName, ...], distinct("model", choices=ALL_MODELS)] = DEFAULT_MODELS
     n_min: int = Field(2, ge=2, le=MAX_QUBITS)
     n_max: int = Field(12, ge=2, le=MAX_QUBITS)
     samples: int = Field(200, ge=2, le=100_000)
@@ -151,12 +163,17 @@ class EntanglementConfig(StudyConfig):
     cut_gates: int = Field(1, ge=0, le=1000)
     hist_models: tuple[StateModelName, ...] = ("haar", "brickwork")
     hist_n_hidden: Annotated[tuple[int, ...], sorted_ints(1, MAX_QUBITS - 1, "n_hidden")] = (
-        1, 3, 5, 7, 9, 11)
+        1,
+        3,
+        5,
+        7,
+        9,
+        11,
+    )
     hist_samples: int = Field(1000, ge=2, le=100_000)
     depth_n: int = Field(8, ge=2, le=MAX_QUBITS)
     depths: Annotated[tuple[int, ...], sorted_ints(1, 1000, "depth")] = (1, 2, 4, 8, 16)
-    depth_cut_gates: Annotated[tuple[int, ...], sorted_ints(0, 1000, "cut-gate count")] = (
-        0, 1, 2)
+    depth_cut_gates: Annotated[tuple[int, ...], sorted_ints(0, 1000, "cut-gate count")] = (0, 1, 2)
     gue_time: float = Field(10.0, gt=0, allow_inf_nan=False)
     gue_n_max: int = Field(12, ge=2, le=MAX_QUBITS)
     qbm_n_max: int = Field(11, ge=2, le=QBM_MAX_QUBITS)
@@ -272,9 +289,16 @@ def points(config: EntanglementConfig) -> list[dict[str, Any]]:
                 points.append(_point("depth", model, n, (n_v,), config.samples, config, layers, k))
     if QBM_MODEL in config.models:
         for n in range(config.n_min, min(config.n_max, config.qbm_n_max) + 1):
-            points.append({"experiment": "qbm", "model": QBM_MODEL, "n_qubits": n,
-                           "cuts": (1,), "samples": config.qbm_samples,
-                           "beta": config.qbm_beta})
+            points.append(
+                {
+                    "experiment": "qbm",
+                    "model": QBM_MODEL,
+                    "n_qubits": n,
+                    "cuts": (1,),
+                    "samples": config.qbm_samples,
+                    "beta": config.qbm_beta,
+                }
+            )
     return points
 
 
@@ -371,8 +395,9 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     if p.get("model") not in ALL_MODELS:
         raise ValueError(f"unknown model {p.get('model')!r}; allowed: {', '.join(ALL_MODELS)}.")
     if p["model"] == QBM_MODEL:  # σ_V of a Gibbs state: T, S(σ_V), S₂(σ_V) and Pinsker
-        return qbm_trace_distance_rows(1, (p["n_qubits"] - 1,), p["samples"], task.seed,
-                                       beta=p["beta"])
+        return qbm_trace_distance_rows(
+            1, (p["n_qubits"] - 1,), p["samples"], task.seed, beta=p["beta"]
+        )
     n = p["n_qubits"]
     rows: list[dict[str, Any]] = []
     for (layers, states), n_v in itertools.product(_ensembles(p, task.seed), p["cuts"]):
@@ -529,8 +554,14 @@ def _fig_trace_distance(df: pd.DataFrame, config: EntanglementConfig):
         ax.plot(dh, 0.5 * np.sqrt(2.0 / dh), "-", color=THEORY_COLOR, lw=1.4)
         # side by side at each d_H, so that neither marker hides the other
         ax.plot(q["d_hidden"] * shift, q["mean"], "--", color=c, marker="s", mfc="none", ms=5)
-        ax.errorbar(t["d_hidden"] / shift, t["mean"],
-                    yerr=error_bars(t["mean"], t["q16"], t["q84"]), fmt="o", color=c, ms=5)
+        ax.errorbar(
+            t["d_hidden"] / shift,
+            t["mean"],
+            yerr=error_bars(t["mean"], t["q16"], t["q84"]),
+            fmt="o",
+            color=c,
+            ms=5,
+        )
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_title(model_label(model))
@@ -625,8 +656,9 @@ def _fig_depth(df: pd.DataFrame, config: EntanglementConfig):
     return fig
 
 
-make_figures = figures(_fig_profile, _fig_balanced, _fig_trace_distance, _fig_histograms,
-                       _fig_depth)
+make_figures = figures(
+    _fig_profile, _fig_balanced, _fig_trace_distance, _fig_histograms, _fig_depth
+)
 
 
 STUDY = Study(

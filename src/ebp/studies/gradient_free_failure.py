@@ -42,8 +42,14 @@ from ._training import (
     study_task,
 )
 
-__all__ = ["STUDY", "GradientFreeFailureConfig", "make_figures", "points", "quick_config",
-           "run_task"]
+__all__ = [
+    "STUDY",
+    "GradientFreeFailureConfig",
+    "make_figures",
+    "points",
+    "quick_config",
+    "run_task",
+]
 
 
 class GradientFreeFailureConfig(StudyConfig):
@@ -82,8 +88,14 @@ class GradientFreeFailureConfig(StudyConfig):
     cut_gates: int = Field(1, ge=1, le=20)
     pairs: int = Field(500, ge=10, le=100_000)
     step: float = Field(0.5, gt=0, le=10)
-    methods: tuple[OptimiserName, ...] = ("spsa", "cma-es", "nelder-mead", "cobyla", "powell",
-                                          "random-search")
+    methods: tuple[OptimiserName, ...] = (
+        "spsa",
+        "cma-es",
+        "nelder-mead",
+        "cobyla",
+        "powell",
+        "random-search",
+    )
     shots: int = Field(100, ge=2, le=10**6)
     budget: float = Field(4e5, gt=0, le=1e12)
     seeds: int = Field(4, ge=1, le=1000)
@@ -99,9 +111,13 @@ class GradientFreeFailureConfig(StudyConfig):
 def quick_config() -> GradientFreeFailureConfig:
     """n_H = 1…6 for the pairs; SPSA, Nelder–Mead and random search trained at n_H = 1…6 with 2
     seeds (a few minutes on two cores)."""
-    return GradientFreeFailureConfig(n_hidden=(1, 2, 3, 4, 5, 6), pairs=300,
-                                     methods=("spsa", "nelder-mead", "random-search"), seeds=2,
-                                     budget=1e5)
+    return GradientFreeFailureConfig(
+        n_hidden=(1, 2, 3, 4, 5, 6),
+        pairs=300,
+        methods=("spsa", "nelder-mead", "random-search"),
+        seeds=2,
+        budget=1e5,
+    )
 
 
 def points(config: GradientFreeFailureConfig):
@@ -109,15 +125,25 @@ def points(config: GradientFreeFailureConfig):
     repetition)."""
     for model in config.models:
         for n_h in config.n_hidden:
-            base = {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-                    "layers": config.layers_per_qubit * (config.n_visible + n_h),
-                    "cut_gates": config.cut_gates if model == "bounded_cut" else None,
-                    "task": config.task, "shots": config.shots}
+            base = {
+                "model": model,
+                "n_visible": config.n_visible,
+                "n_hidden": n_h,
+                "layers": config.layers_per_qubit * (config.n_visible + n_h),
+                "cut_gates": config.cut_gates if model == "bounded_cut" else None,
+                "task": config.task,
+                "shots": config.shots,
+            }
             yield {**base, "part": "pairs", "pairs": config.pairs, "step": config.step}
             for method in config.methods:
                 for rep in range(config.seeds):
-                    yield {**base, "part": "train", "method": method, "budget": config.budget,
-                           "repetition": rep}
+                    yield {
+                        **base,
+                        "part": "train",
+                        "method": method,
+                        "budget": config.budget,
+                        "repetition": rep,
+                    }
 
 
 def _pairs(task: Task, circuit, learning) -> list[dict[str, Any]]:
@@ -134,26 +160,52 @@ def _pairs(task: Task, circuit, learning) -> list[dict[str, Any]]:
     variances = [q @ lam**2 - c**2 for q, c in zip(probs, costs)]
     noise = np.sqrt(np.clip(variances[0] + variances[1], 0, None) / p["shots"])
     delta = np.abs(costs[0] - costs[1])
-    return [{"kind": "pair", "model": p["model"], "n_visible": p["n_visible"],
-             "n_hidden": p["n_hidden"], "layers": p["layers"], "shots": p["shots"],
-             "step": p["step"], "pair": i, "delta": float(delta[i]), "noise": float(noise[i]),
-             "ratio": float(delta[i] / noise[i]) if noise[i] > 0 else None}
-            for i in range(p["pairs"])]
+    return [
+        {
+            "kind": "pair",
+            "model": p["model"],
+            "n_visible": p["n_visible"],
+            "n_hidden": p["n_hidden"],
+            "layers": p["layers"],
+            "shots": p["shots"],
+            "step": p["step"],
+            "pair": i,
+            "delta": float(delta[i]),
+            "noise": float(noise[i]),
+            "ratio": float(delta[i] / noise[i]) if noise[i] > 0 else None,
+        }
+        for i in range(p["pairs"])
+    ]
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
     """Either sample candidate pairs or train one gradient-free run."""
     p = task.params
-    circuit = build_circuit(p["model"], p["n_visible"], p["n_hidden"], p["layers"],
-                            p["cut_gates"] or 1)
+    circuit = build_circuit(
+        p["model"], p["n_visible"], p["n_hidden"], p["layers"], p["cut_gates"] or 1
+    )
     learning = study_task(p["task"], p["n_visible"], p["n_hidden"], task.seed)
     if p["part"] == "pairs":
         return _pairs(task, circuit, learning)
-    result = fit(circuit, learning, make_optimiser(p["method"], 0.1), budget=p["budget"],
-                 shots=p["shots"], seed=task.seed)
-    labels = {"model": p["model"], "n_visible": p["n_visible"], "n_hidden": p["n_hidden"],
-              "layers": p["layers"], "n_params": circuit.n_params, "optimiser": p["method"],
-              "repetition": p["repetition"], "seed": task.seed, "target": learning.target}
+    result = fit(
+        circuit,
+        learning,
+        make_optimiser(p["method"], 0.1),
+        budget=p["budget"],
+        shots=p["shots"],
+        seed=task.seed,
+    )
+    labels = {
+        "model": p["model"],
+        "n_visible": p["n_visible"],
+        "n_hidden": p["n_hidden"],
+        "layers": p["layers"],
+        "n_params": circuit.n_params,
+        "optimiser": p["method"],
+        "repetition": p["repetition"],
+        "seed": task.seed,
+        "target": learning.target,
+    }
     return result_rows(result, labels)
 
 
@@ -168,10 +220,13 @@ def _fig_ratio(df: pd.DataFrame, config: GradientFreeFailureConfig):
     for ax, model in zip(axes[0], models):
         s = pairs[pairs["model"] == model]
         sizes = sorted(s["n_hidden"].unique())
-        data = [np.log10(np.maximum(s[s["n_hidden"] == h]["ratio"].dropna().to_numpy(), 1e-6))
-                for h in sizes]
-        parts = ax.violinplot(data, positions=sizes, widths=0.8, showextrema=False,
-                              showmedians=True)
+        data = [
+            np.log10(np.maximum(s[s["n_hidden"] == h]["ratio"].dropna().to_numpy(), 1e-6))
+            for h in sizes
+        ]
+        parts = ax.violinplot(
+            data, positions=sizes, widths=0.8, showextrema=False, showmedians=True
+        )
         for body in parts["bodies"]:
             body.set_facecolor(model_color(model))
             body.set_alpha(0.6)
@@ -185,8 +240,9 @@ def _fig_ratio(df: pd.DataFrame, config: GradientFreeFailureConfig):
     for model in models:
         s = pairs[pairs["model"] == model]
         frac = s.groupby("n_hidden")["ratio"].apply(lambda r: float(np.mean(r > 1)))
-        ax.plot(frac.index, frac.values, "o-", ms=4, color=model_color(model),
-                label=model_label(model))
+        ax.plot(
+            frac.index, frac.values, "o-", ms=4, color=model_color(model), label=model_label(model)
+        )
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("hidden qubits $n_H$")
     ax.set_ylabel(r"fraction with $|\Delta C| > \sigma_N$")
@@ -209,8 +265,9 @@ def _fig_success(df: pd.DataFrame, config: GradientFreeFailureConfig):
         ax.set_title(method, fontsize=9)
     axes[0, 0].set_ylabel("success rate (95% Wilson interval)")
     axes[0, 0].legend(fontsize=7)
-    fig.suptitle(f"{config.shots} shots per estimate, {config.budget:.3g} shots per run",
-                 fontsize=10)
+    fig.suptitle(
+        f"{config.shots} shots per estimate, {config.budget:.3g} shots per run", fontsize=10
+    )
     return fig
 
 

@@ -48,8 +48,7 @@ from ._bands import error_bars, log2_fit
 from ._figures import figure, figures
 from ._visible import OBJECTIVE_LABELS, OBJECTIVES, ObjectiveName, visible_objective
 
-__all__ = ["STUDY", "GradientScalingConfig", "make_figures", "points", "quick_config",
-           "run_task"]
+__all__ = ["STUDY", "GradientScalingConfig", "make_figures", "points", "quick_config", "run_task"]
 
 ModelName = Literal["brickwork", "hardware_efficient", "bounded_cut", "decoupled", "pauli_network"]
 MAX_QUBITS = 20
@@ -91,9 +90,14 @@ class GradientScalingConfig(StudyConfig):
     """
 
     models: Annotated[tuple[ModelName, ...], distinct("model", allow_empty=True)] = (
-        "brickwork", "hardware_efficient", "bounded_cut", "decoupled")
+        "brickwork",
+        "hardware_efficient",
+        "bounded_cut",
+        "decoupled",
+    )
     objectives: Annotated[tuple[ObjectiveName, ...], distinct("objective", allow_empty=True)] = (
-        OBJECTIVES)
+        OBJECTIVES
+    )
     n_visible: Annotated[tuple[int, ...], sorted_ints(1, 6, "n_visible")] = (1, 2, 3)
     n_max: int = Field(16, ge=2, le=MAX_QUBITS)
     n_max_multi_visible: int = Field(12, ge=3, le=MAX_QUBITS)
@@ -102,11 +106,23 @@ class GradientScalingConfig(StudyConfig):
     cut_gates: int = Field(1, ge=1, le=100)
     depth_n_hidden: int = Field(7, ge=1, le=MAX_QUBITS - 1)
     depths: Annotated[tuple[int, ...], sorted_ints(1, 1000, "depth")] = (
-        1, 2, 3, 4, 6, 8, 12, 16, 24)
+        1,
+        2,
+        3,
+        4,
+        6,
+        8,
+        12,
+        16,
+        24,
+    )
     depth_models: Annotated[tuple[ModelName, ...], distinct("model", allow_empty=True)] = (
-        "brickwork", "hardware_efficient")
+        "brickwork",
+        "hardware_efficient",
+    )
     paper_n_hidden: Annotated[tuple[int, ...], sorted_ints(1, 1000, "n_hidden")] = tuple(
-        range(1, 12))
+        range(1, 12)
+    )
     paper_samples: int = Field(1000, ge=4, le=100_000)
     lipschitz_steps: int = Field(3, ge=0, le=1000)
     lipschitz_starts: int = Field(2, ge=1, le=1000)
@@ -146,12 +162,26 @@ def quick_config() -> GradientScalingConfig:
 
 
 # --------------------------------------------------------------------------- tasks
-def _point(experiment: str, model: str, n_v: int, n_h: int, layers: int, samples: int,
-           objectives: tuple[str, ...], cut_gates: int | None) -> dict[str, Any]:
-    return {"experiment": experiment, "model": model, "n_visible": n_v, "n_hidden": n_h,
-            "layers": layers, "samples": samples, "objectives": tuple(objectives),
-            "cut_gates": cut_gates if model == "bounded_cut" else (0 if model == "decoupled"
-                                                                   else None)}
+def _point(
+    experiment: str,
+    model: str,
+    n_v: int,
+    n_h: int,
+    layers: int,
+    samples: int,
+    objectives: tuple[str, ...],
+    cut_gates: int | None,
+) -> dict[str, Any]:
+    return {
+        "experiment": experiment,
+        "model": model,
+        "n_visible": n_v,
+        "n_hidden": n_h,
+        "layers": layers,
+        "samples": samples,
+        "objectives": tuple(objectives),
+        "cut_gates": cut_gates if model == "bounded_cut" else (0 if model == "decoupled" else None),
+    }
 
 
 def points(config: GradientScalingConfig) -> list[dict[str, Any]]:
@@ -165,21 +195,54 @@ def points(config: GradientScalingConfig) -> list[dict[str, Any]]:
         for model in config.models:
             for n_h in range(1, n_top - n_v + 1):
                 layers = 1 if model == "pauli_network" else config.layers_per_qubit * (n_v + n_h)
-                grid.append(_point("n_hidden", model, n_v, n_h, layers, config.samples,
-                                   config.objectives, config.cut_gates))
+                grid.append(
+                    _point(
+                        "n_hidden",
+                        model,
+                        n_v,
+                        n_h,
+                        layers,
+                        config.samples,
+                        config.objectives,
+                        config.cut_gates,
+                    )
+                )
     for model in config.depth_models:
         if model == "pauli_network":
             continue
         for layers in config.depths:
             cut = min(config.cut_gates, layers)
-            grid.append(_point("depth", model, 1, config.depth_n_hidden, layers, config.samples,
-                               config.objectives, cut))
+            grid.append(
+                _point(
+                    "depth",
+                    model,
+                    1,
+                    config.depth_n_hidden,
+                    layers,
+                    config.samples,
+                    config.objectives,
+                    cut,
+                )
+            )
     for n_h in config.paper_n_hidden:
-        grid.append(_point("paper", "pauli_network", 1, n_h, 1, config.paper_samples,
-                           ("thermal_fidelity",), None))
-    shared = {"lipschitz_steps": config.lipschitz_steps,
-              "lipschitz_starts": config.lipschitz_starts,
-              "bootstrap_resamples": config.bootstrap_resamples, "study_seed": config.seed}
+        grid.append(
+            _point(
+                "paper",
+                "pauli_network",
+                1,
+                n_h,
+                1,
+                config.paper_samples,
+                ("thermal_fidelity",),
+                None,
+            )
+        )
+    shared = {
+        "lipschitz_steps": config.lipschitz_steps,
+        "lipschitz_starts": config.lipschitz_starts,
+        "bootstrap_resamples": config.bootstrap_resamples,
+        "study_seed": config.seed,
+    }
     return [{**p, **shared} for p in grid]
 
 
@@ -204,18 +267,30 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     n_v, n_h = p["n_visible"], p["n_hidden"]
     objectives = [visible_objective(name, n_v, p["study_seed"]) for name in p["objectives"]]
     stats = gradient_statistics_many(
-        circuit, objectives, p["samples"], draw_seed,
-        n_resamples=p["bootstrap_resamples"], lipschitz_steps=p["lipschitz_steps"],
+        circuit,
+        objectives,
+        p["samples"],
+        draw_seed,
+        n_resamples=p["bootstrap_resamples"],
+        lipschitz_steps=p["lipschitz_steps"],
         lipschitz_starts=p["lipschitz_starts"],
     )
     rho = stats[0].rho_visible
     entropy, distance = von_neumann_entropy(rho), distance_to_maximally_mixed(rho)
     d, d_v = 2 ** (n_v + n_h), 2**n_v
     fixed = {
-        "experiment": p["experiment"], "model": p["model"], "n_visible": n_v, "n_hidden": n_h,
-        "n_qubits": n_v + n_h, "layers": p["layers"], "cut_gates": p["cut_gates"],
-        "n_params": circuit.n_params, "probe_size": len(stats[0].probe), "seed": task.seed,
-        "entropy_mean": float(np.mean(entropy)), "page_entropy": float(page_entropy(n_v, n_h)),
+        "experiment": p["experiment"],
+        "model": p["model"],
+        "n_visible": n_v,
+        "n_hidden": n_h,
+        "n_qubits": n_v + n_h,
+        "layers": p["layers"],
+        "cut_gates": p["cut_gates"],
+        "n_params": circuit.n_params,
+        "probe_size": len(stats[0].probe),
+        "seed": task.seed,
+        "entropy_mean": float(np.mean(entropy)),
+        "page_entropy": float(page_entropy(n_v, n_h)),
         "trace_distance_mean": float(np.mean(distance)),
         "trace_distance_bound": float(mean_trace_distance_bound(n_v, n_h)),
     }
@@ -226,8 +301,9 @@ def run_task(task: Task) -> list[dict[str, Any]]:
             o = obj.observable
             d_h = d // d_v
             theory["probe_var_2design"] = two_design_probe_variance(circuit, obj, st.probe)
-            theory["cost_var_haar"] = float(haar_expectation_variance(
-                np.trace(o).real * d_h, np.trace(o @ o).real * d_h, d))
+            theory["cost_var_haar"] = float(
+                haar_expectation_variance(np.trace(o).real * d_h, np.trace(o @ o).real * d_h, d)
+            )
         rows.append({**fixed, "objective": name, **st.summary(), **theory})
     return rows
 
@@ -257,15 +333,31 @@ def _fig_scaling(df: pd.DataFrame, column: str, ylabel: str, theory: str | None)
             if s.empty:
                 continue
             text, _ = _fit_label(s["n_hidden"], s[column], s[column + "_lo"], s[column + "_hi"])
-            _errorbar(ax, s["n_hidden"], s[column], s[column + "_lo"], s[column + "_hi"],
-                      fmt="o-", ms=4, lw=1, color=model_color(model),
-                      label=model_label(model) + text)
+            _errorbar(
+                ax,
+                s["n_hidden"],
+                s[column],
+                s[column + "_lo"],
+                s[column + "_hi"],
+                fmt="o-",
+                ms=4,
+                lw=1,
+                color=model_color(model),
+                label=model_label(model) + text,
+            )
             if theory and model == "brickwork":
-                ax.plot(s["n_hidden"], s[theory], "--", color=THEORY_COLOR, lw=1.3,
-                        label="2-design closed form")
+                ax.plot(
+                    s["n_hidden"],
+                    s[theory],
+                    "--",
+                    color=THEORY_COLOR,
+                    lw=1.3,
+                    label="2-design closed form",
+                )
         ax.set_yscale("log", base=2)
-        ax.set_title(f"$n_V = {n_v}$, objective: {OBJECTIVE_LABELS[sub['objective'].iloc[0]]}",
-                     fontsize=9)
+        ax.set_title(
+            f"$n_V = {n_v}$, objective: {OBJECTIVE_LABELS[sub['objective'].iloc[0]]}", fontsize=9
+        )
         ax.set_xlabel("hidden qubits $n_H$")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         # below its panel (the fitted slopes differ per panel): never on top of the data
@@ -293,12 +385,22 @@ def _fig_objectives(df: pd.DataFrame, config: GradientScalingConfig):
     for ax, model in zip(axes[0], models):
         for k, obj in enumerate(dict.fromkeys(sub["objective"])):
             s = sub[(sub["model"] == model) & (sub["objective"] == obj)].sort_values("n_hidden")
-            text, _ = _fit_label(s["n_hidden"], s["probe_var"], s["probe_var_lo"],
-                                 s["probe_var_hi"])
+            text, _ = _fit_label(
+                s["n_hidden"], s["probe_var"], s["probe_var_lo"], s["probe_var_hi"]
+            )
             color = f"C{k}"
-            _errorbar(ax, s["n_hidden"], s["probe_var"], s["probe_var_lo"], s["probe_var_hi"],
-                      fmt=markers[obj] + "-", ms=4, lw=1, color=color,
-                      label=OBJECTIVE_LABELS[obj] + text)
+            _errorbar(
+                ax,
+                s["n_hidden"],
+                s["probe_var"],
+                s["probe_var_lo"],
+                s["probe_var_hi"],
+                fmt=markers[obj] + "-",
+                ms=4,
+                lw=1,
+                color=color,
+                label=OBJECTIVE_LABELS[obj] + text,
+            )
             if s["probe_var_2design"].notna().all():
                 ax.plot(s["n_hidden"], s["probe_var_2design"], "--", color=color, lw=1, alpha=0.8)
         ax.set_yscale("log", base=2)
@@ -313,8 +415,9 @@ def _fig_objectives(df: pd.DataFrame, config: GradientScalingConfig):
 @figure("lipschitz_n_hidden.png")
 def _fig_lipschitz(df: pd.DataFrame, config: GradientScalingConfig):
     """Empirical Lipschitz constant (sampled maximum, bootstrap interval) vs n_H."""
-    return _fig_scaling(df, "lipschitz_sampled",
-                        "empirical Lipschitz constant $\\max\\|\\nabla C\\|$", None)
+    return _fig_scaling(
+        df, "lipschitz_sampled", "empirical Lipschitz constant $\\max\\|\\nabla C\\|$", None
+    )
 
 
 @figure("gradient_variance_depth.png")
@@ -329,13 +432,35 @@ def _fig_depth(df: pd.DataFrame, config: GradientScalingConfig):
     ax, ax2 = axes[0]
     for model in dict.fromkeys(sub["model"]):
         s = sub[sub["model"] == model].sort_values("layers")
-        _errorbar(ax, s["layers"], s["probe_var"], s["probe_var_lo"], s["probe_var_hi"],
-                  fmt="o-", ms=4, lw=1, color=model_color(model), label=model_label(model))
-        ax2.plot(s["layers"], s["entropy_mean"], "o-", ms=4, lw=1, color=model_color(model),
-                 label=model_label(model))
+        _errorbar(
+            ax,
+            s["layers"],
+            s["probe_var"],
+            s["probe_var_lo"],
+            s["probe_var_hi"],
+            fmt="o-",
+            ms=4,
+            lw=1,
+            color=model_color(model),
+            label=model_label(model),
+        )
+        ax2.plot(
+            s["layers"],
+            s["entropy_mean"],
+            "o-",
+            ms=4,
+            lw=1,
+            color=model_color(model),
+            label=model_label(model),
+        )
         if model == "brickwork" and s["probe_var_2design"].notna().all():
-            ax.plot(s["layers"], s["probe_var_2design"], "--", color=THEORY_COLOR,
-                    label="2-design closed form")
+            ax.plot(
+                s["layers"],
+                s["probe_var_2design"],
+                "--",
+                color=THEORY_COLOR,
+                label="2-design closed form",
+            )
     n_v, n_h = int(sub["n_visible"].iloc[0]), int(sub["n_hidden"].iloc[0])
     ax2.axhline(float(page_entropy(n_v, n_h)), ls="--", color=THEORY_COLOR, label="Page (Haar)")
     ax.set_yscale("log", base=2)
@@ -357,15 +482,30 @@ def _fig_paper(df: pd.DataFrame, config: GradientScalingConfig):
         return None
     fig, axes = new_figure(width=5.0, height=3.8)
     ax = axes[0, 0]
-    text, fit = _fit_label(s["n_hidden"], s["inf_norm_var"], s["inf_norm_var_lo"],
-                           s["inf_norm_var_hi"])
-    _errorbar(ax, s["n_hidden"], s["inf_norm_var"], s["inf_norm_var_lo"], s["inf_norm_var_hi"],
-              fmt="o", ms=5, color=model_color("pauli_network"),
-              label=f"{model_label('pauli_network')}, {int(s['samples'].iloc[0])} instances")
+    text, fit = _fit_label(
+        s["n_hidden"], s["inf_norm_var"], s["inf_norm_var_lo"], s["inf_norm_var_hi"]
+    )
+    _errorbar(
+        ax,
+        s["n_hidden"],
+        s["inf_norm_var"],
+        s["inf_norm_var_lo"],
+        s["inf_norm_var_hi"],
+        fmt="o",
+        ms=5,
+        color=model_color("pauli_network"),
+        label=f"{model_label('pauli_network')}, {int(s['samples'].iloc[0])} instances",
+    )
     if fit is not None:
         x = np.linspace(s["n_hidden"].min(), s["n_hidden"].max(), 50)
-        ax.plot(x, fit.predict(x), "-", color=THEORY_COLOR, lw=1.2,
-                label=f"fit $\\propto 2^{{{fit.slope:.2f}\\, n_H}}$" + text)
+        ax.plot(
+            x,
+            fit.predict(x),
+            "-",
+            color=THEORY_COLOR,
+            lw=1.2,
+            label=f"fit $\\propto 2^{{{fit.slope:.2f}\\, n_H}}$" + text,
+        )
     ax.set_yscale("log", base=2)
     ax.set_xlabel("hidden qubits $n_H$ ($n_V = 1$)")
     ax.set_ylabel("Var$[\\|\\nabla C\\|_\\infty]$")
@@ -390,4 +530,3 @@ STUDY = Study(
     run_task=run_task,
     make_figures=make_figures,
 )
-

@@ -43,8 +43,15 @@ from ._training import (
     study_task,
 )
 
-__all__ = ["STUDY", "PretrainingConfig", "make_figures", "points", "quick_config", "run_task",
-           "strategy_summary"]
+__all__ = [
+    "STUDY",
+    "PretrainingConfig",
+    "make_figures",
+    "points",
+    "quick_config",
+    "run_task",
+    "strategy_summary",
+]
 
 
 class PretrainingConfig(StudyConfig):
@@ -99,12 +106,20 @@ def points(config: PretrainingConfig):
         for rep in range(config.seeds):
             data_seed = task_seed(config.seed, {"n_hidden": n_h, "repetition": rep})
             for strategy in config.strategies:
-                yield {"strategy": strategy, "model": config.model, "task": config.task,
-                       "n_visible": config.n_visible, "n_hidden": n_h,
-                       "layers": config.layers_per_qubit * (config.n_visible + n_h),
-                       "optimiser": config.optimiser, "shots": config.shots,
-                       "budget": config.budget, "learning_rate": config.learning_rate,
-                       "repetition": rep, "data_seed": data_seed}
+                yield {
+                    "strategy": strategy,
+                    "model": config.model,
+                    "task": config.task,
+                    "n_visible": config.n_visible,
+                    "n_hidden": n_h,
+                    "layers": config.layers_per_qubit * (config.n_visible + n_h),
+                    "optimiser": config.optimiser,
+                    "shots": config.shots,
+                    "budget": config.budget,
+                    "learning_rate": config.learning_rate,
+                    "repetition": rep,
+                    "data_seed": data_seed,
+                }
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -112,12 +127,26 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     p = task.params
     circuit = build_circuit(p["model"], p["n_visible"], p["n_hidden"], p["layers"])
     learning = study_task(p["task"], p["n_visible"], p["n_hidden"], p["data_seed"])
-    result = run_strategy(p["strategy"], circuit, learning,
-                          make_optimiser(p["optimiser"], p["learning_rate"]),
-                          budget=p["budget"], shots=p["shots"], seed=p["data_seed"])
-    labels = {"strategy": p["strategy"], "model": p["model"], "n_visible": p["n_visible"],
-              "n_hidden": p["n_hidden"], "layers": p["layers"], "optimiser": p["optimiser"],
-              "repetition": p["repetition"], "seed": p["data_seed"], "target": learning.target}
+    result = run_strategy(
+        p["strategy"],
+        circuit,
+        learning,
+        make_optimiser(p["optimiser"], p["learning_rate"]),
+        budget=p["budget"],
+        shots=p["shots"],
+        seed=p["data_seed"],
+    )
+    labels = {
+        "strategy": p["strategy"],
+        "model": p["model"],
+        "n_visible": p["n_visible"],
+        "n_hidden": p["n_hidden"],
+        "layers": p["layers"],
+        "optimiser": p["optimiser"],
+        "repetition": p["repetition"],
+        "seed": p["data_seed"],
+        "target": learning.target,
+    }
     return result_rows(result, labels)
 
 
@@ -145,21 +174,35 @@ def strategy_summary(df: pd.DataFrame) -> pd.DataFrame:
     runs = df[df["kind"] == "run"].copy()
     runs["ttt"] = runs["time_to_target"].astype(float).fillna(runs["cost"].astype(float))
     g = runs.groupby(["n_hidden", "strategy"])
-    table = pd.DataFrame({
-        "mean_loss": g["loss"].mean(), "std_loss": g["loss"].std(ddof=1),
-        "success_rate": g["success"].mean(),
-        "mean_time_to_target": g["ttt"].mean(), "std_time_to_target": g["ttt"].std(ddof=1),
-        "reached_target": g["time_to_target"].apply(lambda t: float(t.notna().mean())),
-        "runs": g["loss"].count(),
-    }).reset_index()
+    table = pd.DataFrame(
+        {
+            "mean_loss": g["loss"].mean(),
+            "std_loss": g["loss"].std(ddof=1),
+            "success_rate": g["success"].mean(),
+            "mean_time_to_target": g["ttt"].mean(),
+            "std_time_to_target": g["ttt"].std(ddof=1),
+            "reached_target": g["time_to_target"].apply(lambda t: float(t.notna().mean())),
+            "runs": g["loss"].count(),
+        }
+    ).reset_index()
     table["margin_loss"] = _margin(table, "mean_loss", "std_loss", 1.0)
-    table["margin_time_to_target"] = _margin(table, "mean_time_to_target",
-                                             "std_time_to_target", 1.0)
+    table["margin_time_to_target"] = _margin(
+        table, "mean_time_to_target", "std_time_to_target", 1.0
+    )
     return table
 
 
-_PALETTE = ["#4d4d4d", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
-            "#a6761d", "#1f78b4"]
+_PALETTE = [
+    "#4d4d4d",
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#1f78b4",
+]
 
 
 def _colors(strategies) -> dict[str, str]:
@@ -178,12 +221,14 @@ def _fig_final(df: pd.DataFrame, config: PretrainingConfig):
         s = runs[runs["n_hidden"] == n_h]
         for i, strat in enumerate(strategies):
             y = s[s["strategy"] == strat]["loss"].to_numpy()
-            ax.scatter(i + rng.uniform(-0.15, 0.15, len(y)), y, s=12, color=colors[strat],
-                       alpha=0.8)
+            ax.scatter(
+                i + rng.uniform(-0.15, 0.15, len(y)), y, s=12, color=colors[strat], alpha=0.8
+            )
             if len(y):
                 ax.hlines(np.median(y), i - 0.3, i + 0.3, color=colors[strat], lw=2)
-        ax.axhline(float(s["target"].iloc[0]), color=THEORY_COLOR, ls="--", lw=1,
-                   label="success threshold")
+        ax.axhline(
+            float(s["target"].iloc[0]), color=THEORY_COLOR, ls="--", lw=1, label="success threshold"
+        )
         ax.set_xticks(range(len(strategies)), strategies, rotation=40, ha="right", fontsize=8)
         ax.set_yscale("log")
         ax.set_title(f"$n_H = {n_h}$", fontsize=9)
@@ -210,8 +255,13 @@ def _fig_time(df: pd.DataFrame, config: PretrainingConfig):
         missed = int(t.isna().sum())
         if missed:
             ax.scatter([i], [budget * 1.15], marker="^", s=20, color=colors[strat])
-            ax.annotate(f"{missed}×", (i, budget * 1.15), textcoords="offset points",
-                        xytext=(5, -3), fontsize=7)
+            ax.annotate(
+                f"{missed}×",
+                (i, budget * 1.15),
+                textcoords="offset points",
+                xytext=(5, -3),
+                fontsize=7,
+            )
     ax.axhline(budget, color=THEORY_COLOR, ls="--", lw=1, label="budget (▲ = never reached)")
     ax.set_xticks(range(len(strategies)), strategies, rotation=40, ha="right", fontsize=8)
     ax.set_ylabel("shots spent to reach the target")
@@ -232,19 +282,25 @@ def _fig_trajectories(df: pd.DataFrame, config: PretrainingConfig):
     for strat in strategies:
         s = curves[curves["strategy"] == strat]
         for ax, col in zip(axes[0], ("loss", "entropy")):
-            runs = [np.interp(grid, r["cost"], r[col].astype(float).ffill().bfill())
-                    for _, r in s.groupby("repetition") if r[col].notna().any()]
+            runs = [
+                np.interp(grid, r["cost"], r[col].astype(float).ffill().bfill())
+                for _, r in s.groupby("repetition")
+                if r[col].notna().any()
+            ]
             if runs:
-                ax.plot(grid, np.median(runs, axis=0), color=colors[strat], lw=1.4,
-                        label=strat)
+                ax.plot(grid, np.median(runs, axis=0), color=colors[strat], lw=1.4, label=strat)
     axes[0, 1].axhline(config.n_visible, color=THEORY_COLOR, ls="--", lw=1)
     axes[0, 0].set_yscale("log")
     axes[0, 0].set_ylabel("loss (exact), median over seeds")
     axes[0, 1].set_ylabel(r"$S(\rho_V)$ [bits], median over seeds")
     for ax in axes[0]:
         ax.set_xlabel("shots spent")
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center",
-               ncols=min(4, len(strategies)), fontsize=7)  # below the panels, off the data
+    fig.legend(
+        *axes[0, 0].get_legend_handles_labels(),
+        loc="outside lower center",
+        ncols=min(4, len(strategies)),
+        fontsize=7,
+    )  # below the panels, off the data
     fig.suptitle(f"Trajectories at $n_H = {n_h}$ ({config.model})", fontsize=10)
     return fig
 

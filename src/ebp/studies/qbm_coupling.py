@@ -88,7 +88,13 @@ class QBMCouplingConfig(StudyConfig):
     n_visible: int = Field(1, ge=1, le=3)
     n_hidden: Annotated[tuple[int, ...], hidden_sizes(MAX_QUBITS - 1)] = (1, 2, 3, 5, 7, 9, 11)
     couplings: Annotated[tuple[float, ...], sorted_floats(0, 1e3, "coupling g")] = (
-        0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+        0.0,
+        0.25,
+        0.5,
+        1.0,
+        2.0,
+        4.0,
+    )
     beta: float = Field(1.0, ge=0, le=1e4, allow_inf_nan=False)
     field_std: float = Field(1.0, ge=0, le=1e3, allow_inf_nan=False)
     coupling_std: float = Field(1.0, ge=0, le=1e3, allow_inf_nan=False)
@@ -100,15 +106,18 @@ class QBMCouplingConfig(StudyConfig):
     @model_validator(mode="after")
     def _fits(self) -> QBMCouplingConfig:
         if self.n_visible + max(self.n_hidden) > MAX_QUBITS:
-            raise ValueError(f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); got "
-                             f"n_visible = {self.n_visible}, n_hidden up to {max(self.n_hidden)}")
+            raise ValueError(
+                f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); got "
+                f"n_visible = {self.n_visible}, n_hidden up to {max(self.n_hidden)}"
+            )
         return self
 
 
 def quick_config() -> QBMCouplingConfig:
     """n_H in {1, 2, 3, 5, 7}, g in {0, 0.25, 1, 4}, 20 instances (seconds on two cores)."""
-    return QBMCouplingConfig(n_hidden=(1, 2, 3, 5, 7), couplings=(0.0, 0.25, 1.0, 4.0),
-                             instances=20)
+    return QBMCouplingConfig(
+        n_hidden=(1, 2, 3, 5, 7), couplings=(0.0, 0.25, 1.0, 4.0), instances=20
+    )
 
 
 def points(config: QBMCouplingConfig):
@@ -116,11 +125,18 @@ def points(config: QBMCouplingConfig):
     for model in config.models:
         for n_h in config.n_hidden:
             big = config.n_visible + n_h >= config.big_from
-            yield {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-                   "couplings": tuple(config.couplings), "beta": config.beta,
-                   "field_std": config.field_std, "coupling_std": config.coupling_std,
-                   "instances": config.big_instances if big else config.instances,
-                   "target_beta": config.target_beta, "study_seed": config.seed}
+            yield {
+                "model": model,
+                "n_visible": config.n_visible,
+                "n_hidden": n_h,
+                "couplings": tuple(config.couplings),
+                "beta": config.beta,
+                "field_std": config.field_std,
+                "coupling_std": config.coupling_std,
+                "instances": config.big_instances if big else config.instances,
+                "target_beta": config.target_beta,
+                "study_seed": config.seed,
+            }
 
 
 def _structure(name: str, n_v: int, n_h: int, beta: float):
@@ -142,22 +158,37 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     rows = []
     for i in range(p["instances"]):
         seed = derive_seed(task.seed, i)
-        theta = gaussian_parameters(base, seed, onsite_std=p["field_std"],
-                                    offsite_std=p["coupling_std"])
+        theta = gaussian_parameters(
+            base, seed, onsite_std=p["field_std"], offsite_std=p["coupling_std"]
+        )
         for g in p["couplings"]:
             ev, diag = base.with_coupling(g).evaluate(theta, objective)
             grad = np.abs(ev.gradient)
-            per_class = {f"grad_inf_{c}": float(grad[classes == c].max())
-                         if np.any(classes == c) else float("nan") for c in TERM_CLASSES}
-            rows.append({
-                "model": p["model"], "n_visible": n_v, "n_hidden": n_h, "coupling": float(g),
-                "beta": beta, "instance": i, "seed": seed,
-                "distance_to_mixed": float(diag["distance_to_mixed"]),
-                "mutual_information": float(diag["mutual_information"]),
-                "entropy_visible": float(diag["entropy_visible"]), "cost": float(ev.cost),
-                "grad_inf_norm": float(grad.max()), "grad_norm": float(np.linalg.norm(grad)),
-                "grad_rms": float(np.sqrt(np.mean(grad**2))), **per_class,
-            })
+            per_class = {
+                f"grad_inf_{c}": float(grad[classes == c].max())
+                if np.any(classes == c)
+                else float("nan")
+                for c in TERM_CLASSES
+            }
+            rows.append(
+                {
+                    "model": p["model"],
+                    "n_visible": n_v,
+                    "n_hidden": n_h,
+                    "coupling": float(g),
+                    "beta": beta,
+                    "instance": i,
+                    "seed": seed,
+                    "distance_to_mixed": float(diag["distance_to_mixed"]),
+                    "mutual_information": float(diag["mutual_information"]),
+                    "entropy_visible": float(diag["entropy_visible"]),
+                    "cost": float(ev.cost),
+                    "grad_inf_norm": float(grad.max()),
+                    "grad_norm": float(np.linalg.norm(grad)),
+                    "grad_rms": float(np.sqrt(np.mean(grad**2))),
+                    **per_class,
+                }
+            )
     return rows
 
 
@@ -171,8 +202,9 @@ def _fig_versus(df: pd.DataFrame, x: str, hue: str, xlabel: str, hue_label: str)
     hues = spread(sorted(df[hue].unique().tolist()), 4)
     colors = sequential_colors(hues)
     models = list(dict.fromkeys(df["model"]))
-    fig, axes = new_figure(len(models), len(METRICS), width=3.9, height=3.2, sharex=True,
-                           sharey="col")
+    fig, axes = new_figure(
+        len(models), len(METRICS), width=3.9, height=3.2, sharex=True, sharey="col"
+    )
     for row, model in enumerate(models):
         for ax, (column, label) in zip(axes[row], METRICS):
             log = column.startswith("grad")
@@ -193,12 +225,17 @@ def _fig_versus(df: pd.DataFrame, x: str, hue: str, xlabel: str, hue_label: str)
             if row == len(models) - 1:
                 ax.set_xlabel(xlabel)
         axes[row, 0].set_ylabel(MODEL_TITLES.get(model, model))
-    handles = [Line2D([], [], color=colors[h], marker="o", ms=3, label=f"{hue_label} = {h:g}")
-               for h in hues]
+    handles = [
+        Line2D([], [], color=colors[h], marker="o", ms=3, label=f"{hue_label} = {h:g}")
+        for h in hues
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
     d = df.iloc[0]
-    fig.suptitle(f"QBM at β = {d['beta']:g}, $n_V$ = {int(d['n_visible'])}: mean over instances, "
-                 "band 16–84 %", fontsize=11)
+    fig.suptitle(
+        f"QBM at β = {d['beta']:g}, $n_V$ = {int(d['n_visible'])}: mean over instances, "
+        "band 16–84 %",
+        fontsize=11,
+    )
     return fig
 
 

@@ -46,14 +46,16 @@ from ._bands import band
 from ._figures import figure, figures
 from .qbm_typicality import MAX_QUBITS, target_objective
 
-__all__ = ["STUDY", "QBMGradientByTermConfig", "make_figures", "points", "quick_config",
-           "run_task"]
+__all__ = ["STUDY", "QBMGradientByTermConfig", "make_figures", "points", "quick_config", "run_task"]
 
 ModelName = Literal["paper", "ising"]
 MODEL_TITLES = {"paper": "normalised random 2-local QBM", "ising": "transverse-field Ising chain"}
 CLASS_COLORS = {"visible": "#0072B2", "coupling": "#D55E00", "hidden": "#009E73"}
-CLASS_LABELS = {"visible": "visible-only $h_V \\otimes I$", "coupling": "V–H coupling",
-                "hidden": "hidden-only $I \\otimes h_H$"}
+CLASS_LABELS = {
+    "visible": "visible-only $h_V \\otimes I$",
+    "coupling": "V–H coupling",
+    "hidden": "hidden-only $I \\otimes h_H$",
+}
 
 
 class QBMGradientByTermConfig(StudyConfig):
@@ -90,8 +92,10 @@ class QBMGradientByTermConfig(StudyConfig):
     @model_validator(mode="after")
     def _fits(self) -> QBMGradientByTermConfig:
         if self.n_visible + max(self.n_hidden) > MAX_QUBITS:
-            raise ValueError(f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); got "
-                             f"n_visible = {self.n_visible}, n_hidden up to {max(self.n_hidden)}")
+            raise ValueError(
+                f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); got "
+                f"n_visible = {self.n_visible}, n_hidden up to {max(self.n_hidden)}"
+            )
         return self
 
 
@@ -105,10 +109,15 @@ def points(config: QBMGradientByTermConfig):
     for model in config.models:
         for n_h in config.n_hidden:
             big = config.n_visible + n_h >= config.big_from
-            yield {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-                   "beta": config.beta,
-                   "instances": config.big_instances if big else config.instances,
-                   "target_beta": config.target_beta, "study_seed": config.seed}
+            yield {
+                "model": model,
+                "n_visible": config.n_visible,
+                "n_hidden": n_h,
+                "beta": config.beta,
+                "instances": config.big_instances if big else config.instances,
+                "target_beta": config.target_beta,
+                "study_seed": config.seed,
+            }
 
 
 def _instance(model_name: str, n_v: int, n_h: int, beta: float, seed: int):
@@ -142,15 +151,25 @@ def run_task(task: Task) -> list[dict[str, Any]]:
                 continue
             first = model.terms[int(np.flatnonzero(mask)[0])]
             scale = two_design_gradient_scale(first, n_v)
-            rows.append({
-                "model": p["model"], "n_visible": n_v, "n_hidden": n_h, "beta": beta,
-                "instance": i, "seed": seed, "term_class": cls, "n_terms": int(mask.sum()),
-                "mean_abs_gradient": float(grad[mask].mean()),
-                "rms_gradient": float(np.sqrt(np.mean(grad[mask] ** 2))),
-                "max_abs_gradient": float(grad[mask].max()),
-                "covariance_bound": covariance, "two_design_scale": scale,
-                "two_design_bound": covariance * scale, "cost": float(ev.cost),
-            })
+            rows.append(
+                {
+                    "model": p["model"],
+                    "n_visible": n_v,
+                    "n_hidden": n_h,
+                    "beta": beta,
+                    "instance": i,
+                    "seed": seed,
+                    "term_class": cls,
+                    "n_terms": int(mask.sum()),
+                    "mean_abs_gradient": float(grad[mask].mean()),
+                    "rms_gradient": float(np.sqrt(np.mean(grad[mask] ** 2))),
+                    "max_abs_gradient": float(grad[mask].max()),
+                    "covariance_bound": covariance,
+                    "two_design_scale": scale,
+                    "two_design_bound": covariance * scale,
+                    "cost": float(ev.cost),
+                }
+            )
     return rows
 
 
@@ -165,10 +184,17 @@ def _fig(df: pd.DataFrame, column: str, ylabel: str):
             if c.empty:
                 continue
             b = band(c, "n_hidden", column)
-            ax.fill_between(b["n_hidden"], b["q16"], b["q84"], color=CLASS_COLORS[cls],
-                            alpha=0.2, lw=0)
-            ax.plot(b["n_hidden"], b["mean"], "o-", ms=4, color=CLASS_COLORS[cls],
-                    label=CLASS_LABELS[cls])
+            ax.fill_between(
+                b["n_hidden"], b["q16"], b["q84"], color=CLASS_COLORS[cls], alpha=0.2, lw=0
+            )
+            ax.plot(
+                b["n_hidden"],
+                b["mean"],
+                "o-",
+                ms=4,
+                color=CLASS_COLORS[cls],
+                label=CLASS_LABELS[cls],
+            )
             bound = c.groupby("n_hidden")["two_design_bound"].mean()
             ls = "--" if cls == "visible" else ":"
             ax.plot(bound.index, bound.values, ls, color=THEORY_COLOR, lw=1.3)
@@ -181,16 +207,33 @@ def _fig(df: pd.DataFrame, column: str, ylabel: str):
     axes[0, 0].set_ylabel(ylabel)
     handles, _ = axes[0, 0].get_legend_handles_labels()
     handles += [
-        Line2D([], [], color=THEORY_COLOR, lw=0.8, alpha=0.6,
-               label="covariance bound $\\beta\\,\\frac{1}{2}(\\lambda_{max}-\\lambda_{min})(G)$"),
-        Line2D([], [], color=THEORY_COLOR, ls="--",
-               label="× $\\sqrt{1 + d_V/d_H}$ (2-design, visible-only)"),
-        Line2D([], [], color=THEORY_COLOR, ls=":",
-               label="× $\\sqrt{d_V/d_H}$ (2-design, traceless on H)"),
+        Line2D(
+            [],
+            [],
+            color=THEORY_COLOR,
+            lw=0.8,
+            alpha=0.6,
+            label="covariance bound $\\beta\\,\\frac{1}{2}(\\lambda_{max}-\\lambda_{min})(G)$",
+        ),
+        Line2D(
+            [],
+            [],
+            color=THEORY_COLOR,
+            ls="--",
+            label="× $\\sqrt{1 + d_V/d_H}$ (2-design, visible-only)",
+        ),
+        Line2D(
+            [],
+            [],
+            color=THEORY_COLOR,
+            ls=":",
+            label="× $\\sqrt{d_V/d_H}$ (2-design, traceless on H)",
+        ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
-    fig.suptitle("Relative-entropy gradient per term class (mean over instances, band 16–84 %)",
-                 fontsize=11)
+    fig.suptitle(
+        "Relative-entropy gradient per term class (mean over instances, band 16–84 %)", fontsize=11
+    )
     return fig
 
 

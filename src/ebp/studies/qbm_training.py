@@ -57,8 +57,17 @@ from ..train import (
 from ._figures import figure, figures
 from ._training import CURVE_POINTS, result_rows
 
-__all__ = ["STUDY", "QBMTrainingConfig", "build_model", "learning_task", "make_figures",
-           "points", "quick_config", "run_task", "strategy_summary"]
+__all__ = [
+    "STUDY",
+    "QBMTrainingConfig",
+    "build_model",
+    "learning_task",
+    "make_figures",
+    "points",
+    "quick_config",
+    "run_task",
+    "strategy_summary",
+]
 
 MAX_QUBITS = 12
 """Largest n_V + n_H trained here (dense Gibbs states; a 12-qubit step takes minutes)."""
@@ -68,8 +77,11 @@ TargetName = Literal["quantum", "thermal", "sparse"]
 StrategyName = Literal[tuple(STRATEGIES)]  # type: ignore[valid-type]
 TRACKED = ("distance_to_mixed", "mutual_information")
 """Model diagnostics carried into the rows (curve values; initial/final in the summary)."""
-TARGET_TITLES = {"quantum": "mixed state, $S(\\eta\\|\\sigma_V)$",
-                 "thermal": "thermal distribution, KL", "sparse": "sparse distribution, KL"}
+TARGET_TITLES = {
+    "quantum": "mixed state, $S(\\eta\\|\\sigma_V)$",
+    "thermal": "thermal distribution, KL",
+    "sparse": "sparse distribution, KL",
+}
 FAMILY_TITLES = {"restricted": "restricted QBM", "random": "all-to-all 2-local QBM"}
 STRATEGY_COLORS = {"random": "#4d4d4d", "visible-first": "#1b9e77", "grow-coupling": "#d95f02"}
 
@@ -136,15 +148,17 @@ class QBMTrainingConfig(StudyConfig):
     def _fits(self) -> QBMTrainingConfig:
         big = [h for h in self.n_hidden if self.n_visible + h > MAX_QUBITS]
         if big:
-            raise ValueError(f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); "
-                             f"n_hidden {big} is too large for n_visible = {self.n_visible}")
+            raise ValueError(
+                f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); "
+                f"n_hidden {big} is too large for n_visible = {self.n_visible}"
+            )
         d_v = 2**self.n_visible
         if "quantum" in self.targets and self.target_rank > d_v:
-            raise ValueError(f"target_rank must be <= 2**n_visible = {d_v}; got "
-                             f"{self.target_rank}")
+            raise ValueError(f"target_rank must be <= 2**n_visible = {d_v}; got {self.target_rank}")
         if "sparse" in self.targets and self.sparse_support > d_v:
-            raise ValueError(f"sparse_support must be <= 2**n_visible = {d_v}; got "
-                             f"{self.sparse_support}")
+            raise ValueError(
+                f"sparse_support must be <= 2**n_visible = {d_v}; got {self.sparse_support}"
+            )
         return self
 
 
@@ -164,24 +178,38 @@ def points(config: QBMTrainingConfig):
             for n_h in config.n_hidden:
                 for rep in range(config.seeds):
                     data_seed = task_seed(config.seed, {"target": target, "repetition": rep})
-                    init_seed = task_seed(config.seed, {"family": family, "target": target,
-                                                        "n_hidden": n_h, "repetition": rep})
+                    init_seed = task_seed(
+                        config.seed,
+                        {"family": family, "target": target, "n_hidden": n_h, "repetition": rep},
+                    )
                     for strategy in config.strategies:
-                        yield {"family": family, "target": target, "strategy": strategy,
-                               "n_visible": config.n_visible, "n_hidden": n_h,
-                               "coupling": config.coupling, "beta": config.beta,
-                               "field_std": config.field_std, "coupling_std": config.coupling_std,
-                               "target_rank": config.target_rank,
-                               "target_beta": config.target_beta,
-                               "sparse_support": config.sparse_support,
-                               "budget_steps": config.budget_steps,
-                               "learning_rate": config.learning_rate, "fraction": config.fraction,
-                               "weak": config.weak, "stages": config.stages, "repetition": rep,
-                               "data_seed": data_seed, "init_seed": init_seed}
+                        yield {
+                            "family": family,
+                            "target": target,
+                            "strategy": strategy,
+                            "n_visible": config.n_visible,
+                            "n_hidden": n_h,
+                            "coupling": config.coupling,
+                            "beta": config.beta,
+                            "field_std": config.field_std,
+                            "coupling_std": config.coupling_std,
+                            "target_rank": config.target_rank,
+                            "target_beta": config.target_beta,
+                            "sparse_support": config.sparse_support,
+                            "budget_steps": config.budget_steps,
+                            "learning_rate": config.learning_rate,
+                            "fraction": config.fraction,
+                            "weak": config.weak,
+                            "stages": config.stages,
+                            "repetition": rep,
+                            "data_seed": data_seed,
+                            "init_seed": init_seed,
+                        }
 
 
-def build_model(family: str, n_visible: int, n_hidden: int, *, coupling: float = 1.0,
-                beta: float = 1.0) -> QBM:
+def build_model(
+    family: str, n_visible: int, n_hidden: int, *, coupling: float = 1.0, beta: float = 1.0
+) -> QBM:
     """The study's QBM: ``restricted`` (XZ fields, V–H ZZ) or ``random`` (all 2-local terms)."""
     if family == "restricted":
         return restricted(n_visible, n_hidden, coupling=coupling, beta=beta)
@@ -190,19 +218,32 @@ def build_model(family: str, n_visible: int, n_hidden: int, *, coupling: float =
     raise ValueError(f"unknown QBM family {family!r}; allowed: restricted, random.")
 
 
-def learning_task(target: str, n_visible: int, seed: int, *, rank: int = 2,
-                  target_beta: float = 1.0, support: int = 3) -> LearningTask:
+def learning_task(
+    target: str,
+    n_visible: int,
+    seed: int,
+    *,
+    rank: int = 2,
+    target_beta: float = 1.0,
+    support: int = 3,
+) -> LearningTask:
     """The task of a target kind: ``quantum`` (S(η‖σ_V), success at 0.1 bits), ``thermal`` or
     ``sparse`` (KL, success at 0.1 bits)."""
     if target == "quantum":
-        return quantum_data_task(random_mixed_state(n_visible, rank, seed), "relative_entropy",
-                                 success=0.1, name="mixed-state")
+        return quantum_data_task(
+            random_mixed_state(n_visible, rank, seed),
+            "relative_entropy",
+            success=0.1,
+            name="mixed-state",
+        )
     if target == "thermal":
-        return generative_task(thermal_distribution(n_visible, target_beta, seed), "kl",
-                               name="thermal-distribution")
+        return generative_task(
+            thermal_distribution(n_visible, target_beta, seed), "kl", name="thermal-distribution"
+        )
     if target == "sparse":
-        return generative_task(random_sparse_distribution(n_visible, support, seed), "kl",
-                               name="sparse-distribution")
+        return generative_task(
+            random_sparse_distribution(n_visible, support, seed), "kl", name="sparse-distribution"
+        )
     raise ValueError(f"unknown target {target!r}; allowed: quantum, thermal, sparse.")
 
 
@@ -218,20 +259,44 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     """Train one QBM with one strategy; rows of :func:`ebp.studies._training.result_rows` plus
     the tracked diagnostics (:data:`TRACKED`)."""
     p = task.params
-    model = build_model(p["family"], p["n_visible"], p["n_hidden"], coupling=p["coupling"],
-                        beta=p["beta"])
-    learning = learning_task(p["target"], p["n_visible"], p["data_seed"], rank=p["target_rank"],
-                             target_beta=p["target_beta"], support=p["sparse_support"])
-    x0 = gaussian_parameters(model, p["init_seed"], onsite_std=p["field_std"],
-                             offsite_std=p["coupling_std"])
-    result = run_strategy(p["strategy"], model, learning, adam(p["learning_rate"]),
-                          budget=2 * model.n_params * p["budget_steps"], seed=p["init_seed"],
-                          init=x0, **_options(p))
-    labels = {"family": p["family"], "target": p["target"], "loss_name": learning.loss_name,
-              "strategy": p["strategy"], "n_visible": p["n_visible"], "n_hidden": p["n_hidden"],
-              "n_params": model.n_params, "coupling": p["coupling"], "beta": p["beta"],
-              "repetition": p["repetition"], "seed": p["init_seed"],
-              "target_loss": learning.target}
+    model = build_model(
+        p["family"], p["n_visible"], p["n_hidden"], coupling=p["coupling"], beta=p["beta"]
+    )
+    learning = learning_task(
+        p["target"],
+        p["n_visible"],
+        p["data_seed"],
+        rank=p["target_rank"],
+        target_beta=p["target_beta"],
+        support=p["sparse_support"],
+    )
+    x0 = gaussian_parameters(
+        model, p["init_seed"], onsite_std=p["field_std"], offsite_std=p["coupling_std"]
+    )
+    result = run_strategy(
+        p["strategy"],
+        model,
+        learning,
+        adam(p["learning_rate"]),
+        budget=2 * model.n_params * p["budget_steps"],
+        seed=p["init_seed"],
+        init=x0,
+        **_options(p),
+    )
+    labels = {
+        "family": p["family"],
+        "target": p["target"],
+        "loss_name": learning.loss_name,
+        "strategy": p["strategy"],
+        "n_visible": p["n_visible"],
+        "n_hidden": p["n_hidden"],
+        "n_params": model.n_params,
+        "coupling": p["coupling"],
+        "beta": p["beta"],
+        "repetition": p["repetition"],
+        "seed": p["init_seed"],
+        "target_loss": learning.target,
+    }
     rows = result_rows(result, labels)
     curve = result.curve
     # result_rows keeps these curve indices, in this order
@@ -252,14 +317,23 @@ def strategy_summary(df: pd.DataFrame) -> pd.DataFrame:
     runs = df[df["kind"] == "run"]
     keys = ["family", "target", "n_hidden", "strategy"]
     g = runs.groupby(keys)
-    table = pd.DataFrame({"mean_loss": g["loss"].mean(), "std_loss": g["loss"].std(ddof=1),
-                          "success_rate": g["success"].mean(),
-                          "mutual_information": g["mutual_information"].mean(),
-                          "runs": g["loss"].count()}).reset_index()
+    table = pd.DataFrame(
+        {
+            "mean_loss": g["loss"].mean(),
+            "std_loss": g["loss"].std(ddof=1),
+            "success_rate": g["success"].mean(),
+            "mutual_information": g["mutual_information"].mean(),
+            "runs": g["loss"].count(),
+        }
+    ).reset_index()
     margins = []
     for _, row in table.iterrows():
-        base = table[(table["family"] == row["family"]) & (table["target"] == row["target"])
-                     & (table["n_hidden"] == row["n_hidden"]) & (table["strategy"] == "random")]
+        base = table[
+            (table["family"] == row["family"])
+            & (table["target"] == row["target"])
+            & (table["n_hidden"] == row["n_hidden"])
+            & (table["strategy"] == "random")
+        ]
         if base.empty:
             margins.append(math.nan)
             continue
@@ -287,8 +361,7 @@ def _fig_final(df: pd.DataFrame, config: QBMTrainingConfig):
     runs = df[df["kind"] == "run"]
     families, targets = _panels(runs)
     strategies = list(dict.fromkeys(runs["strategy"]))
-    fig, axes = new_figure(len(families), len(targets), width=4.2, height=3.3,
-                           sharex=True)
+    fig, axes = new_figure(len(families), len(targets), width=4.2, height=3.3, sharex=True)
     offsets = {s: 0.08 * (i - (len(strategies) - 1) / 2) for i, s in enumerate(strategies)}
     for r, family in enumerate(families):
         for c, target in enumerate(targets):
@@ -298,8 +371,9 @@ def _fig_final(df: pd.DataFrame, config: QBMTrainingConfig):
                 t = s[s["strategy"] == strat]
                 if t.empty:
                     continue
-                ax.scatter(t["n_hidden"] + offsets[strat], t["loss"], s=9, alpha=0.45,
-                           color=_color(strat))
+                ax.scatter(
+                    t["n_hidden"] + offsets[strat], t["loss"], s=9, alpha=0.45, color=_color(strat)
+                )
                 med = t.groupby("n_hidden")["loss"].median()
                 ax.plot(med.index + offsets[strat], med.values, "o-", ms=4, color=_color(strat))
             ax.axhline(float(s["target_loss"].iloc[0]), color="#555555", ls="--", lw=1)
@@ -314,15 +388,19 @@ def _fig_final(df: pd.DataFrame, config: QBMTrainingConfig):
     handles.append(Line2D([], [], color="#555555", ls="--", label="success threshold"))
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
     d = runs.iloc[0]
-    fig.suptitle(f"QBM training at equal budget, $n_V$ = {int(d['n_visible'])}, "
-                 f"β = {d['beta']:g}, g = {d['coupling']:g} (dots: runs; line: median)",
-                 fontsize=11)
+    fig.suptitle(
+        f"QBM training at equal budget, $n_V$ = {int(d['n_visible'])}, "
+        f"β = {d['beta']:g}, g = {d['coupling']:g} (dots: runs; line: median)",
+        fontsize=11,
+    )
     return fig
 
 
-_TRAJECTORY_COLUMNS = (("loss", "loss [bits]", True),
-                       ("mutual_information", "$I(V{:}H)$ [bits]", False),
-                       ("distance_to_mixed", "$\\|\\sigma_V - I/d_V\\|_1$", False))
+_TRAJECTORY_COLUMNS = (
+    ("loss", "loss [bits]", True),
+    ("mutual_information", "$I(V{:}H)$ [bits]", False),
+    ("distance_to_mixed", "$\\|\\sigma_V - I/d_V\\|_1$", False),
+)
 
 
 @figure("qbm_training_trajectories.png")
@@ -334,8 +412,7 @@ def _fig_trajectories(df: pd.DataFrame, config: QBMTrainingConfig):
     curves = curves[curves["n_hidden"] == n_h]
     pairs = list(dict.fromkeys(zip(curves["family"], curves["target"])))
     strategies = list(dict.fromkeys(curves["strategy"]))
-    fig, axes = new_figure(len(pairs), len(_TRAJECTORY_COLUMNS), width=3.8, height=2.9,
-                           sharex=True)
+    fig, axes = new_figure(len(pairs), len(_TRAJECTORY_COLUMNS), width=3.8, height=2.9, sharex=True)
     grid = np.linspace(0.0, 1.0, 60)
     for r, (family, target) in enumerate(pairs):
         s = curves[(curves["family"] == family) & (curves["target"] == target)]

@@ -40,8 +40,16 @@ from ..theory import mean_trace_distance_bound
 from ._bands import band, error_bars, log2_fit, sequential_colors
 from ._figures import figure, figures
 
-__all__ = ["STUDY", "QBMTypicalityConfig", "make_figures", "points", "qbm_trace_distance_rows",
-           "quick_config", "run_task", "target_objective"]
+__all__ = [
+    "STUDY",
+    "QBMTypicalityConfig",
+    "make_figures",
+    "points",
+    "qbm_trace_distance_rows",
+    "quick_config",
+    "run_task",
+    "target_objective",
+]
 
 MAX_QUBITS = 12
 """Largest total size of a dense QBM in these studies (see :data:`ebp.qbm.MEMORY_LIMIT_BYTES`)."""
@@ -98,12 +106,17 @@ class QBMTypicalityConfig(StudyConfig):
     def _fits(self) -> QBMTypicalityConfig:
         if not self.n_hidden:
             raise ValueError("give at least one n_hidden")
-        too_big = [h for h in set(self.n_hidden) | set(self.hist_n_hidden)
-                   if self.n_visible + h > MAX_QUBITS]
+        too_big = [
+            h
+            for h in set(self.n_hidden) | set(self.hist_n_hidden)
+            if self.n_visible + h > MAX_QUBITS
+        ]
         if too_big:
-            raise ValueError(f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); "
-                             f"n_hidden {sorted(too_big)} is too large for n_visible = "
-                             f"{self.n_visible}")
+            raise ValueError(
+                f"n_visible + n_hidden must be <= {MAX_QUBITS} (dense QBMs); "
+                f"n_hidden {sorted(too_big)} is too large for n_visible = "
+                f"{self.n_visible}"
+            )
         return self
 
     def instances_at(self, n_hidden: int) -> int:
@@ -115,18 +128,28 @@ class QBMTypicalityConfig(StudyConfig):
 def quick_config() -> QBMTypicalityConfig:
     """n_H = 1 … 7 (≤ 8 qubits), 100 instances, 300-instance histograms at n_H = 1, 3, 5, 7
     (about 15 s on two busy cores)."""
-    return QBMTypicalityConfig(n_hidden=tuple(range(1, 8)), instances=100,
-                               hist_n_hidden=(1, 3, 5, 7), hist_instances=300,
-                               bootstrap_resamples=300)
+    return QBMTypicalityConfig(
+        n_hidden=tuple(range(1, 8)),
+        instances=100,
+        hist_n_hidden=(1, 3, 5, 7),
+        hist_instances=300,
+        bootstrap_resamples=300,
+    )
 
 
 def points(config: QBMTypicalityConfig):
     """One task per n_H (every β measured on the same instances)."""
     for n_h in sorted(set(config.n_hidden) | set(config.hist_n_hidden)):
-        yield {"n_visible": config.n_visible, "n_hidden": n_h, "betas": tuple(config.betas),
-               "instances": config.instances_at(n_h), "histogram": n_h in config.hist_n_hidden,
-               "curve": n_h in config.n_hidden, "target_beta": config.target_beta,
-               "study_seed": config.seed}
+        yield {
+            "n_visible": config.n_visible,
+            "n_hidden": n_h,
+            "betas": tuple(config.betas),
+            "instances": config.instances_at(n_h),
+            "histogram": n_h in config.hist_n_hidden,
+            "curve": n_h in config.n_hidden,
+            "target_beta": config.target_beta,
+            "study_seed": config.seed,
+        }
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
@@ -140,24 +163,36 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     for i in range(p["instances"]):
         seed = derive_seed(task.seed, i)
         model, theta = paper_qbm(n_v, n_h, seed=seed)
-        for beta, (ev, diag) in zip(p["betas"], evaluate_temperatures(model, theta, objective,
-                                                                      p["betas"])):
+        for beta, (ev, diag) in zip(
+            p["betas"], evaluate_temperatures(model, theta, objective, p["betas"])
+        ):
             grad = np.abs(ev.gradient)
-            rows.append({
-                "n_visible": n_v, "n_hidden": n_h, "d_hidden": 2**n_h, "beta": float(beta),
-                "instance": i, "seed": seed, "histogram": p["histogram"], "curve": p["curve"],
-                "trace_distance": 0.5 * float(diag["distance_to_mixed"]),
-                "typicality_scale": bound,
-                "mutual_information": float(diag["mutual_information"]),
-                "entropy_visible": float(diag["entropy_visible"]),
-                "cost": float(ev.cost), "grad_inf_norm": float(grad.max()),
-                "grad_norm": float(np.linalg.norm(grad)), "n_params": model.n_params,
-            })
+            rows.append(
+                {
+                    "n_visible": n_v,
+                    "n_hidden": n_h,
+                    "d_hidden": 2**n_h,
+                    "beta": float(beta),
+                    "instance": i,
+                    "seed": seed,
+                    "histogram": p["histogram"],
+                    "curve": p["curve"],
+                    "trace_distance": 0.5 * float(diag["distance_to_mixed"]),
+                    "typicality_scale": bound,
+                    "mutual_information": float(diag["mutual_information"]),
+                    "entropy_visible": float(diag["entropy_visible"]),
+                    "cost": float(ev.cost),
+                    "grad_inf_norm": float(grad.max()),
+                    "grad_norm": float(np.linalg.norm(grad)),
+                    "n_params": model.n_params,
+                }
+            )
     return rows
 
 
-def qbm_trace_distance_rows(n_visible: int, n_hidden_values, instances: int, seed: int, *,
-                            beta: float = 1.0) -> list[dict[str, Any]]:
+def qbm_trace_distance_rows(
+    n_visible: int, n_hidden_values, instances: int, seed: int, *, beta: float = 1.0
+) -> list[dict[str, Any]]:
     """Rows for the ``entanglement`` study's trace-distance figure: the paper QBM's σ_V.
 
     One row per (n_H, instance) with the columns of :data:`ebp.studies.entanglement.COLUMNS`,
@@ -179,14 +214,26 @@ def qbm_trace_distance_rows(n_visible: int, n_hidden_values, instances: int, see
             s2 = float(-np.log2(np.sum(w**2)))
             td = 0.5 * float(np.sum(np.abs(w - 1.0 / d_v)))
             pinsker = math.sqrt(max(2 * math.log(2) * (n_visible - s1), 0.0))
-            rows.append({
-                "experiment": "qbm", "model": "qbm", "n_qubits": n_visible + n_h,
-                "n_visible": n_visible, "n_hidden": n_h, "layers": None, "cut_gates": None,
-                "instance": i, "seed": inst, "entropy_bits": s1, "renyi2_bits": s2,
-                "trace_distance": td, "pinsker_bound": pinsker,
-                "max_entropy_bits": float(min(n_visible, n_h)), "page_entropy": math.nan,
-                "mean_trace_distance_bound": float(mean_trace_distance_bound(n_visible, n_h)),
-            })
+            rows.append(
+                {
+                    "experiment": "qbm",
+                    "model": "qbm",
+                    "n_qubits": n_visible + n_h,
+                    "n_visible": n_visible,
+                    "n_hidden": n_h,
+                    "layers": None,
+                    "cut_gates": None,
+                    "instance": i,
+                    "seed": inst,
+                    "entropy_bits": s1,
+                    "renyi2_bits": s2,
+                    "trace_distance": td,
+                    "pinsker_bound": pinsker,
+                    "max_entropy_bits": float(min(n_visible, n_h)),
+                    "page_entropy": math.nan,
+                    "mean_trace_distance_bound": float(mean_trace_distance_bound(n_visible, n_h)),
+                }
+            )
     return rows
 
 
@@ -203,8 +250,13 @@ def _fig_trace_distance(df: pd.DataFrame, config: QBMTypicalityConfig):
     fig, axes = new_figure(width=5.6, height=4.2)
     ax = axes[0, 0]
     dh = np.geomspace(s["d_hidden"].min(), s["d_hidden"].max(), 50)
-    ax.plot(dh, 0.5 * np.sqrt(d_v / dh), "-", color=THEORY_COLOR,
-            label="$\\frac{1}{2}\\sqrt{d_V/d_H}$ (Haar typicality scale)")
+    ax.plot(
+        dh,
+        0.5 * np.sqrt(d_v / dh),
+        "-",
+        color=THEORY_COLOR,
+        label="$\\frac{1}{2}\\sqrt{d_V/d_H}$ (Haar typicality scale)",
+    )
     for beta in betas:
         b = band(s[s["beta"] == beta], "d_hidden", "trace_distance")
         c = _beta_color(betas, beta)
@@ -237,16 +289,23 @@ def _fig_histograms(df: pd.DataFrame, config: QBMTypicalityConfig):
         for h in nhs:
             t = s[(s["beta"] == beta) & (s["n_hidden"] == h)]["trace_distance"].clip(lower=lo)
             ax.hist(t, bins=bins, histtype="stepfilled", alpha=0.2, color=colors[h])
-            ax.hist(t, bins=bins, histtype="step", color=colors[h], lw=1.3,
-                    label=f"$n_H$ = {h} ({len(t)} instances)")
+            ax.hist(
+                t,
+                bins=bins,
+                histtype="step",
+                color=colors[h],
+                lw=1.3,
+                label=f"$n_H$ = {h} ({len(t)} instances)",
+            )
             ax.axvline(0.5 * math.sqrt(d_v / 2**h), color=colors[h], ls="--", lw=1.0)
         ax.set_xscale("log")
         ax.set_xlabel(f"$T = \\frac{{1}}{{2}}\\|\\sigma_V - I/{d_v}\\|_1$ (log scale)")
         ax.set_title(f"β = {beta:g}", fontsize=10)
         ax.legend(fontsize=7, loc="upper left")
     axes[0, 0].set_ylabel("instances per bin")
-    fig.suptitle("Random QBM: distribution of T (dashed: $\\frac{1}{2}\\sqrt{d_V/d_H}$)",
-                 fontsize=11)
+    fig.suptitle(
+        "Random QBM: distribution of T (dashed: $\\frac{1}{2}\\sqrt{d_V/d_H}$)", fontsize=11
+    )
     return fig
 
 
@@ -254,10 +313,19 @@ def _variance_table(df: pd.DataFrame, resamples: int) -> pd.DataFrame:
     rows = []
     for (beta, n_h), g in df[df["curve"]].groupby(["beta", "n_hidden"]):
         x = g["grad_inf_norm"].to_numpy()
-        lo, hi = bootstrap_interval(x, lambda a, axis=-1: np.var(a, axis=axis, ddof=1),
-                                    n_resamples=resamples, seed=int(n_h))
-        rows.append({"beta": beta, "n_hidden": n_h, "var": float(np.var(x, ddof=1)),
-                     "lo": lo, "hi": hi, "count": len(x)})
+        lo, hi = bootstrap_interval(
+            x, lambda a, axis=-1: np.var(a, axis=axis, ddof=1), n_resamples=resamples, seed=int(n_h)
+        )
+        rows.append(
+            {
+                "beta": beta,
+                "n_hidden": n_h,
+                "var": float(np.var(x, ddof=1)),
+                "lo": lo,
+                "hi": hi,
+                "count": len(x),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -270,21 +338,35 @@ def _fig_gradient_variance(df: pd.DataFrame, config: QBMTypicalityConfig):
     for beta in betas:
         t = table[table["beta"] == beta].sort_values("n_hidden")
         c = _beta_color(betas, beta)
-        ax.errorbar(t["n_hidden"], t["var"], yerr=error_bars(t["var"], t["lo"], t["hi"]), fmt="o",
-                    color=c, ms=4, capsize=2)
+        ax.errorbar(
+            t["n_hidden"],
+            t["var"],
+            yerr=error_bars(t["var"], t["lo"], t["hi"]),
+            fmt="o",
+            color=c,
+            ms=4,
+            capsize=2,
+        )
         fit = log2_fit(t["n_hidden"], t["var"], t["lo"], t["hi"])
         if fit is not None:
             x = np.linspace(t["n_hidden"].min(), t["n_hidden"].max(), 50)
-            ax.plot(x, fit.predict(x), "-", color=c, lw=1.2,
-                    label=f"β = {beta:g}: fit $\\propto 2^{{({fit.slope:.2f} \\pm "
-                          f"{fit.slope_err:.2f})\\, n_H}}$")
+            ax.plot(
+                x,
+                fit.predict(x),
+                "-",
+                color=c,
+                lw=1.2,
+                label=f"β = {beta:g}: fit $\\propto 2^{{({fit.slope:.2f} \\pm "
+                f"{fit.slope_err:.2f})\\, n_H}}$",
+            )
         else:
             ax.plot([], [], "o", color=c, label=f"β = {beta:g}")
     ax.set_yscale("log", base=2)
     ax.set_xlabel(f"hidden qubits $n_H$ ($n_V = {config.n_visible}$)")
     ax.set_ylabel("Var$[\\|\\nabla_\\theta S(\\eta\\|\\sigma_V)\\|_\\infty]$")
-    ax.set_title("Random QBM, relative entropy to a thermal target (bars: 95 % bootstrap)",
-                 fontsize=9)
+    ax.set_title(
+        "Random QBM, relative entropy to a thermal target (bars: 95 % bootstrap)", fontsize=9
+    )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8)
     return fig
@@ -295,8 +377,7 @@ def _flags(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(curve=df["curve"].astype(bool), histogram=df["histogram"].astype(bool))
 
 
-make_figures = figures(_fig_trace_distance, _fig_histograms, _fig_gradient_variance,
-                       prepare=_flags)
+make_figures = figures(_fig_trace_distance, _fig_histograms, _fig_gradient_variance, prepare=_flags)
 
 
 STUDY = Study(

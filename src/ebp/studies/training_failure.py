@@ -77,7 +77,11 @@ class TrainingFailureConfig(StudyConfig):
     layers_per_qubit: int = Field(2, ge=1, le=20)
     cut_gates: int = Field(1, ge=1, le=20)
     optimisers: Annotated[tuple[OptimiserName, ...], distinct("optimiser")] = (
-        "adam", "spsa", "cma-es", "nelder-mead")
+        "adam",
+        "spsa",
+        "cma-es",
+        "nelder-mead",
+    )
     exact: tuple[OptimiserName, ...] = ("adam",)
     shots: int = Field(10, ge=2, le=10**6)
     budget: float = Field(5e5, gt=0, le=1e12)
@@ -93,30 +97,53 @@ def quick_config() -> TrainingFailureConfig:
 def points(config: TrainingFailureConfig):
     """One task per (model, n_H, optimiser, shots/exact, repetition)."""
     runs = [(o, "shots") for o in config.optimisers] + [(o, "exact") for o in config.exact]
-    for model, n_h, (opt, mode), rep in itertools.product(config.models, config.n_hidden, runs,
-                                                          range(config.seeds)):
-        yield {"model": model, "n_visible": config.n_visible, "n_hidden": n_h,
-               "layers": config.layers_per_qubit * (config.n_visible + n_h),
-               "cut_gates": config.cut_gates if model == "bounded_cut" else None,
-               "optimiser": opt, "mode": mode, "task": config.task, "shots": config.shots,
-               "budget": config.budget, "learning_rate": config.learning_rate,
-               "repetition": rep}
+    for model, n_h, (opt, mode), rep in itertools.product(
+        config.models, config.n_hidden, runs, range(config.seeds)
+    ):
+        yield {
+            "model": model,
+            "n_visible": config.n_visible,
+            "n_hidden": n_h,
+            "layers": config.layers_per_qubit * (config.n_visible + n_h),
+            "cut_gates": config.cut_gates if model == "bounded_cut" else None,
+            "optimiser": opt,
+            "mode": mode,
+            "task": config.task,
+            "shots": config.shots,
+            "budget": config.budget,
+            "learning_rate": config.learning_rate,
+            "repetition": rep,
+        }
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
     """Train once; rows as in :func:`ebp.studies._training.result_rows`."""
     p = task.params
-    circuit = build_circuit(p["model"], p["n_visible"], p["n_hidden"], p["layers"],
-                            p["cut_gates"] or 1)
+    circuit = build_circuit(
+        p["model"], p["n_visible"], p["n_hidden"], p["layers"], p["cut_gates"] or 1
+    )
     learning = study_task(p["task"], p["n_visible"], p["n_hidden"], task.seed)
     exact = p["mode"] == "exact"
-    result = fit(circuit, learning, make_optimiser(p["optimiser"], p["learning_rate"]),
-                 budget=p["budget"] / p["shots"] if exact else p["budget"],
-                 shots=None if exact else p["shots"], seed=task.seed)
-    labels = {"model": p["model"], "n_visible": p["n_visible"], "n_hidden": p["n_hidden"],
-              "layers": p["layers"], "n_params": circuit.n_params, "optimiser": p["optimiser"],
-              "mode": p["mode"], "repetition": p["repetition"], "seed": task.seed,
-              "target": learning.target}
+    result = fit(
+        circuit,
+        learning,
+        make_optimiser(p["optimiser"], p["learning_rate"]),
+        budget=p["budget"] / p["shots"] if exact else p["budget"],
+        shots=None if exact else p["shots"],
+        seed=task.seed,
+    )
+    labels = {
+        "model": p["model"],
+        "n_visible": p["n_visible"],
+        "n_hidden": p["n_hidden"],
+        "layers": p["layers"],
+        "n_params": circuit.n_params,
+        "optimiser": p["optimiser"],
+        "mode": p["mode"],
+        "repetition": p["repetition"],
+        "seed": task.seed,
+        "target": learning.target,
+    }
     return result_rows(result, labels)
 
 
@@ -176,10 +203,16 @@ def _fig_loss(df: pd.DataFrame, config: TrainingFailureConfig):
             loss = t["loss"].clip(lower=LOSS_FLOOR)
             ax.scatter(t["n_hidden"] + shift, loss, s=8, alpha=0.5, color=model_color(model))
             med = loss.groupby(t["n_hidden"]).median()
-            ax.plot(med.index + shift, med.values, "-", color=model_color(model),
-                    label=f"{model_label(model)} (median)")
-        ax.axhline(float(s["target"].iloc[0]), color=THEORY_COLOR, ls="--", lw=1,
-                   label="success threshold")
+            ax.plot(
+                med.index + shift,
+                med.values,
+                "-",
+                color=model_color(model),
+                label=f"{model_label(model)} (median)",
+            )
+        ax.axhline(
+            float(s["target"].iloc[0]), color=THEORY_COLOR, ls="--", lw=1, label="success threshold"
+        )
         ax.set_yscale("log")
         ax.set_title(_title(opt, mode, config), fontsize=9)
         ax.set_xlabel("hidden qubits $n_H$")
@@ -202,13 +235,16 @@ def _fig_curves(df: pd.DataFrame, config: TrainingFailureConfig):
         s = curves[curves["n_hidden"] == n_h]
         for model in dict.fromkeys(s["model"]):
             for _, run in s[s["model"] == model].groupby("repetition"):
-                axes[0, j].plot(run["cost"], run["loss"], lw=0.8, alpha=0.7,
-                                color=model_color(model))
-                axes[1, j].plot(run["cost"], run["entropy"], lw=0.8, alpha=0.7,
-                                color=model_color(model))
+                axes[0, j].plot(
+                    run["cost"], run["loss"], lw=0.8, alpha=0.7, color=model_color(model)
+                )
+                axes[1, j].plot(
+                    run["cost"], run["entropy"], lw=0.8, alpha=0.7, color=model_color(model)
+                )
             axes[0, j].plot([], [], color=model_color(model), label=model_label(model))
-        axes[1, j].axhline(config.n_visible, color=THEORY_COLOR, ls="--", lw=1,
-                           label=r"$\log_2 d_V$")
+        axes[1, j].axhline(
+            config.n_visible, color=THEORY_COLOR, ls="--", lw=1, label=r"$\log_2 d_V$"
+        )
         axes[0, j].set_yscale("log")
         axes[0, j].set_title(f"$n_H = {n_h}$ · {_title(opt, mode, config)}", fontsize=9)
         axes[1, j].set_xlabel("shots spent" if mode == "shots" else "circuit evaluations")

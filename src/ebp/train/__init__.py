@@ -16,8 +16,8 @@ so gradient descent and gradient-free methods compare at equal cost. Pretraining
 in :mod:`ebp.train.pretrain`.
 """
 
-from ._fit import FitResult, fit, initial_parameters
 from ..landscape._losses import (
+    entanglement_regularised,
     kl_divergence,
     mmd,
     negative_log_likelihood,
@@ -25,8 +25,9 @@ from ..landscape._losses import (
     readout_cross_entropy,
     readout_error,
     sandwiched_renyi,
-    entanglement_regularised,
 )
+from . import pretrain
+from ._fit import FitResult, fit, initial_parameters
 from ._model import CircuitModel, Model, as_model, shift_rule
 from ._optimisers import (
     OPTIMISERS,
@@ -65,7 +66,6 @@ from ._tasks import (
     make_task,
     quantum_data_task,
 )
-from . import pretrain
 
 __all__ = [
     "Affine",

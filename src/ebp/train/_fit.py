@@ -97,7 +97,8 @@ def initial_parameters(model, init, seed: int, scale: float = 0.1) -> np.ndarray
         return rng.normal(0.0, scale, model.n_params)
     if isinstance(init, str):
         raise ValueError(
-            f"init must be 'random', 'small-angle' or a parameter vector; got {init!r}.")
+            f"init must be 'random', 'small-angle' or a parameter vector; got {init!r}."
+        )
     check_real_array("init", init, f"({model.n_params},)")
     x = np.array(init, dtype=np.float64)  # a copy: strategies edit the start in place
     if x.shape != (model.n_params,):
@@ -108,10 +109,22 @@ def initial_parameters(model, init, seed: int, scale: float = 0.1) -> np.ndarray
     return x
 
 
-def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | None = None,
-        seed: int = 0, init=None, trainable=None, checkpoint=None, progress=None,
-        phase: str = "", monitor: LearningTask | None = None,
-        max_points: int | None = 1000) -> FitResult:
+def fit(
+    model,
+    task: LearningTask,
+    optimiser,
+    *,
+    budget: float,
+    shots: int | None = None,
+    seed: int = 0,
+    init=None,
+    trainable=None,
+    checkpoint=None,
+    progress=None,
+    phase: str = "",
+    monitor: LearningTask | None = None,
+    max_points: int | None = 1000,
+) -> FitResult:
     """Train ``model`` on ``task`` with ``optimiser`` until ``budget`` is spent.
 
     Args:
@@ -143,32 +156,56 @@ def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | Non
     """
     model = as_model(model)
     if not isinstance(task, LearningTask):
-        raise TypeError(f"task must be a LearningTask (see ebp.train.make_task); got "
-                        f"{type(task).__name__}.")
+        raise TypeError(
+            f"task must be a LearningTask (see ebp.train.make_task); got {type(task).__name__}."
+        )
     task.check_model(model)
     optimiser = get_optimiser(optimiser)
     if not isinstance(optimiser, Optimiser):
         raise TypeError(f"optimiser must be an ebp optimiser or a name; got {optimiser!r}.")
     seed, shots = _check_seed(seed), _check_shots(shots)
-    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not budget > 0 \
-            or not math.isfinite(budget):
+    if (
+        isinstance(budget, bool)
+        or not isinstance(budget, (int, float))
+        or not budget > 0
+        or not math.isfinite(budget)
+    ):
         raise ValueError(f"budget must be a positive finite number; got {budget!r}.")
     x_full = initial_parameters(model, init, seed)
     if trainable is not None:
         trainable = np.asarray(trainable, dtype=bool)
         if trainable.shape != (model.n_params,) or not trainable.any():
-            raise ValueError(f"trainable must be a boolean mask of length {model.n_params} with at "
-                             "least one True.")
+            raise ValueError(
+                f"trainable must be a boolean mask of length {model.n_params} with at "
+                "least one True."
+            )
 
-    header = {"model": _fingerprint(model), "task": task.fingerprint(),
-              "optimiser": optimiser.fingerprint(), "shots": shots, "budget": float(budget),
-              "seed": seed, "init": _digest_init(x_full), "phase": phase,
-              "trainable": None if trainable is None else _digest_init(trainable.astype(float))}
+    header = {
+        "model": _fingerprint(model),
+        "task": task.fingerprint(),
+        "optimiser": optimiser.fingerprint(),
+        "shots": shots,
+        "budget": float(budget),
+        "seed": seed,
+        "init": _digest_init(x_full),
+        "phase": phase,
+        "trainable": None if trainable is None else _digest_init(trainable.astype(float)),
+    }
     path = None if checkpoint is None else Path(checkpoint)
     replay = Log.load(path, header) if path is not None and path.exists() else None
-    oracle = Oracle(model, task, shots=shots, budget=budget, seed=seed, base=x_full,
-                    trainable=trainable, replay=replay, phase=phase, monitor=monitor,
-                    max_points=max_points)
+    oracle = Oracle(
+        model,
+        task,
+        shots=shots,
+        budget=budget,
+        seed=seed,
+        base=x_full,
+        trainable=trainable,
+        replay=replay,
+        phase=phase,
+        monitor=monitor,
+        max_points=max_points,
+    )
     last_save = [time.monotonic()]
 
     def save(done: bool) -> None:
@@ -179,8 +216,12 @@ def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | Non
     if isinstance(progress, PhaseReport):
         bar, report = nullcontext(), progress
     else:
-        bar = Bar(float(budget), f"{optimiser.name} on {task.name}",
-                  "shots" if shots else "evaluations", show_progress(progress))
+        bar = Bar(
+            float(budget),
+            f"{optimiser.name} on {task.name}",
+            "shots" if shots else "evaluations",
+            show_progress(progress),
+        )
         report = bar.phase(phase)
     with bar:
 
@@ -211,12 +252,21 @@ def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | Non
     theta = oracle.full(oracle.last_x)
     judged = monitor or task
     return FitResult(
-        params=theta, initial_params=x_full, curve=curve, loss=float(final["loss"]),
-        entropy=float(final["entropy"]), accuracy=float(final["accuracy"]),
+        params=theta,
+        initial_params=x_full,
+        curve=curve,
+        loss=float(final["loss"]),
+        entropy=float(final["entropy"]),
+        accuracy=float(final["accuracy"]),
         success=judged.succeeded(float(final["loss"]), float(final["accuracy"])),
-        cost=oracle.spent, shots=None if shots is None else int(oracle.spent),
-        shots_per_estimate=shots, configurations=oracle.configurations,
-        optimiser=optimiser.name, task=task.name, seed=seed, stopped=stopped,
+        cost=oracle.spent,
+        shots=None if shots is None else int(oracle.spent),
+        shots_per_estimate=shots,
+        configurations=oracle.configurations,
+        optimiser=optimiser.name,
+        task=task.name,
+        seed=seed,
+        stopped=stopped,
         target=judged.target,
     )
 
@@ -224,13 +274,15 @@ def fit(model, task: LearningTask, optimiser, *, budget: float, shots: int | Non
 def _digest_init(x: np.ndarray) -> str:
     import hashlib
 
-    return hashlib.blake2b(np.ascontiguousarray(x, dtype=np.float64).tobytes(),
-                           digest_size=8).hexdigest()
+    return hashlib.blake2b(
+        np.ascontiguousarray(x, dtype=np.float64).tobytes(), digest_size=8
+    ).hexdigest()
 
 
 def _fingerprint(model) -> str:
     import hashlib
 
     inner = getattr(model, "circuit", model)
-    return hashlib.sha256(repr(inner).encode() + repr(getattr(inner, "operations", "")).encode()
-                          ).hexdigest()[:16]
+    return hashlib.sha256(
+        repr(inner).encode() + repr(getattr(inner, "operations", "")).encode()
+    ).hexdigest()[:16]

@@ -149,8 +149,14 @@ def as_model(model: Any):
     """
     if isinstance(model, Circuit):
         return CircuitModel(model)
-    needed = ("n_visible", "n_params", "value_and_gradient", "rho_visible", "random_parameters",
-              "diagnostics")
+    needed = (
+        "n_visible",
+        "n_params",
+        "value_and_gradient",
+        "rho_visible",
+        "random_parameters",
+        "diagnostics",
+    )
     missing = [m for m in needed if not hasattr(model, m)]
     if missing:
         raise TypeError(

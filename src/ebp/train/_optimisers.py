@@ -20,8 +20,9 @@ budget. Randomness comes only from ``rng``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -132,8 +133,9 @@ def sgd(learning_rate: float = 0.1, momentum: float = 0.9) -> GradientDescent:
     lr = _positive("learning_rate", learning_rate)
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1); got {momentum!r}.")
-    return GradientDescent(lambda: optax.sgd(lr, momentum=momentum or None),
-                           f"sgd(lr={lr:g},momentum={momentum:g})")
+    return GradientDescent(
+        lambda: optax.sgd(lr, momentum=momentum or None), f"sgd(lr={lr:g},momentum={momentum:g})"
+    )
 
 
 @dataclass(frozen=True)
@@ -165,11 +167,15 @@ class ScipyMinimiser(Optimiser):
             elif self.method == "COBYLA":
                 options.update(rhobeg=self.step, tol=1e-8)
             elif self.method == "Powell":
-                options.update(maxfev=10**9, xtol=1e-6, ftol=1e-10,
-                               direc=self.step * np.eye(n))
+                options.update(maxfev=10**9, xtol=1e-6, ftol=1e-10, direc=self.step * np.eye(n))
             before = oracle.spent
-            res = minimize(oracle.loss, x, method=self.method, options=options,
-                           callback=lambda *a, **k: oracle.record(_callback_x(a, k)))
+            res = minimize(
+                oracle.loss,
+                x,
+                method=self.method,
+                options=options,
+                callback=lambda *a, **k: oracle.record(_callback_x(a, k)),
+            )
             x = np.asarray(res.x, dtype=np.float64)
             oracle.record(x)
             if oracle.spent == before:  # pragma: no cover - a restart that cannot move
@@ -209,9 +215,16 @@ class CMAES(Optimiser):
     def minimise(self, oracle, x0, rng):
         import cma
 
-        opts = {"verbose": -9, "seed": int(rng.integers(1, 2**31 - 1)), "maxiter": 10**9,
-                "tolfun": 0, "tolx": 0, "tolfunhist": 0, "tolstagnation": 10**9,
-                "randn": lambda *shape: rng.standard_normal(shape)}
+        opts = {
+            "verbose": -9,
+            "seed": int(rng.integers(1, 2**31 - 1)),
+            "maxiter": 10**9,
+            "tolfun": 0,
+            "tolx": 0,
+            "tolfunhist": 0,
+            "tolstagnation": 10**9,
+            "randn": lambda *shape: rng.standard_normal(shape),
+        }
         if self.popsize is not None:
             opts["popsize"] = int(self.popsize)
         es = cma.CMAEvolutionStrategy(np.asarray(x0, dtype=np.float64), self.sigma0, opts)

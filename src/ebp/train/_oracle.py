@@ -49,8 +49,9 @@ class CheckpointError(ValueError):
 
 
 def _digest(x: np.ndarray) -> str:
-    return hashlib.blake2b(np.ascontiguousarray(x, dtype=np.float64).tobytes(),
-                           digest_size=8).hexdigest()
+    return hashlib.blake2b(
+        np.ascontiguousarray(x, dtype=np.float64).tobytes(), digest_size=8
+    ).hexdigest()
 
 
 @dataclass
@@ -61,11 +62,16 @@ class Log:
     records: list[dict] = field(default_factory=list)
 
     def save(self, path: Path, header: dict, done: bool) -> None:
-        meta = {"format": CHECKPOINT_FORMAT, "header": header, "done": done,
-                "queries": [(k, d, int(v.size)) for k, d, v in self.queries],
-                "records": self.records}
-        values = (np.concatenate([v.ravel() for _, _, v in self.queries])
-                  if self.queries else np.zeros(0))
+        meta = {
+            "format": CHECKPOINT_FORMAT,
+            "header": header,
+            "done": done,
+            "queries": [(k, d, int(v.size)) for k, d, v in self.queries],
+            "records": self.records,
+        }
+        values = (
+            np.concatenate([v.ravel() for _, _, v in self.queries]) if self.queries else np.zeros(0)
+        )
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "wb") as fh:
             np.savez(fh, meta=np.array(json.dumps(meta)), values=values)
@@ -74,19 +80,23 @@ class Log:
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: Path, header: dict) -> "Log":
+    def load(cls, path: Path, header: dict) -> Log:
         try:
             with np.load(path, allow_pickle=False) as z:
                 meta = json.loads(str(z["meta"]))
                 values = np.asarray(z["values"], dtype=np.float64)
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the same user error
-            raise CheckpointError(f"checkpoint {str(path)!r} is unreadable ({exc}); delete it "
-                                  "to start over.") from None
+            raise CheckpointError(
+                f"checkpoint {str(path)!r} is unreadable ({exc}); delete it to start over."
+            ) from None
         if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
             raise CheckpointError(f"{str(path)!r} is not an ebp fit checkpoint.")
         theirs = meta.get("header", {})
-        diff = [f"{k}: {theirs.get(k)!r} there, {v!r} now" for k, v in header.items()
-                if theirs.get(k) != v]
+        diff = [
+            f"{k}: {theirs.get(k)!r} there, {v!r} now"
+            for k, v in header.items()
+            if theirs.get(k) != v
+        ]
         if diff:
             raise CheckpointError(
                 f"checkpoint {str(path)!r} belongs to a different run ({'; '.join(diff)}); "
@@ -94,7 +104,7 @@ class Log:
             )
         log, offset = cls(), 0
         for kind, digest, size in meta["queries"]:
-            log.queries.append((kind, digest, values[offset:offset + size]))
+            log.queries.append((kind, digest, values[offset : offset + size]))
             offset += size
         log.records = list(meta["records"])
         return log
@@ -122,10 +132,22 @@ class Oracle:
         replay: a :class:`Log` to answer from before computing anything.
     """
 
-    def __init__(self, model, task: LearningTask, *, shots: int | None, budget: float,
-                 seed: int, base: np.ndarray, trainable: np.ndarray | None = None,
-                 replay: Log | None = None, spent: float = 0.0, phase: str = "",
-                 monitor: LearningTask | None = None, max_points: int | None = None):
+    def __init__(
+        self,
+        model,
+        task: LearningTask,
+        *,
+        shots: int | None,
+        budget: float,
+        seed: int,
+        base: np.ndarray,
+        trainable: np.ndarray | None = None,
+        replay: Log | None = None,
+        spent: float = 0.0,
+        phase: str = "",
+        monitor: LearningTask | None = None,
+        max_points: int | None = None,
+    ):
         self.model, self.task, self.shots, self.budget, self.seed = model, task, shots, budget, seed
         self.base = np.asarray(base, dtype=np.float64).copy()
         mask = np.ones(model.n_params, bool) if trainable is None else np.asarray(trainable, bool)
@@ -220,8 +242,10 @@ class Oracle:
 
     # -- queries -------------------------------------------------------------------------------
     def _rhos(self, thetas: np.ndarray, task: LearningTask | None = None) -> list[np.ndarray]:
-        return [_call(self.model.rho_visible, thetas, t.initial_state)
-                for t in (task or self.task).terms]
+        return [
+            _call(self.model.rho_visible, thetas, t.initial_state)
+            for t in (task or self.task).terms
+        ]
 
     def losses(self, xs) -> np.ndarray:
         """Loss estimates at each row of ``xs`` (shape (B, dim)); charged B values."""
@@ -234,8 +258,10 @@ class Oracle:
             if self.shots is None:
                 return loss_value(self.task, rhos)
             rng = self._rng()
-            return sum(t.weight * e.value(r, self.shots, rng)
-                       for t, e, r in zip(self.task.terms, self.estimators, rhos))
+            return sum(
+                t.weight * e.value(r, self.shots, rng)
+                for t, e, r in zip(self.task.terms, self.estimators, rhos)
+            )
 
         return self._answer("losses", xs, compute)
 
@@ -252,9 +278,13 @@ class Oracle:
         def compute():
             theta = self.full(x)
             if self.shots is None:
-                g = sum(t.weight * _call(self.model.value_and_gradient, theta, t.initial_state,
-                                         t.objective).gradient
-                        for t in self.task.terms)
+                g = sum(
+                    t.weight
+                    * _call(
+                        self.model.value_and_gradient, theta, t.initial_state, t.objective
+                    ).gradient
+                    for t in self.task.terms
+                )
                 return np.asarray(g)[self.index]
             idx = self.index[self.shifted]
             eye = np.zeros((len(idx), len(theta)))
@@ -265,7 +295,8 @@ class Oracle:
             for t, e, rho in zip(self.task.terms, self.estimators, self._rhos(thetas)):
                 n = len(idx)
                 g[self.shifted] += t.weight * e.gradient(
-                    rho[0], rho[1:1 + n], rho[1 + n:], self.coeffs[self.shifted], self.shots, rng)
+                    rho[0], rho[1 : 1 + n], rho[1 + n :], self.coeffs[self.shifted], self.shots, rng
+                )
             return g
 
         return self._answer("gradient", x, compute)

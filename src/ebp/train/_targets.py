@@ -155,8 +155,9 @@ def random_mixed_state(n_qubits: int, rank: int, seed: int) -> np.ndarray:
 CLASSIFICATION_KINDS = ("parity", "halfspace")
 
 
-def classification_dataset(n_features: int, n_samples: int, seed: int,
-                           kind: str = "parity") -> tuple[np.ndarray, np.ndarray]:
+def classification_dataset(
+    n_features: int, n_samples: int, seed: int, kind: str = "parity"
+) -> tuple[np.ndarray, np.ndarray]:
     """Binary classification data for angle encoding |ψ(x)⟩ = ⊗_i R_Y(x_i)|0⟩.
 
     Angles x_i are uniform in [0, π]; then ⟨Z_i⟩ = cos x_i. Labels:

@@ -32,9 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._checks import check_int, check_seed, check_state_fits
-
 from ..landscape import Linear, Objective, fidelity, relative_entropy, trace_distance
-from ..landscape._objectives import _density_matrix
 from ..landscape._losses import (
     MMD,
     kl_divergence,
@@ -45,6 +43,7 @@ from ..landscape._losses import (
     readout_error,
     sandwiched_renyi,
 )
+from ..landscape._objectives import _density_matrix
 from ._targets import (
     bars_and_stripes,
     classification_dataset,
@@ -170,8 +169,9 @@ class LearningTask:
 
     def check_shots(self) -> None:
         """Raise ValueError unless every term has an unbiased N-shot estimator."""
-        bad = sorted({t.objective.name for t in self.terms
-                      if not isinstance(t.objective, (Linear, MMD))})
+        bad = sorted(
+            {t.objective.name for t in self.terms if not isinstance(t.objective, (Linear, MMD))}
+        )
         if bad:
             raise ValueError(
                 f"loss {', '.join(bad)} of task {self.name!r} has no unbiased N-shot estimator; "
@@ -179,8 +179,9 @@ class LearningTask:
                 "readout_error) or mmd, or pass shots=None for exact values."
             )
 
-    def pretraining_task(self, divergence: str = "relative_entropy", *,
-                         alpha: float = 2.0) -> "LearningTask":
+    def pretraining_task(
+        self, divergence: str = "relative_entropy", *, alpha: float = 2.0
+    ) -> LearningTask:
         """The generative pretraining loss: a divergence of the data state from ρ_V.
 
         ``divergence`` is ``"relative_entropy"`` (S(σ‖ρ_V), bits) or ``"sandwiched_renyi"``
@@ -200,10 +201,9 @@ class LearningTask:
             raise ValueError(
                 f"divergence must be 'relative_entropy' or 'sandwiched_renyi'; got {divergence!r}."
             )
-        return replace(self, name=f"{self.name}:{divergence}", terms=(Term(obj),),
-                       target=-math.inf)
+        return replace(self, name=f"{self.name}:{divergence}", terms=(Term(obj),), target=-math.inf)
 
-    def with_terms(self, terms, name: str | None = None) -> "LearningTask":
+    def with_terms(self, terms, name: str | None = None) -> LearningTask:
         """The same task with other loss terms (e.g. a regularised objective)."""
         return replace(self, terms=tuple(terms), name=name or self.name)
 
@@ -219,8 +219,9 @@ def _choice(value, allowed, what):
     return value
 
 
-def quantum_data_task(target, loss: str = "infidelity", *, success: float = 0.05,
-                      name: str = "state") -> LearningTask:
+def quantum_data_task(
+    target, loss: str = "infidelity", *, success: float = 0.05, name: str = "state"
+) -> LearningTask:
     """Learn a visible target state (a vector = pure, or a density matrix).
 
     Losses: ``"infidelity"`` 1 − F(σ, ρ_V) (linear in ρ_V, so measurable, when σ is pure),
@@ -241,13 +242,21 @@ def quantum_data_task(target, loss: str = "infidelity", *, success: float = 0.05
         obj = trace_distance(sigma)
     else:
         obj = relative_entropy(sigma)
-    return LearningTask(name, "quantum-data", n_v, (Term(obj),), float(success), sigma,
-                        description=f"learn a {'pure' if pure else 'mixed'} {n_v}-qubit state",
-                        loss=loss)
+    return LearningTask(
+        name,
+        "quantum-data",
+        n_v,
+        (Term(obj),),
+        float(success),
+        sigma,
+        description=f"learn a {'pure' if pure else 'mixed'} {n_v}-qubit state",
+        loss=loss,
+    )
 
 
-def generative_task(distribution, loss: str = "kl", *, success: float | None = None,
-                    name: str = "distribution") -> LearningTask:
+def generative_task(
+    distribution, loss: str = "kl", *, success: float | None = None, name: str = "distribution"
+) -> LearningTask:
     """Learn a distribution q over 2**n_visible bit strings (big-endian) with p(x) = ⟨x|ρ_V|x⟩.
 
     ``success`` defaults to 0.1 bits for KL, 0.1 + H(q) for NLL and 0.01 for MMD².
@@ -264,9 +273,16 @@ def generative_task(distribution, loss: str = "kl", *, success: float | None = N
         h = -float(np.sum(q[q > 0] * np.log2(q[q > 0])))
         success = {"kl": 0.1, "nll": 0.1 + h, "mmd": 0.01}[loss]
     n_v = obj.n_visible
-    return LearningTask(name, "generative", n_v, (Term(obj),), float(success),
-                        np.diag(q).astype(complex),
-                        description=f"learn a distribution over {n_v}-bit strings", loss=loss)
+    return LearningTask(
+        name,
+        "generative",
+        n_v,
+        (Term(obj),),
+        float(success),
+        np.diag(q).astype(complex),
+        description=f"learn a distribution over {n_v}-bit strings",
+        loss=loss,
+    )
 
 
 def encode_angles(angles, n_qubits: int) -> np.ndarray:
@@ -279,9 +295,17 @@ def encode_angles(angles, n_qubits: int) -> np.ndarray:
     return np.kron(state, rest)
 
 
-def classification_task(n_visible: int, n_hidden: int, *, samples: int = 16, seed: int = 0,
-                        kind: str = "halfspace", loss: str = "cross_entropy",
-                        success: float = 0.9, readout_wire: int = 0) -> LearningTask:
+def classification_task(
+    n_visible: int,
+    n_hidden: int,
+    *,
+    samples: int = 16,
+    seed: int = 0,
+    kind: str = "halfspace",
+    loss: str = "cross_entropy",
+    success: float = 0.9,
+    readout_wire: int = 0,
+) -> LearningTask:
     """Binary classification of ``samples`` seeded inputs, angle-encoded on the visible wires.
 
     The model's register size enters through the encoded states (they live on all
@@ -292,13 +316,26 @@ def classification_task(n_visible: int, n_hidden: int, *, samples: int = 16, see
     n = n_visible + n_hidden
     make = readout_cross_entropy if loss == "cross_entropy" else readout_error
     terms = tuple(
-        Term(make(int(label), n_visible, wire=readout_wire), 1.0 / samples,
-             encode_angles(xi, n), int(label))
+        Term(
+            make(int(label), n_visible, wire=readout_wire),
+            1.0 / samples,
+            encode_angles(xi, n),
+            int(label),
+        )
         for xi, label in zip(x, y)
     )
-    return LearningTask("classification", "supervised", n_visible, terms, -math.inf, None,
-                        readout_wire, f"{kind} classification, {samples} samples",
-                        success_accuracy=float(success), loss=loss)
+    return LearningTask(
+        "classification",
+        "supervised",
+        n_visible,
+        terms,
+        -math.inf,
+        None,
+        readout_wire,
+        f"{kind} classification, {samples} samples",
+        success_accuracy=float(success),
+        loss=loss,
+    )
 
 
 def accuracy(task: LearningTask, rhos) -> float:
@@ -314,13 +351,20 @@ def accuracy(task: LearningTask, rhos) -> float:
     return right / len(task.terms)
 
 
-TASKS = ("state", "mixed-state", "bars-and-stripes", "sparse-distribution",
-         "thermal-distribution", "classification")
+TASKS = (
+    "state",
+    "mixed-state",
+    "bars-and-stripes",
+    "sparse-distribution",
+    "thermal-distribution",
+    "classification",
+)
 """Task names :func:`make_task` knows."""
 
 
-def make_task(name: str, n_visible: int, n_hidden: int = 0, *, seed: int = 0,
-              loss: str | None = None) -> LearningTask:
+def make_task(
+    name: str, n_visible: int, n_hidden: int = 0, *, seed: int = 0, loss: str | None = None
+) -> LearningTask:
     """A task by name with seeded data (used by the CLI and the studies).
 
     * ``state`` — a random pure product state on V (a solution exists for every n_hidden:
@@ -338,19 +382,25 @@ def make_task(name: str, n_visible: int, n_hidden: int = 0, *, seed: int = 0,
     seed = check_seed(seed)
     # every task keeps its data as a 2^n_V × 2^n_V visible density matrix (a classifier: one
     # encoded state of n_V + n_H qubits per sample, 16 samples)
-    data_bytes = 16 * (4**n_visible if name != "classification"
-                       else 16 * 2 ** (n_visible + n_hidden))
+    data_bytes = 16 * (
+        4**n_visible if name != "classification" else 16 * 2 ** (n_visible + n_hidden)
+    )
     check_state_fits(f"the data of task {name!r} on {n_visible} visible qubits", 3 * data_bytes)
     if name == "state":
         return quantum_data_task(random_product_state(n_visible, seed), loss or "infidelity")
     if name == "mixed-state":
-        return quantum_data_task(random_mixed_state(n_visible, 2, seed),
-                                 loss or "relative_entropy", success=0.1, name=name)
+        return quantum_data_task(
+            random_mixed_state(n_visible, 2, seed),
+            loss or "relative_entropy",
+            success=0.1,
+            name=name,
+        )
     if name == "bars-and-stripes":
         side = {4: (2, 2), 9: (3, 3)}.get(n_visible)
         if side is None:
             raise ValueError(
-                f"bars-and-stripes needs n_visible 4 (2x2) or 9 (3x3); got {n_visible}.")
+                f"bars-and-stripes needs n_visible 4 (2x2) or 9 (3x3); got {n_visible}."
+            )
         return generative_task(bars_and_stripes(*side), loss or "kl", name=name)
     if name == "sparse-distribution":
         q = random_sparse_distribution(n_visible, min(3, 2**n_visible), seed)
@@ -364,5 +414,7 @@ def make_task(name: str, n_visible: int, n_hidden: int = 0, *, seed: int = 0,
 
 def loss_value(task: LearningTask, rhos):
     """L = Σ_t w_t f_t(ρ_t), one visible state (or a batch ``(..., d, d)``) per term."""
-    return sum(t.weight * np.asarray(t.objective.value(jnp.asarray(r)), dtype=float)
-               for t, r in zip(task.terms, rhos))
+    return sum(
+        t.weight * np.asarray(t.objective.value(jnp.asarray(r)), dtype=float)
+        for t, r in zip(task.terms, rhos)
+    )

@@ -29,17 +29,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from ..ansatz import identity_block, identity_block_parameters
 from .._progress import Bar, show_progress
+from ..ansatz import identity_block, identity_block_parameters
 from ..circuit import Circuit, CircuitBuilder
-from ._fit import FitResult, fit, initial_parameters
 from ..landscape._losses import entanglement_regularised as _regularised
+from ._fit import FitResult, fit, initial_parameters
 from ._model import as_model
 from ._tasks import LearningTask, Term
 
@@ -61,8 +61,9 @@ __all__ = [
 def _circuit(model) -> Circuit:
     circuit = getattr(as_model(model), "circuit", None)
     if circuit is None:
-        raise ValueError("this pretraining strategy acts on circuit layers and needs a circuit "
-                         "model.")
+        raise ValueError(
+            "this pretraining strategy acts on circuit layers and needs a circuit model."
+        )
     return circuit
 
 
@@ -80,12 +81,21 @@ def _chain(phases: list[FitResult], task: LearningTask, unit: int) -> FitResult:
     curve["step"] = np.arange(len(curve))
     last = phases[-1]
     return FitResult(
-        params=last.params, initial_params=phases[0].initial_params, curve=curve,
-        loss=last.loss, entropy=last.entropy, accuracy=last.accuracy,
-        success=task.succeeded(last.loss, last.accuracy), cost=offset,
+        params=last.params,
+        initial_params=phases[0].initial_params,
+        curve=curve,
+        loss=last.loss,
+        entropy=last.entropy,
+        accuracy=last.accuracy,
+        success=task.succeeded(last.loss, last.accuracy),
+        cost=offset,
         shots=None if last.shots_per_estimate is None else int(offset),
-        shots_per_estimate=last.shots_per_estimate, configurations=configs,
-        optimiser=last.optimiser, task=task.name, seed=last.seed, stopped=last.stopped,
+        shots_per_estimate=last.shots_per_estimate,
+        configurations=configs,
+        optimiser=last.optimiser,
+        task=task.name,
+        seed=last.seed,
+        stopped=last.stopped,
         target=task.target,
     )
 
@@ -106,32 +116,75 @@ def _phase_checkpoint(checkpoint, phase: str) -> Path | None:
 def _bar(strategy: str, task, optimiser, budget, shots, progress) -> Bar:
     """One progress bar over a strategy's whole budget; its phases report into it."""
     label = getattr(optimiser, "name", optimiser)
-    return Bar(float(budget), f"{strategy}: {label} on {task.name}",
-               "shots" if shots else "evaluations", show_progress(progress))
+    return Bar(
+        float(budget),
+        f"{strategy}: {label} on {task.name}",
+        "shots" if shots else "evaluations",
+        show_progress(progress),
+    )
 
 
 def _exact_phase(model, task, optimiser, budget, shots, seed, phase, monitor, checkpoint, bar):
     """A phase with exact values whose configurations are charged ``shots`` each; the curve's
     ``loss`` is ``monitor``'s (the task being pretrained for)."""
     unit = shots or 1
-    return fit(model, task, optimiser, budget=budget / unit, shots=None, seed=seed,
-               phase=phase, monitor=monitor, checkpoint=_phase_checkpoint(checkpoint, phase),
-               progress=bar.phase(phase, scale=unit))
+    return fit(
+        model,
+        task,
+        optimiser,
+        budget=budget / unit,
+        shots=None,
+        seed=seed,
+        phase=phase,
+        monitor=monitor,
+        checkpoint=_phase_checkpoint(checkpoint, phase),
+        progress=bar.phase(phase, scale=unit),
+    )
 
 
-def random_init(model, task, optimiser, *, budget, shots=None, seed=0, checkpoint=None,
-                progress=None) -> FitResult:
+def random_init(
+    model, task, optimiser, *, budget, shots=None, seed=0, checkpoint=None, progress=None
+) -> FitResult:
     """No pretraining: a plain :func:`~ebp.train.fit` from θ uniform."""
-    return fit(model, task, optimiser, budget=budget, shots=shots, seed=seed, phase="train",
-               checkpoint=checkpoint, progress=progress)
+    return fit(
+        model,
+        task,
+        optimiser,
+        budget=budget,
+        shots=shots,
+        seed=seed,
+        phase="train",
+        checkpoint=checkpoint,
+        progress=progress,
+    )
 
 
-def small_angle(model, task, optimiser, *, budget, shots=None, seed=0,
-                scale: float = 0.1, checkpoint=None, progress=None) -> FitResult:
+def small_angle(
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    scale: float = 0.1,
+    checkpoint=None,
+    progress=None,
+) -> FitResult:
     """Start at θ ~ N(0, scale²), near the identity circuit."""
     x0 = initial_parameters(as_model(model), "small-angle", seed, scale=scale)
-    return fit(model, task, optimiser, budget=budget, shots=shots, seed=seed, init=x0,
-               phase="train", checkpoint=checkpoint, progress=progress)
+    return fit(
+        model,
+        task,
+        optimiser,
+        budget=budget,
+        shots=shots,
+        seed=seed,
+        init=x0,
+        phase="train",
+        checkpoint=checkpoint,
+        progress=progress,
+    )
 
 
 def first_layers(circuit: Circuit, k: int) -> Circuit:
@@ -150,8 +203,9 @@ def first_layers(circuit: Circuit, k: int) -> Circuit:
     return b.build()
 
 
-def identity_blocks(model, task, optimiser, *, budget, shots=None, seed=0, checkpoint=None,
-                    progress=None) -> FitResult:
+def identity_blocks(
+    model, task, optimiser, *, budget, shots=None, seed=0, checkpoint=None, progress=None
+) -> FitResult:
     """Identity-block start: block B = the first half of the model's layers; the trained circuit
     is B(θ)·B(θ')† (same depth as the model), started at θ' = m(θ) with θ uniform."""
     circuit = _circuit(model)
@@ -159,29 +213,60 @@ def identity_blocks(model, task, optimiser, *, budget, shots=None, seed=0, check
     ib = identity_block(block)
     rng = np.random.default_rng([seed, 0x1DB])
     x0 = identity_block_parameters(block, rng.uniform(0, 2 * math.pi, block.n_params))
-    return fit(ib, task, optimiser, budget=budget, shots=shots, seed=seed, init=x0,
-               phase="train", checkpoint=checkpoint, progress=progress)
+    return fit(
+        ib,
+        task,
+        optimiser,
+        budget=budget,
+        shots=shots,
+        seed=seed,
+        init=x0,
+        phase="train",
+        checkpoint=checkpoint,
+        progress=progress,
+    )
 
 
-def generative(model, task, optimiser, *, budget, shots=None, seed=0, fraction: float = 0.5,
-               divergence: str = "relative_entropy", alpha: float = 2.0, checkpoint=None,
-               progress=None) -> FitResult:
+def generative(
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    fraction: float = 0.5,
+    divergence: str = "relative_entropy",
+    alpha: float = 2.0,
+    checkpoint=None,
+    progress=None,
+) -> FitResult:
     """Phase 1: fit ρ_V to the data with a divergence (exact); phase 2: the task's loss."""
     b1, b2 = _split(budget, fraction)
     pre = task.pretraining_task(divergence, alpha=alpha)
     with _bar(f"generative ({divergence})", task, optimiser, budget, shots, progress) as bar:
-        first = _exact_phase(model, pre, optimiser, b1, shots, seed, "pretrain", task,
-                             checkpoint, bar)
-        second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed,
-                     init=first.params, phase="train",
-                     checkpoint=_phase_checkpoint(checkpoint, "train"),
-                     progress=bar.phase("train"))
+        first = _exact_phase(
+            model, pre, optimiser, b1, shots, seed, "pretrain", task, checkpoint, bar
+        )
+        second = fit(
+            model,
+            task,
+            optimiser,
+            budget=b2,
+            shots=shots,
+            seed=seed,
+            init=first.params,
+            phase="train",
+            checkpoint=_phase_checkpoint(checkpoint, "train"),
+            progress=bar.phase("train"),
+        )
     return _chain([first, second], task, shots or 1)
 
 
 def _crosses_cut(circuit: Circuit, op) -> bool:
-    return (any(w < circuit.n_visible for w in op.wires)
-            and any(w >= circuit.n_visible for w in op.wires))
+    return any(w < circuit.n_visible for w in op.wires) and any(
+        w >= circuit.n_visible for w in op.wires
+    )
 
 
 def coupling_parameters(circuit: Circuit) -> np.ndarray:
@@ -218,8 +303,18 @@ def _require_identity_at_zero(circuit: Circuit, ops, why: str) -> None:
             )
 
 
-def decoupled_start(model, task, optimiser, *, budget, shots=None, seed=0,
-                    fraction: float = 0.5, checkpoint=None, progress=None) -> FitResult:
+def decoupled_start(
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    fraction: float = 0.5,
+    checkpoint=None,
+    progress=None,
+) -> FitResult:
     """Phase 1 with the entangling angles of the V|H-crossing gates held at 0, so every gate is
     local across the cut and ρ_V stays pure; phase 2 switches the coupling on and trains all."""
     circuit = _circuit(model)
@@ -230,19 +325,46 @@ def decoupled_start(model, task, optimiser, *, budget, shots=None, seed=0,
     x0 = initial_parameters(as_model(model), None, seed)
     x0[coupling] = 0.0
     with _bar("decoupled-start", task, optimiser, budget, shots, progress) as bar:
-        first = fit(model, task, optimiser, budget=b1, shots=shots, seed=seed, init=x0,
-                    trainable=~coupling, phase="decoupled",
-                    checkpoint=_phase_checkpoint(checkpoint, "decoupled"),
-                    progress=bar.phase("decoupled"))
-        second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed,
-                     init=first.params, phase="coupled",
-                     checkpoint=_phase_checkpoint(checkpoint, "coupled"),
-                     progress=bar.phase("coupled"))
+        first = fit(
+            model,
+            task,
+            optimiser,
+            budget=b1,
+            shots=shots,
+            seed=seed,
+            init=x0,
+            trainable=~coupling,
+            phase="decoupled",
+            checkpoint=_phase_checkpoint(checkpoint, "decoupled"),
+            progress=bar.phase("decoupled"),
+        )
+        second = fit(
+            model,
+            task,
+            optimiser,
+            budget=b2,
+            shots=shots,
+            seed=seed,
+            init=first.params,
+            phase="coupled",
+            checkpoint=_phase_checkpoint(checkpoint, "coupled"),
+            progress=bar.phase("coupled"),
+        )
     return _chain([first, second], task, shots or 1)
 
 
-def layerwise(model, task, optimiser, *, budget, shots=None, seed=0,
-              stages: int = 3, checkpoint=None, progress=None) -> FitResult:
+def layerwise(
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    stages: int = 3,
+    checkpoint=None,
+    progress=None,
+) -> FitResult:
     """Grow the circuit: stage s trains the first s/stages of the layers, later layers held at
     θ = 0 (the identity) until their stage; equal budget per stage."""
     circuit = _circuit(model)
@@ -254,39 +376,70 @@ def layerwise(model, task, optimiser, *, budget, shots=None, seed=0,
         for op in layer:
             layer_slot[list(op.slots)] = i
     bounds = [math.ceil(len(layers) * (s + 1) / stages) for s in range(stages)]
-    _require_identity_at_zero(circuit, [op for layer in layers[bounds[0]:] for op in layer],
-                              "layerwise growth")
+    _require_identity_at_zero(
+        circuit, [op for layer in layers[bounds[0] :] for op in layer], "layerwise growth"
+    )
     x = initial_parameters(as_model(model), None, seed)
     x[layer_slot >= bounds[0]] = 0.0
     phases = []
     with _bar("layerwise", task, optimiser, budget, shots, progress) as bar:
         for bound in bounds:
             name = f"layers<{bound}"
-            r = fit(model, task, optimiser, budget=budget / stages, shots=shots, seed=seed,
-                    init=x, trainable=layer_slot < bound, phase=name,
-                    checkpoint=_phase_checkpoint(checkpoint, f"layers{bound}"),
-                    progress=bar.phase(name))
+            r = fit(
+                model,
+                task,
+                optimiser,
+                budget=budget / stages,
+                shots=shots,
+                seed=seed,
+                init=x,
+                trainable=layer_slot < bound,
+                phase=name,
+                checkpoint=_phase_checkpoint(checkpoint, f"layers{bound}"),
+                progress=bar.phase(name),
+            )
             phases.append(r)
             x = r.params
     return _chain(phases, task, shots or 1)
 
 
-def entanglement_regularised(model, task, optimiser, *, budget, shots=None, seed=0,
-                             fraction: float = 0.5, weight: float = 1.0,
-                             target_entropy: float = 0.0, checkpoint=None,
-                             progress=None) -> FitResult:
+def entanglement_regularised(
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    fraction: float = 0.5,
+    weight: float = 1.0,
+    target_entropy: float = 0.0,
+    checkpoint=None,
+    progress=None,
+) -> FitResult:
     """Phase 1 (exact): each loss term f → f + λ(S(ρ_V) − s*)²; phase 2: the plain loss."""
     b1, b2 = _split(budget, fraction)
-    terms = [Term(_regularised(t.objective, weight, target_entropy), t.weight, t.initial_state,
-                  t.label) for t in task.terms]
+    terms = [
+        Term(_regularised(t.objective, weight, target_entropy), t.weight, t.initial_state, t.label)
+        for t in task.terms
+    ]
     reg = task.with_terms(terms, name=f"{task.name}:regularised")
     with _bar("entanglement-regularised", task, optimiser, budget, shots, progress) as bar:
-        first = _exact_phase(model, reg, optimiser, b1, shots, seed, "regularised", task,
-                             checkpoint, bar)
-        second = fit(model, task, optimiser, budget=b2, shots=shots, seed=seed,
-                     init=first.params, phase="train",
-                     checkpoint=_phase_checkpoint(checkpoint, "train"),
-                     progress=bar.phase("train"))
+        first = _exact_phase(
+            model, reg, optimiser, b1, shots, seed, "regularised", task, checkpoint, bar
+        )
+        second = fit(
+            model,
+            task,
+            optimiser,
+            budget=b2,
+            shots=shots,
+            seed=seed,
+            init=first.params,
+            phase="train",
+            checkpoint=_phase_checkpoint(checkpoint, "train"),
+            progress=bar.phase("train"),
+        )
     return _chain([first, second], task, shots or 1)
 
 
@@ -303,8 +456,18 @@ STRATEGIES: dict[str, Callable[..., FitResult]] = {
 """Pretraining strategies by name; each is called like :func:`ebp.train.fit`."""
 
 
-def run(strategy: str, model, task, optimiser, *, budget, shots=None, seed=0, checkpoint=None,
-        progress=None) -> FitResult:
+def run(
+    strategy: str,
+    model,
+    task,
+    optimiser,
+    *,
+    budget,
+    shots=None,
+    seed=0,
+    checkpoint=None,
+    progress=None,
+) -> FitResult:
     """Run a strategy by name (see :data:`STRATEGIES`).
 
     ``checkpoint``: a file path; each phase saves its progress to ``CHECKPOINT`` (one phase) or
@@ -315,7 +478,16 @@ def run(strategy: str, model, task, optimiser, *, budget, shots=None, seed=0, ch
     try:
         fn = STRATEGIES[strategy]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown pretraining strategy {strategy!r}; known: "
-                         f"{', '.join(STRATEGIES)}.") from None
-    return fn(model, task, optimiser, budget=budget, shots=shots, seed=seed,
-              checkpoint=checkpoint, progress=progress)
+        raise ValueError(
+            f"unknown pretraining strategy {strategy!r}; known: {', '.join(STRATEGIES)}."
+        ) from None
+    return fn(
+        model,
+        task,
+        optimiser,
+        budget=budget,
+        shots=shots,
+        seed=seed,
+        checkpoint=checkpoint,
+        progress=progress,
+    )
