@@ -3,9 +3,10 @@
 Circuit: ``ebp.ansatz.hardware_efficient`` (RY, RZ on every qubit then a CZ chain, per layer)
 with ``layers = n``; cost ⟨Z₀⟩; ``--samples`` random parameter vectors (uniform on [0, 2π)).
 For every n it prints ebp's seconds per gradient (the whole batch in one call, compile excluded;
-"1st call" is the first call's wall time: compile plus one run of the batch), lightning.qubit's seconds per gradient (one QNode call per vector, in a
-fresh subprocess so that XLA's idle thread pool cannot slow it down), their ratio, and the largest
-difference between the two gradients (they must agree).
+"1st call" is the first call's wall time: compile plus one run of the batch), lightning.qubit's
+seconds per gradient (one QNode call per vector, in a fresh subprocess so that XLA's idle thread
+pool cannot slow it down), their ratio, and the largest difference between the two gradients (they
+must agree).
 
 Also: compile time of one ebp gradient at n = 18 for several depths, and the peak memory of one
 ebp gradient at n = 20, 20 layers (measured in a fresh subprocess as the growth of max RSS).
@@ -88,7 +89,10 @@ def compile_seconds(n: int, layers: int) -> float:
     f = state_function(circuit)
     obs = as_observable("Z0", n, 1)
     psi0 = zero_state(n)
-    energy = lambda p: expectation_of_state(obs, f(p, psi0), n, 1)
+
+    def energy(p):
+        return expectation_of_state(obs, f(p, psi0), n, 1)
+
     p = np.zeros(circuit.n_params)
     t0 = time.perf_counter()
     jax.jit(jax.grad(energy)).lower(p).compile()

@@ -52,7 +52,10 @@ def main() -> int:
     pin = None
     if args.cores:
         cores = sorted(os.sched_getaffinity(0))[: args.cores]
-        pin = lambda: os.sched_setaffinity(0, cores)
+
+        def pin():
+            os.sched_setaffinity(0, cores)
+
     env = {**os.environ, "MPLBACKEND": "Agg"}
     print(
         f"cpu_count={os.cpu_count()}, pinned to {args.cores or 'all'} cores, "

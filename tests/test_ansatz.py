@@ -25,10 +25,10 @@ def test_hardware_efficient_structure_and_order():
     first_layer = c.layers()[0]
     names = [op.name for op in first_layer]
     assert names == ["RY", "RZ"] * 3 + ["CZ", "CZ"]
-    # parameters run layer by layer: layer l uses slots [6l, 6l + 6)
-    for l, layer in enumerate(c.layers()):
+    # parameters run layer by layer: layer k uses slots [6k, 6k + 6)
+    for k, layer in enumerate(c.layers()):
         slots = sorted(s for op in layer for s in op.slots)
-        assert slots == list(range(6 * l, 6 * l + 6))
+        assert slots == list(range(6 * k, 6 * k + 6))
 
 
 def test_brickwork_blocks_and_params():

@@ -119,7 +119,10 @@ class TestBuilderValidation:
     )
     def test_paulirot_bad_label(self, label, wires, shown):
         b = CircuitBuilder(2, 1)
-        msg = f"Pauli label {shown} must have one letter from I, X, Y, Z per wire ({len(wires)} wires)."
+        msg = (
+            f"Pauli label {shown} must have one letter from I, X, Y, Z per wire "
+            f"({len(wires)} wires)."
+        )
         with pytest.raises(ValueError, match=re.escape(msg)):
             b.pauli_rotation(label, wires)
 

@@ -49,7 +49,7 @@ EBP_ONLY = {"SU4", "PAULIROT", "UNITARY"}  # closed forms in reference.py
 def _cases():
     rng = np.random.default_rng(20261201)
     cases = []
-    for name, spec in sorted(GATES.items()):
+    for name in sorted(GATES):
         if name == "PAULIROT":
             cases += [
                 (name, (0.7, "XIY")),

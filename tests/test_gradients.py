@@ -331,7 +331,10 @@ def test_nonlinear_loss_through_state_function(make, loss_name, rng):
     g = np.asarray(jax.jit(jax.grad(loss))(jnp.asarray(p)))
     # finite differences of the same loss evaluated on reference states (plain numpy)
     psi0_np, phi_np, w_np = np.asarray(psi0), np.asarray(phi), np.asarray(w)
-    ref_f = lambda q, s0: jnp.asarray(reference_state(c, np.asarray(q), np.asarray(s0)))
+
+    def ref_f(q, s0):
+        return jnp.asarray(reference_state(c, np.asarray(q), np.asarray(s0)))
+
     ref_loss = _losses(ref_f, psi0_np, phi_np, w_np, n, nv)[loss_name]
     eye = np.eye(p.size)
     fd = np.array(
@@ -356,7 +359,10 @@ def test_vmapped_custom_vjp_jacrev(rng):
     psi0 = jnp.asarray(random_state(rng, 2))
     p = jnp.asarray(random_params(rng, c))
     jac = np.asarray(jax.jit(jax.jacrev(lambda q: jnp.abs(f(q, psi0)) ** 2))(p))  # (4, n_params)
-    u = lambda q: reference_unitary(c, np.asarray(q)) @ np.asarray(psi0)
+
+    def u(q):
+        return reference_unitary(c, np.asarray(q)) @ np.asarray(psi0)
+
     eye = np.eye(c.n_params)
     fd = np.stack(
         [

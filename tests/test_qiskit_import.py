@@ -9,11 +9,12 @@ import ebp
 from ebp.circuit import QiskitImportError, from_qiskit
 from reference import reference_state
 
+# Qiskit is an optional extra: skip the module before importing from it.
 qiskit = pytest.importorskip("qiskit")
-from qiskit import QuantumCircuit
-from qiskit.circuit import Parameter, ParameterVector
-from qiskit.circuit.library import efficient_su2, n_local, real_amplitudes
-from qiskit.quantum_info import SparsePauliOp, Statevector
+from qiskit import QuantumCircuit  # noqa: E402  (after the importorskip above)
+from qiskit.circuit import Parameter, ParameterVector  # noqa: E402  (after the importorskip)
+from qiskit.circuit.library import efficient_su2, n_local, real_amplitudes  # noqa: E402  (same)
+from qiskit.quantum_info import SparsePauliOp, Statevector  # noqa: E402  (same)
 
 
 def _qiskit_state(qc, values, circuit):

@@ -555,7 +555,7 @@ def test_distance_gradients_are_finite_at_degenerate_states():
     for psi, n_v in ((bell_pairs(2), 2), (random_product_state(4, np.random.default_rng(8)), 2)):
         x0 = _real_params(jnp.asarray(psi))
         for fn in (trace_distance_to_maximally_mixed, pinsker_bound):
-            g = jax.grad(lambda x, fn=fn: fn(_from_real(x), n_v))(x0)
+            g = jax.grad(lambda x, fn=fn, n_v=n_v: fn(_from_real(x), n_v))(x0)
             assert np.all(np.isfinite(np.asarray(g)))
 
 

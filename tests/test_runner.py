@@ -96,7 +96,10 @@ COUNT = Study(
 
 def expected_count_rows(config: CountConfig) -> pd.DataFrame:
     """The table computed directly, numpy scalars unwrapped as the store does."""
-    plain = lambda v: v.item() if isinstance(v, np.generic) else v
+
+    def plain(v):
+        return v.item() if isinstance(v, np.generic) else v
+
     rows = [
         {k: plain(v) for k, v in row.items()} for t in COUNT.tasks(config) for row in count_task(t)
     ]
@@ -200,7 +203,8 @@ def test_unreachable_scheduler(tmp_path):
             run_sweep(COUNT, CountConfig(n_tasks=1), tmp_path, executor="dask",
                       scheduler="tcp://127.0.0.1:9", progress=False)  # fmt: skip
         result = cli.invoke(app, ["run", "entanglement", "--executor", "dask", "--out",
-                                  str(tmp_path / "c"), "--scheduler", "tcp://127.0.0.1:9"])  # fmt: skip
+                                  str(tmp_path / "c"),
+                                  "--scheduler", "tcp://127.0.0.1:9"])  # fmt: skip
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
 
@@ -393,7 +397,8 @@ def _damage_rows(path: Path) -> None:
                             "may be truncated or edited; delete it to recompute that task.")),
         (_damage_binary, "is not valid JSON ("),
         (_damage_truncate, "is not valid JSON ("),
-        (_damage_foreign, "is not an ebp task file (format 'other-tool/3', expected 'ebp-task/1')."),
+        (_damage_foreign,
+         "is not an ebp task file (format 'other-tool/3', expected 'ebp-task/1')."),
         (_damage_key, "holds key '0000000000000000' but is named for"),
         (_damage_seed, "does not match its key: its point and seed hash to"),
         (_damage_study, "belongs to study 'entanglement', but the run folder holds 'count'."),

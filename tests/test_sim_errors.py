@@ -81,7 +81,8 @@ def test_incompatible_batch_shapes(circ):
 @pytest.mark.parametrize("fn", ["expectation", "gradient", "value_and_gradient"])
 def test_observable_out_of_range_wire(fn, circ, p6):
     msg = re.escape(
-        "Pauli string 'Z0 X3' acts on wire(s) [3], out of range for a 3-qubit circuit (allowed 0..2)."
+        "Pauli string 'Z0 X3' acts on wire(s) [3], out of range for a 3-qubit circuit "
+        "(allowed 0..2)."
     )
     with pytest.raises(ValueError, match=msg):
         getattr(ebp, fn)(circ, p6, "Z0 X3")
@@ -89,7 +90,8 @@ def test_observable_out_of_range_wire(fn, circ, p6):
 
 def test_unknown_pauli_letter(circ, p6):
     msg = re.escape(
-        "cannot read Pauli factor 'Q0' in 'Q0'; write a letter I, X, Y or Z followed by a wire number"
+        "cannot read Pauli factor 'Q0' in 'Q0'; "
+        "write a letter I, X, Y or Z followed by a wire number"
     )
     with pytest.raises(ValueError, match=msg):
         ebp.expectation(circ, p6, "Q0")
@@ -178,7 +180,8 @@ def test_too_large_system_reports_memory_needed(monkeypatch):
     c = b.build()
     msg = (
         re.escape(
-            "simulating 22 qubits needs about 0.4 GiB per instance (6 state-sized arrays of 4194304 complex128)"
+            "simulating 22 qubits needs about 0.4 GiB per instance "
+            "(6 state-sized arrays of 4194304 complex128)"
         )
         + r".*"
         + re.escape("this machine has 0.1 GiB.")

@@ -388,7 +388,7 @@ def test_scanned_layers_with_varying_fixed_data_and_coefficients(rng):
     diagonal), Pauli coefficients and shared slots from layer to layer."""
     b = CircuitBuilder(2, 2)
     shared = b.new_slots(1)
-    for layer in range(4):
+    for _ in range(4):
         b.layer()
         b.unitary(random_unitary(rng, 2), (2, 0))
         b.unitary(random_diagonal_unitary(rng, 2), (3, 1))

@@ -18,7 +18,8 @@ prints a complete, commented one to start from), e.g. ::
     samples = 100
     models = ["haar", "brickwork"]
 
-or the ``config.json`` an earlier run wrote, to repeat or modify that run. It is applied on top of the default config (or on top of the quick one with ``--quick``).
+or the ``config.json`` an earlier run wrote, to repeat or modify that run. It is applied on top of
+the default config (or on top of the quick one with ``--quick``).
 A run is resumable: run the same command again after a crash or Ctrl-C and only the missing
 tasks are computed. Usage errors (unknown study, bad config, options that do not go together,
 an output folder holding another run) print one line and exit with code 2.

@@ -8,8 +8,8 @@ gate ``pauli_<p>(t)`` = exp(−i(t/2)P) (basis change, parity ladder, ``rz(t)``)
 separated by ``barrier`` over the whole register (read back as layer boundaries by
 :func:`ebp.circuit.from_qasm`); the comment on the qubit declaration, ``// visible q[0..k]``,
 records the visible qubits (``from_qasm`` reads it when ``visible`` is not given; a comment, so
-that every OpenQASM reader accepts the program). Qubit ``q[i]`` is wire ``i`` (big-endian in ebp, as OpenQASM lists
-qubits by index).
+that every OpenQASM reader accepts the program). Qubit ``q[i]`` is wire ``i`` (big-endian in ebp,
+as OpenQASM lists qubits by index).
 """
 
 from __future__ import annotations

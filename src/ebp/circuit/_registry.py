@@ -284,8 +284,11 @@ def register_gate(
         _require(not callable(factors), f"{name}: give factors as a tuple (n_wires is fixed).")
         fs = tuple(factors)
         _check_factors(name, fs, n_wires, len(params))
-        frozen = fs
-        factors = lambda: frozen
+
+        def fixed_factors() -> tuple:
+            return fs
+
+        factors = fixed_factors
     spec = GateSpec(
         name, n_wires, params, qasm, factors, check_data, qasm_qubits, qasm_definition, inverse, doc
     )

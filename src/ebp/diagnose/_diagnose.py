@@ -66,8 +66,8 @@ ZERO_VARIANCE = 1e-24
 REMEDIES = (
     (
         (
-            "Bound the V-H coupling: a fixed number of gates across the cut keeps S(rho_V) <= 2 bits "
-            "per gate at any n_hidden"
+            "Bound the V-H coupling: a fixed number of gates across the cut keeps "
+            "S(rho_V) <= 2 bits per gate at any n_hidden"
         ),
         ("ebp.ansatz.bounded_cut (ebp.ansatz.decoupled for none); study gradient-scaling"),
     ),

@@ -240,7 +240,10 @@ def diagnosis_page(d: Diagnosis) -> Page:
             [
                 Figure(
                     png=_entropy_figure(d),
-                    caption="Mean S(ρ_V) after each measured layer (or every k gates), against gates applied.",
+                    caption=(
+                        "Mean S(ρ_V) after each measured layer (or every k gates), "
+                        "against gates applied."
+                    ),
                     alt="entanglement entropy against layers",
                 ),
                 entropy,

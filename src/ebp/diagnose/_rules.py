@@ -75,8 +75,9 @@ RULE = (
     (
         f"1. with a builder: slope b of log2 Var[dC] per hidden qubit over the largest "
         f"{SLOPE_POINTS} sizes, b + {SIGNIFICANCE:g} s.e. < 0 "
-        f"and b <= {BARREN_SLOPE} -> barren; b + {SIGNIFICANCE:g} s.e. < 0 and b <= {AT_RISK_SLOPE} "
-        "-> at risk; otherwise -> trainable."
+        f"and b <= {BARREN_SLOPE} -> barren; "
+        f"b + {SIGNIFICANCE:g} s.e. < 0 and b <= {AT_RISK_SLOPE} -> at risk; "
+        "otherwise -> trainable."
     ),
     (
         f"2. without: r = Var[dC] / Var_2design <= {BARREN_HAAR_RATIO:g}, S(rho_V) >= "

@@ -6,7 +6,9 @@ before the scan, so the scanned body only updates the state.
 
 Reverse (``jax.custom_vjp``): with cotangent ψ̄_L, walk the stages backwards,
 
-.. math:: ψ_{k−1} = U_k^† ψ_k,\\qquad (\\bar U_k, \\bar ψ_{k−1}) = \\mathrm{vjp}(U_k ψ_{k−1})(\\bar ψ_k),
+.. math::
+    ψ_{k−1} = U_k^† ψ_k,\\qquad
+    (\\bar U_k, \\bar ψ_{k−1}) = \\mathrm{vjp}(U_k ψ_{k−1})(\\bar ψ_k),
 
 i.e. the state is *uncomputed* with inverse gates instead of being stored, so memory is O(2**n)
 per instance whatever the depth (Jones & Gacon, arXiv:2009.02823; Luo et al., Yao.jl,
@@ -35,7 +37,10 @@ def _operands(seg: Segment, params, cdtype):
         thetas = tuple(params[jnp.asarray(s)] for s in seg.slots[i])  # each (L, n_params_op)
         coeffs = jnp.asarray(seg.coeffs[i], dtype=params.dtype)  # (L, n_ops)
         fixed = tuple(None if f is None else jnp.asarray(f) for f in seg.fixed[i])
-        build = lambda th, co, fx, sig=sig: stage_operand(sig, th, co, fx, cdtype)
+
+        def build(th, co, fx, sig=sig):
+            return stage_operand(sig, th, co, fx, cdtype)
+
         out.append(jax.vmap(build)(thetas, coeffs, fixed))
     return tuple(out)
 
@@ -89,7 +94,7 @@ def _bwd(program, res, ct):
             psi, ct, g = backward_sequence(seg, params, psi, ct, n)
             grad = grad + g
             continue
-        operands, pullback = jax.vjp(lambda p, seg=seg: _operands(seg, p, psi.dtype), params)
+        operands, pullback = jax.vjp(partial(_operands, seg, cdtype=psi.dtype), params)
         pre = _fixed_phases(seg, n, psi.dtype)
 
         def body(carry, ops, seg=seg, pre=pre):

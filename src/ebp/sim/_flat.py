@@ -90,7 +90,8 @@ def _pair(wires: set, n: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=4096)
 def _embedding(op_wires: tuple[int, ...], pair: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Index table into the flattened gate matrix and mask: E[i, j] = m.flat[idx[i, j]]·mask[i, j]."""
+    """Index table into the flattened gate matrix and mask:
+    E[i, j] = m.flat[idx[i, j]]·mask[i, j]."""
     a, b = pair
     idx = np.zeros((4, 4), dtype=np.int64)
     mask = np.zeros((4, 4), dtype=bool)
@@ -136,7 +137,10 @@ def _fixed_matrix(name: str, data) -> np.ndarray:
 def _evaluate_fixed(op: Operation) -> np.ndarray:
     """A parameter-free gate's matrix. When the registry function just returns a constant (the
     usual case), it is read off the traced function: evaluating it eagerly would compile."""
-    fn = lambda: op.spec.matrix(np.zeros(0), op.data)
+
+    def fn():
+        return op.spec.matrix(np.zeros(0), op.data)
+
     closed = jax.make_jaxpr(fn)()
     out = closed.jaxpr.outvars[0]
     if not closed.jaxpr.eqns and out in closed.jaxpr.constvars:
@@ -147,7 +151,7 @@ def _evaluate_fixed(op: Operation) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class _General:
-    """Parametrised gates of one kind (registry name and fixed data) that are not Pauli rotations."""
+    """Parametrised gates of one kind (registry name and fixed data), not Pauli rotations."""
 
     name: str
     data: object
@@ -238,7 +242,6 @@ def flatten(circuit: Circuit) -> FlatCircuit:
         )
         for (name, _, _), (data, items) in general.items()
     )
-    as_arr = lambda v, dt: np.asarray(v, dtype=dt)
     return FlatCircuit(
         n,
         circuit.n_params,
@@ -247,9 +250,9 @@ def flatten(circuit: Circuit) -> FlatCircuit:
         grid,
         n_gates,
         constant,
-        as_arr(rot_g, np.int64),
-        as_arr(rot_s, np.int64),
-        as_arr(rot_c, np.float64),
+        np.asarray(rot_g, dtype=np.int64),
+        np.asarray(rot_s, dtype=np.int64),
+        np.asarray(rot_c, dtype=np.float64),
         np.asarray(rot_p, dtype=np.complex128).reshape(-1, 4, 4),
         groups,
     )
@@ -262,7 +265,9 @@ def _general_program(name: str, data):
     spec = Operation(name, (), (), data).spec
 
     def one(theta):
-        m = lambda t: spec.matrix(t, data).astype(jnp.complex128)
+        def m(t):
+            return spec.matrix(t, data).astype(jnp.complex128)
+
         jac = jax.jacfwd(m)(theta)  # (d, d, p)
         return m(theta), jnp.moveaxis(jac, -1, 0)
 

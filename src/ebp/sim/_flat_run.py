@@ -64,7 +64,9 @@ def _backward(flat: FlatCircuit, bwd, mats, saved, psi, ct):
 
 def _observable_program(obs: Observable, n: int, n_visible: int, with_cotangent: bool, state):
     """Compiled ``ψ (B, 2**n) -> ⟨O⟩ (B,)`` or ``-> (⟨O⟩, ψ̄)`` with ψ̄ its cotangent."""
-    energy = lambda s: expectation_of_state(obs, s, n, n_visible)
+
+    def energy(s):
+        return expectation_of_state(obs, s, n, n_visible)
 
     def value_and_cotangent(s):
         value, pull = jax.vjp(energy, s)

@@ -51,9 +51,12 @@ def pauli_sequence(ops, n: int) -> PauliSequence:
         xm.append(mx)
         zm.append(mz)
         ny.append(y)
-    as32 = lambda v: np.asarray(v, dtype=np.int32)
     return PauliSequence(
-        as32(slots), np.asarray(coeffs, dtype=np.float64), as32(xm), as32(zm), as32(ny)
+        np.asarray(slots, dtype=np.int32),
+        np.asarray(coeffs, dtype=np.float64),
+        np.asarray(xm, dtype=np.int32),
+        np.asarray(zm, dtype=np.int32),
+        np.asarray(ny, dtype=np.int32),
     )
 
 

@@ -176,7 +176,10 @@ def _batched(circuit: Circuit, what: str, obs: Observable | None):
     if what == "state":
         single = f
     else:
-        energy = lambda p, s0: expectation_of_state(obs, f(p, s0), n, nv)
+
+        def energy(p, s0):
+            return expectation_of_state(obs, f(p, s0), n, nv)
+
         single = {"value": energy, "grad": jax.grad(energy), "both": jax.value_and_grad(energy)}[
             what
         ]

@@ -181,7 +181,8 @@ def two_design_gradient_variance_general(tr_o, tr_o2, tr_v, tr_v2, d):
     Therefore
 
     .. math::
-        Var[∂_θ C] = \\frac{1}{2 d (d+1)} \\Big[\\frac{\\operatorname{Tr}V^2 \\operatorname{Tr}O^2}{d}
+        Var[∂_θ C] = \\frac{1}{2 d (d+1)}
+        \\Big[\\frac{\\operatorname{Tr}V^2 \\operatorname{Tr}O^2}{d}
         − E \\operatorname{Tr}(V O' V O')\\Big].
 
     It vanishes for V ∝ I, as it must.  Verified by Monte Carlo with Haar U_±
