@@ -36,6 +36,9 @@ import time
 
 import numpy as np
 
+from _pennylane import hardware_efficient
+from _timing import best_seconds
+
 PEERS = ("lightning", "qulacs", "tensorcircuit")
 
 
@@ -65,13 +68,7 @@ def lightning_builder(n: int):
 
     @qml.qnode(dev, diff_method="adjoint")
     def cost(p):
-        p = p.reshape(n, n, 2)
-        for layer in range(n):
-            for w in range(n):
-                qml.RY(p[layer, w, 0], wires=w)
-                qml.RZ(p[layer, w, 1], wires=w)
-            for w in range(n - 1):
-                qml.CZ(wires=[w, w + 1])
+        hardware_efficient(p, n)
         return qml.expval(qml.PauliZ(0))
 
     grad = qml.grad(cost)
@@ -156,12 +153,7 @@ def _worker_main(lib: str, n: int, mode: str, folder: str, repeats: int) -> None
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     if mode == "steady":  # best of `repeats` warm runs, per gradient
         rows = params[:10] if lib in SEQUENTIAL else params
-        best = np.inf
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            grad(rows)
-            best = min(best, time.perf_counter() - t0)
-        seconds, cpu = best / len(rows), float("nan")
+        seconds, cpu = best_seconds(lambda: grad(rows), repeats) / len(rows), float("nan")
     np.save(f"{folder}/grads.npy", grads)
     print(json.dumps({"seconds": seconds, "cpu": cpu}))
 
