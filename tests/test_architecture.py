@@ -151,6 +151,76 @@ def test_the_checks_see_an_upward_import(tmp_path, monkeypatch):
         test_no_package_imports_its_own_layer_or_above()
 
 
+SHARED_INTERNAL = {"_checks", "_progress", "_study_config"}
+"""The top-level internal modules meant to be shared by every package (layer 0 of
+docs/architecture.md: argument checks, progress callbacks, study configs as text). Any other
+underscore name belongs to the package that defines it."""
+
+
+def _private_imports() -> list[str]:
+    """Every import, in any module, of an underscore-prefixed module or name of another package:
+    ``from ebp.landscape._losses import x``, ``from ..train.pretrain import _chain``,
+    ``from ebp.sim import _gue``. Dunder names (``__version__``) and ``SHARED_INTERNAL`` are
+    public to the whole package."""
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.startswith("__")
+
+    bad = []
+    for path in sorted(SRC.rglob("*.py")):
+        source = _package_of(path)
+        for module, line, names in _imports(path):
+            parts = module.split(".")[1:]
+            target = parts[0] if parts else None
+            if target == source:
+                continue
+            if target is None:  # from ebp import a, b: each name is a package or module
+                reached = [n for n in names if private(n) and n not in SHARED_INTERNAL]
+            else:
+                inner = parts[1:] if target in SHARED_INTERNAL else parts
+                reached = [p for p in inner if private(p)] + [n for n in names if private(n)]
+            if reached:
+                bad.append(
+                    f"{path.relative_to(SRC.parent)}:{line}: from {module} import "
+                    f"{', '.join(names) or '*'}  (private: {', '.join(reached)})"
+                )
+    return bad
+
+
+def test_no_package_imports_another_packages_private_names():
+    bad = _private_imports()
+    assert not bad, (
+        "imports of another package's private (underscore) module or name; give the shared "
+        "function a public name in its package, or move it to where it belongs:\n" + "\n".join(bad)
+    )
+
+
+def test_the_private_import_check_sees_each_kind_of_reach(tmp_path, monkeypatch):
+    """The test above can fail: a private module, a private name and a relative import of
+    either are reported; the shared internal modules, the package's own private modules and
+    dunder names are not."""
+    fake = tmp_path / "ebp"
+    files = {
+        "train/__init__.py": "from ebp.landscape._losses import mmd\n",
+        "train/_tasks.py": "from ..landscape._objectives import _density_matrix\n"
+        "from ._fit import fit\n"
+        "from ebp._checks import check_int\n"
+        "from ebp import __version__, _progress\n",
+        "qbm/__init__.py": "from ebp.train import pretrain, _chain\nfrom ebp import _secret\n",
+        "landscape/__init__.py": "from ebp.landscape import _losses\n",
+        "_checks.py": "",
+    }
+    for name, body in files.items():
+        (fake / name).parent.mkdir(parents=True, exist_ok=True)
+        (fake / name).write_text(body)
+    (fake / "__init__.py").write_text("")
+    monkeypatch.setattr(sys.modules[__name__], "SRC", fake)
+    reported = [line.split("(private: ")[1].rstrip(")") for line in _private_imports()]
+    assert sorted(reported) == ["_chain", "_losses", "_objectives, _density_matrix", "_secret"]
+    with pytest.raises(AssertionError, match="private"):
+        test_no_package_imports_another_packages_private_names()
+
+
 WORKER = """
 import pickle, sys
 job, task = pickle.loads(sys.stdin.buffer.read())

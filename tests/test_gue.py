@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import ebp
-from ebp.sim import gue_evolution, gue_hamiltonian
+from ebp.quantum_info import gue_evolution, gue_hamiltonian
 from ebp.theory import page_entropy
 
 
@@ -120,7 +120,7 @@ from scipy.linalg import expm  # noqa: E402
 from scipy.special import hyp1f1  # noqa: E402
 from scipy.stats import ks_2samp  # noqa: E402
 
-from ebp.sim import _gue  # noqa: E402
+from ebp.quantum_info import _gue  # noqa: E402
 
 METHODS = ("auto", "chebyshev", "eigh", "tridiagonal")
 DENSE = ("auto", "chebyshev", "eigh")

@@ -19,11 +19,12 @@ from ebp.ansatz import brickwork
 from ebp.quantum_info import (
     distance_to_maximally_mixed,
     entanglement_entropy,
+    gue_evolution,
+    gue_hamiltonian,
     haar_state,
     haar_unitary,
     von_neumann_entropy,
 )
-from ebp.sim import gue_evolution, gue_hamiltonian
 
 BELL = np.array([1, 0, 0, 1], dtype=complex) / np.sqrt(2)
 

@@ -9,7 +9,7 @@ import pytest
 
 from ebp.ansatz import brickwork, hardware_efficient, identity_block, pauli_network
 from ebp.circuit import CircuitBuilder
-from ebp.landscape import linear, value_and_gradient
+from ebp.landscape import linear, mmd, value_and_gradient
 from ebp.train import (
     OPTIMISERS,
     CheckpointError,
@@ -20,7 +20,6 @@ from ebp.train import (
     fit,
     get_optimiser,
     make_task,
-    mmd,
     quantum_data_task,
     shift_rule,
 )

@@ -16,9 +16,12 @@ import os
 import numpy as np
 
 __all__ = [
+    "MAX_QUBITS",
     "NORM_TOLERANCE",
+    "check_batch",
     "check_density_matrix",
     "check_int",
+    "check_key",
     "check_normalised",
     "check_positive_semidefinite",
     "check_real_array",
@@ -28,6 +31,10 @@ __all__ = [
     "physical_memory",
     "tolerance_of",
 ]
+
+MAX_QUBITS = 30
+"""Most qubits of a state vector anywhere in ebp: a 2**30 complex128 state is 16 GiB, beyond any
+single-node statevector here."""
 
 NORM_TOLERANCE = {8: 1e-4, 16: 1e-8}
 """Largest |‖ψ‖² − 1| (or |Tr ρ − 1|) accepted, by complex itemsize: 8 bytes (complex64) and 16
@@ -57,6 +64,35 @@ def check_int(name: str, value, *, minimum: int | None = None, maximum: int | No
 def check_seed(value, name: str = "seed") -> int:
     """A seed: a non-negative int (as NumPy's and JAX's generators accept)."""
     return check_int(name, value, minimum=0)
+
+
+def check_key(seed, name: str = "seed"):
+    """A ``jax.random`` key from ``seed``: an int (``jax.random.PRNGKey(seed)``), a typed key, or a
+    raw ``uint32[2]`` key (returned unchanged). Bools and anything else are refused."""
+    import jax
+    import jax.numpy as jnp
+
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return jax.random.PRNGKey(int(seed))
+    if isinstance(seed, jax.Array):
+        if jnp.issubdtype(seed.dtype, jax.dtypes.prng_key):
+            return seed
+        if seed.dtype == jnp.uint32 and seed.shape == (2,):
+            return seed
+    raise TypeError(f"{name} must be an int or a jax.random key; got {type(seed).__name__}.")
+
+
+def check_batch(batch, name: str = "batch") -> tuple[int, ...]:
+    """A batch shape: an int or a tuple of non-negative ints, returned as a tuple of ints."""
+
+    def is_int(x) -> bool:
+        return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+    if is_int(batch):
+        batch = (batch,)
+    if not isinstance(batch, tuple) or not all(is_int(b) and b >= 0 for b in batch):
+        raise TypeError(f"{name} must be an int or a tuple of non-negative ints; got {batch!r}.")
+    return tuple(int(b) for b in batch)
 
 
 def check_real_array(name: str, value, shape: str):

@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import MAX_QUBITS
 from ._factors import PauliExp
 from ._gates import GATES, GateSpec
 
 __all__ = ["MAX_CIRCUIT_QUBITS", "MAX_QUBITS", "Circuit", "CircuitBuilder", "Operation"]
 
-MAX_QUBITS = 30  # a 2**30 complex128 state is 16 GiB: beyond any single-node statevector here
 MAX_CIRCUIT_QUBITS = 1_000_000  # a circuit is data; only what is simulated must fit in memory
 
 

@@ -39,10 +39,10 @@ import numpy as np
 from ._objectives import (
     Linear,
     Objective,
-    _density_matrix,
     _frozen_matrix,
     _herm,
     _sandwich,
+    as_density_matrix,
     linear,
 )
 
@@ -53,6 +53,7 @@ __all__ = [
     "NegativeLogLikelihood",
     "ReadoutCrossEntropy",
     "SandwichedRenyi",
+    "as_distribution",
     "entanglement_regularised",
     "kl_divergence",
     "mmd",
@@ -82,8 +83,9 @@ def _check_int(value, what: str) -> int:
     return int(value)
 
 
-def _distribution(q) -> tuple:
-    """q as a tuple of floats, checked: 1-D, length 2**n (n ≥ 1), finite, ≥ 0, sums to 1."""
+def as_distribution(q) -> tuple:
+    """A target distribution q over the 2**n_visible basis states, checked (1-D, length 2**n with
+    n ≥ 1, finite, ≥ 0, sums to 1 within 1e-8) and returned as a tuple of floats."""
     a = np.asarray(q)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"target distribution q must be real numbers; got dtype {a.dtype}.")
@@ -257,12 +259,12 @@ def negative_log_likelihood(q, floor: float = 1e-12) -> NegativeLogLikelihood:
 
     Example: ``negative_log_likelihood([0.5, 0, 0, 0.5])`` (a Bell-pair distribution on 2 bits).
     """
-    return NegativeLogLikelihood(_distribution(q), _check_floor(floor))
+    return NegativeLogLikelihood(as_distribution(q), _check_floor(floor))
 
 
 def kl_divergence(q, floor: float = 1e-12) -> KLDivergence:
     """KL(q‖p) in bits of the Born distribution p(x) = ⟨x|ρ_V|x⟩ from the target q."""
-    return KLDivergence(_distribution(q), _check_floor(floor))
+    return KLDivergence(as_distribution(q), _check_floor(floor))
 
 
 def mmd(q, bandwidths=(0.25, 1.0, 4.0)) -> MMD:
@@ -273,7 +275,7 @@ def mmd(q, bandwidths=(0.25, 1.0, 4.0)) -> MMD:
         raise TypeError(f"bandwidths must be positive numbers; got {bandwidths!r}.") from None
     if not bw or not all(np.isfinite(b) and b > 0 for b in bw):
         raise ValueError(f"bandwidths must be a non-empty list of finite values > 0; got {bw}.")
-    return MMD(_distribution(q), bw)
+    return MMD(as_distribution(q), bw)
 
 
 # ------------------------------------------------------------------------------ quantum data
@@ -389,7 +391,7 @@ def sandwiched_renyi(sigma, alpha: float, floor: float = 1e-12) -> SandwichedRen
             "(for alpha = 1 use ebp.landscape.relative_entropy)."
         )
     return SandwichedRenyi(
-        _frozen_matrix(_density_matrix(sigma, "sigma")), alpha, _check_floor(floor)
+        _frozen_matrix(as_density_matrix(sigma, "sigma")), alpha, _check_floor(floor)
     )
 
 
@@ -560,7 +562,7 @@ def pure_state_infidelity(target_vector) -> Linear:
             f"target_vector must be a 1-D state vector; got shape {t.shape} (for a mixed target "
             "use 1 − ebp.landscape.fidelity)."
         )
-    phi = _density_matrix(t, "target_vector")
+    phi = as_density_matrix(t, "target_vector")
     d = phi.shape[0]
     obj = linear(np.eye(d, dtype=complex) - phi, d.bit_length() - 1)
     return replace(obj, label="infidelity")

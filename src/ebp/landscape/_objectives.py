@@ -46,6 +46,7 @@ __all__ = [
     "Objective",
     "RelativeEntropy",
     "TraceDistance",
+    "as_density_matrix",
     "as_objective",
     "fidelity",
     "linear",
@@ -73,8 +74,12 @@ def _hermitian(m, what: str) -> np.ndarray:
     return (a + a.conj().T) / 2
 
 
-def _density_matrix(target, what: str = "target") -> np.ndarray:
-    """A target given as a state vector (pure) or a density matrix, checked and returned as ρ."""
+def as_density_matrix(target, what: str = "target") -> np.ndarray:
+    """A target given as a state vector ψ (pure: ρ = |ψ⟩⟨ψ| / ⟨ψ|ψ⟩) or a density matrix, checked
+    (length or size 2**n_visible, Hermitian, positive, unit trace) and returned as ρ.
+
+    ``what`` names the argument in error messages.
+    """
     t = np.asarray(target, dtype=complex)
     if t.ndim == 1:
         d = t.shape[0]
@@ -353,19 +358,19 @@ def linear(observable: Any, n_visible: int) -> Linear:
 
 def fidelity(target, *, cutoff: float = 1e-13) -> Fidelity:
     """Fidelity with a target given as a state vector or a density matrix on V."""
-    return Fidelity(_frozen_matrix(_density_matrix(target)), cutoff=float(cutoff))
+    return Fidelity(_frozen_matrix(as_density_matrix(target)), cutoff=float(cutoff))
 
 
 def trace_distance(target) -> TraceDistance:
     """Trace distance ½‖ρ_V − σ‖₁ to a target state vector or density matrix on V."""
-    return TraceDistance(_frozen_matrix(_density_matrix(target)))
+    return TraceDistance(_frozen_matrix(as_density_matrix(target)))
 
 
 def relative_entropy(target, *, floor: float = 1e-10) -> RelativeEntropy:
     """Relative entropy S(σ‖ρ_V) in bits of a target σ (vector or density matrix) on V."""
     if not 0 < floor < 1:
         raise ValueError(f"floor must be in (0, 1); got {floor!r}.")
-    return RelativeEntropy(_frozen_matrix(_density_matrix(target)), floor=float(floor))
+    return RelativeEntropy(_frozen_matrix(as_density_matrix(target)), floor=float(floor))
 
 
 def as_objective(objective: Any, n_visible: int) -> Objective:

@@ -8,8 +8,8 @@ n_H hidden qubits at inverse temperature β; the model of the visible units is t
 Conventions: visible wires 0 … n_V−1 first, big-endian; entropies in bits; dense numerics in
 complex128 with the ground energy shifted out (finite for any β‖H‖). Any
 :class:`ebp.landscape.Objective` of σ_V (quantum relative entropy, fidelity, the classical
-:func:`kl_divergence`, …) gets its exact gradient from the Fréchet derivative of the matrix
-exponential (divided differences on the spectrum)::
+:func:`ebp.landscape.kl_divergence`, …) gets its exact gradient from the Fréchet derivative of the
+matrix exponential (divided differences on the spectrum)::
 
     import numpy as np
     from ebp import qbm
@@ -26,12 +26,6 @@ M. Kieferová, N. Wiebe, PRX Quantum 2, 040316 (2021), arXiv:2010.15968 (the QBM
 Amin et al., Phys. Rev. X 8, 021050 (2018); M. Kieferová, N. Wiebe, Phys. Rev. A 96, 062327 (2017).
 """
 
-from ..landscape._losses import (
-    KLDivergence,
-    NegativeLogLikelihood,
-    kl_divergence,
-    negative_log_likelihood,
-)
 from . import pretrain
 from ._bound import covariance_gradient_bound, golden_thompson_bound, two_design_gradient_scale
 from ._builders import (
@@ -56,9 +50,7 @@ from ._model import (
 from ._terms import TERM_CLASSES, hidden_trace_ratio, term_class
 
 __all__ = [
-    "KLDivergence",
     "MEMORY_LIMIT_BYTES",
-    "NegativeLogLikelihood",
     "QBM",
     "TERM_CLASSES",
     "covariance_gradient_bound",
@@ -69,9 +61,7 @@ __all__ = [
     "golden_thompson_bound",
     "hidden_trace_ratio",
     "k_local",
-    "kl_divergence",
     "memory_estimate",
-    "negative_log_likelihood",
     "paper_qbm",
     "pretrain",
     "random_k_local",

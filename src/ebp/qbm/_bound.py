@@ -42,8 +42,7 @@ import math
 
 import numpy as np
 
-from ..landscape import Evaluation, as_objective
-from ..landscape._losses import _distribution
+from ..landscape import Evaluation, as_distribution, as_objective
 from ._gibbs import gibbs_matrix, visible_marginal_from
 from ._model import QBM, _check_model, _objective_step
 from ._terms import hidden_trace_ratio, pauli_sum, pauli_traces
@@ -98,7 +97,7 @@ def golden_thompson_bound(model: QBM, params, q) -> Evaluation:
         gradient, and σ_V.
     """
     model = _check_model(model)
-    q = np.asarray(_distribution(q))
+    q = np.asarray(as_distribution(q))
     d_v, d_h = 2**model.n_visible, 2**model.n_hidden
     if q.shape[0] != d_v:
         raise ValueError(f"q must have {d_v} entries (2**n_visible); got {q.shape[0]}.")

@@ -40,7 +40,7 @@ import numpy as np
 
 from .._progress import Bar, show_progress
 from ..train import FitResult, LearningTask, fit, initial_parameters
-from ..train.pretrain import _chain
+from ..train.pretrain import chain_phases
 from ._model import QBM
 
 __all__ = ["STRATEGIES", "grow_coupling", "random_init", "run", "visible_first"]
@@ -197,7 +197,7 @@ def visible_first(
             max_points=max_points,
             progress=bar.phase("coupled"),
         )
-    return _chain([first, second], task, 1)
+    return chain_phases([first, second], task, 1)
 
 
 def _scaled(model: QBM, coupling: np.ndarray, factor: float) -> QBM:
@@ -268,7 +268,7 @@ def grow_coupling(
             )
             phases.append(r)
             x = r.params
-    return _chain(phases, task, 1)
+    return chain_phases(phases, task, 1)
 
 
 STRATEGIES: dict[str, Callable[..., FitResult]] = {

@@ -14,12 +14,15 @@ from ._entanglement import (
     reduced_density_matrix,
     schmidt_coefficients,
 )
+from ._gue import gue_evolution, gue_hamiltonian
 from ._states import check_n_visible, haar_state, haar_unitary, validate_state
 
 __all__ = [
     "check_n_visible",
     "distance_to_maximally_mixed",
     "entanglement_entropy",
+    "gue_evolution",
+    "gue_hamiltonian",
     "haar_state",
     "haar_unitary",
     "pinsker_bound",

@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checks import check_state_fits
+from .._checks import check_batch, check_key, check_state_fits
 
 __all__ = ["validate_state", "check_n_visible", "haar_state", "haar_unitary"]
 
@@ -101,25 +101,6 @@ def check_n_visible(n_visible, n_qubits: int) -> int:
     return n_visible
 
 
-def _as_key(seed) -> jax.Array:
-    if _is_int(seed):
-        return jax.random.PRNGKey(int(seed))
-    if isinstance(seed, jax.Array):
-        if jnp.issubdtype(seed.dtype, jax.dtypes.prng_key):
-            return seed
-        if seed.dtype == jnp.uint32 and seed.shape == (2,):
-            return seed
-    raise TypeError(f"seed must be an int or a jax.random key; got {type(seed).__name__}.")
-
-
-def _as_batch(batch) -> tuple[int, ...]:
-    if _is_int(batch):
-        batch = (batch,)
-    if not isinstance(batch, tuple) or not all(_is_int(b) and b >= 0 for b in batch):
-        raise TypeError(f"batch must be an int or a tuple of non-negative ints; got {batch!r}.")
-    return tuple(int(b) for b in batch)
-
-
 def _check_positive_int(name: str, value) -> None:
     if not _is_int(value):
         raise TypeError(f"{name} must be an int; got {type(value).__name__}.")
@@ -160,13 +141,13 @@ def haar_state(n, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
     """
     _check_positive_int("n", n)
     dt = _check_complex_dtype(dtype)
-    shape = _as_batch(batch) + (2 ** int(n),)
+    shape = check_batch(batch) + (2 ** int(n),)
     count = math.prod(shape[:-1])
     check_state_fits(
         f"{count} Haar state(s) of {n} qubits ({shape[-1]} {dt.name} amplitudes each)",
         2 * count * shape[-1] * dt.itemsize,  # the Gaussian draw and the normalised copy
     )
-    return _haar_state_kernel(_as_key(seed), shape, dt)
+    return _haar_state_kernel(check_key(seed), shape, dt)
 
 
 @partial(jax.jit, static_argnums=(1, 2))
@@ -200,13 +181,13 @@ def haar_unitary(d, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
     """
     _check_positive_int("d", d)
     dt = _check_complex_dtype(dtype)
-    shape = _as_batch(batch) + (int(d), int(d))
+    shape = check_batch(batch) + (int(d), int(d))
     count = math.prod(shape[:-2])
     check_state_fits(
         f"{count} Haar unitar{'y' if count == 1 else 'ies'} of dimension {d} ({dt.name})",
         3 * count * int(d) ** 2 * dt.itemsize,  # Ginibre draw, Q and R
     )
-    return _haar_unitary_kernel(_as_key(seed), shape, dt)
+    return _haar_unitary_kernel(check_key(seed), shape, dt)
 
 
 @partial(jax.jit, static_argnums=(1, 2))

@@ -1,7 +1,6 @@
 """Turning a circuit and parameters into states, expectation values and exact gradients (JAX)."""
 
 from ._compile import Program, compile_circuit
-from ._gue import gue_evolution, gue_hamiltonian
 from ._observables import Observable, as_observable
 from ._persistent_cache import cache_folder, enable_persistent_cache
 from ._simulate import (
@@ -24,8 +23,6 @@ __all__ = [
     "compile_circuit",
     "expectation",
     "gradient",
-    "gue_evolution",
-    "gue_hamiltonian",
     "pullback",
     "simulate",
     "state_function",

@@ -60,12 +60,13 @@ from ..ansatz import ANSATZ
 from ..experiment import Study, StudyConfig, Task, derive_seed, distinct, sorted_ints
 from ..quantum_info import (
     entanglement_entropy,
+    gue_evolution,
     haar_state,
     pinsker_bound,
     trace_distance_to_maximally_mixed,
 )
 from ..report import THEORY_COLOR, model_color, model_label, new_figure
-from ..sim import gue_evolution, simulate
+from ..sim import simulate
 from ..theory import mean_trace_distance_bound, page_entropy
 from ._bands import band, error_bars, sequential_colors, spread
 from ._figures import figure, figures
@@ -147,8 +148,8 @@ class EntanglementConfig(StudyConfig):
     gue_time : float
         Evolution time t of the ``gue`` ensemble.
     gue_n_max : int
-        GUE points are run only for n <= gue_n_max (``ebp.sim.gue_evolution`` samples n = 12
-        states in about a millisecond each).
+        GUE points are run only for n <= gue_n_max (``ebp.quantum_info.gue_evolution`` samples
+        n = 12 states in about a millisecond each).
     qbm_n_max, qbm_samples, qbm_beta
         The QBM points: n = n_min … min(n_max, qbm_n_max) with n_V = 1 (at most 12 qubits,
         dense Gibbs states), instances per point and the inverse temperature (‖H‖ = 1).

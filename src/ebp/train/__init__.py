@@ -16,16 +16,6 @@ so gradient descent and gradient-free methods compare at equal cost. Pretraining
 in :mod:`ebp.train.pretrain`.
 """
 
-from ..landscape._losses import (
-    entanglement_regularised,
-    kl_divergence,
-    mmd,
-    negative_log_likelihood,
-    pure_state_infidelity,
-    readout_cross_entropy,
-    readout_error,
-    sandwiched_renyi,
-)
 from . import pretrain
 from ._fit import FitResult, fit, initial_parameters
 from ._model import CircuitModel, Model, as_model, shift_rule
@@ -91,30 +81,22 @@ __all__ = [
     "cma_es",
     "cobyla",
     "encode_angles",
-    "entanglement_regularised",
     "estimator_for",
     "fit",
     "generative_task",
     "get_optimiser",
     "gradient_descent",
     "initial_parameters",
-    "kl_divergence",
     "make_task",
-    "mmd",
-    "negative_log_likelihood",
     "nelder_mead",
     "powell",
     "pretrain",
-    "pure_state_infidelity",
     "quantum_data_task",
     "random_mixed_state",
     "random_product_state",
     "random_pure_state",
     "random_search",
     "random_sparse_distribution",
-    "readout_cross_entropy",
-    "readout_error",
-    "sandwiched_renyi",
     "sgd",
     "shift_rule",
     "spsa",

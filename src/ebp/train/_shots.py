@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..landscape import Linear
-from ..landscape._losses import MMD
+from ..landscape import MMD, Linear
 
 __all__ = ["Estimator", "LinearEstimator", "MMDEstimator", "estimator_for"]
 

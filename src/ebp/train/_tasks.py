@@ -32,18 +32,22 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._checks import check_int, check_seed, check_state_fits
-from ..landscape import Linear, Objective, fidelity, relative_entropy, trace_distance
-from ..landscape._losses import (
+from ..landscape import (
     MMD,
+    Linear,
+    Objective,
+    as_density_matrix,
+    fidelity,
     kl_divergence,
     mmd,
     negative_log_likelihood,
     pure_state_infidelity,
     readout_cross_entropy,
     readout_error,
+    relative_entropy,
     sandwiched_renyi,
+    trace_distance,
 )
-from ..landscape._objectives import _density_matrix
 from ._targets import (
     bars_and_stripes,
     classification_dataset,
@@ -229,7 +233,7 @@ def quantum_data_task(
     """
     _choice(loss, QUANTUM_LOSSES, "loss")
     t = np.asarray(target, dtype=complex)
-    sigma = _density_matrix(t)
+    sigma = as_density_matrix(t)
     n_v = sigma.shape[0].bit_length() - 1
     pure = t.ndim == 1 or abs(np.trace(sigma @ sigma).real - 1) < 1e-12
     if loss == "infidelity":

@@ -38,13 +38,14 @@ import pandas as pd
 from .._progress import Bar, show_progress
 from ..ansatz import identity_block, identity_block_parameters
 from ..circuit import Circuit, CircuitBuilder
-from ..landscape._losses import entanglement_regularised as _regularised
+from ..landscape import entanglement_regularised as _regularised
 from ._fit import FitResult, fit, initial_parameters
 from ._model import as_model
 from ._tasks import LearningTask, Term
 
 __all__ = [
     "STRATEGIES",
+    "chain_phases",
     "coupling_parameters",
     "decoupled_start",
     "entanglement_regularised",
@@ -67,8 +68,13 @@ def _circuit(model) -> Circuit:
     return circuit
 
 
-def _chain(phases: list[FitResult], task: LearningTask, unit: int) -> FitResult:
-    """Join phase results into one: costs accumulate, curves are concatenated."""
+def chain_phases(phases: list[FitResult], task: LearningTask, unit: int) -> FitResult:
+    """Join the results of consecutive training phases into one :class:`FitResult`.
+
+    Costs accumulate (a phase run with exact values is charged ``unit`` per evaluation, e.g. the
+    shots per estimate of the other phases), curves are concatenated with one running ``step``,
+    and the parameters, loss and success are those of the last phase on ``task``.
+    """
     curves, offset, configs = [], 0.0, 0
     for r in phases:
         c = r.curve.copy()
@@ -260,7 +266,7 @@ def generative(
             checkpoint=_phase_checkpoint(checkpoint, "train"),
             progress=bar.phase("train"),
         )
-    return _chain([first, second], task, shots or 1)
+    return chain_phases([first, second], task, shots or 1)
 
 
 def _crosses_cut(circuit: Circuit, op) -> bool:
@@ -350,7 +356,7 @@ def decoupled_start(
             checkpoint=_phase_checkpoint(checkpoint, "coupled"),
             progress=bar.phase("coupled"),
         )
-    return _chain([first, second], task, shots or 1)
+    return chain_phases([first, second], task, shots or 1)
 
 
 def layerwise(
@@ -400,7 +406,7 @@ def layerwise(
             )
             phases.append(r)
             x = r.params
-    return _chain(phases, task, shots or 1)
+    return chain_phases(phases, task, shots or 1)
 
 
 def entanglement_regularised(
@@ -440,7 +446,7 @@ def entanglement_regularised(
             checkpoint=_phase_checkpoint(checkpoint, "train"),
             progress=bar.phase("train"),
         )
-    return _chain([first, second], task, shots or 1)
+    return chain_phases([first, second], task, shots or 1)
 
 
 STRATEGIES: dict[str, Callable[..., FitResult]] = {

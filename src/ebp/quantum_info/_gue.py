@@ -32,9 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 import scipy.special
 
-from .._checks import check_state_fits
-from ..circuit import MAX_QUBITS
-from ..quantum_info._states import _as_batch, _as_key
+from .._checks import MAX_QUBITS, check_batch, check_key, check_state_fits
 
 __all__ = ["gue_evolution", "gue_hamiltonian"]
 
@@ -98,8 +96,8 @@ def gue_hamiltonian(d: int, seed, *, batch: tuple[int, ...] = ()):
     if d < 1:
         raise ValueError(f"d must be an int >= 1; got {d!r}.")
     d = int(d)
-    key = _as_key(seed)
-    batch = _as_batch(batch)
+    key = check_key(seed)
+    batch = check_batch(batch)
     count = math.prod(batch)
     # two real Gaussian d × d draws per matrix while it is formed, and the complex result
     check_state_fits(
@@ -410,8 +408,8 @@ def gue_evolution(
     t = _check_time(t)
     if method not in _METHODS:
         raise ValueError(f"method must be one of {', '.join(map(repr, _METHODS))}; got {method!r}.")
-    key = _as_key(seed)
-    batch = _as_batch(batch)
+    key = check_key(seed)
+    batch = check_batch(batch)
     d = 2**n_qubits
     cdtype = jax.dtypes.canonicalize_dtype(jnp.complex128)
     if math.prod(batch) == 0:
