@@ -21,10 +21,11 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
-import time
 
 import numpy as np
+
+from _pennylane import hardware_efficient as hardware_efficient_pennylane
+from _timing import best_seconds, in_fresh_process, timed
 
 
 def ebp_gradients(n: int, params: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -32,15 +33,12 @@ def ebp_gradients(n: int, params: np.ndarray) -> tuple[np.ndarray, float, float]
     from ebp.ansatz import hardware_efficient
 
     circuit = hardware_efficient(1, n - 1, n)
-    t0 = time.perf_counter()
-    ebp.gradient(circuit, params, "Z0").block_until_ready()  # compile + first run
-    first = time.perf_counter() - t0
-    best = np.inf
-    for _ in range(2):
-        t0 = time.perf_counter()
-        g = ebp.gradient(circuit, params, "Z0").block_until_ready()
-        best = min(best, time.perf_counter() - t0)
-    return np.asarray(g), best / len(params), first
+
+    def run():
+        return ebp.gradient(circuit, params, "Z0").block_until_ready()
+
+    g, first = timed(run)  # compile + first run
+    return np.asarray(g), best_seconds(run, 2) / len(params), first
 
 
 def lightning_gradients(n: int, params: np.ndarray) -> tuple[np.ndarray, float]:
@@ -51,31 +49,20 @@ def lightning_gradients(n: int, params: np.ndarray) -> tuple[np.ndarray, float]:
 
     @qml.qnode(dev, diff_method="adjoint")
     def cost(p):
-        p = p.reshape(n, n, 2)  # layer, wire, (RY, RZ): the order of ebp's parameters
-        for layer in range(n):
-            for w in range(n):
-                qml.RY(p[layer, w, 0], wires=w)
-                qml.RZ(p[layer, w, 1], wires=w)
-            for w in range(n - 1):
-                qml.CZ(wires=[w, w + 1])
+        hardware_efficient_pennylane(p, n)
         return qml.expval(qml.PauliZ(0))
 
     grad = qml.grad(cost)
     grad(pnp.array(params[0], requires_grad=True))  # warm-up
-    t0 = time.perf_counter()
-    out = [grad(pnp.array(p, requires_grad=True)) for p in params]
-    return np.asarray(out), (time.perf_counter() - t0) / len(params)
+    out, seconds = timed(lambda: [grad(pnp.array(p, requires_grad=True)) for p in params])
+    return np.asarray(out), seconds / len(params)
 
 
 def lightning_in_subprocess(n: int, params: np.ndarray) -> tuple[np.ndarray, float]:
     """:func:`lightning_gradients` in a fresh process, so that neither library's thread pool
     (XLA's stays alive after a JAX call) competes with the other's for the cores."""
-    with tempfile.TemporaryDirectory() as tmp:
-        np.save(f"{tmp}/params.npy", params)
-        subprocess.run([sys.executable, __file__, "--lightning-worker", tmp, str(n)], check=True)
-        grads = np.load(f"{tmp}/grads.npy")
-        seconds = float(np.load(f"{tmp}/seconds.npy"))
-    return grads, seconds
+    out = in_fresh_process(__file__, "--lightning-worker", {"params": params}, n)
+    return out["grads"], float(out["seconds"])
 
 
 def compile_seconds(n: int, layers: int) -> float:
@@ -94,9 +81,7 @@ def compile_seconds(n: int, layers: int) -> float:
         return expectation_of_state(obs, f(p, psi0), n, 1)
 
     p = np.zeros(circuit.n_params)
-    t0 = time.perf_counter()
-    jax.jit(jax.grad(energy)).lower(p).compile()
-    return time.perf_counter() - t0
+    return timed(lambda: jax.jit(jax.grad(energy)).lower(p).compile())[1]
 
 
 _PEAK_SCRIPT = """

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import subprocess
-import sys
-import tempfile
-import time
 
 import numpy as np
+
+from _pennylane import hardware_efficient as hardware_efficient_pennylane
+from _timing import in_fresh_process, timed
 
 
 def ebp_gradients(n: int, theta: np.ndarray, shots: int, repeats: int):
@@ -37,11 +36,9 @@ def ebp_gradients(n: int, theta: np.ndarray, shots: int, repeats: int):
     model = CircuitModel(circuit)
     oracle = Oracle(model, task, shots=shots, budget=math.inf, seed=0, base=theta)
     oracle.gradient(theta)  # compile
-    t0 = time.perf_counter()
-    grads = [-2 * oracle.gradient(theta) for _ in range(repeats)]
-    seconds = (time.perf_counter() - t0) / repeats
+    grads, seconds = timed(lambda: [-2 * oracle.gradient(theta) for _ in range(repeats)])
     exact = np.asarray(ebp.gradient(circuit, theta, "Z0"))
-    return np.asarray(grads), seconds, exact
+    return np.asarray(grads), seconds / repeats, exact
 
 
 def lightning_gradients(n: int, theta: np.ndarray, shots: int, repeats: int):
@@ -53,30 +50,21 @@ def lightning_gradients(n: int, theta: np.ndarray, shots: int, repeats: int):
     @qml.set_shots(shots)
     @qml.qnode(dev, diff_method="parameter-shift")
     def cost(p):
-        p = p.reshape(n, n, 2)
-        for layer in range(n):
-            for w in range(n):
-                qml.RY(p[layer, w, 0], wires=w)
-                qml.RZ(p[layer, w, 1], wires=w)
-            for w in range(n - 1):
-                qml.CZ(wires=[w, w + 1])
+        hardware_efficient_pennylane(p, n)
         return qml.expval(qml.PauliZ(0))
 
     grad = qml.grad(cost)
     grad(pnp.array(theta, requires_grad=True))  # warm-up
-    t0 = time.perf_counter()
-    grads = [grad(pnp.array(theta, requires_grad=True)) for _ in range(repeats)]
-    return np.asarray(grads), (time.perf_counter() - t0) / repeats
+    grads, seconds = timed(
+        lambda: [grad(pnp.array(theta, requires_grad=True)) for _ in range(repeats)]
+    )
+    return np.asarray(grads), seconds / repeats
 
 
 def lightning_in_subprocess(n, theta, shots, repeats):
-    with tempfile.TemporaryDirectory() as tmp:
-        np.save(f"{tmp}/theta.npy", theta)
-        subprocess.run(
-            [sys.executable, __file__, "--lightning-worker", tmp, str(n), str(shots), str(repeats)],
-            check=True,
-        )
-        return np.load(f"{tmp}/grads.npy"), float(np.load(f"{tmp}/seconds.npy"))
+    """:func:`lightning_gradients` in a fresh process (its thread pool and JAX's do not meet)."""
+    out = in_fresh_process(__file__, "--lightning-worker", {"theta": theta}, n, shots, repeats)
+    return out["grads"], float(out["seconds"])
 
 
 def _max_z(grads, exact, shots):
