@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from _pennylane import hardware_efficient as hardware_efficient_pennylane
+from _pennylane import lightning_gradient
 from _timing import in_fresh_process, timed
 
 
@@ -42,22 +42,9 @@ def ebp_gradients(n: int, theta: np.ndarray, shots: int, repeats: int):
 
 
 def lightning_gradients(n: int, theta: np.ndarray, shots: int, repeats: int):
-    import pennylane as qml
-    from pennylane import numpy as pnp
-
-    dev = qml.device("lightning.qubit", wires=n)
-
-    @qml.set_shots(shots)
-    @qml.qnode(dev, diff_method="parameter-shift")
-    def cost(p):
-        hardware_efficient_pennylane(p, n)
-        return qml.expval(qml.PauliZ(0))
-
-    grad = qml.grad(cost)
-    grad(pnp.array(theta, requires_grad=True))  # warm-up
-    grads, seconds = timed(
-        lambda: [grad(pnp.array(theta, requires_grad=True)) for _ in range(repeats)]
-    )
+    grad = lightning_gradient(n, "parameter-shift", shots)
+    grad(theta)  # warm-up
+    grads, seconds = timed(lambda: [grad(theta) for _ in range(repeats)])
     return np.asarray(grads), seconds / repeats
 
 
