@@ -36,7 +36,7 @@ import time
 
 import numpy as np
 
-from _pennylane import hardware_efficient
+from _pennylane import lightning_gradient
 from _timing import best_seconds
 
 PEERS = ("lightning", "qulacs", "tensorcircuit")
@@ -61,18 +61,8 @@ def ebp_builder(n: int, engine: str = "auto"):
 
 
 def lightning_builder(n: int):
-    import pennylane as qml
-    from pennylane import numpy as pnp
-
-    dev = qml.device("lightning.qubit", wires=n)
-
-    @qml.qnode(dev, diff_method="adjoint")
-    def cost(p):
-        hardware_efficient(p, n)
-        return qml.expval(qml.PauliZ(0))
-
-    grad = qml.grad(cost)
-    return lambda params: np.asarray([grad(pnp.array(p, requires_grad=True)) for p in params])
+    grad = lightning_gradient(n)
+    return lambda params: np.asarray([grad(p) for p in params])
 
 
 def qulacs_builder(n: int):
