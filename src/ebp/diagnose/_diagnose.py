@@ -267,8 +267,9 @@ def diagnose(
             is fitted on the largest :data:`~ebp.diagnose.SLOPE_POINTS` of them.
         extrapolate_to: n_hidden to extrapolate the fitted variance to (default: the circuit's
             own n_hidden when it is above the largest size measured, else twice that size).
-        distribution, scale: how parameters are drawn (:func:`ebp.landscape.sample_parameters`:
-            ``"uniform"``, ``"small_angle"`` with ``scale``, or a callable).
+        distribution: how parameters are drawn (:func:`ebp.landscape.sample_parameters`):
+            ``"uniform"``, ``"small_angle"`` or a callable.
+        scale: standard deviation of the ``"small_angle"`` draws, θ ~ N(0, scale²).
         entropy_points: layers at which S(ρ_V) is measured (evenly spaced, the last included).
         lipschitz_steps: steps of the local maximisation of ‖∇C‖ (0: sampled maximum only).
         name: what the circuit is called in the report.
@@ -277,8 +278,9 @@ def diagnose(
         :class:`Diagnosis`.
 
     Raises:
-        TypeError, ValueError: for bad input; LightConeTooLargeError for a cone too wide to
-        simulate.
+        TypeError: for an argument of the wrong kind.
+        ValueError: for an argument of the wrong size or value.
+        LightConeTooLargeError: for a light cone too wide to simulate.
     """
     _check(circuit, samples, seed, entropy_points, observable)
     labels = (observable,) if observable is not None else default_observables(circuit.n_visible)

@@ -324,14 +324,17 @@ def gradient_statistics_many(
         objectives: a sequence of :class:`~ebp.landscape.Objective` or visible observables.
         samples: number of parameter vectors S.
         seed: seed of the parameter draws and of the bootstrap.
-        distribution, scale: see :func:`sample_parameters`.
+        distribution: how parameters are drawn, see :func:`sample_parameters`.
+        scale: standard deviation of the ``"small_angle"`` draws, see :func:`sample_parameters`.
         probe: parameter slots whose variances are averaged into ``probe_var``
             (default :func:`probe_parameters`: middle layer, gates touching V).
         confidence: level of the bootstrap intervals.
         n_resamples: bootstrap resamples.
-        lipschitz_starts, lipschitz_steps: local maximisation of ‖∇C‖ from the
-            ``lipschitz_starts`` samples of largest norm (0 steps: sampled maximum only).
-        initial_state, dtype: passed to the simulator.
+        lipschitz_starts: the local maximisation of ‖∇C‖ starts from this many samples of
+            largest norm.
+        lipschitz_steps: steps of that maximisation (0: sampled maximum only).
+        initial_state: passed to the simulator.
+        dtype: passed to the simulator.
         progress: a progress bar over the samples (evaluated in chunks of
             :data:`SAMPLE_CHUNK`, with or without the bar): ``None`` (default) shows it in a
             terminal or notebook only, ``True``/``False`` force it.

@@ -2,7 +2,7 @@
 
 Conventions: states have shape ``(..., 2**n)`` (leading axes are batch axes);
 visible qubits are wires ``0 … n_v−1``, hidden ``n_v … n−1``, big-endian, so
-the (2**n_v, 2**n_h) reshape of a state is the V|H cut.  Entropies are in bits
+the ``(2**n_v, 2**n_h)`` reshape of a state is the V|H cut.  Entropies are in bits
 unless ``base`` says otherwise.  Reference: arXiv:2010.15968.
 """
 

@@ -2,7 +2,7 @@
 
 Page entropy and its variance, Lubkin purity and its variance, Haar variances
 of expectation values and of 2-design gradients, and concentration bounds on
-ρ_V around I/d_V.  d_V = 2**n_visible, d_H = 2**n_hidden.  Reference setting:
+ρ_V around I/d_V.  d_V = ``2**n_visible``, d_H = ``2**n_hidden``.  Reference setting:
 arXiv:2010.15968.
 """
 

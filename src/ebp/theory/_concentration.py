@@ -3,7 +3,7 @@
 Names say what is bounded:
 ‖X‖₁ = Tr|X| is the FULL trace norm, T = ½‖ρ_V − I/d_V‖₁ the trace distance
 (as returned by ``ebp.quantum_info.trace_distance_to_maximally_mixed``).
-d_V = 2**n_visible, d_H = 2**n_hidden, d = d_V·d_H.
+d_V = ``2**n_visible``, d_H = ``2**n_hidden``, d = d_V·d_H.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Closed-form Haar / unitary 2-design moments (no simulation).
 
 Dimensions: a register of ``n_visible`` + ``n_hidden`` qubits has
-d_V = 2**n_visible, d_H = 2**n_hidden, d = d_V·d_H.  Scalar inputs give
+d_V = ``2**n_visible``, d_H = ``2**n_hidden``, d = d_V·d_H.  Scalar inputs give
 Python floats; integer numpy arrays broadcast and give numpy arrays.
 """
 
@@ -189,8 +189,10 @@ def two_design_gradient_variance_general(tr_o, tr_o2, tr_v, tr_v2, d):
     in ``tests/test_theory.py``.
 
     Args:
-        tr_o, tr_o2: Tr O and Tr O² of the observable.
-        tr_v, tr_v2: Tr V and Tr V² of the generator (gate e^{−iθV/2}).
+        tr_o: Tr O of the observable.
+        tr_o2: Tr O² of the observable.
+        tr_v: Tr V of the generator (gate e^{−iθV/2}).
+        tr_v2: Tr V² of the generator.
         d: Hilbert-space dimension (>= 2).
 
     Returns:
