@@ -8,7 +8,8 @@ text. For the site this extension rewrites, in every docstring of the package on
 * ``:func:`name```, ``:class:``, ``:mod:``, ``:data:``, ``:meth:``, ``:attr:``, ``:exc:`` →
   a link to the object's page, the name resolved in the scope of the object the docstring
   belongs to (``~`` shows the last component only). An ebp name that does not exist is a
-  warning, so ``mkdocs build --strict`` fails on it; a name from another package is shown as code;
+  warning, so ``mkdocs build --strict`` fails on it; a dotted name from another package is
+  shown as code;
 * ``.. math::`` blocks → MathML (``latex2mathml``) that the browser draws without any script;
 * a paragraph ending in ``::`` → ending in ``:`` (the indented block after it already is a
   Markdown code block).
@@ -64,10 +65,11 @@ def _exists(obj: griffe.Object, path: str) -> bool:
 
 
 def _external(name: str) -> bool:
-    """Whether ``name`` starts with an importable module other than ebp (a standard-library or
-    third-party reference, shown as code without a link)."""
-    head = name.lstrip("~").split(".", 1)[0]
-    return head != "ebp" and importlib.util.find_spec(head) is not None
+    """Whether ``name`` is a dotted name from another package (``numpy.random.default_rng``,
+    ``dask.distributed.LocalCluster``), shown as code without a link; the package need not be
+    installed where the site is built."""
+    head, dot, _ = name.lstrip("~").partition(".")
+    return head != "ebp" and (bool(dot) or importlib.util.find_spec(head) is not None)
 
 
 def _roles(obj: griffe.Object, text: str, where: str) -> str:
