@@ -242,8 +242,8 @@ class QBM:
         ∂f/∂θ_k = s_k Tr(Γ P_k) with Γ from the Fréchet derivative of e^{−βH} (divided
         differences on the spectrum, exact also at degenerate eigenvalues; see
         :mod:`ebp.qbm._gibbs`). ``objective`` is any :class:`ebp.landscape.Objective` on the
-        visible qubits (relative entropy, fidelity, …, :func:`ebp.landscape.kl_divergence`) or anything
-        :func:`ebp.landscape.linear` reads.
+        visible qubits (relative entropy, fidelity, …, :func:`ebp.landscape.kl_divergence`) or
+        anything :func:`ebp.landscape.linear` reads.
 
         Returns:
             :class:`ebp.landscape.Evaluation` of numpy arrays: cost ``(...)``, gradient
