@@ -426,18 +426,18 @@ def test_paired_mean_interval_contains_the_mean(rng):
 
 
 def test_threshold_and_combination_rules():
-    below = threshold_check("x", "", -2.0, -1.0, -0.5, "below", "")
-    above = threshold_check("x", "", -0.4, 0.1, -0.5, "below", "")
-    straddle = threshold_check("x", "", -0.6, -0.4, -0.5, "below", "")
+    below = threshold_check("x", "", -2.0, -1.0, -0.5, "below")
+    above = threshold_check("x", "", -0.4, 0.1, -0.5, "below")
+    straddle = threshold_check("x", "", -0.6, -0.4, -0.5, "below")
     assert (below.status, above.status, straddle.status) == (HOLDS, NOT_SUPPORTED, INCONCLUSIVE)
-    assert threshold_check("x", "", np.nan, 1.0, 0.0, "above", "").status == INCONCLUSIVE
-    assert bound_check("b", 0, 0, "").status == INCONCLUSIVE
+    assert threshold_check("x", "", np.nan, 1.0, 0.0, "above").status == INCONCLUSIVE
+    assert bound_check("b", 0, 0).status == INCONCLUSIVE
     kw = dict(holds="h", fails="f", unsure="u")
     assert combine([below, below], **kw).status == HOLDS
     assert combine([below, straddle], **kw).status == INCONCLUSIVE
     assert combine([straddle, above], **kw).status == NOT_SUPPORTED
     with pytest.raises(ValueError, match="side must be"):
-        threshold_check("x", "", 0, 1, 0, "left", "")
+        threshold_check("x", "", 0, 1, 0, "left")
 
 
 # --------------------------------------------------------------------------- the plan

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ._claim import Claim, FigureRef, Tables
 from ._evidence import decay_check, slope_text
-from ._verdict import Verdict, bound_check, combine
+from ._verdict import Verdict, bound_check, claim_verdict
 
 __all__ = ["CLAIM"]
 
@@ -50,15 +50,14 @@ def judge(tables: Tables) -> Verdict:
     over = cc["deviation"] > cc["deviation_bound"] * (1 + TOLERANCE) + 1e-12
     pinsker = 2 * ent["trace_distance"] > ent["pinsker_bound"] * (1 + TOLERANCE) + 1e-12
     checks = [
-        bound_check("cost within the entanglement bound", int(over.sum()), len(cc), RULES),
-        bound_check("Pinsker bound on ρ_V", int(pinsker.sum()), len(ent), RULES),
+        bound_check("cost within the entanglement bound", int(over.sum()), len(cc)),
+        bound_check("Pinsker bound on ρ_V", int(pinsker.sum()), len(ent)),
         decay_check(
             f"Var[C] decays for {VOLUME_LAW}",
             _cost_variance(cc, VOLUME_LAW),
             "var",
             DECAY,
             "below",
-            RULES,
             theory="haar",
         ),
         decay_check(
@@ -67,19 +66,17 @@ def judge(tables: Tables) -> Verdict:
             "var",
             DECAY,
             "above",
-            RULES,
         ),
     ]
     extra = []
     for model in sorted(set(cc["model"]) - {VOLUME_LAW, AREA_LAW}):
         v = _cost_variance(cc, model)
         extra.append((f"slope of log₂ Var[C], {model}", slope_text(v.index, v["var"])))
-    return combine(
+    return claim_verdict(
+        "C1",
         checks,
         holds="the cost of the volume-law circuit concentrates at Tr(O)/d_V as n_H grows, "
         "within the entanglement bound, while the area-law control's does not",
-        fails="the data contradicts C1",
-        unsure="the data does not decide C1",
         extra=extra,
     )
 

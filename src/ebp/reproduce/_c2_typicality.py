@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ._claim import Claim, FigureRef, Tables
 from ._stats import mean_interval
-from ._verdict import Verdict, bound_check, combine, missing, threshold_check
+from ._verdict import Verdict, bound_check, claim_verdict, missing, threshold_check
 
 __all__ = ["CLAIM"]
 
@@ -35,11 +35,11 @@ def _deficit_check(ent, model: str):
     name = f"{model} at Page's value"
     prof = ent[(ent["experiment"] == "profile") & (ent["model"] == model)]
     if prof.empty:
-        return missing(name, f"no profile rows for {model}", RULES)
+        return missing(name, f"no profile rows for {model}")
     n = int(prof["n_qubits"].max())
     at = prof[(prof["n_qubits"] == n) & (prof["n_visible"] == n // 2)]
     if len(at) < MIN_SAMPLES:
-        return missing(name, f"{len(at)} instances at n = {n} (need {MIN_SAMPLES})", RULES)
+        return missing(name, f"{len(at)} instances at n = {n} (need {MIN_SAMPLES})")
     page = float(at["page_entropy"].iloc[0])
     top = float(at["max_entropy_bits"].iloc[0])
     m = mean_interval((page - at["entropy_bits"]) / top)
@@ -48,7 +48,7 @@ def _deficit_check(ent, model: str):
         f"{page:.3f}; deficit {m.mean:+.3f} [{m.lo:+.3f}, {m.hi:+.3f}] of {top:g} bits "
         f"({m.n} instances)"
     )
-    return threshold_check(name, value, m.lo, m.hi, DEFICIT, "below", RULES)
+    return threshold_check(name, value, m.lo, m.hi, DEFICIT, "below")
 
 
 def judge(tables: Tables) -> Verdict:
@@ -65,7 +65,7 @@ def judge(tables: Tables) -> Verdict:
         points += 1
         above += int(m.lo > bound)
         extra.append((f"Haar mean T at n_H = {n_h}", f"{m.text('.4f')} vs bound {bound:.4f}"))
-    checks.append(bound_check("Haar mean T under ½√(d_V/d_H)", above, points, RULES, unit="sizes"))
+    checks.append(bound_check("Haar mean T under ½√(d_V/d_H)", above, points, unit="sizes"))
     prof = ent[ent["experiment"] == "profile"]
     for model in sorted(set(prof["model"]) - set(TYPICAL)):
         p = prof[prof["model"] == model]
@@ -79,12 +79,11 @@ def judge(tables: Tables) -> Verdict:
                     f"{at['page_entropy'].iloc[0]:.3f}, max {at['max_entropy_bits'].iloc[0]:g})",
                 )
             )
-    return combine(
+    return claim_verdict(
+        "C2",
         checks,
         holds="Haar states and deep random circuits sit at Page's volume-law value, and the "
         "Haar trace distance obeys the typicality bound",
-        fails="the data contradicts C2",
-        unsure="the data does not decide C2",
         extra=extra,
     )
 

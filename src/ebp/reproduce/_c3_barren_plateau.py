@@ -12,7 +12,7 @@ import math
 from ._claim import Claim, FigureRef, Tables
 from ._evidence import decay_check, slope_text
 from ._stats import log2_slope
-from ._verdict import Verdict, combine, missing, threshold_check
+from ._verdict import Verdict, claim_verdict, missing, threshold_check
 
 __all__ = ["CLAIM"]
 
@@ -52,7 +52,7 @@ def _theory_check(per_size) -> object:
     name = f"{VOLUME_LAW} slope agrees with the 2-design value"
     ok = per_size[(per_size["probe_var"] > 0) & (per_size["probe_var_2design"] > 0)]
     if ok.index.nunique() < 3:
-        return missing(name, f"{ok.index.nunique()} sizes with a 2-design value", RULES)
+        return missing(name, f"{ok.index.nunique()} sizes with a 2-design value")
     s = log2_slope(
         ok.index.to_numpy(float),
         ok["probe_var"].to_numpy(float),
@@ -64,7 +64,7 @@ def _theory_check(per_size) -> object:
     near = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
     far = max(abs(lo), abs(hi))
     value = f"fit {s.slope:+.2f} [{s.lo:+.2f}, {s.hi:+.2f}], 2-design {s.theory:+.2f}"
-    return threshold_check(name, value, near, far, THEORY_TOLERANCE, "below", RULES)
+    return threshold_check(name, value, near, far, THEORY_TOLERANCE, "below")
 
 
 def judge(tables: Tables) -> Verdict:
@@ -78,19 +78,17 @@ def judge(tables: Tables) -> Verdict:
             "probe_var",
             DECAY,
             "below",
-            RULES,
             theory="probe_var_2design",
             lo="probe_var_lo",
             hi="probe_var_hi",
         ),
-        _theory_check(vol) if not vol.empty else missing("2-design agreement", "no data", RULES),
+        _theory_check(vol) if not vol.empty else missing("2-design agreement", "no data"),
         decay_check(
             f"Var[∂C] does not decay for {AREA_LAW}",
             area,
             "probe_var",
             DECAY,
             "above",
-            RULES,
             lo="probe_var_lo",
             hi="probe_var_hi",
         ),
@@ -143,12 +141,11 @@ def judge(tables: Tables) -> Verdict:
                     ),
                 )
             )
-    return combine(
+    return claim_verdict(
+        "C3",
         checks,
         holds="gradient variance of the volume-law circuit falls like 1/d_H, as the 2-design "
         "closed form says, while the area-law control keeps its gradients",
-        fails="the data contradicts C3",
-        unsure="the data does not decide C3",
         extra=extra,
     )
 

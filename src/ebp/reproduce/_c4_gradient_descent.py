@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ._claim import Claim, FigureRef, Tables
 from ._evidence import pooled_rate, rate_gap_check, size_groups
-from ._verdict import Verdict, combine, missing
+from ._verdict import Verdict, claim_verdict, combine, missing
 
 __all__ = ["CLAIM"]
 
@@ -42,7 +42,7 @@ def judge(tables: Tables) -> Verdict:
     vol, area = shots[shots["model"] == VOLUME_LAW], shots[shots["model"] == AREA_LAW]
     sizes = sorted(set(vol["n_hidden"]))
     if len(sizes) < 2:
-        checks = [missing("success rates", f"{len(sizes)} sizes of {VOLUME_LAW}", RULES)]
+        checks = [missing("success rates", f"{len(sizes)} sizes of {VOLUME_LAW}")]
         return combine(checks, holds="", fails="", unsure="too little data to decide C4")
     small, large = size_groups(sizes)
     checks = [
@@ -51,14 +51,12 @@ def judge(tables: Tables) -> Verdict:
             pooled_rate(vol, small),
             pooled_rate(vol, large),
             GAP,
-            RULES,
         ),
         rate_gap_check(
             f"{AREA_LAW} succeeds where {VOLUME_LAW} fails (n_H {large})",
             pooled_rate(area, large),
             pooled_rate(vol, large),
             GAP,
-            RULES,
         ),
     ]
     extra = []
@@ -67,12 +65,11 @@ def judge(tables: Tables) -> Verdict:
             f"n_H={h}: {int(s['success'].sum())}/{len(s)}" for h, s in g.groupby("n_hidden")
         )
         extra.append((f"successes, {model} ({mode})", rates))
-    return combine(
+    return claim_verdict(
+        "C4",
         checks,
         holds="with noisy gradients, training of the volume-law circuit fails more and more "
         "as n_H grows, while the area-law control of the same depth keeps succeeding",
-        fails="the data contradicts C4",
-        unsure="the data does not decide C4",
         extra=extra,
     )
 

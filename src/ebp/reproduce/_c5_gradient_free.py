@@ -10,7 +10,7 @@ from __future__ import annotations
 from ._claim import Claim, FigureRef, Tables
 from ._evidence import pooled_rate, rate_gap_check, size_groups
 from ._stats import binomial_rate
-from ._verdict import Verdict, combine, missing
+from ._verdict import Verdict, claim_verdict, missing
 
 __all__ = ["CLAIM"]
 
@@ -48,7 +48,7 @@ def judge(tables: Tables) -> Verdict:
     sizes = sorted(set(pairs[pairs["model"] == VOLUME_LAW]["n_hidden"]))
     checks = []
     if len(sizes) < 2:
-        checks.append(missing("resolvable pairs", f"{len(sizes)} sizes with pairs", RULES))
+        checks.append(missing("resolvable pairs", f"{len(sizes)} sizes with pairs"))
     else:
         lo_h, hi_h = sizes[0], sizes[-1]
         checks.append(
@@ -57,7 +57,6 @@ def judge(tables: Tables) -> Verdict:
                 _resolvable(pairs, VOLUME_LAW, lo_h),
                 _resolvable(pairs, VOLUME_LAW, hi_h),
                 PAIR_GAP,
-                RULES,
             )
         )
         checks.append(
@@ -66,14 +65,13 @@ def judge(tables: Tables) -> Verdict:
                 _resolvable(pairs, AREA_LAW, hi_h),
                 _resolvable(pairs, VOLUME_LAW, hi_h),
                 PAIR_GAP,
-                RULES,
             )
         )
     runs = df[df["kind"] == "run"]
     method = runs[runs["optimiser"] == METHOD]
     run_sizes = sorted(set(method["n_hidden"]))
     if len(run_sizes) < 2:
-        checks.append(missing(f"{METHOD} training", f"{len(run_sizes)} sizes with runs", RULES))
+        checks.append(missing(f"{METHOD} training", f"{len(run_sizes)} sizes with runs"))
     else:
         _, large = size_groups(run_sizes)
         checks.append(
@@ -82,7 +80,6 @@ def judge(tables: Tables) -> Verdict:
                 pooled_rate(method[method["model"] == AREA_LAW], large),
                 pooled_rate(method[method["model"] == VOLUME_LAW], large),
                 RUN_GAP,
-                RULES,
             )
         )
     extra = []
@@ -105,12 +102,11 @@ def judge(tables: Tables) -> Verdict:
                 ),
             )
         )
-    return combine(
+    return claim_verdict(
+        "C5",
         checks,
         holds="under volume-law entanglement the cost differences a gradient-free optimiser "
         "compares sink below shot noise, and SPSA fails where it trains the area-law control",
-        fails="the data contradicts C5",
-        unsure="the data does not decide C5",
         extra=extra,
     )
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ._claim import Claim, FigureRef, Tables
 from ._evidence import decay_check, paired_check, slope_text
-from ._verdict import Verdict, combine, missing
+from ._verdict import Verdict, claim_verdict, missing
 
 __all__ = ["CLAIM"]
 
@@ -68,13 +68,13 @@ def _coupling_check(tables: Tables):
     df = tables["qbm-coupling"]
     sub = df[df["model"] == "random"]
     if sub.empty or sub["coupling"].nunique() < 2:
-        return missing(name, "fewer than 2 couplings for the random model", RULES)
+        return missing(name, "fewer than 2 couplings for the random model")
     n_h = int(sub["n_hidden"].max())
     at = sub[sub["n_hidden"] == n_h]
     g_lo, g_hi = float(at["coupling"].min()), float(at["coupling"].max())
     t = at.pivot_table(index="instance", columns="coupling", values="distance_to_mixed")
     diff = np.log2(t[g_lo]) - np.log2(t[g_hi])
-    check = paired_check(name, diff.to_numpy(), COUPLED, RULES, unit=" bits")
+    check = paired_check(name, diff.to_numpy(), COUPLED, unit=" bits")
     return replace(check, value=f"n_H = {n_h}, g = {g_lo:g} vs {g_hi:g}: log₂ ratio {check.value}")
 
 
@@ -83,20 +83,17 @@ def judge(tables: Tables) -> Verdict:
     typ = _typicality(tables)
     rand, struct = _term_gradient(tables, RANDOM), _term_gradient(tables, STRUCTURED)
     checks = [
-        decay_check(
-            "σ_V approaches I/d_V as n_H grows", typ, "T", DECAY, "below", RULES, theory="scale"
-        ),
+        decay_check("σ_V approaches I/d_V as n_H grows", typ, "T", DECAY, "below", theory="scale"),
         decay_check(
             f"{TERM}-term gradients decay ({RANDOM} QBM)",
             rand,
             "rms",
             DECAY,
             "below",
-            RULES,
             theory="scale",
         ),
         decay_check(
-            f"{TERM}-term gradients kept ({STRUCTURED} chain)", struct, "rms", DECAY, "above", RULES
+            f"{TERM}-term gradients kept ({STRUCTURED} chain)", struct, "rms", DECAY, "above"
         ),
         _coupling_check(tables),
     ]
@@ -118,12 +115,11 @@ def judge(tables: Tables) -> Verdict:
                 slope_text(v.index, v.to_numpy()),
             )
         )
-    return combine(
+    return claim_verdict(
+        "C6",
         checks,
         holds="for randomly coupled QBMs the visible marginal and the coupling gradients "
         "flatten with n_H, while a structured coupling keeps its gradients",
-        fails="the data contradicts C6",
-        unsure="the data does not decide C6",
         extra=extra,
     )
 

@@ -74,12 +74,10 @@ def _qbm_gains(df) -> dict[str, np.ndarray]:
 
 def _line(label: str, gains: dict[str, np.ndarray], threshold: float, unit: str):
     if not gains:
-        return [missing(f"{label}: pretraining vs {BASELINE}", "no paired runs", RULES)]
+        return [missing(f"{label}: pretraining vs {BASELINE}", "no paired runs")]
     level = 1 - (1 - CONFIDENCE) / len(gains)
     return [
-        paired_check(
-            f"{label}: {s} vs {BASELINE}", d, threshold, RULES, unit=unit, confidence=level
-        )
+        paired_check(f"{label}: {s} vs {BASELINE}", d, threshold, unit=unit, confidence=level)
         for s, d in sorted(gains.items())
     ]
 

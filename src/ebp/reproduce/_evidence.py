@@ -40,7 +40,6 @@ def decay_check(
     column: str,
     threshold: float,
     side: Literal["below", "above"],
-    rule: str,
     *,
     theory: str | None = None,
     lo: str | None = None,
@@ -51,7 +50,7 @@ def decay_check(
     95 % interval columns that weight the fit."""
     data = per_size[np.isfinite(per_size[column].astype(float)) & (per_size[column] > 0)]
     if data.index.nunique() < MIN_POINTS:
-        return missing(name, f"{data.index.nunique()} sizes with data (need {MIN_POINTS})", rule)
+        return missing(name, f"{data.index.nunique()} sizes with data (need {MIN_POINTS})")
     slope = log2_slope(
         data.index.to_numpy(float),
         data[column].to_numpy(float),
@@ -59,7 +58,7 @@ def decay_check(
         None if hi is None else data[hi].to_numpy(float),
         theory=None if theory is None else data[theory].to_numpy(float),
     )
-    return threshold_check(name, slope.text(), slope.lo, slope.hi, threshold, side, rule)
+    return threshold_check(name, slope.text(), slope.lo, slope.hi, threshold, side)
 
 
 def size_groups(sizes: Sequence[int]) -> tuple[list[int], list[int]]:
@@ -76,20 +75,19 @@ def pooled_rate(runs: pd.DataFrame, sizes: Sequence[int], column: str = "success
     return binomial_rate(int(sel.sum()), int(sel.size))
 
 
-def rate_gap_check(name: str, higher: Rate, lower: Rate, threshold: float, rule: str) -> Check:
+def rate_gap_check(name: str, higher: Rate, lower: Rate, threshold: float) -> Check:
     """``higher − lower`` (Newcombe interval) checked to be above ``threshold``."""
     if higher.n == 0 or lower.n == 0:
-        return missing(name, "no runs on one side", rule)
+        return missing(name, "no runs on one side")
     gap = rate_difference(higher, lower)
     value = f"{higher.text()} vs {lower.text()}: gap {gap.mean:+.2f} [{gap.lo:+.2f}, {gap.hi:+.2f}]"
-    return threshold_check(name, value, gap.lo, gap.hi, threshold, "above", rule)
+    return threshold_check(name, value, gap.lo, gap.hi, threshold, "above")
 
 
 def paired_check(
     name: str,
     differences,
     threshold: float,
-    rule: str,
     *,
     unit: str = "",
     confidence: float = 0.95,
@@ -98,7 +96,7 @@ def paired_check(
     """Mean of paired differences (bootstrap interval at ``confidence``) above ``threshold``."""
     d = np.asarray(differences, dtype=float)
     if np.isfinite(d).sum() < 2:
-        return missing(name, f"{int(np.isfinite(d).sum())} pair(s) (need 2)", rule)
+        return missing(name, f"{int(np.isfinite(d).sum())} pair(s) (need 2)")
     m = paired_mean(d, confidence=confidence, seed=seed)
     value = f"{m.mean:+.3g}{unit} [{m.lo:+.3g}, {m.hi:+.3g}] over {m.n} pairs"
-    return threshold_check(name, value, m.lo, m.hi, threshold, "above", rule)
+    return threshold_check(name, value, m.lo, m.hi, threshold, "above")

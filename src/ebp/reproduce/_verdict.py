@@ -30,6 +30,7 @@ __all__ = [
     "Status",
     "Verdict",
     "bound_check",
+    "claim_verdict",
     "combine",
     "missing",
     "threshold_check",
@@ -44,12 +45,12 @@ STATUSES: tuple[Status, ...] = (HOLDS, NOT_SUPPORTED, INCONCLUSIVE)
 
 @dataclass(frozen=True)
 class Check:
-    """One test of a claim: what was measured, the numbers, the rule and its outcome."""
+    """One test of a claim: what was measured, the numbers and the outcome (the rule it
+    applies is in the claim's declared rules)."""
 
     name: str
     status: Status
     value: str
-    rule: str
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -78,7 +79,6 @@ def threshold_check(
     hi: float,
     threshold: float,
     side: Literal["below", "above"],
-    rule: str,
 ) -> Check:
     """A check of an interval [lo, hi] against ``threshold`` on the claim's ``side``.
 
@@ -93,23 +93,21 @@ def threshold_check(
         status = HOLDS if hi < threshold else NOT_SUPPORTED if lo > threshold else INCONCLUSIVE
     else:
         status = HOLDS if lo > threshold else NOT_SUPPORTED if hi < threshold else INCONCLUSIVE
-    return Check(name, status, value, rule)
+    return Check(name, status, value)
 
 
-def bound_check(
-    name: str, violations: int, total: int, rule: str, *, unit: str = "instances"
-) -> Check:
+def bound_check(name: str, violations: int, total: int, *, unit: str = "instances") -> Check:
     """A theorem's inequality checked on every instance (or point, ``unit``): any violation is
     ``not supported``; none checked is ``inconclusive``."""
     if total == 0:
-        return Check(name, INCONCLUSIVE, f"no {unit}", rule)
+        return Check(name, INCONCLUSIVE, f"no {unit}")
     status: Status = NOT_SUPPORTED if violations else HOLDS
-    return Check(name, status, f"{violations} of {total} {unit} violate it", rule)
+    return Check(name, status, f"{violations} of {total} {unit} violate it")
 
 
-def missing(name: str, why: str, rule: str) -> Check:
+def missing(name: str, why: str) -> Check:
     """An inconclusive check for data that is absent or too small (``why`` says which)."""
-    return Check(name, INCONCLUSIVE, why, rule)
+    return Check(name, INCONCLUSIVE, why)
 
 
 def combine(
@@ -135,3 +133,18 @@ def combine(
     if open_:
         return Verdict(INCONCLUSIVE, f"{unsure} (undecided: {', '.join(open_)})", checks, extra)
     return Verdict(HOLDS, holds, checks, extra)
+
+
+def claim_verdict(
+    claim: str, checks: Sequence[Check], *, holds: str, extra: Sequence[tuple[str, str]] = ()
+) -> Verdict:
+    """A claim's verdict by :func:`combine`: ``holds`` says what the data shows when every
+    check holds; otherwise the summary is "the data contradicts ``claim``" or "the data does
+    not decide ``claim``", with the deciding checks named."""
+    return combine(
+        checks,
+        holds=holds,
+        fails=f"the data contradicts {claim}",
+        unsure=f"the data does not decide {claim}",
+        extra=extra,
+    )
