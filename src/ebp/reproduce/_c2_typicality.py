@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ._claim import Claim, FigureRef, Tables
 from ._stats import mean_interval
-from ._verdict import Verdict, bound_check, claim_verdict, missing, threshold_check
+from ._verdict import Check, Verdict, bound_check, claim_verdict, missing, threshold_check
 
 __all__ = ["CLAIM"]
 
@@ -31,13 +31,18 @@ RULES = f"""\
 Fewer than {MIN_SAMPLES} instances, or an interval containing the threshold → inconclusive."""
 
 
-def _deficit_check(ent, model: str):
+def _balanced_cut(profile):
+    """The largest n of a model's profile rows and its rows at the balanced cut n_V = ⌊n/2⌋."""
+    n = int(profile["n_qubits"].max())
+    return n, profile[(profile["n_qubits"] == n) & (profile["n_visible"] == n // 2)]
+
+
+def _deficit_check(ent, model: str) -> Check:
     name = f"{model} at Page's value"
     prof = ent[(ent["experiment"] == "profile") & (ent["model"] == model)]
     if prof.empty:
         return missing(name, f"no profile rows for {model}")
-    n = int(prof["n_qubits"].max())
-    at = prof[(prof["n_qubits"] == n) & (prof["n_visible"] == n // 2)]
+    n, at = _balanced_cut(prof)
     if len(at) < MIN_SAMPLES:
         return missing(name, f"{len(at)} instances at n = {n} (need {MIN_SAMPLES})")
     page = float(at["page_entropy"].iloc[0])
@@ -51,12 +56,10 @@ def _deficit_check(ent, model: str):
     return threshold_check(name, value, m.lo, m.hi, DEFICIT, "below")
 
 
-def judge(tables: Tables) -> Verdict:
-    """The C2 verdict from the entanglement table (rules: RULES)."""
-    ent = tables["entanglement"]
-    checks = [_deficit_check(ent, model) for model in TYPICAL]
+def _typicality_bound(ent) -> tuple[Check, list[tuple[str, str]]]:
+    """Rule 2 on the Haar histograms, and the mean T against its bound at each n_H."""
     hist = ent[(ent["experiment"] == "histogram") & (ent["model"] == "haar")]
-    above, points, extra = 0, 0, []
+    above, points, numbers = 0, 0, []
     for n_h, g in hist.groupby("n_hidden"):
         if len(g) < MIN_SAMPLES:
             continue
@@ -64,13 +67,17 @@ def judge(tables: Tables) -> Verdict:
         bound = float(g["mean_trace_distance_bound"].iloc[0])
         points += 1
         above += int(m.lo > bound)
-        extra.append((f"Haar mean T at n_H = {n_h}", f"{m.text('.4f')} vs bound {bound:.4f}"))
-    checks.append(bound_check("Haar mean T under ½√(d_V/d_H)", above, points, unit="sizes"))
+        numbers.append((f"Haar mean T at n_H = {n_h}", f"{m.text('.4f')} vs bound {bound:.4f}"))
+    check = bound_check("Haar mean T under ½√(d_V/d_H)", above, points, unit="sizes")
+    return check, numbers
+
+
+def _other_models(ent) -> list[tuple[str, str]]:
+    """Mean S(ρ_V) at the balanced cut of the models not judged (reported, not deciding)."""
     prof = ent[ent["experiment"] == "profile"]
+    extra = []
     for model in sorted(set(prof["model"]) - set(TYPICAL)):
-        p = prof[prof["model"] == model]
-        n = int(p["n_qubits"].max())
-        at = p[(p["n_qubits"] == n) & (p["n_visible"] == n // 2)]
+        n, at = _balanced_cut(prof[prof["model"] == model])
         if len(at):
             extra.append(
                 (
@@ -79,12 +86,20 @@ def judge(tables: Tables) -> Verdict:
                     f"{at['page_entropy'].iloc[0]:.3f}, max {at['max_entropy_bits'].iloc[0]:g})",
                 )
             )
+    return extra
+
+
+def judge(tables: Tables) -> Verdict:
+    """The C2 verdict from the entanglement table (rules: RULES)."""
+    ent = tables["entanglement"]
+    deficits = [_deficit_check(ent, model) for model in TYPICAL]
+    bound, per_size = _typicality_bound(ent)
     return claim_verdict(
         "C2",
-        checks,
+        [*deficits, bound],
         holds="Haar states and deep random circuits sit at Page's volume-law value, and the "
         "Haar trace distance obeys the typicality bound",
-        extra=extra,
+        extra=per_size + _other_models(ent),
     )
 
 

@@ -12,7 +12,7 @@ import math
 from ._claim import Claim, FigureRef, Tables
 from ._evidence import decay_check, slope_text
 from ._stats import log2_slope
-from ._verdict import Verdict, claim_verdict, missing, threshold_check
+from ._verdict import Check, Verdict, claim_verdict, missing, threshold_check
 
 __all__ = ["CLAIM"]
 
@@ -38,17 +38,18 @@ gates touching V (bootstrap 95 % intervals weight the fit of log₂ y against n_
 Otherwise, or fewer than 3 sizes → inconclusive. All must hold for "holds"."""
 
 
-def _per_size(gs, model: str, objective: str = OBJECTIVE):
+def _per_size(gs, model: str, objective: str = OBJECTIVE, n_visible: int = 1):
+    """The n_hidden sweep of one model, objective and n_V: one row per n_H."""
     sub = gs[
         (gs["experiment"] == "n_hidden")
-        & (gs["n_visible"] == 1)
+        & (gs["n_visible"] == n_visible)
         & (gs["model"] == model)
         & (gs["objective"] == objective)
     ]
     return sub.groupby("n_hidden").first()
 
 
-def _theory_check(per_size) -> object:
+def _theory_check(per_size) -> Check:
     name = f"{VOLUME_LAW} slope agrees with the 2-design value"
     ok = per_size[(per_size["probe_var"] > 0) & (per_size["probe_var_2design"] > 0)]
     if ok.index.nunique() < 3:
@@ -67,32 +68,9 @@ def _theory_check(per_size) -> object:
     return threshold_check(name, value, near, far, THEORY_TOLERANCE, "below")
 
 
-def judge(tables: Tables) -> Verdict:
-    """The C3 verdict from the gradient-scaling table (rules: RULES)."""
-    gs = tables["gradient-scaling"]
-    vol, area = _per_size(gs, VOLUME_LAW), _per_size(gs, AREA_LAW)
-    checks = [
-        decay_check(
-            f"Var[∂C] decays for {VOLUME_LAW}",
-            vol,
-            "probe_var",
-            DECAY,
-            "below",
-            theory="probe_var_2design",
-            lo="probe_var_lo",
-            hi="probe_var_hi",
-        ),
-        _theory_check(vol) if not vol.empty else missing("2-design agreement", "no data"),
-        decay_check(
-            f"Var[∂C] does not decay for {AREA_LAW}",
-            area,
-            "probe_var",
-            DECAY,
-            "above",
-            lo="probe_var_lo",
-            hi="probe_var_hi",
-        ),
-    ]
+def _further_numbers(gs, vol) -> list[tuple[str, str]]:
+    """Slopes reported beside the checks: the other objectives, the empirical Lipschitz
+    constant, the paper's Fig. 3b quantity and the other visible sizes."""
     extra = []
     for objective in sorted(set(gs["objective"].dropna()) - {OBJECTIVE}):
         v = _per_size(gs, VOLUME_LAW, objective)
@@ -121,32 +99,54 @@ def judge(tables: Tables) -> Verdict:
             )
         )
     for n_v in sorted(set(gs["n_visible"]) - {1}):
-        sub = gs[
-            (gs["experiment"] == "n_hidden")
-            & (gs["n_visible"] == n_v)
-            & (gs["model"] == VOLUME_LAW)
-            & (gs["objective"] == OBJECTIVE)
-        ]
-        sub = sub.groupby("n_hidden").first()
+        sub = _per_size(gs, VOLUME_LAW, n_visible=n_v)
         if len(sub):
+            theory = sub["probe_var_2design"]
             extra.append(
                 (
                     f"{VOLUME_LAW}, n_V = {n_v}: slope of log₂ Var[∂C]",
                     slope_text(
                         sub.index,
                         sub["probe_var"],
-                        sub["probe_var_2design"]
-                        if not math.isnan(sub["probe_var_2design"].iloc[0])
-                        else None,
+                        None if math.isnan(theory.iloc[0]) else theory,
                     ),
                 )
             )
+    return extra
+
+
+def judge(tables: Tables) -> Verdict:
+    """The C3 verdict from the gradient-scaling table (rules: RULES)."""
+    gs = tables["gradient-scaling"]
+    vol, area = _per_size(gs, VOLUME_LAW), _per_size(gs, AREA_LAW)
+    checks = [
+        decay_check(
+            f"Var[∂C] decays for {VOLUME_LAW}",
+            vol,
+            "probe_var",
+            DECAY,
+            "below",
+            theory="probe_var_2design",
+            lo="probe_var_lo",
+            hi="probe_var_hi",
+        ),
+        _theory_check(vol) if not vol.empty else missing("2-design agreement", "no data"),
+        decay_check(
+            f"Var[∂C] does not decay for {AREA_LAW}",
+            area,
+            "probe_var",
+            DECAY,
+            "above",
+            lo="probe_var_lo",
+            hi="probe_var_hi",
+        ),
+    ]
     return claim_verdict(
         "C3",
         checks,
         holds="gradient variance of the volume-law circuit falls like 1/d_H, as the 2-design "
         "closed form says, while the area-law control keeps its gradients",
-        extra=extra,
+        extra=_further_numbers(gs, vol),
     )
 
 

@@ -8,7 +8,7 @@ volume-law circuit and for an area-law control of the same depth.
 from __future__ import annotations
 
 from ._claim import Claim, FigureRef, Tables
-from ._evidence import pooled_rate, rate_gap_check, size_groups
+from ._evidence import pooled_rate, rate_gap_check, size_groups, success_counts
 from ._verdict import Verdict, claim_verdict, combine, missing
 
 __all__ = ["CLAIM"]
@@ -59,12 +59,10 @@ def judge(tables: Tables) -> Verdict:
             GAP,
         ),
     ]
-    extra = []
-    for (model, mode), g in runs.groupby(["model", "mode"]):
-        rates = ", ".join(
-            f"n_H={h}: {int(s['success'].sum())}/{len(s)}" for h, s in g.groupby("n_hidden")
-        )
-        extra.append((f"successes, {model} ({mode})", rates))
+    extra = [
+        (f"successes, {model} ({mode})", success_counts(g))
+        for (model, mode), g in runs.groupby(["model", "mode"])
+    ]
     return claim_verdict(
         "C4",
         checks,

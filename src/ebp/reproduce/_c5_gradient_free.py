@@ -8,7 +8,13 @@ of SPSA at a fixed shot budget, for a volume-law circuit and an area-law control
 from __future__ import annotations
 
 from ._claim import Claim, FigureRef, Tables
-from ._evidence import pooled_rate, rate_gap_check, size_groups
+from ._evidence import (
+    per_size_text,
+    pooled_rate,
+    rate_gap_check,
+    size_groups,
+    success_counts,
+)
 from ._stats import binomial_rate
 from ._verdict import Verdict, claim_verdict, missing
 
@@ -82,26 +88,17 @@ def judge(tables: Tables) -> Verdict:
                 RUN_GAP,
             )
         )
-    extra = []
-    for model, g in pairs.groupby("model"):
-        extra.append(
-            (
-                f"resolvable fraction, {model}",
-                ", ".join(
-                    f"n_H={h}: {float((s['ratio'].dropna() > 1).mean()):.2f}"
-                    for h, s in g.groupby("n_hidden")
-                ),
-            )
+    extra = [
+        (
+            f"resolvable fraction, {model}",
+            per_size_text(g, lambda s: f"{float((s['ratio'].dropna() > 1).mean()):.2f}"),
         )
-    for (model, opt), g in runs.groupby(["model", "optimiser"]):
-        extra.append(
-            (
-                f"successes, {model}, {opt}",
-                ", ".join(
-                    f"n_H={h}: {int(s['success'].sum())}/{len(s)}" for h, s in g.groupby("n_hidden")
-                ),
-            )
-        )
+        for model, g in pairs.groupby("model")
+    ]
+    extra += [
+        (f"successes, {model}, {opt}", success_counts(g))
+        for (model, opt), g in runs.groupby(["model", "optimiser"])
+    ]
     return claim_verdict(
         "C5",
         checks,

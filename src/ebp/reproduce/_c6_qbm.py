@@ -78,6 +78,29 @@ def _coupling_check(tables: Tables):
     return replace(check, value=f"n_H = {n_h}, g = {g_lo:g} vs {g_hi:g}: log₂ ratio {check.value}")
 
 
+def _further_numbers(tables: Tables) -> list[tuple[str, str]]:
+    """Slopes reported beside the checks: the other term classes, and Var‖∇‖∞ per β."""
+    extra = []
+    byterm = tables["qbm-gradient-by-term"]
+    for (model, cls), g in byterm.groupby(["model", "term_class"]):
+        if (model, cls) in ((RANDOM, TERM), (STRUCTURED, TERM)):
+            continue
+        m = g.groupby("n_hidden")["rms_gradient"].mean()
+        extra.append(
+            (f"{model}, {cls} terms: slope of log₂ RMS gradient", slope_text(m.index, m.to_numpy()))
+        )
+    typ_df = tables["qbm-typicality"]
+    for beta, g in typ_df.groupby("beta"):
+        v = g.groupby("n_hidden")["grad_inf_norm"].var(ddof=1)
+        extra.append(
+            (
+                f"qbm-typicality β = {beta:g}: slope of log₂ Var‖∇‖∞",
+                slope_text(v.index, v.to_numpy()),
+            )
+        )
+    return extra
+
+
 def judge(tables: Tables) -> Verdict:
     """The C6 verdict from the three QBM tables (rules: RULES)."""
     typ = _typicality(tables)
@@ -97,30 +120,12 @@ def judge(tables: Tables) -> Verdict:
         ),
         _coupling_check(tables),
     ]
-    extra = []
-    byterm = tables["qbm-gradient-by-term"]
-    for (model, cls), g in byterm.groupby(["model", "term_class"]):
-        if (model, cls) in ((RANDOM, TERM), (STRUCTURED, TERM)):
-            continue
-        m = g.groupby("n_hidden")["rms_gradient"].mean()
-        extra.append(
-            (f"{model}, {cls} terms: slope of log₂ RMS gradient", slope_text(m.index, m.to_numpy()))
-        )
-    typ_df = tables["qbm-typicality"]
-    for beta, g in typ_df.groupby("beta"):
-        v = g.groupby("n_hidden")["grad_inf_norm"].var(ddof=1)
-        extra.append(
-            (
-                f"qbm-typicality β = {beta:g}: slope of log₂ Var‖∇‖∞",
-                slope_text(v.index, v.to_numpy()),
-            )
-        )
     return claim_verdict(
         "C6",
         checks,
         holds="for randomly coupled QBMs the visible marginal and the coupling gradients "
         "flatten with n_H, while a structured coupling keeps its gradients",
-        extra=extra,
+        extra=_further_numbers(tables),
     )
 
 

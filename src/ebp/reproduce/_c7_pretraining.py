@@ -18,7 +18,7 @@ import numpy as np
 from ._claim import Claim, FigureRef, Tables
 from ._evidence import paired_check
 from ._stats import CONFIDENCE
-from ._verdict import HOLDS, INCONCLUSIVE, NOT_SUPPORTED, Check, Verdict, missing
+from ._verdict import HOLDS, INCONCLUSIVE, NOT_SUPPORTED, Check, Status, Verdict, missing
 
 __all__ = ["CLAIM"]
 
@@ -53,20 +53,19 @@ def _circuit_gains(df) -> dict[str, np.ndarray]:
     runs["ttt"] = runs["time_to_target"].astype(float).fillna(runs["cost"].astype(float))
     budget = runs.groupby("n_hidden")["cost"].transform("max").astype(float)
     runs["ttt_frac"] = runs["ttt"] / budget
-    table = runs.pivot_table(
-        index=["n_hidden", "repetition"], columns="strategy", values="ttt_frac"
-    )
-    if BASELINE not in table:
-        return {}
-    return {s: (table[BASELINE] - table[s]).to_numpy() for s in table if s != BASELINE}
+    return _gains_over_baseline(runs, "ttt_frac")
 
 
 def _qbm_gains(df) -> dict[str, np.ndarray]:
     runs = df[(df["kind"] == "run") & (df["family"] == QBM_FAMILY) & (df["target"] == QBM_TARGET)]
     runs = runs.assign(log_loss=np.log2(np.maximum(runs["loss"].astype(float), LOSS_FLOOR)))
-    table = runs.pivot_table(
-        index=["n_hidden", "repetition"], columns="strategy", values="log_loss"
-    )
+    return _gains_over_baseline(runs, "log_loss")
+
+
+def _gains_over_baseline(runs, column: str) -> dict[str, np.ndarray]:
+    """Per strategy, ``column`` of the random start minus the strategy's, paired by
+    (n_H, repetition); empty when no random start was run."""
+    table = runs.pivot_table(index=["n_hidden", "repetition"], columns="strategy", values=column)
     if BASELINE not in table:
         return {}
     return {s: (table[BASELINE] - table[s]).to_numpy() for s in table if s != BASELINE}
@@ -82,7 +81,7 @@ def _line(label: str, gains: dict[str, np.ndarray], threshold: float, unit: str)
     ]
 
 
-def _line_status(checks: list[Check]) -> str:
+def _line_status(checks: list[Check]) -> Status:
     if any(c.status == HOLDS for c in checks):
         return HOLDS
     if checks and all(c.status == NOT_SUPPORTED for c in checks):
@@ -90,43 +89,46 @@ def _line_status(checks: list[Check]) -> str:
     return INCONCLUSIVE
 
 
-def judge(tables: Tables) -> Verdict:
-    """The C7 verdict from the pretraining and qbm-training tables (rules: RULES)."""
-    circuits = _line(
-        "circuits, shots to target", _circuit_gains(tables["pretraining"]), SPEED_UP, " of budget"
-    )
-    qbms = _line("QBMs, final loss", _qbm_gains(tables["qbm-training"]), LOSS_RATIO, " bits")
-    lines = {"circuits": _line_status(circuits), "QBMs": _line_status(qbms)}
-    winners = {
-        label: [
-            c.name.split(": ")[1].removesuffix(f" vs {BASELINE}")
-            for c in checks
-            if c.status == HOLDS
-        ]
-        for label, checks in (("circuits", circuits), ("QBMs", qbms))
-    }
-    if HOLDS in lines.values():
-        status, summary = (
-            HOLDS,
-            "pretraining beats random initialisation: "
-            + "; ".join(
-                f"{label} ({', '.join(names)})" for label, names in winners.items() if names
-            ),
+def _strategies_that_hold(checks: list[Check]) -> list[str]:
+    """The strategies whose check holds (each check is named "<line>: <strategy> vs random")."""
+    return [
+        c.name.split(": ")[1].removesuffix(f" vs {BASELINE}") for c in checks if c.status == HOLDS
+    ]
+
+
+def _existence(lines: dict[str, list[Check]]) -> tuple[Status, str]:
+    """C7's rule: holds when any line holds, not supported when every line is not supported."""
+    status = {label: _line_status(checks) for label, checks in lines.items()}
+    if HOLDS in status.values():
+        winners = (
+            f"{label} ({', '.join(names)})"
+            for label, checks in lines.items()
+            if (names := _strategies_that_hold(checks))
         )
-    elif all(v == NOT_SUPPORTED for v in lines.values()):
-        status, summary = (
+        return HOLDS, "pretraining beats random initialisation: " + "; ".join(winners)
+    if all(v == NOT_SUPPORTED for v in status.values()):
+        return (
             NOT_SUPPORTED,
             "no pretraining strategy beats random initialisation "
             "by the declared margin in either line",
         )
-    else:
-        status, summary = (
-            INCONCLUSIVE,
-            "the data does not decide C7 ("
-            + ", ".join(f"{k}: {v}" for k, v in lines.items())
-            + ")",
-        )
-    return Verdict(status, summary, tuple(circuits + qbms))
+    undecided = ", ".join(f"{k}: {v}" for k, v in status.items())
+    return INCONCLUSIVE, f"the data does not decide C7 ({undecided})"
+
+
+def judge(tables: Tables) -> Verdict:
+    """The C7 verdict from the pretraining and qbm-training tables (rules: RULES)."""
+    lines = {
+        "circuits": _line(
+            "circuits, shots to target",
+            _circuit_gains(tables["pretraining"]),
+            SPEED_UP,
+            " of budget",
+        ),
+        "QBMs": _line("QBMs, final loss", _qbm_gains(tables["qbm-training"]), LOSS_RATIO, " bits"),
+    }
+    status, summary = _existence(lines)
+    return Verdict(status, summary, tuple(c for checks in lines.values() for c in checks))
 
 
 CLAIM = Claim(

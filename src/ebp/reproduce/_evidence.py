@@ -16,10 +16,12 @@ __all__ = [
     "MIN_POINTS",
     "decay_check",
     "paired_check",
+    "per_size_text",
     "pooled_rate",
     "rate_gap_check",
     "size_groups",
     "slope_text",
+    "success_counts",
 ]
 
 MIN_POINTS = 3
@@ -59,6 +61,16 @@ def decay_check(
         theory=None if theory is None else data[theory].to_numpy(float),
     )
     return threshold_check(name, slope.text(), slope.lo, slope.hi, threshold, side)
+
+
+def per_size_text(rows: pd.DataFrame, text) -> str:
+    """``"n_H=1: …, n_H=2: …"``: ``text(group)`` for the rows of each ``n_hidden``."""
+    return ", ".join(f"n_H={h}: {text(g)}" for h, g in rows.groupby("n_hidden"))
+
+
+def success_counts(runs: pd.DataFrame) -> str:
+    """Successful runs out of all, per ``n_hidden`` (``"n_H=1: 5/6, …"``)."""
+    return per_size_text(runs, lambda g: f"{int(g['success'].sum())}/{len(g)}")
 
 
 def size_groups(sizes: Sequence[int]) -> tuple[list[int], list[int]]:
