@@ -8,6 +8,7 @@ from scipy.linalg import expm
 import ebp
 from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient, pauli_network
 from ebp.circuit import GATES, CircuitBuilder
+from ebp.sim._pauli_sequence import PauliSequence
 from reference import (
     CNOT,
     PX,
@@ -620,10 +621,7 @@ def test_parameter_free_circuit_gradient_is_empty():
 
 # ----------------------------------------------------------------------------- long Pauli layers
 def _has_pauli_sequence(circuit) -> bool:
-    cls = getattr(ebp.sim._compile, "PauliSequence", None)
-    return cls is not None and any(
-        isinstance(s, cls) for s in ebp.sim.compile_circuit(circuit).segments
-    )
+    return any(isinstance(s, PauliSequence) for s in ebp.sim.compile_circuit(circuit).segments)
 
 
 def test_long_pauli_rotation_layers(rng, tolerance):
@@ -645,8 +643,7 @@ def test_long_pauli_rotation_layers(rng, tolerance):
     for op in long_pauli_layer_circuit(rng, 2, 2, layers=1, per_layer=30).operations:
         b.gate(op.name, op.wires, data=op.data)
     c = b.build()
-    if hasattr(ebp.sim._compile, "PauliSequence"):
-        assert _has_pauli_sequence(c)
+    assert _has_pauli_sequence(c)
     p = random_params(rng, c, batch=(2,))
     psi0 = random_state(rng, c.n_qubits)
     got = np.asarray(ebp.simulate(c, p, psi0))
