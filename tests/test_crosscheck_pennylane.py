@@ -218,7 +218,7 @@ def test_hardware_efficient_gradient(obs, rng):
     c = hardware_efficient(3, 3, 2)
     p = random_params(rng, c)
     value, grad = pennylane_gradient(c, p, obs)
-    v, g = ebp.value_and_gradient(c, p, obs)
+    v, g = ebp.expectation_and_gradient(c, p, obs)
     assert abs(float(v) - value) < 1e-10
     np.testing.assert_allclose(np.asarray(g), grad, atol=1e-10, rtol=0)
 
@@ -231,7 +231,7 @@ def test_random_circuit_gradient_backprop(rng):
     psi0 = random_state(rng, c.n_qubits)
     obs = {"Z0 X3": 0.7, "Y1 Y2": -0.4, "X0": 0.2}
     value, grad = pennylane_gradient(c, p, obs, initial_state=psi0)
-    v, g = ebp.value_and_gradient(c, p, obs, psi0)
+    v, g = ebp.expectation_and_gradient(c, p, obs, psi0)
     assert abs(float(v) - value) < 1e-10
     np.testing.assert_allclose(np.asarray(g), grad, atol=1e-10, rtol=0)
 

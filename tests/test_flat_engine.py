@@ -80,7 +80,7 @@ def test_gradients_match_fused_engine(make, rng, engine):
     c = make()
     p = random_params(rng, c, batch=(3,))
     (v1, g1), (v2, g2) = _both_engines(
-        engine, lambda: tuple(np.asarray(a) for a in ebp.value_and_gradient(c, p, OBS))
+        engine, lambda: tuple(np.asarray(a) for a in ebp.expectation_and_gradient(c, p, OBS))
     )
     np.testing.assert_allclose(v1, v2, atol=ATOL, rtol=0)
     np.testing.assert_allclose(g1, g2, atol=ATOL, rtol=0)
@@ -137,7 +137,7 @@ def test_batch_shapes_and_empty_batch(rng, engine):
     assert out.shape == (2, 3, c.n_params)
     np.testing.assert_allclose(out[1, 2], np.asarray(ebp.gradient(c, p[1, 2], "Z0")), atol=ATOL)
     assert np.asarray(ebp.gradient(c, np.zeros((0, c.n_params)), "Z0")).shape == (0, c.n_params)
-    v, g = ebp.value_and_gradient(c, np.zeros((0, c.n_params)), "Z0")
+    v, g = ebp.expectation_and_gradient(c, np.zeros((0, c.n_params)), "Z0")
     assert v.shape == (0,) and g.shape == (0, c.n_params)
 
 
@@ -181,7 +181,7 @@ def test_new_structure_and_depth_need_no_compilation(rng, engine):
     first = random_circuit(rng, n_v, n_h, 20, gates)
     p = random_params(rng, first, batch=(3,))
     ebp.simulate(first, p).block_until_ready()
-    ebp.value_and_gradient(first, p, OBS)[1].block_until_ready()
+    ebp.expectation_and_gradient(first, p, OBS)[1].block_until_ready()
     # The first circuit may find its programs compiled by earlier tests, so prove that the
     # listener counts with a program no other code compiles.
     seen = counter.count
@@ -196,7 +196,7 @@ def test_new_structure_and_depth_need_no_compilation(rng, engine):
     for c in others:
         p = random_params(rng, c, batch=(4,))  # another batch size in the same bucket
         ebp.simulate(c, p).block_until_ready()
-        v, g = ebp.value_and_gradient(c, p, OBS)
+        v, g = ebp.expectation_and_gradient(c, p, OBS)
         g.block_until_ready()
         np.testing.assert_allclose(
             np.asarray(v), [reference_expectation(c, q, OBS) for q in p], atol=ATOL, rtol=0

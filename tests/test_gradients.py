@@ -281,7 +281,7 @@ def test_value_and_gradient_consistent(rng):
     c = hardware_efficient(2, 1, 2)
     p = random_params(rng, c, batch=(3, 2))
     obs = {"Z0 Z1": 0.5, "X2": 1.0}
-    v, g = ebp.value_and_gradient(c, p, obs)
+    v, g = ebp.expectation_and_gradient(c, p, obs)
     assert v.shape == (3, 2) and g.shape == (3, 2, c.n_params)
     np.testing.assert_allclose(np.asarray(v), np.asarray(ebp.expectation(c, p, obs)), atol=1e-12)
     np.testing.assert_allclose(np.asarray(g), np.asarray(ebp.gradient(c, p, obs)), atol=1e-12)

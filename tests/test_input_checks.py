@@ -89,9 +89,9 @@ CIRCUIT = brickwork(1, 1, 2)
         lambda p: ebp.simulate(CIRCUIT, p),
         lambda p: ebp.gradient(CIRCUIT, p, "Z0"),
         lambda p: ebp.expectation(CIRCUIT, p, "Z0"),
-        lambda p: ebp.value_and_gradient(CIRCUIT, p, "Z0"),
+        lambda p: ebp.expectation_and_gradient(CIRCUIT, p, "Z0"),
     ],
-    ids=["simulate", "gradient", "expectation", "value_and_gradient"],
+    ids=["simulate", "gradient", "expectation", "expectation_and_gradient"],
 )
 @pytest.mark.parametrize("bad,what", [(np.nan, "1 NaN"), (np.inf, "1 infinite")])
 def test_non_finite_parameters_are_refused(call, bad, what):

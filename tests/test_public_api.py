@@ -1,6 +1,7 @@
 """The public API: every exported name exists, has a docstring, and the top level re-exports."""
 
 import importlib
+import re
 
 import pytest
 
@@ -91,3 +92,21 @@ def test_landscape_names():
         "identity_block_distribution",
     ]:
         assert name in landscape.__all__
+
+
+@pytest.mark.parametrize(
+    ("module", "old", "new"),
+    [
+        ("ebp", "value_and_gradient", "ebp.expectation_and_gradient"),
+        ("ebp.sim", "value_and_gradient", "ebp.sim.expectation_and_gradient"),
+        ("ebp.sim", "gue_evolution", "ebp.quantum_info.gue_evolution"),
+        ("ebp.sim", "gue_hamiltonian", "ebp.quantum_info.gue_hamiltonian"),
+    ],
+)
+def test_former_spellings_warn_and_give_the_new_function(module, old, new):
+    mod = importlib.import_module(module)
+    assert old not in mod.__all__
+    home, _, name = new.rpartition(".")
+    with pytest.warns(DeprecationWarning, match="use " + re.escape(new)):
+        got = getattr(mod, old)
+    assert got is getattr(importlib.import_module(home), name)

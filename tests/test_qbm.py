@@ -270,7 +270,7 @@ def test_batched_evaluation_matches_one_by_one(rng):
     model, theta = qbm.random_k_local(1, 2, seed=3)
     params = theta + 0.3 * rng.normal(size=(2, 3, model.n_params))
     obj = relative_entropy(np.diag([0.6, 0.4]))
-    ev = qbm.value_and_gradient(model, params, obj)
+    ev = model.value_and_gradient(params, obj)
     assert isinstance(ev, Evaluation)
     assert ev.cost.shape == (2, 3) and ev.gradient.shape == (2, 3, model.n_params)
     assert ev.rho_visible.shape == (2, 3, 2, 2)

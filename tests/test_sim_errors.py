@@ -23,7 +23,7 @@ def p6():
 
 
 # ----------------------------------------------------------------------------- parameters
-@pytest.mark.parametrize("fn", ["simulate", "expectation", "gradient", "value_and_gradient"])
+@pytest.mark.parametrize("fn", ["simulate", "expectation", "gradient", "expectation_and_gradient"])
 def test_wrong_parameter_count_names_expected_and_got(fn, circ):
     args = () if fn == "simulate" else ("Z0",)
     msg = re.escape(
@@ -78,7 +78,7 @@ def test_incompatible_batch_shapes(circ):
 
 
 # ----------------------------------------------------------------------------- observables
-@pytest.mark.parametrize("fn", ["expectation", "gradient", "value_and_gradient"])
+@pytest.mark.parametrize("fn", ["expectation", "gradient", "expectation_and_gradient"])
 def test_observable_out_of_range_wire(fn, circ, p6):
     msg = re.escape(
         "Pauli string 'Z0 X3' acts on wire(s) [3], out of range for a 3-qubit circuit "
@@ -152,7 +152,7 @@ def test_non_string_pauli_term(circ, p6):
 
 # ----------------------------------------------------------------------------- circuit / dtype
 @pytest.mark.parametrize(
-    "fn", ["simulate", "expectation", "gradient", "value_and_gradient", "state_function"]
+    "fn", ["simulate", "expectation", "gradient", "expectation_and_gradient", "state_function"]
 )
 def test_not_a_circuit(fn, p6):
     args = {"simulate": (p6,), "state_function": ()}.get(fn, (p6, "Z0"))

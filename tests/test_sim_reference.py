@@ -345,9 +345,9 @@ def test_complex64_mode(rng, tolerance):
     h = hardware_efficient(2, 1, 2)  # same circuit/observable/batch as in test_gradients.py
     ph = random_params(rng, h, batch=(3, 2))
     obs = {"Z0 Z1": 0.5, "X2": 1.0}
-    v, g = ebp.value_and_gradient(h, ph, obs, dtype=jnp.complex64)
+    v, g = ebp.expectation_and_gradient(h, ph, obs, dtype=jnp.complex64)
     assert v.dtype == jnp.float32 and g.dtype == jnp.float32
-    v128, g128 = ebp.value_and_gradient(h, ph, obs)
+    v128, g128 = ebp.expectation_and_gradient(h, ph, obs)
     assert v128.dtype == jnp.float64
     np.testing.assert_allclose(np.asarray(v), np.asarray(v128), atol=1e-5, rtol=0)
     np.testing.assert_allclose(np.asarray(g), np.asarray(g128), atol=1e-5, rtol=0)

@@ -40,13 +40,15 @@ _NAMES = {
     "trace_distance_to_maximally_mixed": "quantum_info",
     "load_results": "runner",
     "expectation": "sim",
+    "expectation_and_gradient": "sim",
     "gradient": "sim",
     "simulate": "sim",
     "state_function": "sim",
-    "value_and_gradient": "sim",
     "haar_purity": "theory",
     "page_entropy": "theory",
 }
+
+_MOVED = {"value_and_gradient": "expectation_and_gradient"}  # former name → its name in ebp.sim
 
 __all__ = sorted([*_SUBPACKAGES, *_NAMES, "__version__"], key=str.lower)
 
@@ -57,6 +59,12 @@ def __getattr__(name: str):
         value = _importlib.import_module(f".{name}", __name__)
     elif name in _NAMES:
         value = getattr(_importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    elif name in _MOVED:
+        import warnings
+
+        new = _MOVED[name]
+        warnings.warn(f"ebp.{name} is deprecated; use ebp.{new}.", DeprecationWarning, stacklevel=2)
+        return getattr(_importlib.import_module(".sim", __name__), new)
     else:
         raise AttributeError(f"module 'ebp' has no attribute {name!r}")
     globals()[name] = value

@@ -44,7 +44,6 @@ from ._model import (
     evaluate_temperatures,
     gibbs_state,
     memory_estimate,
-    value_and_gradient,
     visible_marginal,
 )
 from ._terms import TERM_CLASSES, hidden_trace_ratio, term_class
@@ -70,6 +69,5 @@ __all__ = [
     "term_class",
     "transverse_field_ising",
     "two_design_gradient_scale",
-    "value_and_gradient",
     "visible_marginal",
 ]

@@ -48,7 +48,6 @@ __all__ = [
     "evaluate_temperatures",
     "gibbs_state",
     "memory_estimate",
-    "value_and_gradient",
     "visible_marginal",
 ]
 
@@ -380,11 +379,6 @@ def gibbs_state(model: QBM, params) -> np.ndarray:
 def visible_marginal(model: QBM, params) -> np.ndarray:
     """σ_V = Tr_H ρ(θ), shape ``(..., d_V, d_V)``."""
     return _check_model(model).rho_visible(params)
-
-
-def value_and_gradient(model: QBM, params, objective) -> Evaluation:
-    """Module-level form of :meth:`QBM.value_and_gradient`."""
-    return _check_model(model).value_and_gradient(params, objective)
 
 
 def evaluate_temperatures(

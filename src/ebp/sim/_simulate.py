@@ -46,11 +46,11 @@ from ._observables import Observable, as_observable, expectation_of_state
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
     "expectation",
+    "expectation_and_gradient",
     "gradient",
     "pullback",
     "simulate",
     "state_function",
-    "value_and_gradient",
     "zero_state",
 ]
 
@@ -367,10 +367,15 @@ def gradient(
     return _run(circuit, params, initial_state, "grad", obs, dtype, memory_budget)
 
 
-def value_and_gradient(
+def expectation_and_gradient(
     circuit: Circuit, params, observable, initial_state=None, *, dtype=None, memory_budget=None
 ):
-    """``(⟨O⟩, ∂⟨O⟩/∂θ)`` from one forward and one adjoint pass."""
+    """``(⟨O⟩, ∂⟨O⟩/∂θ)`` from one forward and one adjoint pass: :func:`expectation` and
+    :func:`gradient` at once, a tuple of arrays of shapes ``(...)`` and ``(..., n_params)``.
+
+    For a nonlinear objective f(ρ_V) of the visible state use
+    :func:`ebp.landscape.value_and_gradient`, which returns an :class:`ebp.landscape.Evaluation`.
+    """
     circuit = _check_circuit(circuit)
     obs = as_observable(observable, circuit.n_qubits, circuit.n_visible)
     return _run(circuit, params, initial_state, "both", obs, dtype, memory_budget)
