@@ -147,7 +147,7 @@ def test_linear_objective_agrees_with_simulator(rng):
     c = hardware_efficient(2, 2, 3)
     theta = rng.uniform(0, 2 * np.pi, (4, c.n_params))
     ev = L.value_and_gradient(c, theta, {"Z0 Z1": 0.5, "X1": -1.0})
-    val, grad = ebp.value_and_gradient(c, theta, {"Z0 Z1": 0.5, "X1": -1.0})
+    val, grad = ebp.expectation_and_gradient(c, theta, {"Z0 Z1": 0.5, "X1": -1.0})
     assert np.allclose(ev.cost, val, atol=1e-12) and np.allclose(ev.gradient, grad, atol=1e-12)
     assert np.allclose(ev.rho_visible, ebp.reduced_density_matrix(ebp.simulate(c, theta), 2))
 
