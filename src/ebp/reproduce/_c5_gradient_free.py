@@ -16,7 +16,7 @@ from ._evidence import (
     success_counts,
 )
 from ._stats import binomial_rate
-from ._verdict import Verdict, claim_verdict, missing
+from ._verdict import Check, Verdict, claim_verdict, missing
 
 __all__ = ["CLAIM"]
 
@@ -47,64 +47,72 @@ def _resolvable(pairs, model: str, n_h: int):
     return binomial_rate(int((r > 1).sum()), int(r.size))
 
 
-def judge(tables: Tables) -> Verdict:
-    """The C5 verdict from the gradient-free-failure table (rules: RULES)."""
-    df = tables["gradient-free-failure"]
-    pairs = df[df["kind"] == "pair"]
+def _pair_checks(pairs) -> list[Check]:
+    """Rules 1 and 2: fewer resolvable pairs at the largest n_H than at the smallest, and
+    fewer than the area-law control's."""
     sizes = sorted(set(pairs[pairs["model"] == VOLUME_LAW]["n_hidden"]))
-    checks = []
     if len(sizes) < 2:
-        checks.append(missing("resolvable pairs", f"{len(sizes)} sizes with pairs"))
-    else:
-        lo_h, hi_h = sizes[0], sizes[-1]
-        checks.append(
-            rate_gap_check(
-                f"fewer resolvable pairs for {VOLUME_LAW} at n_H = {hi_h} than {lo_h}",
-                _resolvable(pairs, VOLUME_LAW, lo_h),
-                _resolvable(pairs, VOLUME_LAW, hi_h),
-                PAIR_GAP,
-            )
-        )
-        checks.append(
-            rate_gap_check(
-                f"{AREA_LAW} resolves more pairs than {VOLUME_LAW} at n_H = {hi_h}",
-                _resolvable(pairs, AREA_LAW, hi_h),
-                _resolvable(pairs, VOLUME_LAW, hi_h),
-                PAIR_GAP,
-            )
-        )
-    runs = df[df["kind"] == "run"]
+        return [missing("resolvable pairs", f"{len(sizes)} sizes with pairs")]
+    lo_h, hi_h = sizes[0], sizes[-1]
+    return [
+        rate_gap_check(
+            f"fewer resolvable pairs for {VOLUME_LAW} at n_H = {hi_h} than {lo_h}",
+            _resolvable(pairs, VOLUME_LAW, lo_h),
+            _resolvable(pairs, VOLUME_LAW, hi_h),
+            PAIR_GAP,
+        ),
+        rate_gap_check(
+            f"{AREA_LAW} resolves more pairs than {VOLUME_LAW} at n_H = {hi_h}",
+            _resolvable(pairs, AREA_LAW, hi_h),
+            _resolvable(pairs, VOLUME_LAW, hi_h),
+            PAIR_GAP,
+        ),
+    ]
+
+
+def _training_check(runs) -> Check:
+    """Rule 3: the method trains the area-law control and not the volume-law circuit."""
     method = runs[runs["optimiser"] == METHOD]
     run_sizes = sorted(set(method["n_hidden"]))
     if len(run_sizes) < 2:
-        checks.append(missing(f"{METHOD} training", f"{len(run_sizes)} sizes with runs"))
-    else:
-        _, large = size_groups(run_sizes)
-        checks.append(
-            rate_gap_check(
-                f"{METHOD} trains {AREA_LAW} but not {VOLUME_LAW} (n_H {large})",
-                pooled_rate(method[method["model"] == AREA_LAW], large),
-                pooled_rate(method[method["model"] == VOLUME_LAW], large),
-                RUN_GAP,
-            )
-        )
-    extra = [
+        return missing(f"{METHOD} training", f"{len(run_sizes)} sizes with runs")
+    _, large = size_groups(run_sizes)
+    return rate_gap_check(
+        f"{METHOD} trains {AREA_LAW} but not {VOLUME_LAW} (n_H {large})",
+        pooled_rate(method[method["model"] == AREA_LAW], large),
+        pooled_rate(method[method["model"] == VOLUME_LAW], large),
+        RUN_GAP,
+    )
+
+
+def _further_numbers(pairs, runs) -> list[tuple[str, str]]:
+    """Resolvable fractions and successes of every model and optimiser, per n_H."""
+    resolvable = [
         (
             f"resolvable fraction, {model}",
             per_size_text(g, lambda s: f"{float((s['ratio'].dropna() > 1).mean()):.2f}"),
         )
         for model, g in pairs.groupby("model")
     ]
-    extra += [
+    successes = [
         (f"successes, {model}, {opt}", success_counts(g))
         for (model, opt), g in runs.groupby(["model", "optimiser"])
     ]
+    return resolvable + successes
+
+
+def judge(tables: Tables) -> Verdict:
+    """The C5 verdict from the gradient-free-failure table (rules: RULES)."""
+    df = tables["gradient-free-failure"]
+    pairs = df[df["kind"] == "pair"]
+    pair_checks = _pair_checks(pairs)
+    runs = df[df["kind"] == "run"]
     return claim_verdict(
         "C5",
-        checks,
+        [*pair_checks, _training_check(runs)],
         holds="under volume-law entanglement the cost differences a gradient-free optimiser "
         "compares sink below shot noise, and SPSA fails where it trains the area-law control",
-        extra=extra,
+        extra=_further_numbers(pairs, runs),
     )
 
 
