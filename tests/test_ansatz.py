@@ -10,8 +10,8 @@ from ebp.ansatz import (
     decoupled,
     hardware_efficient,
     pauli_network,
-    random_two_local_terms,
 )
+from ebp.quantum_info import random_two_local_terms
 
 
 def _random_params(circuit, batch, seed):

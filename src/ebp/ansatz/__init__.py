@@ -7,7 +7,6 @@ from ._builders import (
     decoupled,
     hardware_efficient,
     pauli_network,
-    random_two_local_terms,
 )
 from ._identity import identity_block, identity_block_parameters
 
@@ -20,5 +19,4 @@ __all__ = [
     "identity_block",
     "identity_block_parameters",
     "pauli_network",
-    "random_two_local_terms",
 ]

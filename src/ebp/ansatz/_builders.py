@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..circuit import Circuit, CircuitBuilder
+from ..quantum_info import random_two_local_terms
 
 __all__ = [
     "hardware_efficient",
@@ -25,7 +26,6 @@ __all__ = [
     "bounded_cut",
     "decoupled",
     "pauli_network",
-    "random_two_local_terms",
     "ANSATZ",
 ]
 
@@ -118,30 +118,6 @@ def decoupled(n_visible: int, n_hidden: int, layers: int) -> Circuit:
     return bounded_cut(n_visible, n_hidden, layers, cut_gates=0)
 
 
-def random_two_local_terms(
-    n_qubits: int, *, seed: int, onsite_std: float = 0.1, offsite_std: float = 1.0
-) -> list[tuple[float, str, tuple[int, ...]]]:
-    """All one- and two-qubit Pauli terms with Gaussian coefficients, the paper's random Ĥ.
-
-    .. math:: Ĥ = Σ_{i,a} J^i_a σ^i_a + Σ_{i<j} Σ_{a,b} J^{ij}_{ab} σ^i_a σ^j_b,
-              J^i_a ∼ N(0, onsite_std²),\\; J^{ij}_{ab} ∼ N(0, offsite_std²)
-
-    Returns ``[(J, label, wires), …]`` in a canonical order (sites, then pairs; X, Y, Z).
-    Reference: arXiv:2010.15968, Sec. V.
-    """
-    rng = np.random.default_rng(seed)
-    terms: list[tuple[float, str, tuple[int, ...]]] = []
-    for i in range(n_qubits):
-        for a in "XYZ":
-            terms.append((float(rng.normal(0.0, onsite_std)), a, (i,)))
-    for i in range(n_qubits):
-        for j in range(i + 1, n_qubits):
-            for a in "XYZ":
-                for c in "XYZ":
-                    terms.append((float(rng.normal(0.0, offsite_std)), a + c, (i, j)))
-    return terms
-
-
 def pauli_network(
     n_visible: int,
     n_hidden: int,
@@ -153,9 +129,10 @@ def pauli_network(
 ) -> Circuit:
     """The paper's QNN: one gate exp(−iθ_j J_j P_j) per term of a random 2-local Hamiltonian.
 
-    The terms and their coefficients J_j come from :func:`random_two_local_terms`; their order is
-    shuffled once with ``seed`` and the same ordered network is repeated ``layers`` times with
-    fresh parameters (``3n + 9n(n−1)/2`` parameters per layer). Reference: arXiv:2010.15968.
+    The terms and their coefficients J_j come from :func:`ebp.quantum_info.random_two_local_terms`;
+    their order is shuffled once with ``seed`` and the same ordered network is repeated ``layers``
+    times with fresh parameters (``3n + 9n(n−1)/2`` parameters per layer).
+    Reference: arXiv:2010.15968.
     """
     layers = _check_layers(layers)
     b = CircuitBuilder(n_visible, n_hidden)

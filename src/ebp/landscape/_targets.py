@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from ..ansatz import random_two_local_terms
 from ..circuit import pauli_matrix
+from ..quantum_info import random_two_local_terms
 
 __all__ = ["global_projector", "random_observable", "thermal_state", "two_local_hamiltonian"]
 
@@ -37,7 +37,8 @@ def two_local_hamiltonian(
     normalise: bool = True,
 ) -> np.ndarray:
     """Dense random 2-local Hamiltonian on ``n_visible`` qubits (terms of
-    :func:`ebp.ansatz.random_two_local_terms`), divided by its operator norm if ``normalise``."""
+    :func:`ebp.quantum_info.random_two_local_terms`), divided by its operator norm if
+    ``normalise``."""
     n = _check_n(n_visible)
     h = np.zeros((2**n, 2**n), dtype=complex)
     for coeff, label, wires in random_two_local_terms(

@@ -29,7 +29,7 @@ import itertools
 
 import numpy as np
 
-from ..ansatz import random_two_local_terms
+from ..quantum_info import random_two_local_terms
 from ._model import QBM, _check_int, check_beta
 from ._terms import pauli_sum, term_class
 
@@ -183,7 +183,7 @@ def k_local(
     """Every Pauli string acting on 1 … k of the n qubits (all-to-all k-local).
 
     There are Σ_{j=1}^{k} C(n, j) 3^j terms, ordered by weight, then by wires, then letters
-    (for k = 2 the order of :func:`ebp.ansatz.random_two_local_terms`).
+    (for k = 2 the order of :func:`ebp.quantum_info.random_two_local_terms`).
     """
     n_v, n_h = _sizes(n_visible, n_hidden, 0)
     n = n_v + n_h
@@ -257,7 +257,7 @@ def paper_qbm(
               σ^i_a σ^j_b,\\quad J^i_a ∼ N(0, 0.1²),\\ J^{ij}_{ab} ∼ N(0, 1),
 
     over all n = n_V + n_H qubits, with the coefficients of
-    :func:`ebp.ansatz.random_two_local_terms` (so H equals
+    :func:`ebp.quantum_info.random_two_local_terms` (so H equals
     :func:`ebp.landscape.two_local_hamiltonian` ``(n, seed=seed)``). The model is
     :func:`k_local` with k = 2 and the parameters are θ = J/‖Ĥ‖, so ‖H(θ)‖ = 1.
     """

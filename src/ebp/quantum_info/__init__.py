@@ -16,6 +16,7 @@ from ._entanglement import (
 )
 from ._gue import gue_evolution, gue_hamiltonian
 from ._states import check_n_visible, haar_state, haar_unitary, validate_state
+from ._two_local import random_two_local_terms
 
 __all__ = [
     "check_n_visible",
@@ -27,6 +28,7 @@ __all__ = [
     "haar_unitary",
     "pinsker_bound",
     "purity",
+    "random_two_local_terms",
     "reduced_density_matrix",
     "schmidt_coefficients",
     "trace_distance_to_maximally_mixed",
