@@ -150,10 +150,8 @@ def read_config_file(path: Path, study: str | None = None) -> dict[str, Any]:
     gives its ``config`` (refused if it records another study than ``study``), a plain JSON
     object is taken as the fields themselves.
 
-    Raises
-    ------
-    ConfigError
-        If the file is missing or cannot be parsed; the message names the file.
+    Raises:
+        ConfigError: If the file is missing or cannot be parsed; the message names the file.
     """
     path = Path(path)
     if not path.is_file():

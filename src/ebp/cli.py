@@ -80,11 +80,9 @@ def load_config(study, path: Path | None = None, *, quick: bool = False) -> Base
     The file is TOML with config fields at top level, or JSON: the ``config.json`` a run wrote
     (its ``config`` is used) or a plain object of fields.
 
-    Raises
-    ------
-    ConfigError
-        If the file is missing, cannot be parsed, records another study, or a field does not
-        validate; the message names the file and the offending field(s).
+    Raises:
+        ConfigError: If the file is missing, cannot be parsed, records another study, or a field
+            does not validate; the message names the file and the offending field(s).
     """
     from pydantic import ValidationError
 

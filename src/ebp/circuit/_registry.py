@@ -77,7 +77,8 @@ class GateSpec:
         qasm_definition: for a gate outside ``stdgates.inc``, the body of its ``gate`` definition
             in terms of standard gates (written into exported programs that use it).
         diagonal: True when the matrix is diagonal for every θ (and every data).
-        pauli, coeff: for a gate that is exactly exp(−iθ·c·P), the Pauli string P and c.
+        pauli: for a gate that is exactly exp(−iθ·c·P), the Pauli string P.
+        coeff: for such a gate, the coefficient c.
     """
 
     name: str

@@ -32,7 +32,8 @@ class Concentration:
     """How close ρ_V is to I/d_V.
 
     Attributes:
-        mean_trace_norm, max_trace_norm: mean and largest ‖ρ_V − I/d_V‖₁ over the samples.
+        mean_trace_norm: mean ‖ρ_V − I/d_V‖₁ over the samples.
+        max_trace_norm: largest ‖ρ_V − I/d_V‖₁ over the samples.
         haar_trace_norm: min(2, √(d_V/d_H)), twice the Haar mean-trace-distance bound
             (:func:`ebp.theory.mean_trace_distance_bound`).
         deviation_bounds: per objective (order of ``Diagnosis.gradients``),
@@ -51,7 +52,8 @@ class GradientEvidence:
 
     Attributes:
         observable: O as a Pauli string on V.
-        spread, norm: λ_max − λ_min and ‖O‖ = max |λ|.
+        spread: λ_max − λ_min of O.
+        norm: ‖O‖ = max |λ|.
         variance: Var[∂_k C] for every parameter of the circuit (0 for dead ones).
         mean_variance: mean of Var[∂_k C] over the parameters in the light cone.
         two_design: mean 2-design value over the same parameters (None: undefined, e.g. a

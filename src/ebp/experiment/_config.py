@@ -24,11 +24,9 @@ __all__ = ["StudyConfig", "distinct", "hidden_sizes", "sorted_floats", "sorted_i
 class StudyConfig(BaseModel):
     """Base of the study configs: frozen, unknown fields rejected, and the study ``seed``.
 
-    Attributes
-    ----------
-    seed : int
-        Study seed, ``0 <= seed < 2**63``; every task seed derives from it and the task's grid
-        point (:func:`ebp.experiment.task_seed`).
+    Attributes:
+        seed: Study seed, ``0 <= seed < 2**63``; every task seed derives from it and the
+            task's grid point (:func:`ebp.experiment.task_seed`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -25,25 +25,21 @@ Row = dict[str, Any]
 class Study:
     """A declared experiment.
 
-    Attributes
-    ----------
-    name : str
-        Registry key and default output folder name; every task of the study carries it.
-    description : str
-        One line for ``ebp studies``.
-    config_model : type[pydantic.BaseModel]
-        Frozen, validated config with a ``seed`` field (see :class:`ebp.experiment.StudyConfig`);
-        ``config_model()`` is the default config.
-    quick_config : callable () -> config
-        A small config that runs in minutes on two cores (see the README for measured times).
-    points : callable (config) -> iterable of dict
-        The grid: one dict of JSON scalars (or tuples of them) per task, in task order.
-        :meth:`tasks` turns them into :class:`Task` objects.
-    run_task : callable (Task) -> list[dict]
-        Pure: one tidy row per measurement, no I/O, deterministic in ``(task.point, task.seed)``.
-        A module-level function, so that a worker process finds it by its module path.
-    make_figures : callable (DataFrame, config, Path) -> list[Path]
-        Draw the figures of a results table into a folder; returns the files written.
+    Attributes:
+        name: Registry key and default output folder name; every task of the study carries it.
+        description: One line for ``ebp studies``.
+        config_model: Frozen, validated config with a ``seed`` field (see
+            :class:`ebp.experiment.StudyConfig`); ``config_model()`` is the default config.
+        quick_config: A small config that runs in minutes on two cores (see
+            the README for measured times).
+        points: The grid: one dict of JSON scalars (or
+            tuples of them) per task, in task order. :meth:`tasks` turns them into :class:`Task`
+            objects.
+        run_task: Pure: one tidy row per measurement, no I/O,
+            deterministic in ``(task.point, task.seed)``. A module-level function, so that a worker
+            process finds it by its module path.
+        make_figures: Draw the figures of a
+            results table into a folder; returns the files written.
     """
 
     name: str

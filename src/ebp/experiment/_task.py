@@ -14,17 +14,15 @@ __all__ = ["Task"]
 class Task:
     """One unit of work: a grid point of a study plus its own integer seed.
 
-    Attributes
-    ----------
-    study : str
-        Name of the study the task belongs to.
-    index : int
-        Position in the study's task list (for progress display only; never used for seeding).
-    seed : int
-        The task's seed, in ``0 … 2**31−1``; every random draw of the task derives from it.
-    point : tuple of (str, value) pairs
-        The grid point, JSON-serialisable scalars or tuples, as sorted ``(key, value)`` pairs so
-        that a task is hashable and picklable. Read it as a dict through :attr:`params`.
+    Attributes:
+        study: Name of the study the task belongs to.
+        index: Position in the study's task list (for progress display only; never used for
+            seeding).
+        seed: The task's seed, in ``0 … 2**31−1``; every random draw of the task derives from
+            it.
+        point: The grid point, JSON-serialisable scalars or tuples, as
+            sorted ``(key, value)`` pairs so that a task is hashable and picklable. Read it as a
+            dict through :attr:`params`.
     """
 
     study: str

@@ -117,7 +117,8 @@ class Objective:
 
     Attributes (class level):
         name: short identifier used in tables.
-        lower, upper: the range of the objective over density matrices.
+        lower: the least value of the objective over density matrices.
+        upper: the largest value of the objective over density matrices.
     """
 
     name = "objective"

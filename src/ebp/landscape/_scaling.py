@@ -26,8 +26,10 @@ class ScalingFit:
     """A fit log_base y = intercept + slope · x.
 
     Attributes:
-        slope, slope_err: decay rate per unit of x (negative for decay) and its standard error.
-        intercept, intercept_err: value of log_base y at x = 0 and its standard error.
+        slope: decay rate per unit of x (negative for decay).
+        slope_err: standard error of ``slope``.
+        intercept: value of log_base y at x = 0.
+        intercept_err: standard error of ``intercept``.
         base: logarithm base (2 by default).
         r_squared: coefficient of determination of the fit in log space.
         n_points: number of points fitted.

@@ -165,16 +165,27 @@ class GradientStatistics:
     """Results of :func:`gradient_statistics`; arrays are numpy, intervals are (low, high).
 
     Attributes:
-        samples, distribution, confidence: how the statistics were taken.
-        costs: C(θ_s), shape (S,).  gradients: ∇C(θ_s), shape (S, n_params).
+        samples: number of parameter vectors S.
+        distribution: how the parameters were drawn.
+        confidence: level of the bootstrap intervals (every ``*_ci``).
+        costs: C(θ_s), shape (S,).
+        gradients: ∇C(θ_s), shape (S, n_params).
         rho_visible: ρ_V(θ_s), shape (S, d_V, d_V).
-        grad_mean, grad_var: per-parameter mean and variance (ddof=1), shape (n_params,).
+        grad_mean: per-parameter mean of ∂_k C, shape (n_params,).
+        grad_var: per-parameter variance of ∂_k C (ddof=1), shape (n_params,).
         probe: parameter slots averaged in :attr:`probe_var`.
-        probe_var, probe_var_ci: mean over the probe of Var[∂_k C].
-        mean_sq_norm, mean_sq_norm_ci: E‖∇C‖².
-        inf_norm_mean, inf_norm_var, inf_norm_var_ci: mean and variance of ‖∇C‖_∞.
-        cost_mean, cost_var, cost_var_ci: cost concentration.
-        lipschitz_sampled, lipschitz_sampled_ci: max_s ‖∇C(θ_s)‖.
+        probe_var: mean over the probe of Var[∂_k C].
+        probe_var_ci: bootstrap interval of ``probe_var``.
+        mean_sq_norm: E‖∇C‖².
+        mean_sq_norm_ci: bootstrap interval of ``mean_sq_norm``.
+        inf_norm_mean: mean of ‖∇C‖_∞.
+        inf_norm_var: variance of ‖∇C‖_∞.
+        inf_norm_var_ci: bootstrap interval of ``inf_norm_var``.
+        cost_mean: mean of C (cost concentration).
+        cost_var: variance of C.
+        cost_var_ci: bootstrap interval of ``cost_var``.
+        lipschitz_sampled: max_s ‖∇C(θ_s)‖.
+        lipschitz_sampled_ci: bootstrap interval of ``lipschitz_sampled``.
         lipschitz: the largest gradient norm found, including the local maximisation.
         n_gradients: gradient vectors computed in total (samples + Lipschitz search).
     """

@@ -159,7 +159,11 @@ def visible_first(
     """Train the visible-only terms first, then switch the hidden units on weakly.
 
     Args:
-        model, task, optimiser, budget, seed: as for :func:`~ebp.train.fit` (exact training).
+        model: the :class:`QBM` to train (exact training, as :func:`~ebp.train.fit`).
+        task: the learning task, as for :func:`~ebp.train.fit`.
+        optimiser: as for :func:`~ebp.train.fit`.
+        budget: as for :func:`~ebp.train.fit`.
+        seed: as for :func:`~ebp.train.fit`.
         init: the initial draw (``None``/``"random"``, ``"small-angle"`` or a vector); its V–H
             entries are replaced by 0 in phase 1 and by N(0, ``weak``²) in phase 2.
         fraction: share of the budget spent in phase 1 (``"visible"``); the rest goes to

@@ -28,23 +28,15 @@ class FigureRef:
 class Claim:
     """One claim of the paper and how the toolkit judges it.
 
-    Attributes
-    ----------
-    id : str
-        ``"C1"`` … ``"C7"`` (the numbering of the project's list of claims).
-    title : str
-        A few words.
-    statement : str
-        The claim as the paper makes it.
-    studies : tuple of str
-        The studies whose results the verdict reads.
-    rules : str
-        The decision rules in words (printed in the report); the thresholds are constants of
-        the claim's module, fixed before any data is seen.
-    judge : callable (Tables) -> Verdict
-        The verdict function.
-    figures : tuple of FigureRef
-        Figures shown in the claim's section.
+    Attributes:
+        id: ``"C1"`` … ``"C7"`` (the numbering of the project's list of claims).
+        title: A few words.
+        statement: The claim as the paper makes it.
+        studies: The studies whose results the verdict reads.
+        rules: The decision rules in words (printed in the report); the thresholds are
+            constants of the claim's module, fixed before any data is seen.
+        judge: The verdict function.
+        figures: Figures shown in the claim's section.
     """
 
     id: str

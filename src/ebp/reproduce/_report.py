@@ -291,25 +291,18 @@ def write_report(
 ) -> Report:
     """Write ``report.html`` and ``report.md`` into a reproduction folder from its stored results.
 
-    Parameters
-    ----------
-    out_dir : str or Path
-        A folder written by :func:`ebp.reproduce.reproduce`.
-    verdicts, tables : optional
-        Already computed verdicts / tables (otherwise read from the folder and judged).
-    redraw : bool
-        Draw each study's figures again from its stored table (``ebp report`` does; a run that
-        just finished already has them).
+    Args:
+        out_dir: A folder written by :func:`ebp.reproduce.reproduce`.
+        verdicts: Already computed verdicts (otherwise judged from the tables).
+        tables: Already loaded results tables (otherwise read from the folder).
+        redraw: Draw each study's figures again from its stored table (``ebp report`` does; a
+            run that just finished already has them).
 
-    Returns
-    -------
-    Report
-        The two files and the verdicts.
+    Returns:
+        Report: The two files and the verdicts.
 
-    Raises
-    ------
-    ReproduceError
-        If the folder holds no reproduction.
+    Raises:
+        ReproduceError: If the folder holds no reproduction.
     """
     out = Path(out_dir)
     manifest = read_manifest(out)

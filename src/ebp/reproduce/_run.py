@@ -82,10 +82,8 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 def read_manifest(out_dir: str | Path) -> dict[str, Any]:
     """The reproduction manifest of ``out_dir``.
 
-    Raises
-    ------
-    ReproduceError
-        If the folder holds no reproduction, or the manifest is not ebp's.
+    Raises:
+        ReproduceError: If the folder holds no reproduction, or the manifest is not ebp's.
     """
     path = Path(out_dir) / MANIFEST
     if not path.is_file():
@@ -105,11 +103,9 @@ def read_manifest(out_dir: str | Path) -> dict[str, Any]:
 def check_out_dir(out_dir: str | Path, mode: Mode, *, fresh: bool = False) -> None:
     """Refuse a folder that holds another kind of run, or that cannot be written.
 
-    Raises
-    ------
-    ReproduceError
-        If ``out_dir`` is a file, holds a single-study run (``run.json``), holds a reproduction
-        in another mode (unless ``fresh``), or is not writable.
+    Raises:
+        ReproduceError: If ``out_dir`` is a file, holds a single-study run (``run.json``), holds a
+            reproduction in another mode (unless ``fresh``), or is not writable.
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -168,32 +164,25 @@ def reproduce(
 ) -> Reproduction:
     """Run every study the claims need, judge every claim, and write the report.
 
-    Parameters
-    ----------
-    out_dir : str or Path
-        The reproduction folder (layout in the module docstring).
-    mode : {"quick", "full"}
-        Which configs (:mod:`ebp.reproduce._configs`).
-    executor, workers, scheduler
-        Where tasks run (see :func:`ebp.runner.make_executor`).
-    fresh : bool
-        Discard stored results and start over.
-    progress : bool
-        Show the overall progress display.
-    on_study : callable, optional
-        Called with each study's name before it runs (for logging or tests).
+    Args:
+        out_dir: The reproduction folder (layout in the module docstring).
+        mode: Which configs (:mod:`ebp.reproduce._configs`).
+        executor: Where tasks run: ``"local"``, ``"processes"`` or ``"dask"`` (see
+            :func:`ebp.runner.make_executor`).
+        workers: Worker processes (``processes`` / local ``dask``).
+        scheduler: Address of a running Dask scheduler (``dask`` only).
+        fresh: Discard stored results and start over.
+        progress: Show the overall progress display.
+        on_study: Called with each study's name before it runs (for logging or
+            tests).
 
-    Returns
-    -------
-    Reproduction
+    Returns:
+        The :class:`Reproduction`.
 
-    Raises
-    ------
-    ReproduceError
-        For a folder that holds another kind of run or cannot be written, or a study folder
-        holding results of another config.
-    KeyboardInterrupt
-        On Ctrl-C; every finished task is kept, and the same call resumes.
+    Raises:
+        ReproduceError: For a folder that holds another kind of run or cannot be written, or a study
+            folder holding results of another config.
+        KeyboardInterrupt: On Ctrl-C; every finished task is kept, and the same call resumes.
     """
     from ._report import write_report
 

@@ -92,10 +92,8 @@ def log2_slope(x, y, y_lo=None, y_hi=None, theory=None) -> Slope:
     them the fit is ordinary least squares and the interval uses Student's t with n − 2 degrees
     of freedom. ``theory`` (values at x) adds the slope of the theory curve.
 
-    Raises
-    ------
-    ValueError
-        With fewer than 3 distinct x values (2 points fit any line exactly).
+    Raises:
+        ValueError: With fewer than 3 distinct x values (2 points fit any line exactly).
     """
     import scipy.stats
 
@@ -133,10 +131,8 @@ def binomial_rate(k: int, n: int) -> Rate:
 def paired_mean(differences, *, seed: int = 0, confidence: float = CONFIDENCE) -> Mean:
     """Mean of paired differences with a percentile-bootstrap interval (10 000 resamples).
 
-    Raises
-    ------
-    ValueError
-        With fewer than 2 differences.
+    Raises:
+        ValueError: With fewer than 2 differences.
     """
     d = np.asarray(differences, dtype=float)
     d = d[np.isfinite(d)]

@@ -151,22 +151,18 @@ def make_executor(
 ) -> Executor:
     """Check the options and build an executor (not started: use it in a ``with`` block).
 
-    Parameters
-    ----------
-    executor : {"local", "processes", "dask"}
-        ``local`` runs tasks in this process; ``processes`` in a spawn-started process pool;
-        ``dask`` on a local Dask cluster, or on the cluster at ``scheduler``.
-    workers : int, optional
-        Worker processes for ``processes`` and a local Dask cluster; default ``os.cpu_count()``.
-    scheduler : str, optional
-        Address of a running Dask scheduler, e.g. ``"tcp://10.0.0.5:8786"`` (``dask`` only).
+    Args:
+        executor: ``local`` runs tasks in this process;
+            ``processes`` in a spawn-started process pool; ``dask`` on a local Dask cluster, or on
+            the cluster at ``scheduler``.
+        workers: Worker processes for ``processes`` and a local Dask cluster;
+            default ``os.cpu_count()``.
+        scheduler: Address of a running Dask scheduler, e.g.
+            ``"tcp://10.0.0.5:8786"`` (``dask`` only).
 
-    Raises
-    ------
-    ValueError
-        For an unknown executor or options that do not go together.
-    ImportError
-        For ``dask`` when ``dask.distributed`` is not installed.
+    Raises:
+        ValueError: For an unknown executor or options that do not go together.
+        ImportError: For ``dask`` when ``dask.distributed`` is not installed.
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}.")

@@ -113,18 +113,12 @@ class _RichBar:
 def make_reporter(total: int, name: str, *, already: int = 0, where: str = "", enabled=True):
     """A :class:`Reporter`: rich bar if stdout is a terminal, log lines if not, or nothing.
 
-    Parameters
-    ----------
-    total : int
-        Number of tasks of the run.
-    name : str
-        Study name, shown in front.
-    already : int
-        Tasks already done before this session (a resumed run).
-    where : str
-        Where the tasks run, e.g. ``"2 processes"``.
-    enabled : bool
-        False for no output at all.
+    Args:
+        total: Number of tasks of the run.
+        name: Study name, shown in front.
+        already: Tasks already done before this session (a resumed run).
+        where: Where the tasks run, e.g. ``"2 processes"``.
+        enabled (bool): False for no output at all.
     """
     if not enabled:
         return _Silent()

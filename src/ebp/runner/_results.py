@@ -26,20 +26,15 @@ def load_results(path: str | Path) -> pd.DataFrame:
 
     Works on a partly finished run (the rows of the tasks done so far).
 
-    Parameters
-    ----------
-    path : str or Path
-        A folder written by ``ebp run`` / :func:`ebp.runner.run_sweep`.
+    Args:
+        path: A folder written by ``ebp run`` / :func:`ebp.runner.run_sweep`.
 
-    Raises
-    ------
-    StoreError
-        If ``path`` is not a run folder, or one of its files is damaged or foreign.
+    Raises:
+        StoreError: If ``path`` is not a run folder, or one of its files is damaged or foreign.
 
-    Examples
-    --------
-    >>> df = ebp.load_results("ebp-results/entanglement")            # doctest: +SKIP
-    >>> df.groupby(["model", "n_qubits"])["entropy_bits"].mean()      # doctest: +SKIP
+    Examples:
+        >>> df = ebp.load_results("ebp-results/entanglement")            # doctest: +SKIP
+        >>> df.groupby(["model", "n_qubits"])["entropy_bits"].mean()      # doctest: +SKIP
     """
     store = ResultStore.existing(path)
     return pd.DataFrame([row for record in store.records() for row in record["rows"]])
@@ -50,19 +45,13 @@ def export_results(path: str | Path, dest: str | Path) -> Path:
 
     Parquet keeps the column types and every float bit for bit; it needs ``pyarrow``.
 
-    Returns
-    -------
-    Path
-        ``dest``.
+    Returns:
+        Path: ``dest``.
 
-    Raises
-    ------
-    StoreError
-        If ``path`` is not a usable run folder.
-    ValueError
-        If the suffix of ``dest`` is not one of :data:`EXPORT_FORMATS`.
-    ImportError
-        For Parquet without pyarrow installed.
+    Raises:
+        StoreError: If ``path`` is not a usable run folder.
+        ValueError: If the suffix of ``dest`` is not one of :data:`EXPORT_FORMATS`.
+        ImportError: For Parquet without pyarrow installed.
     """
     dest = Path(dest)
     suffix = dest.suffix.lower()

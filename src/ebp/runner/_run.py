@@ -60,39 +60,28 @@ def run_sweep(
     the same call again after a crash or Ctrl-C computes only the missing tasks. At the end the
     table is written to ``out_dir/results.csv`` and the config to ``out_dir/config.json``.
 
-    Parameters
-    ----------
-    study : Study
-        Any :class:`~ebp.experiment.Study`; for the ``processes`` and ``dask`` executors its
-        ``run_task`` must be a module-level function (workers import it by its module path).
-    config : pydantic.BaseModel
-        An instance of ``study.config_model``.
-    out_dir : str or Path
-        The run folder (created if missing).
-    executor : {"local", "processes", "dask"}
-        Where tasks run; see :func:`ebp.runner.make_executor`.
-    workers : int, optional
-        Worker processes (``processes`` / local ``dask``); default ``os.cpu_count()``.
-    scheduler : str, optional
-        Address of a running Dask scheduler (``dask`` only).
-    fresh : bool
-        Discard a stored run in ``out_dir`` instead of resuming it.
-    progress : bool
-        Show progress (a rich bar on a terminal, log lines otherwise).
+    Args:
+        study: Any :class:`~ebp.experiment.Study`; for the ``processes`` and ``dask``
+            executors its ``run_task`` must be a module-level function (workers import it by its
+            module path).
+        config: An instance of ``study.config_model``.
+        out_dir: The run folder (created if missing).
+        executor: Where tasks run; see
+            :func:`ebp.runner.make_executor`.
+        workers: Worker processes (``processes`` / local ``dask``); default
+            ``os.cpu_count()``.
+        scheduler: Address of a running Dask scheduler (``dask`` only).
+        fresh: Discard a stored run in ``out_dir`` instead of resuming it.
+        progress: Show progress (a rich bar on a terminal, log lines otherwise).
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per measurement, tasks in order.
+    Returns:
+        pandas.DataFrame: One row per measurement, tasks in order.
 
-    Raises
-    ------
-    StoreError
-        If ``out_dir`` holds a run of another study or config, or a damaged file.
-    ValueError, ImportError
-        For bad executor options, or ``dask`` without dask installed.
-    KeyboardInterrupt
-        On Ctrl-C, after stopping the workers; every finished task is kept.
+    Raises:
+        StoreError: If ``out_dir`` holds a run of another study or config, or a damaged file.
+        ValueError: For bad executor options.
+        ImportError: For ``dask`` without dask installed.
+        KeyboardInterrupt: On Ctrl-C, after stopping the workers; every finished task is kept.
     """
     if not isinstance(config, study.config_model):
         raise TypeError(

@@ -81,10 +81,8 @@ def _scalar(value: Any) -> Any:
 def json_rows(rows: Iterable[Mapping[str, Any]], where: str) -> list[Row]:
     """Rows as lists of dicts of plain Python JSON scalars; ``where`` names the task for errors.
 
-    Raises
-    ------
-    TypeError
-        If ``rows`` is not an iterable of dicts with str keys and scalar values.
+    Raises:
+        TypeError: If ``rows`` is not an iterable of dicts with str keys and scalar values.
     """
     if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
         raise TypeError(f"{where} must return a list of dict rows; got {type(rows).__name__}.")
@@ -162,10 +160,8 @@ class ResultStore:
     def existing(cls, root: str | Path) -> ResultStore:
         """Open a run folder for reading.
 
-        Raises
-        ------
-        StoreError
-            If ``root`` is not a folder with a valid ``run.json``.
+        Raises:
+            StoreError: If ``root`` is not a folder with a valid ``run.json``.
         """
         root = Path(root)
         if not (root / MANIFEST).is_file():
@@ -186,26 +182,17 @@ class ResultStore:
     ) -> ResultStore:
         """Start a run folder, or reopen one that holds a run of the same study and config.
 
-        Parameters
-        ----------
-        root : str or Path
-            The run folder (created if missing).
-        study : str
-            Study name.
-        config : dict
-            The config as JSON data (``model.model_dump(mode="json")``).
-        n_tasks : int
-            Number of tasks of the run (recorded for readers).
-        version : str
-            ebp version (recorded).
-        fresh : bool
-            Discard the stored run (manifest and task files) instead of resuming it.
+        Args:
+            root: The run folder (created if missing).
+            study: Study name.
+            config: The config as JSON data (``model.model_dump(mode="json")``).
+            n_tasks: Number of tasks of the run (recorded for readers).
+            version: ebp version (recorded).
+            fresh: Discard the stored run (manifest and task files) instead of resuming it.
 
-        Raises
-        ------
-        StoreError
-            If the folder holds a run of another study or config (and ``fresh`` is false), or a
-            ``run.json`` that is not ebp's.
+        Raises:
+            StoreError: If the folder holds a run of another study or config (and ``fresh`` is
+                false), or a ``run.json`` that is not ebp's.
         """
         root = Path(root)
         config = json.loads(json.dumps(config))  # tuples → lists, as stored
@@ -306,11 +293,9 @@ class ResultStore:
     def load(self, key: str) -> dict[str, Any]:
         """The stored record of one task, checked against its file name and this run.
 
-        Raises
-        ------
-        StoreError
-            If the file is not valid JSON, not an ebp task file, of another study, or its
-            contents do not hash to its file name.
+        Raises:
+            StoreError: If the file is not valid JSON, not an ebp task file, of another study, or
+                its contents do not hash to its file name.
         """
         path = self.path(key)
         data = _read_json(path, "task file", "; delete it to recompute that task")

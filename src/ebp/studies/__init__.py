@@ -76,12 +76,9 @@ def __getattr__(name: str) -> Any:
 def get_study(name: str) -> Study:
     """Look a study up by name.
 
-    Raises
-    ------
-    TypeError
-        If ``name`` is not a str.
-    ValueError
-        If no study has that name; the message lists the known names.
+    Raises:
+        TypeError: If ``name`` is not a str.
+        ValueError: If no study has that name; the message lists the known names.
     """
     if not isinstance(name, str):
         raise TypeError(f"study name must be a str; got {type(name).__name__}.")

@@ -40,26 +40,20 @@ def run_study(
     A run killed part-way resumes where it stopped when called again with the same arguments
     (see :func:`ebp.runner.run_sweep`); figures and ``results.csv`` are rewritten each time.
 
-    Parameters
-    ----------
-    study : Study
-        The study to run.
-    config : pydantic.BaseModel
-        An instance of ``study.config_model``.
-    out_dir : str or Path
-        Output folder (created if missing).
-    progress : bool
-        Show progress: a rich bar when stdout is a terminal, plain log lines otherwise.
-    executor, workers, scheduler
-        Where tasks run: ``"local"`` (this process), ``"processes"`` or ``"dask"``; see
-        :func:`ebp.runner.make_executor`.
-    fresh : bool
-        Discard a stored run in ``out_dir`` instead of resuming it.
+    Args:
+        study: The study to run.
+        config: An instance of ``study.config_model``.
+        out_dir: Output folder (created if missing).
+        progress: Show progress: a rich bar when stdout is a terminal, plain log lines
+            otherwise.
+        executor: Where tasks run: ``"local"`` (this process), ``"processes"`` or ``"dask"``;
+            see :func:`ebp.runner.make_executor`.
+        workers: Worker processes (``processes`` / local ``dask``).
+        scheduler: Address of a running Dask scheduler (``dask`` only).
+        fresh: Discard a stored run in ``out_dir`` instead of resuming it.
 
-    Returns
-    -------
-    (DataFrame, list of Path)
-        The tidy results table and the figure files written.
+    Returns:
+        ``(DataFrame, list of Path)``: the tidy results table and the figure files written.
     """
     df = run_sweep(
         study,

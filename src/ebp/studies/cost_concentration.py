@@ -41,26 +41,17 @@ MAX_QUBITS = 20
 class CostConcentrationConfig(StudyConfig):
     """Hyperparameters of the cost-concentration study (a :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    models : tuple of str
-        ``brickwork``, ``hardware_efficient`` (volume law), ``bounded_cut`` (area law),
-        ``decoupled``.
-    objectives : tuple of str
-        Visible objectives (see :func:`ebp.studies._visible.visible_objective`); all on the
-        same states.
-    n_visible : int
-        Visible qubits.
-    n_hidden : tuple of int
-        Hidden register sizes.
-    samples : int
-        Random parameter vectors per point.
-    layers_per_qubit : int
-        Circuits get ``layers_per_qubit × n`` layers.
-    cut_gates : int
-        Gates across the cut of ``bounded_cut``.
-    epsilons : tuple of float
-        Tolerances ε of the "fraction within ε of C*" figure.
+    Attributes:
+        models: ``brickwork``, ``hardware_efficient`` (volume law), ``bounded_cut``
+            (area law), ``decoupled``.
+        objectives: Visible objectives (see
+            :func:`ebp.studies._visible.visible_objective`); all on the same states.
+        n_visible: Visible qubits.
+        n_hidden: Hidden register sizes.
+        samples: Random parameter vectors per point.
+        layers_per_qubit: Circuits get ``layers_per_qubit × n`` layers.
+        cut_gates: Gates across the cut of ``bounded_cut``.
+        epsilons: Tolerances ε of the "fraction within ε of C*" figure.
     """
 
     models: Annotated[tuple[ModelName, ...], distinct("model")] = (

@@ -121,38 +121,35 @@ COLUMNS = (
 class EntanglementConfig(StudyConfig):
     """Hyperparameters of the entanglement study (a :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    models : tuple of str
-        Ensembles to study, from ``haar``, ``gue``, ``hardware_efficient``, ``brickwork``,
-        ``pauli_network``, ``bounded_cut``, ``decoupled``, and ``qbm`` (the random QBM,
-        in the trace-distance figure only).
-    n_min, n_max : int
-        Qubit range of the profile sweep, ``2 <= n_min <= n_max <= 14``.
-    samples : int
-        Instances per grid point in the profile and depth sweeps (``>= 2``).
-    layers : int or None
-        Circuit layers in the profile and histogram sweeps; ``None`` means n layers (depth linear
-        in n, enough for a brickwork to approach a 2-design, arXiv:1208.0692).
-    pauli_layers : int
-        Layers of ``pauli_network`` in those sweeps; 1 is the paper's model (one layer already
-        holds 3n + 9n(n−1)/2 gates).
-    cut_gates : int
-        Gates across the cut of ``bounded_cut`` in the profile and histogram sweeps.
-    hist_models, hist_n_hidden, hist_samples
-        The T histograms at d_V = 2: models (those not in ``models`` are skipped), hidden
-        sizes (each 1 … 13) and instances per histogram (pure-state models only).
-    depth_n, depths, depth_cut_gates
-        Entanglement growth: qubits (balanced split), layer counts, and the k values of
-        ``bounded_cut`` (points with k > layers are skipped).
-    gue_time : float
-        Evolution time t of the ``gue`` ensemble.
-    gue_n_max : int
-        GUE points are run only for n <= gue_n_max (``ebp.quantum_info.gue_evolution`` samples
-        n = 12 states in about a millisecond each).
-    qbm_n_max, qbm_samples, qbm_beta
-        The QBM points: n = n_min … min(n_max, qbm_n_max) with n_V = 1 (at most 12 qubits,
-        dense Gibbs states), instances per point and the inverse temperature (‖H‖ = 1).
+    Attributes:
+        models: Ensembles to study, from ``haar``, ``gue``, ``hardware_efficient``,
+            ``brickwork``, ``pauli_network``, ``bounded_cut``, ``decoupled``, and ``qbm`` (the
+            random QBM, in the trace-distance figure only).
+        n_min: Smallest qubit number of the profile sweep, ``2 <= n_min <= n_max``.
+        n_max: Largest qubit number of the profile sweep, ``n_max <= 14``.
+        samples: Instances per grid point in the profile and depth sweeps (``>= 2``).
+        layers: Circuit layers in the profile and histogram sweeps; ``None`` means n
+            layers (depth linear in n, enough for a brickwork to approach a 2-design,
+            arXiv:1208.0692).
+        pauli_layers: Layers of ``pauli_network`` in those sweeps; 1 is the paper's model (one
+            layer already holds 3n + 9n(n−1)/2 gates).
+        cut_gates: Gates across the cut of ``bounded_cut`` in the profile and histogram
+            sweeps.
+        hist_models: Models of the T histograms at d_V = 2 (those not in ``models`` are
+            skipped; pure-state models only).
+        hist_n_hidden: Hidden sizes of the T histograms (each 1 … 13).
+        hist_samples: Instances per histogram.
+        depth_n: Qubits of the entanglement-growth sweep (balanced split).
+        depths: Layer counts of the entanglement-growth sweep.
+        depth_cut_gates: The k values of ``bounded_cut`` in the entanglement-growth sweep (points
+            with k > layers are skipped).
+        gue_time: Evolution time t of the ``gue`` ensemble.
+        gue_n_max: GUE points are run only for n <= gue_n_max
+            (``ebp.quantum_info.gue_evolution`` samples n = 12 states in about a millisecond each).
+        qbm_n_max: The QBM points are n = n_min … min(n_max, qbm_n_max) with n_V = 1 (at most
+            12 qubits, dense Gibbs states).
+        qbm_samples: QBM instances per point.
+        qbm_beta: Inverse temperature of the QBMs (‖H‖ = 1).
     """
 
     models: Annotated[tuple[ModelName, ...], distinct("model", choices=ALL_MODELS)] = DEFAULT_MODELS
@@ -387,10 +384,8 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     as their JAX seed. Per cut n_V it records S(ρ_V) and S₂(ρ_V) in bits, T = ½‖ρ_V − I/d_V‖₁,
     the Pinsker bound √(2 ln 2 (n_V − S)) ≥ 2T, and the theory values of the row.
 
-    Returns
-    -------
-    list of dict
-        One row per (cut, instance) with the columns :data:`COLUMNS`.
+    Returns:
+        list of dict: One row per (cut, instance) with the columns :data:`COLUMNS`.
     """
     p = task.params
     if p.get("model") not in ALL_MODELS:

@@ -56,28 +56,21 @@ class GradientFreeFailureConfig(StudyConfig):
     """Hyperparameters of the gradient-free-failure study (a
     :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    task : str
-        Learning task (its loss must be linear in ρ_V so shots can measure it).
-    models : tuple of str
-        Circuit families.
-    n_visible, n_hidden : int, tuple of int
-        Register sizes.
-    layers_per_qubit : int
-        Circuits get ``layers_per_qubit × n`` layers.
-    cut_gates : int
-        Gates across the cut of ``bounded_cut``.
-    pairs : int
-        Candidate pairs per (model, n_H) for the cost-difference distribution.
-    step : float
-        Exploration scale σ of the candidates θ + σz, z ~ N(0, I) (CMA-ES's initial σ).
-    methods : tuple of str
-        Gradient-free optimisers trained at the fixed budget (empty: pairs only).
-    shots, budget : int, float
-        Shots per estimate and total shots per training run.
-    seeds : int
-        Training runs per (model, n_H, method).
+    Attributes:
+        task: Learning task (its loss must be linear in ρ_V so shots can measure it).
+        models: Circuit families.
+        n_visible: Visible register size.
+        n_hidden: Hidden register sizes.
+        layers_per_qubit: Circuits get ``layers_per_qubit × n`` layers.
+        cut_gates: Gates across the cut of ``bounded_cut``.
+        pairs: Candidate pairs per (model, n_H) for the cost-difference distribution.
+        step: Exploration scale σ of the candidates θ + σz, z ~ N(0, I) (CMA-ES's initial
+            σ).
+        methods: Gradient-free optimisers trained at the fixed budget (empty: pairs
+            only).
+        shots: Shots per estimate.
+        budget: Total shots per training run.
+        seeds: Training runs per (model, n_H, method).
     """
 
     task: str = "state"

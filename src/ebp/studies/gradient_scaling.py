@@ -57,34 +57,29 @@ MAX_QUBITS = 20
 class GradientScalingConfig(StudyConfig):
     """Hyperparameters of the gradient-scaling study (a :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    models : tuple of str
-        Ansätze of the ``n_hidden`` experiment: ``brickwork`` and ``hardware_efficient`` (volume
-        law), ``bounded_cut`` (area law, ``cut_gates`` blocks across V|H), ``decoupled``, and
-        ``pauli_network`` (the paper's model).
-    objectives : tuple of str
-        Visible objectives, from ``local_pauli``, ``global_projector``, ``random_observable``,
-        ``thermal_fidelity``; all are evaluated on the same states.
-    n_visible : tuple of int
-        Visible register sizes of the ``n_hidden`` experiment.
-    n_max, n_max_multi_visible : int
-        Largest total qubit number for n_V = 1 and for n_V >= 2.
-    samples : int
-        Parameter vectors per point.
-    layers_per_qubit : int
-        Circuits get ``layers_per_qubit × n`` layers (3 brings the middle of a brickwork close to
-        a 2-design on both sides; ``pauli_network`` always has 1 layer, as in the paper).
-    cut_gates : int
-        Gates across the cut of ``bounded_cut``.
-    depth_n_hidden, depths, depth_models
-        The depth experiment at n_V = 1.
-    paper_n_hidden, paper_samples
-        The paper's Fig. 3b experiment (``pauli_network``, thermal fidelity).
-    lipschitz_steps, lipschitz_starts : int
-        Local maximisation of ‖∇C‖ (0 steps: sampled maximum only).
-    bootstrap_resamples : int
-        Resamples of the bootstrap intervals.
+    Attributes:
+        models: Ansätze of the ``n_hidden`` experiment: ``brickwork`` and
+            ``hardware_efficient`` (volume law), ``bounded_cut`` (area law, ``cut_gates`` blocks
+            across V|H), ``decoupled``, and ``pauli_network`` (the paper's model).
+        objectives: Visible objectives, from ``local_pauli``, ``global_projector``,
+            ``random_observable``, ``thermal_fidelity``; all are evaluated on the same states.
+        n_visible: Visible register sizes of the ``n_hidden`` experiment.
+        n_max: Largest total qubit number for n_V = 1.
+        n_max_multi_visible: Largest total qubit number for n_V >= 2.
+        samples: Parameter vectors per point.
+        layers_per_qubit: Circuits get ``layers_per_qubit × n`` layers (3 brings the middle of
+            a brickwork close to a 2-design on both sides; ``pauli_network`` always has 1 layer, as
+            in the paper).
+        cut_gates: Gates across the cut of ``bounded_cut``.
+        depth_n_hidden: Hidden qubits of the depth experiment at n_V = 1.
+        depths: Layer counts of the depth experiment.
+        depth_models: Models of the depth experiment.
+        paper_n_hidden: Hidden sizes of the paper's Fig. 3b experiment (``pauli_network``,
+            thermal fidelity).
+        paper_samples: Parameter vectors per point of that experiment.
+        lipschitz_steps: Steps of the local maximisation of ‖∇C‖ (0: sampled maximum only).
+        lipschitz_starts: Samples of largest ‖∇C‖ that maximisation starts from.
+        bootstrap_resamples: Resamples of the bootstrap intervals.
 
     The study seed fixes the targets, the observables and every task seed.
     """

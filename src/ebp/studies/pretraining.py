@@ -57,28 +57,19 @@ __all__ = [
 class PretrainingConfig(StudyConfig):
     """Hyperparameters of the pretraining study (a :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    task : str
-        Learning task (:func:`ebp.train.make_task`).
-    model : str
-        The volume-law circuit family (``brickwork``).
-    n_visible : int
-        Visible qubits.
-    n_hidden : tuple of int
-        Hidden register sizes.
-    layers_per_qubit : int
-        Circuits get ``layers_per_qubit × n`` layers.
-    strategies : tuple of str
-        Names in :data:`ebp.train.pretrain.STRATEGIES` (``random`` is the baseline).
-    optimiser : str
-        Optimiser of every phase.
-    shots, budget : int, float
-        Shots per estimate and total shots per run.
-    learning_rate : float
-        For adam / sgd.
-    seeds : int
-        Runs per strategy.
+    Attributes:
+        task: Learning task (:func:`ebp.train.make_task`).
+        model: The volume-law circuit family (``brickwork``).
+        n_visible: Visible qubits.
+        n_hidden: Hidden register sizes.
+        layers_per_qubit: Circuits get ``layers_per_qubit × n`` layers.
+        strategies: Names in :data:`ebp.train.pretrain.STRATEGIES` (``random`` is the
+            baseline).
+        optimiser: Optimiser of every phase.
+        shots: Shots per estimate.
+        budget: Total shots per run.
+        learning_rate: For adam / sgd.
+        seeds: Runs per strategy.
     """
 
     task: str = "state"

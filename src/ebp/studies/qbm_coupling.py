@@ -62,26 +62,19 @@ METRICS = (
 class QBMCouplingConfig(StudyConfig):
     """Hyperparameters of the qbm-coupling study (a :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    models : tuple of str
-        ``ising`` (structured, local) and/or ``random`` (all-to-all random 2-local).
-    n_visible : int
-        Visible qubits.
-    n_hidden : tuple of int
-        Hidden register sizes; n_V + n_H <= 12.
-    couplings : tuple of float
-        V–H coupling strengths g (>= 0).
-    beta : float
-        Inverse temperature.
-    field_std, coupling_std : float
-        Standard deviations of one-qubit and multi-qubit coefficients.
-    instances : int
-        Random instances per (model, n_H); each is evaluated at every g.
-    big_from, big_instances : int
-        Points with n_V + n_H >= ``big_from`` use ``big_instances`` instances.
-    target_beta : float
-        β of the thermal target on V.
+    Attributes:
+        models: ``ising`` (structured, local) and/or ``random`` (all-to-all random
+            2-local).
+        n_visible: Visible qubits.
+        n_hidden: Hidden register sizes; n_V + n_H <= 12.
+        couplings: V–H coupling strengths g (>= 0).
+        beta: Inverse temperature.
+        field_std: Standard deviation of the one-qubit coefficients.
+        coupling_std: Standard deviation of the multi-qubit coefficients.
+        instances: Random instances per (model, n_H); each is evaluated at every g.
+        big_from: Points with n_V + n_H >= ``big_from`` use ``big_instances`` instances.
+        big_instances: Instances per point from ``big_from`` qubits on.
+        target_beta: β of the thermal target on V.
     """
 
     models: Annotated[tuple[ModelName, ...], distinct("model")] = ("ising", "random")

@@ -62,22 +62,15 @@ class QBMGradientByTermConfig(StudyConfig):
     """Hyperparameters of the qbm-gradient-by-term study (a
     :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    models : tuple of str
-        ``paper`` and/or ``ising``.
-    n_visible : int
-        Visible qubits.
-    n_hidden : tuple of int
-        Hidden register sizes; n_V + n_H <= 12.
-    beta : float
-        Inverse temperature of the QBM.
-    instances : int
-        Random instances per (model, n_H).
-    big_from, big_instances : int
-        Points with n_V + n_H >= ``big_from`` use ``big_instances`` instances.
-    target_beta : float
-        β of the thermal target on V.
+    Attributes:
+        models: ``paper`` and/or ``ising``.
+        n_visible: Visible qubits.
+        n_hidden: Hidden register sizes; n_V + n_H <= 12.
+        beta: Inverse temperature of the QBM.
+        instances: Random instances per (model, n_H).
+        big_from: Points with n_V + n_H >= ``big_from`` use ``big_instances`` instances.
+        big_instances: Instances per point from ``big_from`` qubits on.
+        target_beta: β of the thermal target on V.
     """
 
     models: Annotated[tuple[ModelName, ...], distinct("model")] = ("paper", "ising")

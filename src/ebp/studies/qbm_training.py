@@ -89,40 +89,28 @@ STRATEGY_COLORS = {"random": "#4d4d4d", "visible-first": "#1b9e77", "grow-coupli
 class QBMTrainingConfig(StudyConfig):
     """Hyperparameters of the qbm-training study (a :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    families : tuple of str
-        ``restricted`` and/or ``random`` (all-to-all 2-local).
-    targets : tuple of str
-        ``quantum`` (mixed state, relative entropy), ``thermal`` and/or ``sparse``
-        (distributions, KL).
-    strategies : tuple of str
-        Names in :data:`ebp.qbm.pretrain.STRATEGIES` (``random`` is the baseline).
-    n_visible : int
-        Visible qubits.
-    n_hidden : tuple of int
-        Hidden register sizes; n_V + n_H <= 12.
-    coupling : float
-        Scale g of the V–H terms.
-    beta : float
-        Inverse temperature of the QBM.
-    field_std, coupling_std : float
-        Standard deviations of the random start: one-qubit terms, all other terms.
-    target_rank : int
-        Rank of the quantum target.
-    target_beta : float
-        β of the thermal distribution.
-    sparse_support : int
-        Strings carrying the sparse distribution.
-    budget_steps : float
-        Budget in full gradients of the model (2 · n_params evaluations each).
-    learning_rate : float
-        Adam's step size.
-    fraction, weak, stages : float, float, int
-        Pretraining knobs: budget share of the early phases, the V–H start of ``visible-first``
-        and the number of stages of ``grow-coupling``.
-    seeds : int
-        Repetitions (each: a new target and a new random start, shared by the strategies).
+    Attributes:
+        families: ``restricted`` and/or ``random`` (all-to-all 2-local).
+        targets: ``quantum`` (mixed state, relative entropy), ``thermal`` and/or
+            ``sparse`` (distributions, KL).
+        strategies: Names in :data:`ebp.qbm.pretrain.STRATEGIES` (``random`` is the
+            baseline).
+        n_visible: Visible qubits.
+        n_hidden: Hidden register sizes; n_V + n_H <= 12.
+        coupling: Scale g of the V–H terms.
+        beta: Inverse temperature of the QBM.
+        field_std: Standard deviation of the random start's one-qubit terms.
+        coupling_std: Standard deviation of the random start's other terms.
+        target_rank: Rank of the quantum target.
+        target_beta: β of the thermal distribution.
+        sparse_support: Strings carrying the sparse distribution.
+        budget_steps: Budget in full gradients of the model (2 · n_params evaluations each).
+        learning_rate: Adam's step size.
+        fraction: Pretraining: budget share of the early phases.
+        weak: Pretraining: the V–H start of ``visible-first``.
+        stages: Pretraining: the number of stages of ``grow-coupling``.
+        seeds: Repetitions (each: a new target and a new random start, shared by the
+            strategies).
     """
 
     families: Annotated[tuple[FamilyName, ...], distinct("family")] = ("restricted", "random")

@@ -68,25 +68,19 @@ def target_objective(n_visible: int, study_seed: int, target_beta: float) -> Obj
 class QBMTypicalityConfig(StudyConfig):
     """Hyperparameters of the qbm-typicality study (a :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    n_visible : int
-        Visible qubits (1 gives the paper's d_V = 2).
-    n_hidden : tuple of int
-        Hidden register sizes; n_V + n_H <= 12.
-    betas : tuple of float
-        Inverse temperatures (‖H‖ = 1); one eigendecomposition per instance serves all of them.
-    instances : int
-        Random QBMs per n_H.
-    big_from, big_instances : int
-        Grid points with n_V + n_H >= ``big_from`` use ``big_instances`` instances (a 12-qubit
-        instance costs about a minute on two cores).
-    hist_n_hidden, hist_instances
-        n_H values whose T histogram is drawn, with at least ``hist_instances`` instances.
-    target_beta : float
-        β of the thermal target η on V.
-    bootstrap_resamples : int
-        Resamples of the bootstrap intervals of Var[‖∇S‖_∞].
+    Attributes:
+        n_visible: Visible qubits (1 gives the paper's d_V = 2).
+        n_hidden: Hidden register sizes; n_V + n_H <= 12.
+        betas: Inverse temperatures (‖H‖ = 1); one eigendecomposition per instance
+            serves all of them.
+        instances: Random QBMs per n_H.
+        big_from: Grid points with n_V + n_H >= ``big_from`` use ``big_instances`` instances
+            (a 12-qubit instance costs about a minute on two cores).
+        big_instances: Instances per grid point from ``big_from`` qubits on.
+        hist_n_hidden: n_H values whose T histogram is drawn.
+        hist_instances: Least number of instances of each T histogram.
+        target_beta: β of the thermal target η on V.
+        bootstrap_resamples: Resamples of the bootstrap intervals of Var[‖∇S‖_∞].
 
     The study seed fixes the target and every task seed.
     """

@@ -44,30 +44,22 @@ MAX_QUBITS = 14
 class TrainingFailureConfig(StudyConfig):
     """Hyperparameters of the training-failure study (a :class:`~ebp.experiment.StudyConfig`).
 
-    Attributes
-    ----------
-    task : str
-        Learning task (:func:`ebp.train.make_task`); ``state`` has a solution at every size.
-    models : tuple of str
-        ``brickwork`` (volume law) and ``bounded_cut`` (area law) by default.
-    n_visible, n_hidden : int, tuple of int
-        Register sizes.
-    layers_per_qubit : int
-        Circuits get ``layers_per_qubit × n`` layers (deep: the volume-law regime).
-    cut_gates : int
-        Gates across the cut of ``bounded_cut``.
-    optimisers : tuple of str
-        Optimisers run with ``shots`` per estimate.
-    exact : tuple of str
-        Optimisers also run with exact values/gradients (same number of circuit evaluations).
-    shots : int
-        Shots per estimate.
-    budget : float
-        Total shots per run (exact runs get ``budget / shots`` circuit evaluations).
-    learning_rate : float
-        For adam / sgd.
-    seeds : int
-        Runs per point (different data, start, noise).
+    Attributes:
+        task: Learning task (:func:`ebp.train.make_task`); ``state`` has a solution at every
+            size.
+        models: ``brickwork`` (volume law) and ``bounded_cut`` (area law) by default.
+        n_visible: Visible register size.
+        n_hidden: Hidden register sizes.
+        layers_per_qubit: Circuits get ``layers_per_qubit × n`` layers (deep: the volume-law
+            regime).
+        cut_gates: Gates across the cut of ``bounded_cut``.
+        optimisers: Optimisers run with ``shots`` per estimate.
+        exact: Optimisers also run with exact values/gradients (same number of
+            circuit evaluations).
+        shots: Shots per estimate.
+        budget: Total shots per run (exact runs get ``budget / shots`` circuit evaluations).
+        learning_rate: For adam / sgd.
+        seeds: Runs per point (different data, start, noise).
     """
 
     task: str = "state"

@@ -38,7 +38,9 @@ class FitResult:
             ``estimate`` (what the optimiser saw, NaN for gradient steps), ``entropy`` S(ρ_V) in
             bits (mean over inputs), ``accuracy`` (classifiers), ``seconds`` and the model's
             diagnostics.
-        loss, entropy, accuracy: final values (exact).
+        loss: final loss (exact).
+        entropy: final S(ρ_V) in bits (exact).
+        accuracy: final accuracy (classifiers; exact).
         success: the task's success criterion at the final parameters.
         cost: budget spent; ``shots`` is the same number when shots were used, else None.
         configurations: circuit configurations run (each with ``shots_per_estimate`` shots).
