@@ -30,6 +30,7 @@ __all__ = [
     "make_optimiser",
     "plot_success_rates",
     "result_rows",
+    "run_labels",
     "study_task",
 ]
 
@@ -64,6 +65,26 @@ def make_optimiser(name: str, learning_rate: float):
 def study_task(name: str, n_visible: int, n_hidden: int, seed: int):
     """The learning task ``name`` (:func:`ebp.train.make_task`) with its data from ``seed``."""
     return make_task(name, n_visible, n_hidden, seed=seed)
+
+
+def run_labels(
+    params: dict[str, Any], circuit: Circuit, target: str, seed: int, optimiser: str, **settings
+) -> dict[str, Any]:
+    """The labels of one circuit training run, in the order of the study tables' columns:
+    model, its size (``n_visible``, ``n_hidden``, ``layers`` from the task's ``params``;
+    ``n_params``), ``optimiser`` and its ``settings``, ``repetition``, ``seed``, ``target``."""
+    return {
+        "model": params["model"],
+        "n_visible": params["n_visible"],
+        "n_hidden": params["n_hidden"],
+        "layers": params["layers"],
+        "n_params": circuit.n_params,
+        "optimiser": optimiser,
+        **settings,
+        "repetition": params["repetition"],
+        "seed": seed,
+        "target": target,
+    }
 
 
 def result_rows(result: FitResult, labels: dict[str, Any]) -> list[dict[str, Any]]:

@@ -39,6 +39,7 @@ from ._training import (
     make_optimiser,
     plot_success_rates,
     result_rows,
+    run_labels,
     study_task,
 )
 
@@ -188,18 +189,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         shots=p["shots"],
         seed=task.seed,
     )
-    labels = {
-        "model": p["model"],
-        "n_visible": p["n_visible"],
-        "n_hidden": p["n_hidden"],
-        "layers": p["layers"],
-        "n_params": circuit.n_params,
-        "optimiser": p["method"],
-        "repetition": p["repetition"],
-        "seed": task.seed,
-        "target": learning.target,
-    }
-    return result_rows(result, labels)
+    return result_rows(result, run_labels(p, circuit, learning.target, task.seed, p["method"]))
 
 
 # --------------------------------------------------------------------------- figures

@@ -33,6 +33,7 @@ from ._training import (
     make_optimiser,
     plot_success_rates,
     result_rows,
+    run_labels,
     study_task,
 )
 
@@ -124,18 +125,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         shots=None if exact else p["shots"],
         seed=task.seed,
     )
-    labels = {
-        "model": p["model"],
-        "n_visible": p["n_visible"],
-        "n_hidden": p["n_hidden"],
-        "layers": p["layers"],
-        "n_params": circuit.n_params,
-        "optimiser": p["optimiser"],
-        "mode": p["mode"],
-        "repetition": p["repetition"],
-        "seed": task.seed,
-        "target": learning.target,
-    }
+    labels = run_labels(p, circuit, learning.target, task.seed, p["optimiser"], mode=p["mode"])
     return result_rows(result, labels)
 
 
