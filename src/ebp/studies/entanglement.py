@@ -99,15 +99,8 @@ ALL_MODELS = STATE_MODELS + CIRCUIT_MODELS + (QBM_MODEL,)
 SPLIT_DEPENDENT = ("bounded_cut", "decoupled")
 """Ansätze whose gate list depends on where the V|H cut is; the others are built once per n
 (with the split n_V = 1; their gates do not depend on it) and measured across every cut."""
-DEFAULT_MODELS = (
-    "haar",
-    "gue",
-    "hardware_efficient",
-    "brickwork",
-    "pauli_network",
-    "bounded_cut",
-    "qbm",
-)
+DEFAULT_MODELS = tuple(m for m in ALL_MODELS if m != "decoupled")
+"""Every model but ``decoupled`` (no gate across the cut: S(ρ_V) = 0 by construction)."""
 MAX_QUBITS = 14
 
 COLUMNS = (
