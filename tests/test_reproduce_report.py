@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -17,6 +16,7 @@ from ebp.experiment import Task
 from ebp.report import Badge, Figure, Page, Paragraph, Section, Table, render_html, render_markdown
 from ebp.reproduce import CLAIMS, MANIFEST, STUDY_ORDER, ReproduceError, study_config, write_report
 from ebp.runner import ResultStore
+from headless import open_in_chromium
 from test_reproduce_verdicts import supportive
 
 
@@ -148,54 +148,12 @@ def test_page_builder_escapes_text_and_checks_its_input(tmp_path):
 # --------------------------------------------------------------------------- headless Chromium
 
 
-def _chromium():
-    browser = next(
-        (
-            shutil.which(n)
-            for n in ("chromium", "chromium-browser", "google-chrome")
-            if shutil.which(n)
-        ),
-        None,
-    )
-    driver = shutil.which("chromedriver")
-    return browser, driver
-
-
 @pytest.mark.slow
 def test_report_opens_in_headless_chromium(reproduction):
-    browser, driver_path = _chromium()
-    if browser is None or driver_path is None:
-        pytest.skip(
-            "headless Chromium not found: install Debian's chromium and chromium-driver "
-            "(apt-get install -y chromium chromium-driver)"
-        )
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    from selenium.webdriver.chrome.service import Service
-
     report = write_report(reproduction, redraw=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
-        driver.get(report.html.resolve().as_uri())
-        widths = driver.execute_script(
-            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth]);"
-        )
-        console = driver.get_log("browser")
-        performance = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
-    finally:
-        driver.quit()
-    assert len(widths) == sum(len(c.figures) for c in CLAIMS.values())
-    assert all(done and width > 0 for done, width in widths), widths
-    assert [e for e in console if e.get("level") in ("SEVERE", "WARNING")] == []
-    failed = [m for m in performance if m.get("method") == "Network.loadingFailed"]
-    assert failed == []
-    requested = {
-        m["params"]["request"]["url"].split(":", 1)[0]
-        for m in performance
-        if m.get("method") == "Network.requestWillBeSent"
-    }
-    assert requested <= {"file", "data"}, requested
+    load = open_in_chromium(report.html)
+    assert len(load.images) == sum(len(c.figures) for c in CLAIMS.values())
+    assert all(done and width > 0 for done, width in load.images), load.images
+    assert load.problems == []
+    assert load.failed == []
+    assert load.schemes <= {"file", "data"}, load.schemes
