@@ -32,6 +32,7 @@ def ebp_gradients(n: int, params: np.ndarray) -> tuple[np.ndarray, float, float]
     import ebp
     from ebp.ansatz import hardware_efficient
 
+    ebp.enable_x64()
     circuit = hardware_efficient(1, n - 1, n)
 
     def run():
@@ -58,10 +59,12 @@ def lightning_in_subprocess(n: int, params: np.ndarray) -> tuple[np.ndarray, flo
 def compile_seconds(n: int, layers: int) -> float:
     import jax
 
+    import ebp
     from ebp.ansatz import hardware_efficient
     from ebp.sim import state_function, zero_state
     from ebp.sim._observables import as_observable, expectation_of_state
 
+    ebp.enable_x64()
     circuit = hardware_efficient(1, n - 1, layers)
     f = state_function(circuit)
     obs = as_observable("Z0", n, 1)
@@ -79,6 +82,7 @@ import resource, numpy as np, jax, ebp
 from ebp.ansatz import hardware_efficient
 from ebp.sim import state_function, zero_state
 from ebp.sim._observables import as_observable, expectation_of_state
+ebp.enable_x64()
 n, layers = {n}, {layers}
 c = hardware_efficient(1, n - 1, layers)
 f, obs, psi0 = state_function(c), as_observable("Z0", n, 1), zero_state(n)

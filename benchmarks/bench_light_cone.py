@@ -29,6 +29,7 @@ def main() -> None:
     from ebp.ansatz import brickwork
     from ebp.circuit import visible_light_cone
 
+    ebp.enable_x64()
     rng = np.random.default_rng(args.seed)
     print(
         f"{'n':>6} {'cone qubits':>11} {'gates kept':>12} {'params kept':>13} "

@@ -55,6 +55,7 @@ def ebp_builder(n: int, engine: str = "auto"):
     import ebp.sim._simulate as simulate_module
     from ebp.ansatz import hardware_efficient
 
+    ebp.enable_x64()
     simulate_module.ENGINE = engine
     circuit = hardware_efficient(1, n - 1, n)
     return lambda params: np.asarray(ebp.gradient(circuit, params, "Z0").block_until_ready())
@@ -172,6 +173,7 @@ t_import = time.perf_counter()
 import ebp
 import ebp.sim
 from ebp.ansatz import ANSATZ
+ebp.enable_x64()
 sys.path.insert(0, {bench!r})
 from bench_peers import make_circuit
 t_import = time.perf_counter() - t_import

@@ -30,6 +30,7 @@ def ebp_gradients(n: int, theta: np.ndarray, shots: int, repeats: int):
     from ebp.ansatz import hardware_efficient
     from ebp.train import CircuitModel, Oracle, quantum_data_task
 
+    ebp.enable_x64()
     circuit = hardware_efficient(1, n - 1, n)
     # loss ⟨0|ρ_V|0⟩ = (1 + ⟨Z₀⟩)/2: ∂⟨Z₀⟩ = 2 ∂loss
     task = quantum_data_task(np.array([1.0, 0.0]), "infidelity")

@@ -1,6 +1,7 @@
 """Shared test configuration for the ebp test suite.
 
-* 64-bit JAX everywhere (the package does this too, but tests must not depend on import order).
+* 64-bit JAX everywhere, as ``ebp.enable_x64()`` gives a program (``import ebp`` leaves the mode
+  alone; ``test_precision.py`` checks the mode-off behaviour in its own interpreters or threads).
 * ``tests/`` is put on ``sys.path`` so helper modules import as ``from reference import ...``.
 * Seed policy: every random draw in the tests comes from an explicit ``numpy.random.default_rng``
   seeded from :data:`SEED` (the ``rng`` fixture derives a per-test seed from :data:`SEED` and the

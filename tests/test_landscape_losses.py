@@ -16,7 +16,6 @@ import scipy.linalg
 import scipy.optimize
 import scipy.stats
 
-import ebp  # noqa: F401  (enables x64)
 from ebp.landscape import Linear, fidelity, relative_entropy
 from ebp.landscape._losses import (
     MMD,

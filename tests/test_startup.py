@@ -31,13 +31,17 @@ def test_import_ebp_is_lazy():
     assert not any(m.startswith("ebp.") for m in mods)
 
 
+def test_enable_x64_loads_nothing():
+    mods = _modules_after("import ebp\nebp.enable_x64()")
+    assert "jax" not in mods
+    assert not {m for m in mods if m.startswith("ebp.")} - {"ebp._precision"}
+
+
 def test_public_names_load_on_first_use_with_complex128():
-    mods = _modules_after("import ebp\nassert ebp.haar_state(2, seed=0).dtype == 'complex128'")
+    mods = _modules_after(
+        "import ebp\nebp.enable_x64()\nassert ebp.haar_state(2, seed=0).dtype == 'complex128'"
+    )
     assert "ebp.quantum_info" in mods and "jax" in mods
-
-
-def test_x64_is_switched_on_when_jax_was_imported_first():
-    _modules_after("import jax, ebp, jax.numpy as jnp\nassert jnp.zeros(1).dtype == 'float64'")
 
 
 def test_cli_help_and_usage_errors_do_not_import_jax():

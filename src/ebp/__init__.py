@@ -4,6 +4,10 @@ Conventions: visible qubits are wires ``0 … n_visible−1``, hidden qubits fol
 big-endian vectors of shape ``(..., 2**n)`` so that ``reshape(2**n_visible, 2**n_hidden)`` is the
 V|H cut; entropies are in bits; numerics are JAX in complex128 unless asked otherwise.
 
+complex128 needs JAX's 64-bit mode, a switch for the whole process that ``import ebp`` leaves
+alone: call :func:`ebp.enable_x64` once at the start of a program (the ``ebp`` command does).
+Without it, asking ebp for complex128 raises an error that says so.
+
 The subpackages and the names below are imported on first use (``import ebp`` itself loads
 neither JAX nor any layer, so the ``ebp`` command answers ``--help`` at once).
 
@@ -12,15 +16,6 @@ PRX Quantum 2, 040316 (2021), arXiv:2010.15968.
 """
 
 import importlib as _importlib
-import os as _os
-import sys as _sys
-
-# complex128 by default: JAX reads JAX_ENABLE_X64 when it is first imported; if it already is,
-# switch the flag directly.
-if "jax" in _sys.modules:
-    _sys.modules["jax"].config.update("jax_enable_x64", True)
-else:
-    _os.environ["JAX_ENABLE_X64"] = "True"
 
 __version__ = "0.1.0"
 
@@ -38,6 +33,7 @@ _NAMES = {
     "reduced_density_matrix": "quantum_info",
     "schmidt_coefficients": "quantum_info",
     "trace_distance_to_maximally_mixed": "quantum_info",
+    "enable_x64": "_precision",
     "load_results": "runner",
     "expectation": "sim",
     "expectation_and_gradient": "sim",

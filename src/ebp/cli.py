@@ -55,6 +55,15 @@ FAILURE = 1
 INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 
 
+@app.callback()
+def _every_command() -> None:
+    # Runs before any command: the studies compute in complex128, which needs JAX's 64-bit mode.
+    # Only sets JAX_ENABLE_X64 when JAX is not loaded yet, so `--help` stays fast.
+    from ._precision import enable_x64
+
+    enable_x64()
+
+
 def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)

@@ -17,6 +17,7 @@ import inspect
 
 import numpy as np
 
+from .._precision import x64_scope
 from ._circuit import Circuit
 from ._import import (
     Affine,
@@ -171,12 +172,13 @@ def from_pennylane(
         vals = [jnp.asarray(v, dtype=jnp.float64).reshape(()) for _, _, ps in flat for v in ps]
         return jnp.stack(vals) if vals else jnp.zeros(0)
 
-    a0 = np.asarray(angles(jnp.asarray(x0)))
-    jac = (
-        np.asarray(jax.jacfwd(angles)(jnp.asarray(x0)))
-        if x0.size and a0.size
-        else np.zeros((a0.size, x0.size))
-    )
+    with x64_scope():  # float64 angles whatever the caller's 64-bit setting
+        a0 = np.asarray(angles(jnp.asarray(x0)))
+        jac = (
+            np.asarray(jax.jacfwd(angles)(jnp.asarray(x0)))
+            if x0.size and a0.size
+            else np.zeros((a0.size, x0.size))
+        )
     offset = a0 - jac @ x0
     x1 = x0 + np.random.default_rng(0).uniform(-1, 1, x0.size)
     if x0.size and not np.allclose(

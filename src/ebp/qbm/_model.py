@@ -28,6 +28,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from .._precision import require_x64
 from ..landscape import Evaluation, Objective, as_objective
 from ..quantum_info import distance_to_maximally_mixed, von_neumann_entropy
 from ._gibbs import (
@@ -263,6 +264,7 @@ class QBM:
 
     def _evaluate_at(self, params, objective, betas, with_diagnostics: bool):
         """[(Evaluation, diagnostics or None) per β], one eigendecomposition per instance."""
+        require_x64("the objective of a complex128 visible state")
         obj = as_objective(objective, self.n_visible)
         batch, parts = self._chunks(params)
         scales = np.asarray(self.scales)

@@ -33,6 +33,7 @@ import numpy as np
 import scipy.special
 
 from .._checks import MAX_QUBITS, check_batch, check_key, check_state_fits
+from .._precision import require_x64
 
 __all__ = ["gue_evolution", "gue_hamiltonian"]
 
@@ -53,7 +54,7 @@ def _instance_keys(key, batch: tuple[int, ...]):
 
 
 def _real_dtype():
-    return jax.dtypes.canonicalize_dtype(jnp.float64)
+    return jnp.dtype(jnp.float64)
 
 
 # ----------------------------------------------------------------------------- dense H
@@ -96,6 +97,7 @@ def gue_hamiltonian(d: int, seed, *, batch: tuple[int, ...] = ()):
     if d < 1:
         raise ValueError(f"d must be an int >= 1; got {d!r}.")
     d = int(d)
+    require_x64("a complex128 GUE matrix")
     key = check_key(seed)
     batch = check_batch(batch)
     count = math.prod(batch)
@@ -107,7 +109,7 @@ def gue_hamiltonian(d: int, seed, *, batch: tuple[int, ...] = ()):
     if keys is None:
         return _gue_one(key, d)
     if keys.shape[0] == 0:
-        return jnp.zeros(batch + (d, d), jax.dtypes.canonicalize_dtype(jnp.complex128))
+        return jnp.zeros(batch + (d, d), jnp.complex128)
     return _gue_many(keys, d).reshape(batch + (d, d))
 
 
@@ -397,7 +399,7 @@ def gue_evolution(
         method: ``"auto"``, ``"chebyshev"``, ``"eigh"`` or ``"tridiagonal"``.
 
     Returns:
-        Complex array of shape ``(*batch, 2**n_qubits)`` (complex128 with x64 enabled).
+        Complex array of shape ``(*batch, 2**n_qubits)`` (complex128).
 
     Reference: arXiv:2010.15968 (GUE baseline, t = 10).
     """
@@ -411,7 +413,8 @@ def gue_evolution(
     key = check_key(seed)
     batch = check_batch(batch)
     d = 2**n_qubits
-    cdtype = jax.dtypes.canonicalize_dtype(jnp.complex128)
+    require_x64("a complex128 GUE-evolved state")
+    cdtype = jnp.dtype(jnp.complex128)
     if math.prod(batch) == 0:
         return jnp.zeros(batch + (d,), cdtype)
     if t == 0.0:

@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._checks import check_batch, check_key, check_state_fits
+from .._precision import require_x64
 
 __all__ = ["validate_state", "check_n_visible", "haar_state", "haar_unitary"]
 
@@ -25,11 +26,6 @@ _COMPLEX_DTYPES = (np.dtype(np.complex64), np.dtype(np.complex128))
 
 def _is_int(x: object) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
-
-
-def _complex128():
-    # complex128 when x64 is on; silently complex64 otherwise (no dtype warning).
-    return jax.dtypes.canonicalize_dtype(jnp.complex128)
 
 
 def validate_state(state) -> tuple[jax.Array, int]:
@@ -50,6 +46,8 @@ def validate_state(state) -> tuple[jax.Array, int]:
     Raises:
         TypeError: if the input is not numeric (e.g. bool, string, object).
         ValueError: if the input is 0-d or its last axis is not a power of two >= 2.
+        RuntimeError: if the state would be kept in complex128 while JAX's 64-bit mode is off
+            (see :func:`ebp.enable_x64`).
     """
     if not hasattr(state, "dtype"):
         try:
@@ -61,6 +59,9 @@ def validate_state(state) -> tuple[jax.Array, int]:
     dt = np.dtype(state.dtype)
     if dt == np.bool_ or not np.issubdtype(dt, np.number):
         raise TypeError(f"state must be a numeric (complex or real) array; got dtype {dt}.")
+    single = dt == np.complex64 or (np.issubdtype(dt, np.floating) and dt.itemsize <= 4)
+    if not single:
+        require_x64(f"a state of dtype {dt} (kept in complex128)")
     arr = jnp.asarray(state)
     if arr.ndim == 0:
         raise ValueError("state must have at least one axis of length 2**n; got a 0-d array.")
@@ -68,8 +69,7 @@ def validate_state(state) -> tuple[jax.Array, int]:
     if length < 2 or length & (length - 1):
         raise ValueError(f"state length must be a power of two (2**n, n >= 1); got {length}.")
     if dt not in _COMPLEX_DTYPES:
-        is_small_float = np.issubdtype(dt, np.floating) and dt.itemsize <= 4
-        arr = arr.astype(jnp.complex64 if is_small_float else _complex128())
+        arr = arr.astype(jnp.complex64 if single else jnp.complex128)
     return arr, length.bit_length() - 1
 
 
@@ -112,7 +112,9 @@ def _check_complex_dtype(dtype) -> np.dtype:
     dt = np.dtype(dtype)
     if dt not in _COMPLEX_DTYPES:
         raise TypeError(f"dtype must be complex64 or complex128; got {dt}.")
-    return np.dtype(jax.dtypes.canonicalize_dtype(dt))  # complex64 if x64 is off
+    if dt == np.complex128:
+        require_x64("complex128 (the default dtype)")
+    return dt
 
 
 def haar_state(n, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:

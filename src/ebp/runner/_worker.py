@@ -3,8 +3,10 @@
 A worker receives ``(run_task, task)``: the study's task function, pickled by reference (its
 module path and name, so it must be a module-level function), and a small
 :class:`~ebp.experiment.Task`. The worker imports the one module that defines the function, not
-the study registry. Importing this module imports the ``ebp`` package first, which turns on
-64-bit JAX, so every worker computes in the same precision as the parent.
+the study registry. Each task computes in JAX's 64-bit mode (complex128, as ebp's studies
+assume), switched on for that task's thread only: in a worker of ebp's own process pool, on a
+Dask worker that also runs other work, and in the caller's process for the local executor alike,
+whatever the process-wide setting is.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .._precision import x64_scope
 from ._store import json_rows
 
 if TYPE_CHECKING:
@@ -28,8 +31,10 @@ TaskFunction = Callable[["Task"], list[dict[str, Any]]]
 
 
 def run_one(run_task: TaskFunction, task: Task) -> list[dict[str, Any]]:
-    """Run one task with the study's task function; rows as plain JSON scalars."""
-    return json_rows(run_task(task), f"task {task.index} ({task.label()}) of study {task.study!r}")
+    """Run one task with the study's task function, in 64-bit JAX; rows as plain JSON scalars."""
+    with x64_scope():
+        rows = run_task(task)
+    return json_rows(rows, f"task {task.index} ({task.label()}) of study {task.study!r}")
 
 
 def _exit_with_parent(sentinel: Any) -> None:

@@ -36,6 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._checks import check_real_array
+from .._precision import require_x64
 from ..circuit import Circuit
 from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
@@ -93,6 +94,7 @@ def _physical_memory() -> int:
 def _dtypes(dtype) -> tuple[Any, Any]:
     c = jnp.dtype(dtype or jnp.complex128)
     if c == jnp.complex128:
+        require_x64("complex128 (the default dtype)")
         return c, jnp.dtype(jnp.float64)
     if c == jnp.complex64:
         return c, jnp.dtype(jnp.float32)
