@@ -151,9 +151,9 @@ def test_the_checks_see_an_upward_import(tmp_path, monkeypatch):
         test_no_package_imports_its_own_layer_or_above()
 
 
-SHARED_INTERNAL = {"_checks", "_progress", "_study_config"}
+SHARED_INTERNAL = {"_checks", "_precision", "_progress", "_study_config"}
 """The top-level internal modules meant to be shared by every package (layer 0 of
-docs/architecture.md: argument checks, progress callbacks, study configs as text). Any other
+docs/architecture.md: argument checks, 64-bit mode, progress callbacks, study configs as text). Any other
 underscore name belongs to the package that defines it."""
 
 
