@@ -175,9 +175,8 @@ def check_normalised(state, *, name: str = "state") -> None:
         return
     import jax.numpy as jnp
 
-    norms2 = jnp.sum(jnp.abs(state) ** 2, axis=-1)
     tol = tolerance_of(state.dtype)
-    norms2 = np.ravel(np.asarray(norms2))
+    norms2 = np.ravel(np.asarray(jnp.sum(jnp.abs(state) ** 2, axis=-1)))
     dev = np.abs(norms2 - 1.0)
     if not np.all(np.isfinite(dev)):
         raise ValueError(f"{name} contains NaN or infinite amplitudes.")

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
 from typer.core import TyperCommand
@@ -599,7 +599,7 @@ def train_command(
         )
     _check_writable(out.parent, "--out folder")
     default_checkpoint = checkpoint is None
-    ckpt = out.with_suffix(".ckpt") if default_checkpoint else checkpoint
+    ckpt = out.with_suffix(".ckpt") if checkpoint is None else checkpoint
     _check_writable(ckpt.parent, "--checkpoint folder")
     _train(
         task,
@@ -721,7 +721,7 @@ def _print_verdicts(verdicts) -> None:
     Console().print(table)
 
 
-def _print_estimate(mode: str, workers: int | None, executor: str) -> None:
+def _print_estimate(mode: Literal["quick", "full"], workers: int | None, executor: str) -> None:
     """Per-study tasks, estimated time and peak memory of a reproduction, before it starts."""
     from rich.console import Console
     from rich.table import Table
@@ -800,7 +800,7 @@ def reproduce_command(
 
     if quick and full:
         _fail("--quick and --full cannot be used together; choose one.")
-    mode = "full" if full else "quick"
+    mode: Literal["quick", "full"] = "full" if full else "quick"
     _check_executor_flags(executor, workers, scheduler)
     out_dir = Path(out) if out is not None else Path("ebp-results") / f"reproduce-{mode}"
     try:

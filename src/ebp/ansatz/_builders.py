@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..circuit import Circuit, CircuitBuilder
@@ -148,7 +150,7 @@ def pauli_network(
     return b.build()
 
 
-ANSATZ = {
+ANSATZ: dict[str, Callable[..., Circuit]] = {
     "hardware_efficient": hardware_efficient,
     "brickwork": brickwork,
     "bounded_cut": bounded_cut,

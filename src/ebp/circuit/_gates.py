@@ -26,6 +26,7 @@ kind, QASM import/export and the contract tests follow from it.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._factors import PAULI_LETTERS, Exp, Fixed, PauliExp, pauli_matrix
 from ._registry import GATES, GateSpec, InverseRule, register_gate
@@ -33,7 +34,7 @@ from ._registry import GATES, GateSpec, InverseRule, register_gate
 __all__ = ["GATES", "PAULI_LETTERS", "GateSpec", "pauli_matrix", "su4_matrix"]
 
 _I = np.eye(2)
-_N1 = np.diag([0.0, 1.0])  # |1⟩⟨1|, the control projector
+_N1: NDArray[np.float64] = np.diag([0.0, 1.0])  # |1⟩⟨1|, the control projector
 _X, _Y, _Z = (pauli_matrix(p) for p in "XYZ")
 _H = np.array([[1, 1], [1, -1]]) / np.sqrt(2)
 _SX = np.array([[1 + 1j, 1 - 1j], [1 - 1j, 1 + 1j]]) / 2

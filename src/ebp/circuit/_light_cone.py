@@ -139,7 +139,8 @@ def visible_light_cone(circuit: Circuit, *, memory_limit: int | None = None) -> 
     new_wire.update({w: nv + k for k, w in enumerate(hidden)})
     kept_slots = sorted({s for op, k in zip(circuit.operations, keep) if k for s in op.slots})
     new_slot = {s: k for k, s in enumerate(kept_slots)}
-    ops, starts = [], []
+    ops: list[Operation] = []
+    starts: list[int] = []
     bounds = list(circuit.layer_starts) + [len(circuit.operations)]
     for a, b in itertools.pairwise(bounds):
         layer = [circuit.operations[i] for i in range(a, b) if keep[i]]

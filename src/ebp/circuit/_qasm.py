@@ -82,6 +82,7 @@ def _definitions(names: list[str]) -> list[str]:
         done.add(name)
         spec = GATES[name]
         body = spec.qasm_definition
+        assert body is not None  # only gates with a definition are added
         for word in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", body):
             if word in defined:
                 add(defined[word])
@@ -112,12 +113,12 @@ def to_qasm(circuit, params: Sequence[float] | None = None) -> str:
             written) or a wrong number of parameter values.
     """
     if params is not None:
-        params = np.asarray(params, dtype=float).reshape(-1)
-        if params.size != circuit.n_params:
-            raise ValueError(f"expected {circuit.n_params} parameter values; got {params.size}.")
+        values = np.asarray(params, dtype=float).reshape(-1)
+        if values.size != circuit.n_params:
+            raise ValueError(f"expected {circuit.n_params} parameter values; got {values.size}.")
 
         def th(k):
-            return repr(float(params[k]))
+            return repr(float(values[k]))
     else:
 
         def th(k):

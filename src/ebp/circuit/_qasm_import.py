@@ -131,7 +131,7 @@ class _Reader:
         self.asm = CircuitAssembly(0, promote_angles=promote_angles)
 
     # ------------------------------------------------------------------ expressions
-    def value(self, node, env: dict) -> Affine:
+    def value(self, node, env: dict | None) -> Affine:
         from openqasm3 import ast
 
         if isinstance(node, ast.IntegerLiteral | ast.FloatLiteral):
@@ -160,9 +160,9 @@ class _Reader:
             name = node.collection.name
             if env is not None:
                 raise _at(node, f"{name!r} is not an argument of this gate definition")
-            if name not in self.inputs or self.inputs[name][1] is None:
+            if name not in self.inputs or (size := self.inputs[name][1]) is None:
                 raise _at(node, f"{name!r} is not a declared input array")
-            first, size = self.inputs[name]
+            first = self.inputs[name][0]
             if not (isinstance(node.index, list) and len(node.index) == 1):
                 raise _at(node, f"index {name}[...] with one integer")
             k = self.integer(node.index[0], env)
@@ -336,7 +336,7 @@ class _Reader:
         else:
             raise _at(st, f"input {name!r} must be an angle, a float or an array of them")
 
-    def apply(self, st, env: dict, env_q: dict | None) -> None:
+    def apply(self, st, env: dict | None, env_q: dict | None) -> None:
         from openqasm3 import ast
 
         if isinstance(st, ast.QuantumPhase):

@@ -120,7 +120,9 @@ class GateSpec:
 
     def dim(self, data=None) -> int:
         fs = self.factors(data)
-        return 2 ** (fs[0].n_wires if fs else self.n_wires)
+        k = fs[0].n_wires if fs else self.n_wires
+        assert k is not None  # a gate without factors has a fixed n_wires
+        return 2**k
 
     def matrix(self, theta, data=None):
         """``(2**k, 2**k)`` matrix at parameters ``theta`` (shape ``(n_params,)``), in
@@ -262,7 +264,10 @@ def register_gate(
     qasm = (qasm,) if isinstance(qasm, str) else tuple(qasm)
     params = tuple(params)
     _require(
-        isinstance(name, str) and name and name.replace("_", "").isalnum() and name == name.upper(),
+        isinstance(name, str)
+        and bool(name)
+        and name.replace("_", "").isalnum()
+        and name == name.upper(),
         f"gate name must be upper-case letters, digits or '_'; got {name!r}.",
     )
     _require(name not in GATES, f"gate {name!r} is already registered.")

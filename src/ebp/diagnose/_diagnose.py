@@ -423,7 +423,8 @@ def _scaling(
     if min(variances) <= 0:
         raise ValueError("a gradient variance is exactly zero: no scaling fit on a log scale.")
     tail = slice(-SLOPE_POINTS, None)
-    theory = designs[tail] if all(d is not None for d in designs[tail]) else None
+    known = [d for d in designs[tail] if d is not None]
+    theory = known if len(known) == len(designs[tail]) else None
     err = np.asarray(errors[tail])
     fit = fit_scaling(
         sizes[tail], variances[tail], theory=theory, y_err=err if np.all(err > 0) else None

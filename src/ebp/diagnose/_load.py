@@ -37,6 +37,7 @@ def parse_visible(text: str) -> list[int | str]:
 
 def _module(path: Path):
     spec = importlib.util.spec_from_file_location(f"_ebp_diagnose_{path.stem}", path)
+    assert spec is not None and spec.loader is not None  # a .py path always has both
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Literal
 
 import numpy as np
 
@@ -24,7 +25,11 @@ from ._result import Diagnosis
 
 __all__ = ["TONES", "diagnosis_page", "fmt"]
 
-TONES = {"trainable": "good", "at risk": "warn", "barren": "bad"}
+TONES: dict[str, Literal["good", "warn", "bad"]] = {
+    "trainable": "good",
+    "at risk": "warn",
+    "barren": "bad",
+}
 """Badge colour of each verdict."""
 
 
@@ -106,6 +111,7 @@ def _variance_figure(d: Diagnosis) -> bytes:
 
 def _scaling_figure(d: Diagnosis) -> bytes:
     s = d.scaling
+    assert s is not None  # drawn only for a diagnosis with a scaling fit
     with style():
         fig, ax = new_figure(width=6.0, height=3.8)
         ax = ax[0, 0]

@@ -52,7 +52,8 @@ def derive_seed(*entropy: int | np.random.SeedSequence, bits: int = SEED_BITS) -
     if len(entropy) == 1 and isinstance(entropy[0], np.random.SeedSequence):
         sequence = entropy[0]
     else:
-        if not entropy or any(isinstance(w, np.random.SeedSequence) for w in entropy):
+        words = [w for w in entropy if not isinstance(w, np.random.SeedSequence)]
+        if not entropy or len(words) != len(entropy):
             raise TypeError("give one SeedSequence, or one or more non-negative integers.")
-        sequence = np.random.SeedSequence([int(w) for w in entropy])
+        sequence = np.random.SeedSequence([int(w) for w in words])
     return int(sequence.generate_state(1, dtype=np.uint32)[0]) & ((1 << bits) - 1)

@@ -328,7 +328,7 @@ class RelativeEntropy(Objective):
 # ------------------------------------------------------------------------------ constructors
 def _visible_matrix(obs: Observable, n_visible: int) -> np.ndarray:
     if obs.matrix is not None:
-        return obs.array
+        return np.asarray(obs.matrix, dtype=complex)
     d = 2**n_visible
     out = np.zeros((d, d), dtype=complex)
     for coeff, factors in obs.terms:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["ScalingFit", "fit_scaling"]
 
@@ -55,7 +56,8 @@ class ScalingFit:
         """(slope − theory_slope)/slope_err: how many standard errors the fit is off theory."""
         if self.theory_slope is None:
             return None
-        return self.slope_difference / self.slope_err if self.slope_err > 0 else math.inf
+        difference = self.slope - self.theory_slope
+        return difference / self.slope_err if self.slope_err > 0 else math.inf
 
     def predict(self, x) -> np.ndarray:
         """The fitted curve y(x) = base^(intercept + slope·x)."""
@@ -82,7 +84,7 @@ def _line(x: np.ndarray, ly: np.ndarray, sigma: np.ndarray | None):
 
 
 def fit_scaling(
-    x, y, *, y_err=None, base: float = 2.0, theory: Callable | np.ndarray | None = None
+    x, y, *, y_err=None, base: float = 2.0, theory: Callable | ArrayLike | None = None
 ) -> ScalingFit:
     """Fit log_base y against x; optionally compare with a theory curve.
 

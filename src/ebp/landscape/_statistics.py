@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -402,7 +403,7 @@ def gradient_statistics_many(
         g, c = ev.gradient, ev.cost
         norms = np.linalg.norm(g, axis=1)
         inf_norms = np.max(np.abs(g), axis=1)
-        ci = {"confidence": confidence, "n_resamples": n_resamples, "seed": seed}
+        ci: dict[str, Any] = {"confidence": confidence, "n_resamples": n_resamples, "seed": seed}
         lipschitz, used = float(np.max(norms)), samples
         if lipschitz_steps > 0 and lipschitz_starts > 0:
             top = np.argsort(norms)[::-1][:lipschitz_starts]

@@ -178,6 +178,7 @@ class QBM:
         g = float(g)
         if not math.isfinite(g):
             raise ValueError(f"the coupling strength g must be finite; got {g!r}.")
+        assert self.scales is not None  # filled in on construction
         scales = tuple(g if c == "coupling" else s for c, s in zip(self.term_classes, self.scales))
         return dataclasses.replace(self, scales=scales)
 

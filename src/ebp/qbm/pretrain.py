@@ -205,6 +205,7 @@ def visible_first(
 
 
 def _scaled(model: QBM, coupling: np.ndarray, factor: float) -> QBM:
+    assert model.scales is not None  # filled in on construction
     scales = tuple(s * factor if c else s for s, c in zip(model.scales, coupling))
     return dataclasses.replace(model, scales=scales)
 

@@ -94,8 +94,8 @@ class KeyValues:
 class Table:
     """A table: column names and rows of cells (str or :class:`Badge`)."""
 
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
+    columns: Sequence[str]  # stored as a tuple
+    rows: Sequence[Sequence[Cell]]  # stored as a tuple of tuples
     caption: str = ""
 
     def __post_init__(self):
@@ -129,7 +129,11 @@ class Figure:
 
     def data(self) -> bytes:
         """The PNG bytes (read from ``path`` if needed); ValueError if they are not a PNG."""
-        raw = self.png if self.png is not None else Path(self.path).read_bytes()
+        if self.png is not None:
+            raw = self.png
+        else:
+            assert self.path is not None  # __post_init__: exactly one of path and png
+            raw = Path(self.path).read_bytes()
         if not raw.startswith(_PNG_MAGIC):
             where = f"'{self.path}'" if self.path is not None else "png="
             raise ValueError(f"figure {where} is not a PNG file.")

@@ -16,9 +16,13 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "RC",
@@ -39,7 +43,7 @@ if "matplotlib.pyplot" not in sys.modules:  # do not yank the backend from under
 DPI = 150
 """Resolution of saved PNGs, dots per inch."""
 
-RC: dict[str, object] = {
+RC: dict[RcKeyType, Any] = {
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.labelsize": 11,

@@ -61,6 +61,7 @@ def _theory_check(per_size) -> Check:
         ok["probe_var_hi"].to_numpy(float),
         theory=ok["probe_var_2design"].to_numpy(float),
     )
+    assert s.theory is not None  # theory values were given
     lo, hi = s.lo - s.theory, s.hi - s.theory
     near = 0.0 if lo <= 0 <= hi else min(abs(lo), abs(hi))
     far = max(abs(lo), abs(hi))

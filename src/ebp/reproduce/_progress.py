@@ -15,6 +15,10 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["OverallProgress", "PlanItem", "fmt_seconds"]
 
@@ -64,7 +68,7 @@ class OverallProgress:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._rich = None
+        self._rich: Progress | None = None
         self._last_logged = -1
 
     # ------------------------------------------------------------------ lifecycle

@@ -14,7 +14,7 @@ import platform
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -38,7 +38,7 @@ from ._verdict import HOLDS, NOT_SUPPORTED, Verdict
 
 __all__ = ["TONES", "Report", "StudyRun", "load_runs", "verdict_rows", "write_report"]
 
-TONES = {HOLDS: "good", NOT_SUPPORTED: "bad"}
+TONES: dict[str, Literal["good", "bad"]] = {HOLDS: "good", NOT_SUPPORTED: "bad"}
 """Badge colour per status (inconclusive: warn)."""
 
 
@@ -194,7 +194,7 @@ def build_page(
     }
     wall = manifest.get("wall_seconds", {})
     cpu = manifest.get("cpu_seconds", {})
-    header = [
+    header: list[Paragraph | Table] = [
         Paragraph(
             "Each claim of C. Ortiz Marrero, M. Kieferová and N. Wiebe, 'Entanglement-induced "
             "barren plateaus', PRX Quantum 2, 040316 (2021), arXiv:2010.15968, judged on the "
@@ -229,8 +229,8 @@ def build_page(
         )
     time_rows = []
     for name in manifest.get("studies", []):
-        run = runs.get(name)
-        done = f"{run.done}/{run.n_tasks}" if run else "not run"
+        stored = runs.get(name)
+        done = f"{stored.done}/{stored.n_tasks}" if stored else "not run"
         seconds, used = wall.get(name), cpu.get(name)
         time_rows.append(
             (

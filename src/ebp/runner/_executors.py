@@ -42,7 +42,7 @@ class Executor:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         pass
 
     def run(self, fn: Callable[[Task], Any], tasks: Iterable[Task]) -> Results:
@@ -89,7 +89,7 @@ class _Dask(Executor):
     def __init__(self, workers: int | None, scheduler: str | None):
         self.workers, self.scheduler = workers, scheduler
         if scheduler is None:
-            self.where = f"a local Dask cluster of {workers} worker{'s' if workers > 1 else ''}"
+            self.where = f"a local Dask cluster of {workers} worker{'s' if workers != 1 else ''}"
         else:
             self.where = f"the Dask scheduler at {scheduler}"
         self.client: Any = None

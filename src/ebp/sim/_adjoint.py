@@ -47,7 +47,7 @@ def _operands(seg: Segment, params, cdtype):
 
 def _fixed_phases(seg: Segment, n: int, cdtype):
     """Loop-invariant diagonals of the fixed gates in diagonal stages (None where not needed)."""
-    out = []
+    out: list[jax.Array | None] = []
     for i, sig in enumerate(seg.stage_specs):
         if sig[0] != "diag" or not seg.uniform_fixed[i]:
             out.append(None)

@@ -106,6 +106,7 @@ def _diagonal(op: Operation) -> bool:
 
 def _op_spec(op: Operation) -> tuple[OpSpec, float, np.ndarray | None]:
     if _is_rotation(op):
+        assert op.pauli is not None and op.coeff is not None  # a rotation has both
         return OpSpec("rot", op.pauli, op.wires), op.coeff, None
     if op.slots:
         return OpSpec("param", op.name, op.wires, op.data), 0.0, None

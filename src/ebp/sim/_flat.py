@@ -286,7 +286,8 @@ def _factor_matrices(factors, thetas: np.ndarray):
     """U = f_m ⋯ f_1 and ∂U/∂θ_k in NumPy, for gates given as factors f = e^{−iθ_k G} (G from
     ``generator()``) or fixed unitaries; ∂f/∂θ_k = −iG f. ``thetas`` (N, p)."""
     N, p = thetas.shape
-    values, generators = [], []
+    values: list[np.ndarray] = []
+    generators: list = []  # (param, generator), or None for a fixed factor
     for f in factors:
         if getattr(f, "param", None) is None:
             m = np.asarray(f.matrix(np.zeros(p), np), dtype=np.complex128)
@@ -357,7 +358,7 @@ def _embed_each(m: np.ndarray, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """m (B, G, d, d) with per-gate index tables (G, 4, 4) -> (B, G, 4, 4)."""
     flat = m.reshape(m.shape[:2] + (-1,))
     out = np.take_along_axis(
-        flat, np.broadcast_to(idx.reshape(1, len(idx), 16), (flat.shape[0], len(idx), 16)), axis=2
+        flat, np.broadcast_to(idx.reshape(1, len(idx), 16), (m.shape[0], len(idx), 16)), axis=2
     )
     return out.reshape(m.shape[:2] + (4, 4)) * mask
 
@@ -392,7 +393,7 @@ def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -
         trace = np.einsum("brii->br", ct)
         proj = np.einsum("brij,rij->br", ct, flat.rot_paulis)
         da = np.real(-np.sin(angles) * trace - 1j * np.cos(angles) * proj)
-        np.add.at(grad, (slice(None), flat.rot_slots), da * flat.rot_coeffs)
+        np.add.at(grad, (slice(None), flat.rot_slots), da * flat.rot_coeffs)  # type: ignore[arg-type]
     for group, jac in zip(flat.general, jacobians):
         ct = gate_ct[:, group.gates] * group.mask  # (B, G, 4, 4)
         d = jac.shape[-1]
@@ -407,5 +408,5 @@ def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -
         m_ct = m_ct.reshape(ct.shape[:2] + (d, d))
         g = np.real(np.einsum("bgij,bgpij->bgp", m_ct, jac))
         for k in range(group.slots.shape[1]):
-            np.add.at(grad, (slice(None), group.slots[:, k]), g[:, :, k])
+            np.add.at(grad, (slice(None), group.slots[:, k]), g[:, :, k])  # type: ignore[arg-type]
     return grad

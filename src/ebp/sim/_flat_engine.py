@@ -232,7 +232,7 @@ def _saved_path(key: tuple) -> Path | None:
                 jaxlib.__version__,
                 device.platform,
                 device.device_kind,
-                jax.config.jax_enable_x64,
+                jax.config.jax_enable_x64,  # type: ignore[attr-defined]  # set at run time
                 CHUNK,
                 *key,
             ),

@@ -109,6 +109,7 @@ def flat_call(
     out = _forward(flat, fwd, mats, psi)
     if what == "state":
         return np.asarray(out)
+    assert obs is not None  # "value", "grad" and "both" come with an observable
     if what == "value":
         return np.asarray(_observable_program(obs, n, n_visible, False, out)(out))
     value, ct = _observable_program(obs, n, n_visible, True, out)(out)

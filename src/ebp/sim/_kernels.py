@@ -101,7 +101,7 @@ def _slices(x, wires, axes, shape):
     order = sorted(range(k), key=lambda i: wires[i])
     out = []
     for idx in range(2**k):
-        sl = [slice(None)] * len(shape)
+        sl: list[slice | int] = [slice(None)] * len(shape)
         for j, ax in enumerate(axes):
             sl[ax] = (idx >> (k - 1 - order[j])) & 1
         out.append(x[tuple(sl)])

@@ -46,7 +46,7 @@ class Observable:
     def norm_bound(self) -> float:
         """An upper bound on the operator norm ‖O‖ (Σ|c| for Pauli sums, exact for matrices)."""
         if self.matrix is not None:
-            return float(np.max(np.abs(np.linalg.eigvalsh(self.array))))
+            return float(np.max(np.abs(np.linalg.eigvalsh(np.asarray(self.matrix, dtype=complex)))))
         return float(sum(abs(c) for c, _ in self.terms))
 
 

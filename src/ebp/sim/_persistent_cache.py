@@ -47,7 +47,7 @@ def enable_persistent_cache() -> Path | None:
     folder = cache_folder()
     if folder is None:
         return None
-    configured = jax.config.jax_compilation_cache_dir
+    configured = jax.config.jax_compilation_cache_dir  # type: ignore[attr-defined]  # set at run time
     if configured:
         return Path(configured)
     try:

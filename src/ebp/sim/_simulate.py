@@ -76,9 +76,9 @@ _FLAT_SECONDS_KEEP = 1024
 _compile_seconds = [0.0]  # XLA compile time so far in this process (not charged to a circuit)
 
 
-def _count_compile_time(event: str, duration: float, **kwargs) -> None:
+def _count_compile_time(event: str, duration_secs: float, **kwargs: str | int) -> None:
     if event == "/jax/core/compile/backend_compile_duration":
-        _compile_seconds[0] += duration
+        _compile_seconds[0] += duration_secs
 
 
 jax.monitoring.register_event_duration_secs_listener(_count_compile_time)
@@ -178,6 +178,7 @@ def _batched(circuit: Circuit, what: str, obs: Observable | None):
     if what == "state":
         single = f
     else:
+        assert obs is not None  # "value", "grad" and "both" come with an observable
 
         def energy(p, s0):
             return expectation_of_state(obs, f(p, s0), n, nv)

@@ -8,7 +8,7 @@ budget spent), so a study table holds both the statistics and the curves behind 
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,10 @@ ModelName = Literal["brickwork", "bounded_cut", "hardware_efficient", "decoupled
 OptimiserName = Literal[
     "adam", "sgd", "spsa", "cma-es", "nelder-mead", "cobyla", "powell", "random-search"
 ]
-StrategyName = Literal[tuple(STRATEGIES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # a Literal built at run time is not a static type
+    StrategyName = str
+else:
+    StrategyName = Literal[tuple(STRATEGIES)]
 
 
 def build_circuit(

@@ -22,7 +22,12 @@ __all__ = [
 ]
 
 ObjectiveName = Literal["local_pauli", "global_projector", "random_observable", "thermal_fidelity"]
-OBJECTIVES = ("local_pauli", "global_projector", "random_observable", "thermal_fidelity")
+OBJECTIVES: tuple[ObjectiveName, ...] = (
+    "local_pauli",
+    "global_projector",
+    "random_observable",
+    "thermal_fidelity",
+)
 """Objective names a study config may list."""
 
 OBJECTIVE_LABELS = {

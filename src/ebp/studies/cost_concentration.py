@@ -113,7 +113,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     rho = np.asarray(reduced_density_matrix(simulate(circuit, theta), n_v))
     entropy = von_neumann_entropy(rho)
     d_v = 2**n_v
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in p["objectives"]:
         obj = visible_objective(name, n_v, p["study_seed"])
         cost = np.asarray(obj.value(rho))

@@ -324,7 +324,8 @@ def _ensembles(p: dict[str, Any], seed: int) -> list[tuple[int | None, jax.Array
         circuit = _build(p, layers, circuit_ss)
         return [(layers, simulate(circuit, draw(circuit)))]
     one_layer = _build(p, 1, circuit_ss)
-    out, state = [], None
+    out: list[tuple[int | None, jax.Array]] = []
+    state = None
     for depth in range(1, max(layers) + 1):
         state = simulate(one_layer, draw(one_layer), initial_state=state)
         if depth in layers:

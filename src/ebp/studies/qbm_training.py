@@ -32,7 +32,7 @@ family and target kind; the loss, I(V:H) and ‖σ_V − I/d_V‖₁ trajectorie
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -74,7 +74,10 @@ MAX_QUBITS = 12
 
 FamilyName = Literal["restricted", "random"]
 TargetName = Literal["quantum", "thermal", "sparse"]
-StrategyName = Literal[tuple(STRATEGIES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # a Literal built at run time is not a static type
+    StrategyName = str
+else:
+    StrategyName = Literal[tuple(STRATEGIES)]
 TRACKED = ("distance_to_mixed", "mutual_information")
 """Model diagnostics carried into the rows (curve values; initial/final in the summary)."""
 TARGET_TITLES = {

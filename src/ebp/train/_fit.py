@@ -215,6 +215,7 @@ def fit(
             oracle.log.save(path, header, done)
             last_save[0] = time.monotonic()
 
+    bar: Bar | nullcontext[None]
     if isinstance(progress, PhaseReport):
         bar, report = nullcontext(), progress
     else:

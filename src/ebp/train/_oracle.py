@@ -25,13 +25,15 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from ..quantum_info import von_neumann_entropy
-from ._shots import estimator_for
+from ._shots import Estimator, estimator_for
 from ._tasks import LearningTask, accuracy, loss_value
 
 __all__ = ["BudgetExhausted", "CheckpointError", "Oracle"]
@@ -166,9 +168,9 @@ class Oracle:
         self._replay = replay or Log()
         self._started = time.perf_counter()
         self._query_count = 0
-        self.on_record = None
-        self.last_x = None
-        self.estimators = None
+        self.on_record: Callable[[Oracle, dict], None] | None = None
+        self.last_x: np.ndarray | None = None
+        self.estimators: list[Estimator] | None = None
         if shots is not None:
             task.check_shots()
             if not hasattr(model, "shift_rule"):
@@ -176,14 +178,15 @@ class Oracle:
                     f"shot-noise estimates need a circuit model (the parameter-shift rule); "
                     f"{type(model).__name__} has none; pass shots=None for exact values."
                 )
-            self.estimators = [estimator_for(t.objective) for t in task.terms]
+            # check_shots: every term has an estimator
+            self.estimators = [cast(Estimator, estimator_for(t.objective)) for t in task.terms]
             shifts, coeffs = model.shift_rule()
             self.shifts, self.coeffs = shifts[self.index], coeffs[self.index]
             self.shifted = np.flatnonzero(self.coeffs > 0)
-        self._grad_configs = sum(
-            (e.configs_gradient(len(self.shifted)) if e is not None else 2 * len(self.index))
-            for e in (self.estimators or [None] * len(task.terms))
-        )
+        if self.estimators is None:  # exact: the adjoint gradient, charged as parameter shift
+            self._grad_configs = 2 * len(self.index) * len(task.terms)
+        else:
+            self._grad_configs = sum(e.configs_gradient(len(self.shifted)) for e in self.estimators)
 
     # -- coordinates -------------------------------------------------------------------------
     @property
@@ -258,6 +261,7 @@ class Oracle:
             if self.shots is None:
                 return loss_value(self.task, rhos)
             rng = self._rng()
+            assert self.estimators is not None  # set whenever shots is
             return sum(
                 t.weight * e.value(r, self.shots, rng)
                 for t, e, r in zip(self.task.terms, self.estimators, rhos)
@@ -291,6 +295,7 @@ class Oracle:
             eye[np.arange(len(idx)), idx] = self.shifts[self.shifted]
             thetas = np.concatenate([theta[None], theta + eye, theta - eye])
             rng = self._rng()
+            assert self.estimators is not None  # set whenever shots is
             g = np.zeros(self.dim)
             for t, e, rho in zip(self.task.terms, self.estimators, self._rhos(thetas)):
                 n = len(idx)

@@ -197,6 +197,7 @@ class LearningTask:
                 f"task {self.name!r} ({self.kind}) has no data state to pretrain on; generative "
                 "pretraining needs a quantum-data or generative task."
             )
+        obj: Objective
         if divergence == "relative_entropy":
             obj = relative_entropy(self.data_state)
         elif divergence == "sandwiched_renyi":
@@ -236,6 +237,7 @@ def quantum_data_task(
     sigma = as_density_matrix(t)
     n_v = sigma.shape[0].bit_length() - 1
     pure = t.ndim == 1 or abs(np.trace(sigma @ sigma).real - 1) < 1e-12
+    obj: Objective
     if loss == "infidelity":
         if pure:
             vec = t / np.linalg.norm(t) if t.ndim == 1 else np.linalg.eigh(sigma)[1][:, -1]
@@ -267,6 +269,7 @@ def generative_task(
     """
     _choice(loss, GENERATIVE_LOSSES, "loss")
     q = np.asarray(distribution, dtype=float)
+    obj: Objective
     if loss == "kl":
         obj = kl_divergence(q)
     elif loss == "nll":
@@ -347,6 +350,7 @@ def accuracy(task: LearningTask, rhos) -> float:
     if task.kind != "supervised":
         return float("nan")
     wire, n_v = task.readout_wire, task.n_visible
+    assert wire is not None  # every supervised task has a readout wire
     ones = np.array([(x >> (n_v - 1 - wire)) & 1 for x in range(2**n_v)], dtype=float)
     right = 0
     for term, rho in zip(task.terms, rhos):
