@@ -56,7 +56,7 @@ def x64_enabled() -> bool:
     """True if JAX's 64-bit mode is on in the calling thread (imports JAX)."""
     import jax
 
-    return bool(jax.config.jax_enable_x64)
+    return bool(jax.config.jax_enable_x64)  # type: ignore[attr-defined]  # set at run time
 
 
 def require_x64(what: str = "complex128") -> None:

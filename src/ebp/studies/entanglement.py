@@ -88,11 +88,17 @@ ModelName = Literal[
 StateModelName = Literal[
     "haar", "gue", "hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled"
 ]
-STATE_MODELS = ("haar", "gue")
+STATE_MODELS: tuple[ModelName, ...] = ("haar", "gue")
 """Models that produce states directly, without a circuit (no ``layers``)."""
-CIRCUIT_MODELS = ("hardware_efficient", "brickwork", "pauli_network", "bounded_cut", "decoupled")
+CIRCUIT_MODELS: tuple[ModelName, ...] = (
+    "hardware_efficient",
+    "brickwork",
+    "pauli_network",
+    "bounded_cut",
+    "decoupled",
+)
 """Models built by an :data:`ebp.ansatz.ANSATZ` builder with uniform random angles."""
-QBM_MODEL = "qbm"
+QBM_MODEL: Literal["qbm"] = "qbm"
 """The QBM ensemble: a Gibbs state's visible marginal, measured at n_V = 1 only (experiment
 ``qbm``)."""
 ALL_MODELS = STATE_MODELS + CIRCUIT_MODELS + (QBM_MODEL,)
@@ -260,6 +266,7 @@ def points(config: EntanglementConfig) -> list[dict[str, Any]]:
     """
     points: list[dict] = []
     keep = lambda m, n: m != "gue" or n <= config.gue_n_max  # noqa: E731
+    model: ModelName  # shared by the loops below
     for model in (m for m in config.models if m != QBM_MODEL):
         for n in range(config.n_min, config.n_max + 1):
             if keep(model, n):
