@@ -82,7 +82,7 @@ def identity_block_parameters(block: Circuit, theta, repeats: int = 1) -> np.nda
 
     Returns:
         Array ``(..., n_params)`` of the identity-block circuit: each copy's θ_r followed by
-        θ'_r = m(θ_r).
+            θ'_r = m(θ_r).
     """
     repeats = _check_repeats(repeats)
     t = np.asarray(theta, dtype=np.float64)

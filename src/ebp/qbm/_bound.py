@@ -94,7 +94,7 @@ def golden_thompson_bound(model: QBM, params, q) -> Evaluation:
 
     Returns:
         :class:`ebp.landscape.Evaluation` with cost L̃ (the **bound**, not the loss), its
-        gradient, and σ_V.
+            gradient, and σ_V.
     """
     model = _check_model(model)
     q = np.asarray(as_distribution(q))

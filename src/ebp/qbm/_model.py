@@ -248,7 +248,7 @@ class QBM:
 
         Returns:
             :class:`ebp.landscape.Evaluation` of numpy arrays: cost ``(...)``, gradient
-            ``(..., n_params)``, rho_visible ``(..., d_V, d_V)``.
+                ``(..., n_params)``, rho_visible ``(..., d_V, d_V)``.
         """
         _no_initial_state(initial_state)
         return self._evaluate(params, objective, with_diagnostics=False)[0]

@@ -41,7 +41,7 @@ def validate_state(state) -> tuple[jax.Array, int]:
 
     Returns:
         ``(array, n)`` -- the state as a complex ``jax.Array`` and the number of
-        qubits ``n``.
+            qubits ``n``.
 
     Raises:
         TypeError: if the input is not numeric (e.g. bool, string, object).

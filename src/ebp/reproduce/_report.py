@@ -299,7 +299,7 @@ def write_report(
             run that just finished already has them).
 
     Returns:
-        Report: The two files and the verdicts.
+        The two files and the verdicts.
 
     Raises:
         ReproduceError: If the folder holds no reproduction.

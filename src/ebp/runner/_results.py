@@ -46,7 +46,7 @@ def export_results(path: str | Path, dest: str | Path) -> Path:
     Parquet keeps the column types and every float bit for bit; it needs ``pyarrow``.
 
     Returns:
-        Path: ``dest``.
+        ``dest``.
 
     Raises:
         StoreError: If ``path`` is not a usable run folder.

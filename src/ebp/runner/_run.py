@@ -75,7 +75,7 @@ def run_sweep(
         progress: Show progress (a rich bar on a terminal, log lines otherwise).
 
     Returns:
-        pandas.DataFrame: One row per measurement, tasks in order.
+        The results table, one row per measurement, tasks in order.
 
     Raises:
         StoreError: If ``out_dir`` holds a run of another study or config, or a damaged file.

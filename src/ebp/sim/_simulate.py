@@ -343,7 +343,7 @@ def simulate(circuit: Circuit, params, initial_state=None, *, dtype=None, memory
 
     Returns:
         States of shape ``(..., 2**n)``, wire 0 the most significant bit; reshaping to
-        ``(2**n_visible, 2**n_hidden)`` gives the V|H cut.
+            ``(2**n_visible, 2**n_hidden)`` gives the V|H cut.
     """
     return _run(_check_circuit(circuit), params, initial_state, "state", None, dtype, memory_budget)
 

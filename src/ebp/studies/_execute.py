@@ -53,7 +53,7 @@ def run_study(
         fresh: Discard a stored run in ``out_dir`` instead of resuming it.
 
     Returns:
-        ``(DataFrame, list of Path)``: the tidy results table and the figure files written.
+        ``(DataFrame, list of Path)``, the tidy results table and the figure files written.
     """
     df = run_sweep(
         study,

@@ -386,7 +386,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     the Pinsker bound √(2 ln 2 (n_V − S)) ≥ 2T, and the theory values of the row.
 
     Returns:
-        list of dict: One row per (cut, instance) with the columns :data:`COLUMNS`.
+        One row (a dict) per (cut, instance) with the columns :data:`COLUMNS`.
     """
     p = task.params
     if p.get("model") not in ALL_MODELS:

@@ -60,8 +60,8 @@ def shift_rule(circuit: Circuit) -> tuple[np.ndarray, np.ndarray]:
 
     Returns:
         ``(shifts, coefficients)``, each of shape ``(n_params,)``; a parameter no gate uses has
-        coefficient 0 (its derivative is exactly 0), and so has a parameter whose generator is a
-        multiple of the identity (a global phase).
+            coefficient 0 (its derivative is exactly 0), and so has a parameter whose generator is a
+            multiple of the identity (a global phase).
 
     Raises:
         ValueError: if a parameter is shared by several gates (the two-term rule then does not

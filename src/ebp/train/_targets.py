@@ -168,8 +168,8 @@ def classification_dataset(
       the sign of a linear combination of ⟨Z_i⟩.
 
     Returns:
-        ``(angles, labels)``: float array (n_samples, n_features) in [0, π] and int array
-        (n_samples,) in {0, 1}.
+        ``(angles, labels)``, a float array (n_samples, n_features) in [0, π] and an int array
+            (n_samples,) in {0, 1}.
     """
     n = _int_in(n_features, "n_features", 1, 64)
     m = _int_in(n_samples, "n_samples", 1, 10**7)
