@@ -13,10 +13,14 @@ text. For the site this extension rewrites, in every docstring of the package on
 * ``.. math::`` blocks → MathML (``latex2mathml``) that the browser draws without any script;
 * a paragraph ending in ``::`` → ending in ``:`` (the indented block after it already is a
   Markdown code block).
+
+It also gives the root package ``ebp`` the names it imports lazily (its ``_NAMES`` table, read by
+``ebp.__getattr__`` on first access), so that ``ebp.enable_x64`` and the like have a page.
 """
 
 from __future__ import annotations
 
+import ast
 import html
 import importlib.util
 import re
@@ -134,10 +138,26 @@ def _walk(obj: griffe.Object, seen: set[str]) -> Any:
             yield from _walk(member, seen)
 
 
+def _add_lazy_names(pkg: griffe.Module) -> None:
+    """Aliases for the names ``pkg.__getattr__`` imports from its subpackages on first use."""
+    table = pkg.members.get("_NAMES")
+    if table is None or table.is_alias or not table.is_attribute:
+        return
+    try:
+        names = ast.literal_eval(str(table.value))
+    except (ValueError, SyntaxError):
+        _logger.warning("%s: _NAMES is not a literal dict", pkg.relative_filepath)
+        return
+    for name, module in names.items():
+        if name not in pkg.members:
+            pkg.set_member(name, griffe.Alias(name, f"{pkg.path}.{module}.{name}"))
+
+
 class SphinxMarkup(griffe.Extension):
     """Rewrites reST roles, math and literal-block markers of every docstring as Markdown."""
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        _add_lazy_names(pkg)
         for obj in _walk(pkg, set()):
             if obj.docstring is None:
                 continue
