@@ -31,6 +31,7 @@ from ..report import (
 )
 from ..runner import StoreError, load_results
 from ..studies import get_study
+from ._claim import Claim
 from ._claims import CLAIMS, judge_all
 from ._progress import fmt_seconds
 from ._run import read_manifest
@@ -135,6 +136,38 @@ def _machine() -> list[tuple[str, str]]:
     ]
 
 
+def _figure_blocks(claim: Claim, runs: dict[str, StudyRun]) -> list[Any]:
+    """The claim's figures from the run folders, or a note for each one not drawn yet."""
+    blocks: list[Any] = []
+    for ref in claim.figures:
+        path = runs[ref.study].folder / ref.file if ref.study in runs else None
+        if path is not None and path.is_file():
+            blocks.append(Figure(path=path, caption=ref.caption, alt=ref.file))
+        else:
+            blocks.append(
+                Paragraph(f"(figure {ref.file} of {ref.study} is not in this run)", note=True)
+            )
+    return blocks
+
+
+def _completeness_notes(claim: Claim, runs: dict[str, StudyRun]) -> list[Any]:
+    """A note for each study of the claim that has not run, or not finished."""
+    notes: list[Any] = []
+    for name in claim.studies:
+        run = runs.get(name)
+        if run is None:
+            notes.append(Paragraph(f"Study {name}: not run yet.", note=True))
+        elif run.done < run.n_tasks:
+            notes.append(
+                Paragraph(
+                    f"Study {name}: only {run.done} of {run.n_tasks} tasks are "
+                    "stored; rerun the reproduction to finish it.",
+                    note=True,
+                )
+            )
+    return notes
+
+
 def _claim_section(cid: str, verdict: Verdict, runs: dict[str, StudyRun]) -> Section:
     claim = CLAIMS[cid]
     blocks: list[Any] = [
@@ -156,45 +189,16 @@ def _claim_section(cid: str, verdict: Verdict, runs: dict[str, StudyRun]) -> Sec
     blocks.append(
         Preformatted(claim.rules, caption="Decision rules, fixed in code before the data is seen")
     )
-    for ref in claim.figures:
-        path = runs[ref.study].folder / ref.file if ref.study in runs else None
-        if path is not None and path.is_file():
-            blocks.append(Figure(path=path, caption=ref.caption, alt=ref.file))
-        else:
-            blocks.append(
-                Paragraph(f"(figure {ref.file} of {ref.study} is not in this run)", note=True)
-            )
-    for name in claim.studies:
-        run = runs.get(name)
-        if run is None:
-            blocks.append(Paragraph(f"Study {name}: not run yet.", note=True))
-        elif run.done < run.n_tasks:
-            blocks.append(
-                Paragraph(
-                    f"Study {name}: only {run.done} of {run.n_tasks} tasks are "
-                    "stored; rerun the reproduction to finish it.",
-                    note=True,
-                )
-            )
+    blocks += _figure_blocks(claim, runs)
+    blocks += _completeness_notes(claim, runs)
     return Section(
         f"{cid}. {claim.title}", blocks, badge=_badge(verdict.status), anchor=cid.lower()
     )
 
 
-def build_page(
-    manifest: dict[str, Any],
-    verdicts: dict[str, Verdict],
-    runs: dict[str, StudyRun],
-    notes: dict[str, str],
-) -> Page:
-    """The report as a :class:`ebp.report.Page`."""
-    counts = {
-        s: sum(v.status == s for v in verdicts.values())
-        for s in ("holds", "not supported", "inconclusive")
-    }
-    wall = manifest.get("wall_seconds", {})
-    cpu = manifest.get("cpu_seconds", {})
-    header: list[Paragraph | Table] = [
+def _header(verdicts: dict[str, Verdict], counts: dict[str, int]) -> list[Paragraph | Table]:
+    """What the report is, and the verdict table."""
+    return [
         Paragraph(
             "Each claim of C. Ortiz Marrero, M. Kieferová and N. Wiebe, 'Entanglement-induced "
             "barren plateaus', PRX Quantum 2, 040316 (2021), arXiv:2010.15968, judged on the "
@@ -215,18 +219,14 @@ def build_page(
             ),
         ),
     ]
-    sections = [_claim_section(cid, v, runs) for cid, v in verdicts.items()]
-    config_blocks: list[Any] = [
-        Paragraph(
-            "Every study's exact config (its seed included); every random draw derives from it."
-        )
-    ]
-    for name, run in runs.items():
-        config_blocks.append(
-            Preformatted(
-                json.dumps(run.config, indent=1), caption=f"{name} (seed {run.config.get('seed')})"
-            )
-        )
+
+
+def _run_section(
+    manifest: dict[str, Any], runs: dict[str, StudyRun], notes: dict[str, str]
+) -> Section:
+    """Mode, versions, executor, and the tasks stored and time spent per study."""
+    wall = manifest.get("wall_seconds", {})
+    cpu = manifest.get("cpu_seconds", {})
     time_rows = []
     for name in manifest.get("studies", []):
         stored = runs.get(name)
@@ -242,32 +242,62 @@ def build_page(
             )
         )
     total = sum(float(v) for v in wall.values())
-    footer = [
-        Section(
-            "Run",
-            [
-                KeyValues(
+    return Section(
+        "Run",
+        [
+            KeyValues(
+                (
+                    ("mode", str(manifest.get("mode"))),
+                    ("ebp", str(manifest.get("ebp_version"))),
+                    ("executor", str(manifest.get("executor", "local"))),
                     (
-                        ("mode", str(manifest.get("mode"))),
-                        ("ebp", str(manifest.get("ebp_version"))),
-                        ("executor", str(manifest.get("executor", "local"))),
-                        (
-                            "report written",
-                            _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                        ),
-                        ("total wall time", fmt_seconds(total)),
-                    )
-                ),
-                Table(
-                    ("study", "tasks stored", "wall time", "CPU time (this process)", "note"),
-                    time_rows,
-                    caption="Wall time per study, summed over sessions",
-                ),
-            ],
-            anchor="run",
-        ),
+                        "report written",
+                        _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                    ),
+                    ("total wall time", fmt_seconds(total)),
+                )
+            ),
+            Table(
+                ("study", "tasks stored", "wall time", "CPU time (this process)", "note"),
+                time_rows,
+                caption="Wall time per study, summed over sessions",
+            ),
+        ],
+        anchor="run",
+    )
+
+
+def _configuration_section(runs: dict[str, StudyRun]) -> Section:
+    """Every study's exact config, as stored."""
+    blocks: list[Any] = [
+        Paragraph(
+            "Every study's exact config (its seed included); every random draw derives from it."
+        )
+    ]
+    for name, run in runs.items():
+        blocks.append(
+            Preformatted(
+                json.dumps(run.config, indent=1), caption=f"{name} (seed {run.config.get('seed')})"
+            )
+        )
+    return Section("Configuration", blocks, anchor="configuration")
+
+
+def build_page(
+    manifest: dict[str, Any],
+    verdicts: dict[str, Verdict],
+    runs: dict[str, StudyRun],
+    notes: dict[str, str],
+) -> Page:
+    """The report as a :class:`ebp.report.Page`."""
+    counts = {
+        s: sum(v.status == s for v in verdicts.values())
+        for s in ("holds", "not supported", "inconclusive")
+    }
+    footer = [
+        _run_section(manifest, runs, notes),
         Section("Machine", [KeyValues(tuple(_machine()))], anchor="machine"),
-        Section("Configuration", config_blocks, anchor="configuration"),
+        _configuration_section(runs),
     ]
     subtitle = (
         f"{manifest.get('mode')} run · ebp {manifest.get('ebp_version')} · "
@@ -276,8 +306,8 @@ def build_page(
     return Page(
         "Entanglement-induced barren plateaus: reproduction report",
         subtitle,
-        header,
-        sections,
+        _header(verdicts, counts),
+        [_claim_section(cid, v, runs) for cid, v in verdicts.items()],
         footer,
     )
 
