@@ -151,6 +151,23 @@ def _plan(out: Path, mode: Mode) -> list[tuple[Any, Any, PlanItem]]:
     return plan
 
 
+def _manifest(
+    out: Path, mode: Mode, studies: list[str], executor: str, scheduler: str | None, fresh: bool
+) -> dict[str, Any]:
+    """This run's manifest; the wall and CPU seconds of earlier sessions carry over (unless
+    ``fresh``)."""
+    earlier = read_manifest(out) if (out / MANIFEST).exists() and not fresh else {}
+    return {
+        "format": REPRODUCE_FORMAT,
+        "mode": mode,
+        "ebp_version": _ebp_version(),
+        "studies": studies,
+        "executor": executor if scheduler is None else f"{executor} ({scheduler})",
+        "wall_seconds": {k: float(v) for k, v in earlier.get("wall_seconds", {}).items()},
+        "cpu_seconds": {k: float(v) for k, v in earlier.get("cpu_seconds", {}).items()},
+    }
+
+
 def reproduce(
     out_dir: str | Path,
     mode: Mode = "quick",
@@ -191,18 +208,9 @@ def reproduce(
     out = Path(out_dir)
     check_out_dir(out, mode, fresh=fresh)
     plan = _plan(out, mode)
-    manifest = read_manifest(out) if (out / MANIFEST).exists() and not fresh else {}
-    wall: dict[str, float] = {k: float(v) for k, v in manifest.get("wall_seconds", {}).items()}
-    cpu: dict[str, float] = {k: float(v) for k, v in manifest.get("cpu_seconds", {}).items()}
-    manifest = {
-        "format": REPRODUCE_FORMAT,
-        "mode": mode,
-        "ebp_version": _ebp_version(),
-        "studies": [item.name for _, _, item in plan],
-        "executor": executor if scheduler is None else f"{executor} ({scheduler})",
-        "wall_seconds": wall,
-        "cpu_seconds": cpu,
-    }
+    manifest = _manifest(out, mode, [item.name for _, _, item in plan], executor, scheduler, fresh)
+    wall: dict[str, float] = manifest["wall_seconds"]
+    cpu: dict[str, float] = manifest["cpu_seconds"]
     _write_json(out / MANIFEST, manifest)
     tables = {}
     with OverallProgress([item for _, _, item in plan], enabled=progress) as bar:
