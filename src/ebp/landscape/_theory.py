@@ -64,5 +64,7 @@ def two_design_probe_variance(circuit: Circuit, observable, probe) -> float:
     tr_o, tr_o2 = np.trace(o).real * d_h, np.trace(o @ o).real * d_h
     traces = slot_generator_traces(circuit, probe)
     d = 2**circuit.n_qubits
-    values = [two_design_gradient_variance_general(tr_o, tr_o2, tv, tv2, d) for tv, tv2 in traces]
+    values = [
+        float(two_design_gradient_variance_general(tr_o, tr_o2, tv, tv2, d)) for tv, tv2 in traces
+    ]
     return float(np.mean(values))

@@ -25,7 +25,9 @@ __all__ = [
 PSW_CONSTANT = 1.0 / (18.0 * math.pi**3)
 
 
-def typical_trace_distance_bound(n_visible, n_hidden):
+def typical_trace_distance_bound(
+    n_visible: int | np.ndarray, n_hidden: int | np.ndarray
+) -> float | np.ndarray:
     """Bound on the mean FULL trace norm: E‖ρ_V − I/d_V‖₁ ≤ √(d_V/d_H).
 
     Derivation: ‖X‖₁ ≤ √d_V ‖X‖₂ for a d_V×d_V matrix; Jensen gives
@@ -39,7 +41,7 @@ def typical_trace_distance_bound(n_visible, n_hidden):
         n_hidden: number of hidden qubits (>= 0), int or integer array.
 
     Returns:
-        √(d_V/d_H): Python float (scalar input) or numpy array.
+        √(d_V/d_H): Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         S. Popescu, A. J. Short and A. Winter, Nature Physics 2, 754 (2006),
@@ -49,7 +51,9 @@ def typical_trace_distance_bound(n_visible, n_hidden):
     return _out(np.sqrt(d_v / d_h))
 
 
-def mean_trace_distance_bound(n_visible, n_hidden):
+def mean_trace_distance_bound(
+    n_visible: int | np.ndarray, n_hidden: int | np.ndarray
+) -> float | np.ndarray:
     """Bound on the mean trace distance: E[T] = ½ E‖ρ_V − I/d_V‖₁ ≤ ½√(d_V/d_H).
 
     Half of :func:`typical_trace_distance_bound` (same derivation).  This is the
@@ -61,7 +65,7 @@ def mean_trace_distance_bound(n_visible, n_hidden):
         n_hidden: number of hidden qubits (>= 0), int or integer array.
 
     Returns:
-        ½√(d_V/d_H): Python float (scalar input) or numpy array.
+        ½√(d_V/d_H): Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         Popescu, Short & Winter (2006), arXiv:quant-ph/0511225; arXiv:2010.15968.
@@ -70,7 +74,9 @@ def mean_trace_distance_bound(n_visible, n_hidden):
     return _out(0.5 * np.sqrt(d_v / d_h))
 
 
-def mean_trace_distance_bound_lubkin(n_visible, n_hidden):
+def mean_trace_distance_bound_lubkin(
+    n_visible: int | np.ndarray, n_hidden: int | np.ndarray
+) -> float | np.ndarray:
     """Tighter bound on the mean trace distance using Lubkin's exact mean purity.
 
     .. math::
@@ -84,7 +90,8 @@ def mean_trace_distance_bound_lubkin(n_visible, n_hidden):
         n_hidden: number of hidden qubits (>= 0), int or integer array.
 
     Returns:
-        Python float (scalar input) or numpy array (bound on E[T]).
+        Bound on E[T]: Python float (scalar inputs) or numpy array of the inputs' broadcast
+        shape.
 
     References:
         E. Lubkin, J. Math. Phys. 19, 1028 (1978); arXiv:2010.15968.
@@ -93,7 +100,9 @@ def mean_trace_distance_bound_lubkin(n_visible, n_hidden):
     return _out(0.5 * np.sqrt((d_v * d_v - 1.0) / (d_v * d_h + 1.0)))
 
 
-def levy_tail_bound(n_visible, n_hidden, eps):
+def levy_tail_bound(
+    n_visible: int | np.ndarray, n_hidden: int | np.ndarray, eps: float | np.ndarray
+) -> float | np.ndarray:
     """Popescu–Short–Winter (Lévy's lemma) tail bound on the FULL trace norm.
 
     Canonical typicality with the whole space as the restricted subspace
@@ -113,7 +122,8 @@ def levy_tail_bound(n_visible, n_hidden, eps):
         eps: deviation ε >= 0, float or array.
 
     Returns:
-        Probability bound in [0, 1]: Python float (scalar input) or numpy array.
+        Probability bound in [0, 1]: Python float (scalar inputs) or numpy array of the inputs'
+        broadcast shape.
 
     References:
         S. Popescu, A. J. Short and A. Winter, Nature Physics 2, 754 (2006),

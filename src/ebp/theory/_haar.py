@@ -60,14 +60,14 @@ def _dimension(value) -> np.ndarray:
     return d
 
 
-def _out(x):
+def _out(x: object) -> float | np.ndarray:
     """Python float for 0-d results, numpy array otherwise."""
     x = np.asarray(x, dtype=np.float64)
     return float(x) if x.ndim == 0 else x
 
 
 # --------------------------------------------------------------------------- purity
-def haar_purity(n_visible, n_hidden):
+def haar_purity(n_visible: int | np.ndarray, n_hidden: int | np.ndarray) -> float | np.ndarray:
     """Lubkin's mean purity of the reduced state of a Haar-random pure state.
 
     .. math:: E[\\operatorname{Tr} ρ_V^2] = (d_V + d_H)/(d_V d_H + 1),
@@ -79,7 +79,7 @@ def haar_purity(n_visible, n_hidden):
         n_hidden: number of hidden qubits (>= 0), int or integer array.
 
     Returns:
-        Python float (scalar input) or numpy array.
+        Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         E. Lubkin, J. Math. Phys. 19, 1028 (1978); arXiv:2010.15968.
@@ -88,7 +88,9 @@ def haar_purity(n_visible, n_hidden):
     return _out((d_v + d_h) / (d_v * d_h + 1.0))
 
 
-def haar_purity_variance(n_visible, n_hidden):
+def haar_purity_variance(
+    n_visible: int | np.ndarray, n_hidden: int | np.ndarray
+) -> float | np.ndarray:
     """Variance of the purity Tr ρ_V² of a Haar-random pure state.
 
     With N = d_V, M = d_H:
@@ -104,7 +106,7 @@ def haar_purity_variance(n_visible, n_hidden):
         n_hidden: number of hidden qubits (>= 0), int or integer array.
 
     Returns:
-        Python float (scalar input) or numpy array.
+        Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         O. Giraud, "Distribution of bipartite entanglement for random pure
@@ -116,7 +118,9 @@ def haar_purity_variance(n_visible, n_hidden):
 
 
 # --------------------------------------------------------------------------- expectations
-def haar_expectation_variance(tr_o, tr_o2, d):
+def haar_expectation_variance(
+    tr_o: float | np.ndarray, tr_o2: float | np.ndarray, d: float | np.ndarray
+) -> float | np.ndarray:
     """Variance of ⟨ψ|O|ψ⟩ over Haar-random (or 2-design) states on ℂ^d.
 
     From E[|ψ⟩⟨ψ|^{⊗2}] = (I + SWAP)/(d(d+1)):
@@ -130,7 +134,7 @@ def haar_expectation_variance(tr_o, tr_o2, d):
         d: Hilbert-space dimension (>= 2).
 
     Returns:
-        Python float (scalar input) or numpy array.
+        Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         B. Collins and P. Śniady, Commun. Math. Phys. 264, 773 (2006),
@@ -141,7 +145,7 @@ def haar_expectation_variance(tr_o, tr_o2, d):
     return _out((t2 - t1 * t1 / d) / (d * (d + 1.0)))
 
 
-def pauli_expectation_variance(n_qubits):
+def pauli_expectation_variance(n_qubits: int | np.ndarray) -> float | np.ndarray:
     """Haar variance of ⟨ψ|P|ψ⟩ for a non-identity Pauli string P on n qubits.
 
     Tr P = 0, Tr P² = d = 2**n in :func:`haar_expectation_variance`, so
@@ -152,7 +156,7 @@ def pauli_expectation_variance(n_qubits):
         n_qubits: number of qubits (>= 1), int or integer array.
 
     Returns:
-        Python float (scalar input) or numpy array.
+        Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         McClean et al. (2018), arXiv:1803.11173.
@@ -162,7 +166,13 @@ def pauli_expectation_variance(n_qubits):
 
 
 # --------------------------------------------------------------------------- gradients
-def two_design_gradient_variance_general(tr_o, tr_o2, tr_v, tr_v2, d):
+def two_design_gradient_variance_general(
+    tr_o: float | np.ndarray,
+    tr_o2: float | np.ndarray,
+    tr_v: float | np.ndarray,
+    tr_v2: float | np.ndarray,
+    d: float | np.ndarray,
+) -> float | np.ndarray:
     """Variance of a parameter-shift gradient when both circuit halves are 2-designs.
 
     Setting: C(θ) = ⟨0|U_−† e^{iθV/2} U_+† O U_+ e^{−iθV/2} U_−|0⟩ with U_−, U_+
@@ -196,7 +206,7 @@ def two_design_gradient_variance_general(tr_o, tr_o2, tr_v, tr_v2, d):
         d: Hilbert-space dimension (>= 2).
 
     Returns:
-        Python float (scalar input) or numpy array.
+        Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         McClean et al., Nat. Commun. 9, 4812 (2018), arXiv:1803.11173;
@@ -212,7 +222,7 @@ def two_design_gradient_variance_general(tr_o, tr_o2, tr_v, tr_v2, d):
     return _out(e_tr_a2 / (d * (d + 1.0)))
 
 
-def two_design_gradient_variance(n_qubits):
+def two_design_gradient_variance(n_qubits: int | np.ndarray) -> float | np.ndarray:
     """Gradient variance for a Pauli rotation and a Pauli observable, 2-design halves.
 
     Special case of :func:`two_design_gradient_variance_general` for a gate
@@ -226,7 +236,7 @@ def two_design_gradient_variance(n_qubits):
         n_qubits: number of qubits n (>= 1), int or integer array.
 
     Returns:
-        Python float (scalar input) or numpy array.
+        Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         McClean et al., Nat. Commun. 9, 4812 (2018), arXiv:1803.11173.

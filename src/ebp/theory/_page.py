@@ -33,7 +33,9 @@ def _min_max(n_visible, n_hidden) -> tuple[np.ndarray, np.ndarray]:
     return np.minimum(d_v, d_h), np.maximum(d_v, d_h)
 
 
-def page_entropy(n_visible, n_hidden, base=2):
+def page_entropy(
+    n_visible: int | np.ndarray, n_hidden: int | np.ndarray, base: float = 2
+) -> float | np.ndarray:
     """Page's exact mean entanglement entropy of a Haar-random pure state.
 
     .. math::
@@ -50,7 +52,7 @@ def page_entropy(n_visible, n_hidden, base=2):
         base: logarithm base of the result; default 2 (bits).
 
     Returns:
-        Python float (scalar input) or numpy array.
+        Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         D. N. Page, Phys. Rev. Lett. 71, 1291 (1993), arXiv:gr-qc/9305007;
@@ -63,7 +65,9 @@ def page_entropy(n_visible, n_hidden, base=2):
     return _out(nats / log_base)
 
 
-def page_entropy_variance(n_visible, n_hidden, base=2):
+def page_entropy_variance(
+    n_visible: int | np.ndarray, n_hidden: int | np.ndarray, base: float = 2
+) -> float | np.ndarray:
     """Exact variance of the entanglement entropy of a Haar-random pure state.
 
     .. math::
@@ -81,7 +85,7 @@ def page_entropy_variance(n_visible, n_hidden, base=2):
         base: logarithm base of the entropy; default 2 (result in bits²).
 
     Returns:
-        Python float (scalar input) or numpy array.
+        Python float (scalar inputs) or numpy array of the inputs' broadcast shape.
 
     References:
         P. Vivo, M. P. Pato and G. Oshanin, Phys. Rev. E 93, 052106 (2016),
