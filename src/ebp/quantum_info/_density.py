@@ -9,18 +9,26 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._checks import check_density_matrix, check_positive_semidefinite, tolerance_of
 
 __all__ = ["distance_to_maximally_mixed", "von_neumann_entropy"]
 
 
-def von_neumann_entropy(rho, base: float = 2) -> np.ndarray:
+def von_neumann_entropy(rho: ArrayLike, base: float = 2) -> np.ndarray:
     """S(ρ) = −Tr ρ log ρ (bits by default; 0 log 0 = 0) for density matrices ``(..., d, d)``.
 
     ``rho`` must be Hermitian with unit trace and no negative eigenvalue, each to within 1e-8
     (1e-4 in single precision), else a ``ValueError``; eigenvalues are then clipped to [0, 1]
     against rounding.
+
+    Args:
+        rho: density matrices of shape ``(..., d, d)``.
+        base: logarithm base; default 2 (bits).
+
+    Returns:
+        Real array of shape ``(...)``.
     """
     rho = check_density_matrix(rho)
     w = np.linalg.eigvalsh(rho)
@@ -30,11 +38,17 @@ def von_neumann_entropy(rho, base: float = 2) -> np.ndarray:
     return -np.sum(w * logs, axis=-1) + 0.0  # + 0.0: no −0.0 for pure states
 
 
-def distance_to_maximally_mixed(rho) -> np.ndarray:
+def distance_to_maximally_mixed(rho: ArrayLike) -> np.ndarray:
     """T(ρ, I/d) = ½‖ρ − I/d‖₁ for density matrices ``(..., d, d)``.
 
     ``rho`` must be Hermitian with unit trace and no negative eigenvalue (as in
     :func:`von_neumann_entropy`).
+
+    Args:
+        rho: density matrices of shape ``(..., d, d)``.
+
+    Returns:
+        Real array of shape ``(...)`` with values in [0, 1 − 1/d].
     """
     rho = check_density_matrix(rho)
     w = np.linalg.eigvalsh(rho)  # the eigenvalues of ρ − I/d are w − 1/d

@@ -11,13 +11,14 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from ._entanglement import _checked, _schmidt_probs
 
 __all__ = ["trace_distance_to_maximally_mixed", "pinsker_bound"]
 
 
-def trace_distance_to_maximally_mixed(state, n_visible) -> jax.Array:
+def trace_distance_to_maximally_mixed(state: ArrayLike, n_visible: int) -> jax.Array:
     """Trace distance T = ½‖ρ_V − I/d_V‖₁ of the visible reduced state from I/d_V.
 
     This is **half** the trace norm.  ρ_V has d_V eigenvalues: the
@@ -49,7 +50,7 @@ def _trace_distance_kernel(arr: jax.Array, n_v: int) -> jax.Array:
     return 0.5 * (jnp.sum(jnp.abs(p - 1.0 / d_v), axis=-1) + n_zero_pad / d_v)
 
 
-def pinsker_bound(state, n_visible) -> jax.Array:
+def pinsker_bound(state: ArrayLike, n_visible: int) -> jax.Array:
     """Quantum-Pinsker upper bound on the FULL trace norm ‖ρ_V − I/d_V‖₁ (= 2T).
 
     Quantum Pinsker: ‖ρ − σ‖₁ ≤ √(2 ln 2 · D(ρ‖σ)) with the relative entropy D

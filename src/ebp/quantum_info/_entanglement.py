@@ -17,6 +17,7 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from .._checks import check_normalised
 from ._states import check_n_visible, validate_state
@@ -90,7 +91,7 @@ def _schmidt_probs(arr: jax.Array, n_v: int) -> jax.Array:
     return -jnp.sort(-p, axis=-1)
 
 
-def reduced_density_matrix(state, n_visible, *, keep: str = "visible") -> jax.Array:
+def reduced_density_matrix(state: ArrayLike, n_visible: int, *, keep: str = "visible") -> jax.Array:
     """Reduced density matrix of a pure state on the visible (or hidden) qubits.
 
     With M the (d_V, d_H) reshape of ψ,
@@ -104,7 +105,8 @@ def reduced_density_matrix(state, n_visible, *, keep: str = "visible") -> jax.Ar
             ``"hidden"`` returns ρ_H of shape ``(..., d_H, d_H)``.
 
     Returns:
-        Complex array of reduced density matrices (same complex dtype as the state).
+        Complex array of shape ``(..., d_V, d_V)`` (``(..., d_H, d_H)`` with
+        ``keep="hidden"``), the same complex dtype as the state.
 
     References:
         M. A. Nielsen and I. L. Chuang, *Quantum Computation and Quantum
@@ -115,7 +117,7 @@ def reduced_density_matrix(state, n_visible, *, keep: str = "visible") -> jax.Ar
     return _rdm(*_checked(state, n_visible), keep)
 
 
-def schmidt_coefficients(state, n_visible) -> jax.Array:
+def schmidt_coefficients(state: ArrayLike, n_visible: int) -> jax.Array:
     """Schmidt probabilities p_i = λ_i² of the V|H cut, sorted descending.
 
     If ψ = Σ_i λ_i |a_i⟩_V|b_i⟩_H (Schmidt form), the λ_i are the singular values
@@ -202,7 +204,7 @@ def _entropy_kernel(arr, n_v: int, kind: str, alpha, rank_tol, log_base):
 
 
 def entanglement_entropy(
-    state, n_visible, alpha=1, base=2, *, rank_tol: float = 1e-12
+    state: ArrayLike, n_visible: int, alpha: float = 1, base: float = 2, *, rank_tol: float = 1e-12
 ) -> jax.Array:
     """Entanglement (von Neumann or Rényi) entropy of ρ_V for a pure state.
 
@@ -239,7 +241,7 @@ def entanglement_entropy(
     return _entropy_kernel(arr, n_v, _entropy_kind(alpha), alpha, float(rank_tol), log_base)
 
 
-def purity(state, n_visible) -> jax.Array:
+def purity(state: ArrayLike, n_visible: int) -> jax.Array:
     """Purity Tr ρ_V² of the visible reduced state (= Tr ρ_H² = Σ_i p_i²).
 
     Computed as Σ_{ij} |(ρ_V)_{ij}|² (valid since ρ_V is Hermitian), which is

@@ -75,7 +75,9 @@ def _gue_one(key, d: int) -> jax.Array:
 _gue_many = jax.jit(jax.vmap(_gue_one, in_axes=(0, None)), static_argnums=1)
 
 
-def gue_hamiltonian(d: int, seed, *, batch: tuple[int, ...] = ()):
+def gue_hamiltonian(
+    d: int, seed: int | jax.Array, *, batch: int | tuple[int, ...] = ()
+) -> jax.Array:
     """H = (G + G†)/(2√d) with G_ij i.i.d. standard complex Gaussians (E|G_ij|² = 1).
 
     This GUE normalisation gives E|H_ij|² = 1/(2d) off the diagonal (and for the real
@@ -357,8 +359,13 @@ def _check_fits(n_qubits: int, count: int, method: str) -> None:
 
 
 def gue_evolution(
-    n_qubits: int, seed, *, t: float = 10.0, batch: tuple[int, ...] = (), method: str = "auto"
-):
+    n_qubits: int,
+    seed: int | jax.Array,
+    *,
+    t: float = 10.0,
+    batch: int | tuple[int, ...] = (),
+    method: str = "auto",
+) -> jax.Array:
     """|ψ⟩ = e^{−iHt}|0…0⟩ with H a GUE matrix as in :func:`gue_hamiltonian` (typical dynamics).
 
     Ensemble: H = (G + G†)/(2√d), d = 2**n, G_ij i.i.d. standard complex Gaussians

@@ -15,6 +15,7 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike, DTypeLike
 
 from .._checks import check_batch, check_key, check_state_fits
 from .._precision import require_x64
@@ -28,7 +29,7 @@ def _is_int(x: object) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
-def validate_state(state) -> tuple[jax.Array, int]:
+def validate_state(state: ArrayLike) -> tuple[jax.Array, int]:
     """Check a (batch of) pure state vector(s) and return it with its qubit count.
 
     The last axis must have length ``2**n`` with ``n >= 1``.  Complex inputs keep
@@ -73,7 +74,7 @@ def validate_state(state) -> tuple[jax.Array, int]:
     return arr, length.bit_length() - 1
 
 
-def check_n_visible(n_visible, n_qubits: int) -> int:
+def check_n_visible(n_visible: int, n_qubits: int) -> int:
     """Check that ``n_visible`` defines a non-trivial V|H cut of ``n_qubits`` qubits.
 
     Args:
@@ -117,7 +118,13 @@ def _check_complex_dtype(dtype) -> np.dtype:
     return dt
 
 
-def haar_state(n, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
+def haar_state(
+    n: int,
+    seed: int | jax.Array,
+    *,
+    batch: int | tuple[int, ...] = (),
+    dtype: DTypeLike = jnp.complex128,
+) -> jax.Array:
     """Haar-random pure state(s) of ``n`` qubits.
 
     A normalised standard complex Gaussian vector, |ψ⟩ = g/‖g‖ with
@@ -158,7 +165,13 @@ def _haar_state_kernel(key, shape, dtype):
     return g / jnp.linalg.norm(g, axis=-1, keepdims=True)
 
 
-def haar_unitary(d, seed, *, batch=(), dtype=jnp.complex128) -> jax.Array:
+def haar_unitary(
+    d: int,
+    seed: int | jax.Array,
+    *,
+    batch: int | tuple[int, ...] = (),
+    dtype: DTypeLike = jnp.complex128,
+) -> jax.Array:
     """Haar-random unitary matrix (matrices) of dimension ``d``.
 
     Mezzadri's algorithm: QR-decompose a Ginibre matrix Z = QR and fix the
