@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["Observable", "as_observable", "expectation_of_state"]
+__all__ = ["Observable", "ObservableLike", "as_observable", "expectation_of_state"]
 
 _TOKEN = re.compile(r"^([IXYZ])(\d+)$")
 
@@ -70,7 +71,15 @@ def _parse_string(text: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(factors.items()))
 
 
-def as_observable(obs: Any, n_qubits: int, n_visible: int) -> Observable:
+ObservableLike: TypeAlias = (
+    Observable | str | dict[str, float] | list[tuple[float, str]] | np.ndarray | jax.Array
+)
+"""What :func:`as_observable` accepts: a Pauli string (``"Z0 X1"``), a dict
+``{string: coeff}``, a list of ``(coeff, string)``, a Hermitian matrix on the visible register,
+or an :class:`Observable`."""
+
+
+def as_observable(obs: ObservableLike, n_qubits: int, n_visible: int) -> Observable:
     """Parse and validate ``obs`` for a circuit with ``n_qubits`` wires, ``n_visible`` visible."""
     if isinstance(obs, Observable):
         return obs

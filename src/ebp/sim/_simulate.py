@@ -34,6 +34,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike, DTypeLike
 
 from .._checks import check_real_array
 from .._precision import require_x64
@@ -42,7 +43,7 @@ from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
 from ._flat import flatten, flattenable
 from ._flat_run import flat_call
-from ._observables import Observable, as_observable, expectation_of_state
+from ._observables import Observable, ObservableLike, as_observable, expectation_of_state
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
@@ -133,8 +134,8 @@ def _check_params(circuit: Circuit, params, rdtype, xp=jnp):
     return p
 
 
-def zero_state(n_qubits: int, dtype=jnp.complex128):
-    """|0…0⟩ as a vector of length 2**n."""
+def zero_state(n_qubits: int, dtype: DTypeLike = jnp.complex128) -> jax.Array:
+    """|0…0⟩ as a vector of shape ``(2**n_qubits,)``."""
     return jnp.asarray(_zero_state(n_qubits, np.dtype(dtype)))
 
 
@@ -330,7 +331,14 @@ def _run(
     return jax.tree_util.tree_map(lambda a: a.reshape(batch + a.shape[1:]), out)
 
 
-def simulate(circuit: Circuit, params, initial_state=None, *, dtype=None, memory_budget=None):
+def simulate(
+    circuit: Circuit,
+    params: ArrayLike,
+    initial_state: ArrayLike | None = None,
+    *,
+    dtype: DTypeLike | None = None,
+    memory_budget: int | None = None,
+) -> jax.Array:
     """Output state U(θ)|ψ₀⟩ of ``circuit``, batched over leading axes of ``params``.
 
     Args:
@@ -349,17 +357,30 @@ def simulate(circuit: Circuit, params, initial_state=None, *, dtype=None, memory
 
 
 def expectation(
-    circuit: Circuit, params, observable, initial_state=None, *, dtype=None, memory_budget=None
-):
-    """⟨ψ(θ)|O|ψ(θ)⟩, batched like :func:`simulate`; see :mod:`ebp.sim._observables` for O."""
+    circuit: Circuit,
+    params: ArrayLike,
+    observable: ObservableLike,
+    initial_state: ArrayLike | None = None,
+    *,
+    dtype: DTypeLike | None = None,
+    memory_budget: int | None = None,
+) -> jax.Array:
+    """⟨ψ(θ)|O|ψ(θ)⟩ of shape ``(...)`` for ``params`` of shape ``(..., n_params)``, batched like
+    :func:`simulate`; ``observable`` as :func:`ebp.sim.as_observable` reads it."""
     circuit = _check_circuit(circuit)
     obs = as_observable(observable, circuit.n_qubits, circuit.n_visible)
     return _run(circuit, params, initial_state, "value", obs, dtype, memory_budget)
 
 
 def gradient(
-    circuit: Circuit, params, observable, initial_state=None, *, dtype=None, memory_budget=None
-):
+    circuit: Circuit,
+    params: ArrayLike,
+    observable: ObservableLike,
+    initial_state: ArrayLike | None = None,
+    *,
+    dtype: DTypeLike | None = None,
+    memory_budget: int | None = None,
+) -> jax.Array:
     """Exact gradient ∂⟨O⟩/∂θ by the adjoint method, shape ``(..., n_params)``.
 
     Memory is O(2**n) per instance, independent of depth (the state is uncomputed with inverse
@@ -371,8 +392,14 @@ def gradient(
 
 
 def expectation_and_gradient(
-    circuit: Circuit, params, observable, initial_state=None, *, dtype=None, memory_budget=None
-):
+    circuit: Circuit,
+    params: ArrayLike,
+    observable: ObservableLike,
+    initial_state: ArrayLike | None = None,
+    *,
+    dtype: DTypeLike | None = None,
+    memory_budget: int | None = None,
+) -> tuple[jax.Array, jax.Array]:
     """``(⟨O⟩, ∂⟨O⟩/∂θ)`` from one forward and one adjoint pass: :func:`expectation` and
     :func:`gradient` at once, a tuple of arrays of shapes ``(...)`` and ``(..., n_params)``.
 
@@ -385,8 +412,14 @@ def expectation_and_gradient(
 
 
 def pullback(
-    circuit: Circuit, params, final_state, state_cotangent, *, dtype=None, memory_budget=None
-):
+    circuit: Circuit,
+    params: ArrayLike,
+    final_state: ArrayLike,
+    state_cotangent: ArrayLike,
+    *,
+    dtype: DTypeLike | None = None,
+    memory_budget: int | None = None,
+) -> jax.Array:
     """Reverse (adjoint) pass alone: the parameter gradient of any loss L(ψ(θ)).
 
     Given the output state ψ = U(θ)|ψ₀⟩ (from :func:`simulate`) and the cotangent ψ̄ = ∂L/∂ψ in
