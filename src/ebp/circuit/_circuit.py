@@ -15,13 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._checks import MAX_QUBITS
 from ._factors import PauliExp
 from ._gates import GATES, GateSpec
+
+if TYPE_CHECKING:
+    import jax
 
 __all__ = ["MAX_CIRCUIT_QUBITS", "MAX_QUBITS", "Circuit", "CircuitBuilder", "Operation"]
 
@@ -73,8 +77,9 @@ class Operation:
         """True when the matrix is diagonal in the computational basis for every θ."""
         return all(f.diagonal for f in self.factors)
 
-    def matrix(self, theta=None):
-        """The gate's matrix at parameters ``theta`` (shape ``(n_params,)``)."""
+    def matrix(self, theta: ArrayLike | None = None) -> jax.Array:
+        """The gate's ``(2**k, 2**k)`` matrix (k wires) at parameters ``theta`` (shape
+        ``(n_params,)``), in ``jax.numpy``."""
         theta = np.zeros(0) if theta is None else theta
         return self.spec.matrix(theta, self.data)
 
@@ -249,11 +254,18 @@ class CircuitBuilder:
         self._ops.append(Operation(key, wires, slots, data))
         return slots
 
-    def pauli_rotation(self, label: str, wires: Iterable[int], coeff: float = 1.0, *, slots=None):
+    def pauli_rotation(
+        self,
+        label: str,
+        wires: Iterable[int],
+        coeff: float = 1.0,
+        *,
+        slots: Iterable[int] | None = None,
+    ) -> tuple[int, ...]:
         """Append exp(−iθ·coeff·P) for the Pauli string ``label`` on ``wires``."""
         return self.gate("PAULIROT", wires, slots=slots, data=(coeff, label))
 
-    def unitary(self, matrix, wires: int | Iterable[int]):
+    def unitary(self, matrix: ArrayLike, wires: int | Iterable[int]) -> tuple[int, ...]:
         """Append a fixed unitary matrix acting on ``wires`` (big-endian)."""
         return self.gate("UNITARY", wires, data=matrix)
 

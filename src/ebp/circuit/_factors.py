@@ -19,8 +19,17 @@ arXiv:2107.12390.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    import jax
+
+Array: TypeAlias = "np.ndarray | jax.Array"
+"""A NumPy or a JAX array: the factors compute in either (``xp`` is ``numpy`` or ``jax.numpy``)."""
 
 __all__ = ["PAULI_LETTERS", "Exp", "Factor", "Fixed", "PauliExp", "pauli_matrix"]
 
@@ -73,8 +82,12 @@ class PauliExp:
     def key(self) -> tuple:
         return ("pauli", round(float(self.coeff), 12), self.label)
 
-    def matrix(self, theta, xp):
-        """cos(θc) I − i sin(θc) P, valid because P² = I."""
+    def matrix(self, theta: Array, xp: ModuleType) -> Array:
+        """cos(θc) I − i sin(θc) P, valid because P² = I.
+
+        ``theta``: the gate's parameters ``(n_params,)``; ``xp``: ``numpy`` or ``jax.numpy``, the
+        module that computes the ``(2**k, 2**k)`` result (k wires).
+        """
         angle = theta[self.param] * self.coeff
         p = pauli_matrix(self.label)
         return xp.cos(angle) * xp.eye(p.shape[0]) - 1j * xp.sin(angle) * xp.asarray(p)
@@ -87,7 +100,7 @@ class Exp:
     param: int
     generator_matrix: tuple = field(repr=False)
 
-    def __init__(self, param: int, generator):
+    def __init__(self, param: int, generator: ArrayLike):
         object.__setattr__(self, "param", int(param))
         object.__setattr__(self, "generator_matrix", _frozen_matrix(generator))
 
@@ -109,8 +122,12 @@ class Exp:
     def key(self) -> tuple:
         return ("exp", np.round(self.generator(), 12).tobytes())
 
-    def matrix(self, theta, xp):
-        """V diag(e^{−iθλ}) V† from the eigendecomposition G = V diag(λ) V†."""
+    def matrix(self, theta: Array, xp: ModuleType) -> Array:
+        """V diag(e^{−iθλ}) V† from the eigendecomposition G = V diag(λ) V†.
+
+        ``theta``: the gate's parameters ``(n_params,)``; ``xp``: ``numpy`` or ``jax.numpy``, the
+        module that computes the ``(2**k, 2**k)`` result (k wires).
+        """
         g = self.generator()
         if self.diagonal:
             return xp.diag(xp.exp(-1j * theta[self.param] * xp.asarray(np.diag(g).real)))
@@ -126,7 +143,7 @@ class Fixed:
     fixed_matrix: tuple = field(repr=False)
     param = None
 
-    def __init__(self, matrix):
+    def __init__(self, matrix: ArrayLike):
         object.__setattr__(self, "fixed_matrix", _frozen_matrix(matrix))
 
     @property
@@ -144,7 +161,8 @@ class Fixed:
     def key(self) -> tuple:
         return ("fixed", np.round(self.value(), 12).tobytes())
 
-    def matrix(self, theta, xp):
+    def matrix(self, theta: Array, xp: ModuleType) -> Array:
+        """The fixed ``(2**k, 2**k)`` unitary as an ``xp`` array (``theta`` is not used)."""
         return xp.asarray(self.value())
 
 

@@ -25,11 +25,16 @@ kind, QASM import/export and the contract tests follow from it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ._factors import PAULI_LETTERS, Exp, Fixed, PauliExp, pauli_matrix
 from ._registry import GATES, GateSpec, InverseRule, register_gate
+
+if TYPE_CHECKING:
+    import jax
 
 __all__ = ["GATES", "PAULI_LETTERS", "GateSpec", "pauli_matrix", "su4_matrix"]
 
@@ -285,6 +290,7 @@ register_gate(
 )
 
 
-def su4_matrix(theta, data=None):
-    """The 15-parameter KAK block (see the module docstring), in ``jax.numpy``."""
+def su4_matrix(theta: ArrayLike, data: Any = None) -> jax.Array:
+    """The 15-parameter KAK block (see the module docstring): a ``(4, 4)`` unitary in
+    ``jax.numpy`` at ``theta`` of shape ``(15,)``."""
     return GATES["SU4"].matrix(theta)

@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._circuit import MAX_QUBITS, Circuit, Operation
 
@@ -54,14 +55,14 @@ class LightCone:
     n_params: int
     dropped: int
 
-    def reduce_params(self, params) -> np.ndarray:
+    def reduce_params(self, params: ArrayLike) -> np.ndarray:
         """Original parameters ``(..., n_params)`` → the reduced circuit's ``(..., k)``."""
         p = np.asarray(params)
         if p.shape[-1:] != (self.n_params,):
             raise ValueError(f"expected parameters of shape (..., {self.n_params}); got {p.shape}.")
         return p[..., list(self.params)]
 
-    def expand_gradient(self, gradient) -> np.ndarray:
+    def expand_gradient(self, gradient: ArrayLike) -> np.ndarray:
         """Reduced gradient ``(..., k)`` → the original circuit's ``(..., n_params)``; parameters
         outside the cone get exactly 0."""
         g = np.asarray(gradient)

@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -113,7 +115,12 @@ def _names_of(qnode, args) -> list[str]:
 
 
 def from_pennylane(
-    tape_or_qnode, visible=None, *, args=(), kwargs=None, promote_angles: bool = False
+    tape_or_qnode: Any,
+    visible: Any = None,
+    *,
+    args: Sequence[Any] = (),
+    kwargs: dict[str, Any] | None = None,
+    promote_angles: bool = False,
 ) -> Circuit:
     """Read a PennyLane QNode (called with ``args``) or tape into a :class:`Circuit`.
 

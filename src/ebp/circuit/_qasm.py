@@ -17,10 +17,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._gates import GATES
+
+if TYPE_CHECKING:
+    from ._circuit import Circuit
 
 __all__ = ["to_qasm"]
 
@@ -100,7 +104,7 @@ def _definitions(names: list[str]) -> list[str]:
     return out
 
 
-def to_qasm(circuit, params: Sequence[float] | None = None) -> str:
+def to_qasm(circuit: Circuit, params: Sequence[float] | None = None) -> str:
     """Write ``circuit`` as an OpenQASM 3 program.
 
     Args:

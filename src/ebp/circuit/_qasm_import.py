@@ -30,7 +30,9 @@ import io
 import math
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -520,7 +522,12 @@ def _embed(m: np.ndarray, wires, n: int) -> np.ndarray:
     return out.transpose(inv).reshape(2**n, 2**n)
 
 
-def from_qasm(source, visible=None, *, promote_angles: bool = False) -> Circuit:
+def from_qasm(
+    source: str | os.PathLike[str],
+    visible: str | int | Sequence[Any] | None = None,
+    *,
+    promote_angles: bool = False,
+) -> Circuit:
     """Read an OpenQASM 3 or OpenQASM 2 program into a :class:`Circuit` (see the module
     docstring for what is read and what is refused).
 

@@ -13,6 +13,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from ._circuit import Circuit
 from ._import import (
     Affine,
@@ -122,7 +125,12 @@ def _walk(
         _walk(definition, list(ws), asm, slots, measured, depth + 1)
 
 
-def from_qiskit(quantum_circuit, visible=None, *, promote_angles: bool = False) -> Circuit:
+def from_qiskit(
+    quantum_circuit: Any,
+    visible: str | int | Sequence[Any] | None = None,
+    *,
+    promote_angles: bool = False,
+) -> Circuit:
     """Read a Qiskit ``QuantumCircuit`` into a :class:`Circuit` (see the module docstring).
 
     Args:

@@ -32,11 +32,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._factors import Exp, Fixed, PauliExp, factors_commute, pauli_matrix, product
+
+if TYPE_CHECKING:
+    import jax
 
 __all__ = [
     "GATES",
@@ -100,7 +104,7 @@ class GateSpec:
     def data_dependent(self) -> bool:
         return self.check_data is not None
 
-    def factors(self, data=None) -> tuple:
+    def factors(self, data: Any = None) -> tuple:
         """The gate's factors (for data-dependent gates, of the operation with this data)."""
         return _factors(self, data)
 
@@ -118,13 +122,13 @@ class GateSpec:
     def coeff(self) -> float | None:
         return None if self.data_dependent else _single_pauli(self.factors(), "coeff")
 
-    def dim(self, data=None) -> int:
+    def dim(self, data: Any = None) -> int:
         fs = self.factors(data)
         k = fs[0].n_wires if fs else self.n_wires
         assert k is not None  # a gate without factors has a fixed n_wires
         return 2**k
 
-    def matrix(self, theta, data=None):
+    def matrix(self, theta: ArrayLike, data: Any = None) -> jax.Array:
         """``(2**k, 2**k)`` matrix at parameters ``theta`` (shape ``(n_params,)``), in
         ``jax.numpy``: differentiable and usable inside ``jax.jit``."""
         import jax.numpy as jnp
@@ -134,18 +138,18 @@ class GateSpec:
             return jnp.asarray(_fixed_product(self, data))
         return product(fs, jnp.asarray(theta), jnp, self.dim(data))
 
-    def numpy_matrix(self, theta=(), data=None) -> np.ndarray:
+    def numpy_matrix(self, theta: ArrayLike = (), data: Any = None) -> np.ndarray:
         """The same matrix in numpy (no JAX), for checks and exporters."""
         fs = self.factors(data)
         return np.asarray(product(fs, np.asarray(theta, dtype=float), np, self.dim(data)))
 
-    def generator(self, j: int, data=None) -> np.ndarray | None:
+    def generator(self, j: int, data: Any = None) -> np.ndarray | None:
         """G_j with U = A e^{−iθ_j G_j} B (A, B independent of θ_j); None when θ_j enters more
         than one factor."""
         uses = [f for f in self.factors(data) if f.param == j]
         return uses[0].generator() if len(uses) == 1 else None
 
-    def shift_rule(self, j: int, data=None) -> tuple[float, float] | None:
+    def shift_rule(self, j: int, data: Any = None) -> tuple[float, float] | None:
         """(shift s, coefficient r) of the two-term rule ∂_j C = r[C(θ+s e_j) − C(θ−s e_j)].
 
         r = (λ_max − λ_min)/2 over the generator's eigenvalues, s = π/(4r); (0, 0) when θ_j has no
@@ -163,7 +167,7 @@ class GateSpec:
         r = float(lam[-1] - lam[0]) / 2
         return (math.pi / (4 * r), r)
 
-    def coupling_params(self, data=None) -> tuple[int, ...] | None:
+    def coupling_params(self, data: Any = None) -> tuple[int, ...] | None:
         """Parameters whose generator couples wires (a Pauli term of weight ≥ 2): with them at 0
         the gate is a product of single-wire gates. ``None`` when a fixed factor entangles (the
         gate cannot be switched off, e.g. CNOT)."""
@@ -172,7 +176,7 @@ class GateSpec:
             return None
         return tuple(sorted({f.param for f in fs if f.param is not None and _couples(f)}))
 
-    def generator_traces(self, j: int, data=None) -> tuple[float, float, int] | None:
+    def generator_traces(self, j: int, data: Any = None) -> tuple[float, float, int] | None:
         """(Tr V, Tr V², dim) for V = 2i U†∂_jU = 2B†G_jB: (2 Tr G_j, 4 Tr G_j², 2**k)."""
         g = self.generator(j, data)
         if g is None:
@@ -234,7 +238,7 @@ def register_gate(
     name: str,
     *,
     n_wires: int | None,
-    factors,
+    factors: tuple | Callable[[Any], tuple],
     params: tuple[str, ...] = (),
     qasm: tuple[str, ...] | str = (),
     qasm_qubits: int | None = None,
@@ -277,26 +281,37 @@ def register_gate(
         f"OpenQASM name(s) {taken} of {name} already belong to {[_QASM_NAMES[q] for q in taken]}.",
     )
     _require(len(set(params)) == len(params), f"{name}: parameter names repeat: {params}.")
+    factors_of: Callable[..., tuple]
     if n_wires is None:
         _require(
             callable(factors) and check_data is not None,
             f"{name}: a gate without a fixed n_wires needs factors(data) and check_data.",
         )
+        factors_of = cast(Callable[[Any], tuple], factors)  # callable, as just checked
     else:
         _require(
             isinstance(n_wires, int) and n_wires >= 1,
             f"{name}: n_wires must be an int >= 1 or None; got {n_wires!r}.",
         )
         _require(not callable(factors), f"{name}: give factors as a tuple (n_wires is fixed).")
-        fs = tuple(factors)
+        fs = tuple(cast(tuple, factors))  # not callable, as just checked
         _check_factors(name, fs, n_wires, len(params))
 
         def fixed_factors() -> tuple:
             return fs
 
-        factors = fixed_factors
+        factors_of = fixed_factors
     spec = GateSpec(
-        name, n_wires, params, qasm, factors, check_data, qasm_qubits, qasm_definition, inverse, doc
+        name,
+        n_wires,
+        params,
+        qasm,
+        factors_of,
+        check_data,
+        qasm_qubits,
+        qasm_definition,
+        inverse,
+        doc,
     )
     GATES[name] = spec
     for q in qasm:
@@ -357,7 +372,7 @@ def qasm_gate(qasm_name: str) -> GateSpec | None:
 
 
 # ----------------------------------------------------------------------------- inverses
-def inverse_rule(spec: GateSpec, data=None) -> InverseRule | None:
+def inverse_rule(spec: GateSpec, data: Any = None) -> InverseRule | None:
     """How to write U(θ)† as one registered gate (see the module docstring), or None."""
     if spec.declared_inverse is not None:
         return spec.declared_inverse(data)
