@@ -312,8 +312,12 @@ def _fit_label(x, y, lo, hi) -> tuple[str, Any]:
     return f" (slope {fit.slope:+.2f}±{fit.slope_err:.2f})", fit
 
 
-def _errorbar(ax, x, y, lo, hi, **kw):
-    ax.errorbar(x, y, yerr=error_bars(y, lo, hi), capsize=2, **kw)
+def _errorbar(ax, rows: pd.DataFrame, x: str, column: str, **kw):
+    """``rows[column]`` against ``rows[x]`` with its 95 % interval ``column_lo``/``column_hi``."""
+    y = rows[column]
+    ax.errorbar(
+        rows[x], y, yerr=error_bars(y, rows[f"{column}_lo"], rows[f"{column}_hi"]), capsize=2, **kw
+    )
 
 
 def _fig_scaling(df: pd.DataFrame, column: str, ylabel: str, theory: str | None):
@@ -330,10 +334,9 @@ def _fig_scaling(df: pd.DataFrame, column: str, ylabel: str, theory: str | None)
             text, _ = _fit_label(s["n_hidden"], s[column], s[column + "_lo"], s[column + "_hi"])
             _errorbar(
                 ax,
-                s["n_hidden"],
-                s[column],
-                s[column + "_lo"],
-                s[column + "_hi"],
+                s,
+                "n_hidden",
+                column,
                 fmt="o-",
                 ms=4,
                 lw=1,
@@ -386,10 +389,9 @@ def _fig_objectives(df: pd.DataFrame, config: GradientScalingConfig):
             color = f"C{k}"
             _errorbar(
                 ax,
-                s["n_hidden"],
-                s["probe_var"],
-                s["probe_var_lo"],
-                s["probe_var_hi"],
+                s,
+                "n_hidden",
+                "probe_var",
                 fmt=markers[obj] + "-",
                 ms=4,
                 lw=1,
@@ -429,10 +431,9 @@ def _fig_depth(df: pd.DataFrame, config: GradientScalingConfig):
         s = sub[sub["model"] == model].sort_values("layers")
         _errorbar(
             ax,
-            s["layers"],
-            s["probe_var"],
-            s["probe_var_lo"],
-            s["probe_var_hi"],
+            s,
+            "layers",
+            "probe_var",
             fmt="o-",
             ms=4,
             lw=1,
@@ -482,10 +483,9 @@ def _fig_paper(df: pd.DataFrame, config: GradientScalingConfig):
     )
     _errorbar(
         ax,
-        s["n_hidden"],
-        s["inf_norm_var"],
-        s["inf_norm_var_lo"],
-        s["inf_norm_var_hi"],
+        s,
+        "n_hidden",
+        "inf_norm_var",
         fmt="o",
         ms=5,
         color=model_color("pauli_network"),
