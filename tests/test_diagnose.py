@@ -11,15 +11,13 @@ from typer.testing import CliRunner
 from ebp.ansatz import brickwork, decoupled, hardware_efficient
 from ebp.cli import app
 from ebp.diagnose import (
-    AT_RISK_HAAR_RATIO,
-    BARREN_HAAR_RATIO,
-    BARREN_SLOPE,
     FORMAT,
-    MIN_HIDDEN_EXCESS,
+    MIN_SEPARATION_BITS,
     RULE,
-    VOLUME_LAW_PAGE_FRACTION,
+    RULES,
     Diagnosis,
     diagnose,
+    reading,
     verdict,
 )
 from ebp.landscape import sample_parameters, value_and_gradient
@@ -40,22 +38,79 @@ ry(t[3]) q[0]; ry(t[4]) q[1]; ry(t[5]) q[2];
 # --------------------------------------------------------------------------- the rule
 
 
-def test_rule_branches_follow_the_declared_thresholds():
-    # rule 1 (builder): the slope decides, whatever the single-size numbers say
-    assert verdict(100.0, 0.1, 1, 5, slope=BARREN_SLOPE - 0.1, slope_err=0.01)[0] == "barren"
-    assert verdict(1.0, 1.0, 1, 5, slope=0.0, slope_err=0.1)[0] == "trainable"
-    assert verdict(1.0, 1.0, 1, 5, slope=-0.3, slope_err=0.05)[0] == "at risk"
-    assert verdict(1.0, 1.0, 1, 5, slope=-0.9, slope_err=1.0)[0] == "trainable"  # not significant
-    # rule 2: at the 2-design level, volume law, and large enough
-    n_h = 1 + MIN_HIDDEN_EXCESS
-    assert verdict(BARREN_HAAR_RATIO, VOLUME_LAW_PAGE_FRACTION, 1, n_h)[0] == "barren"
-    assert verdict(BARREN_HAAR_RATIO, VOLUME_LAW_PAGE_FRACTION, 1, n_h - 1)[0] == "at risk"
-    assert verdict(BARREN_HAAR_RATIO * 1.01, 1.0, 1, n_h)[0] == "at risk"
-    assert verdict(AT_RISK_HAAR_RATIO * 1.01, 1.0, 1, n_h)[0] == "trainable"
-    assert verdict(AT_RISK_HAAR_RATIO, 0.5, 1, n_h)[0] == "trainable"
-    _, reason = verdict(2.0, 0.95, 1, n_h)
-    assert reason.startswith("rule 2:") and "r = 2" in reason
-    assert len(RULE) == 4 and all(line[0] == str(i + 1) for i, line in enumerate(RULE))
+def test_a_reading_decides_only_when_its_interval_is_on_one_side():
+    # log scale: boundary = geometric mean of the references
+    assert reading("q", 1, 0.5, 2, 1, 64, log=True).boundary == pytest.approx(8)
+    assert reading("q", 1, 0.5, 7.9, 1, 64, log=True).side == "barren"
+    assert reading("q", 20, 8.1, 40, 1, 64, log=True).side == "trainable"
+    assert reading("q", 8, 7, 9, 1, 64, log=True).side == "inconclusive"
+    # linear scale (a slope): boundary = arithmetic mean
+    assert reading("b", -1, -1.1, -0.9, -1, 0, log=False).side == "barren"
+    assert reading("b", -0.2, -0.4, 0.0, -1, 0, log=False).side == "trainable"
+    assert reading("b", -0.5, -0.6, -0.4, -1, 0, log=False).side == "inconclusive"
+    # references closer than MIN_SEPARATION_BITS never decide, whatever the interval
+    close = 2 ** (MIN_SEPARATION_BITS * 0.9)
+    assert reading("q", 1, 1, 1, 1, close, log=True).side == "inconclusive"
+    assert reading("q", None, None, None, 1, 64, log=True).note == "not measured"
+
+
+def test_rule_branches_follow_the_declared_principle():
+    haar = 0.2  # Haar rms of the trace norm (its barren reference)
+    # rule 1 (builder): the slope's interval against half the 2-design slope decides alone
+    assert (
+        verdict(
+            haar_ratio=None,
+            trace_norm=None,
+            haar_trace_norm=haar,
+            n_visible=1,
+            n_hidden=5,
+            slope=(-0.9, 0.05, -1.0),
+        )[0]
+        == "barren"
+    )
+    assert (
+        verdict(
+            haar_ratio=None,
+            trace_norm=None,
+            haar_trace_norm=haar,
+            n_visible=1,
+            n_hidden=5,
+            slope=(-0.1, 0.05, None),
+        )[0]
+        == "trainable"
+    )
+    assert (
+        verdict(
+            haar_ratio=None,
+            trace_norm=None,
+            haar_trace_norm=haar,
+            n_visible=1,
+            n_hidden=5,
+            slope=(-0.45, 0.05, -1.0),
+        )[0]
+        == "at risk"
+    )
+    # one size, n_H = 6: gradient boundary log2 r = 3; trace-norm boundary sqrt(0.2 * 1)
+    low_t, high_t = (0.2, 0.18, 0.22), (0.9, 0.85, 0.95)
+    low_r, high_r, mid_r = (1.0, 0.8, 1.2), (30.0, 20.0, 40.0), (8.0, 4.0, 16.0)
+
+    def call(r, t, n_hidden=6):
+        return verdict(
+            haar_ratio=r, trace_norm=t, haar_trace_norm=haar, n_visible=1, n_hidden=n_hidden
+        )
+
+    assert call(low_r, low_t)[0] == "barren"
+    assert call(low_r, (0.45, 0.3, 0.6))[0] == "at risk"  # the mechanism is not shown
+    assert call(high_r, (0.45, 0.3, 0.6))[0] == "trainable"
+    assert call(mid_r, high_t)[0] == "trainable"
+    assert call(high_r, low_t)[0] == "at risk"  # the readings disagree
+    assert call(mid_r, (0.45, 0.3, 0.6))[0] == "at risk"
+    assert call(None, high_t)[0] == "trainable"  # no 2-design value: the trace norm alone
+    # no hidden qubit: the gradient references coincide, nothing is decisive from them
+    v, reason, readings = call(low_r, low_t, n_hidden=0)
+    assert readings[0].side == "inconclusive" and reason.startswith("rule 4")
+    assert call(low_r, low_t)[1].startswith("rule 2 barren: gradient ratio r 1 [0.8, 1.2]")
+    assert len(RULE) == len(RULES) == 4 and all(r.rationale for r in RULES)
 
 
 # --------------------------------------------------------------------------- exactness
@@ -146,10 +201,12 @@ def test_json_round_trip_and_schema():
         "gradients",
         "headline",
         "scaling",
+        "readings",
         "verdict",
         "reason",
         "remedies",
     }
+    assert [r["name"] for r in data["readings"]] == ["scaling"]
     assert set(data["entropy"][0]) == {"layer", "gates", "mean", "std", "page", "maximum"}
     assert len(data["gradients"][0]["variance"]) == d.n_params
     assert data["scaling"]["n_hidden"] == [1, 2, 3]

@@ -42,7 +42,7 @@ from ..landscape import (
 )
 from ..quantum_info import entanglement_entropy
 from ..sim import simulate
-from ..theory import page_entropy
+from ..theory import mean_trace_distance_bound_lubkin, page_entropy
 from ._result import (
     Concentration,
     Diagnosis,
@@ -50,7 +50,7 @@ from ._result import (
     GradientEvidence,
     Scaling,
 )
-from ._rules import SLOPE_POINTS, verdict
+from ._rules import CONFIDENCE, SLOPE_POINTS, Z, verdict
 
 __all__ = ["SHIFT_FACTOR", "default_observables", "diagnose"]
 
@@ -59,6 +59,10 @@ SHIFT_FACTOR = 0.5
 
 STATE_BYTES = 128 * 2**20
 """Bytes of output states held at once while measuring entropies."""
+
+BOOTSTRAP_RESAMPLES = 1000
+"""Bootstrap resamples behind every gradient-variance interval (percentile endpoints of a 95 %
+interval need of the order of a thousand)."""
 
 ZERO_VARIANCE = 1e-24
 """A live parameter whose gradient variance is below this is reported as numerically flat."""
@@ -230,7 +234,8 @@ def _gradients(
             distribution=lambda rng, s, k: reduced,
             probe=visible_probe(cone.circuit) or None,
             lipschitz_steps=lipschitz_steps,
-            n_resamples=200,
+            confidence=CONFIDENCE,
+            n_resamples=BOOTSTRAP_RESAMPLES,
             progress=False,
         )
         if cone.circuit.n_params
@@ -304,6 +309,7 @@ def diagnose(
                     norm,
                     (0.0,) * circuit.n_params,
                     0.0,
+                    (0.0, 0.0),
                     None,
                     None,
                     0.0,
@@ -327,6 +333,7 @@ def diagnose(
                 norm=norm,
                 variance=tuple(float(v) for v in full_var),
                 mean_variance=mean_var,
+                mean_variance_ci=(float(st.probe_var_ci[0]), float(st.probe_var_ci[1])),
                 two_design=design,
                 haar_ratio=None if design is None else mean_var / design,
                 lipschitz=float(st.lipschitz),
@@ -342,10 +349,15 @@ def diagnose(
         rho = m @ np.conj(np.swapaxes(m, -1, -2))
     w = np.linalg.eigvalsh(rho)
     norms = np.sum(np.abs(w - 1.0 / d_v), axis=-1)
+    mean_norm = float(np.mean(norms))
+    # one state when no parameter is in the cone: ρ_V is then the same at every θ
+    half = Z * float(np.std(norms, ddof=1)) / np.sqrt(len(norms)) if len(norms) > 1 else 0.0
     concentration = Concentration(
-        mean_trace_norm=float(np.mean(norms)),
+        mean_trace_norm=mean_norm,
+        trace_norm_ci=(mean_norm - half, mean_norm + half),
         max_trace_norm=float(np.max(norms)),
-        haar_trace_norm=float(min(2.0, np.sqrt(d_v / 2.0**circuit.n_hidden))),
+        haar_trace_norm=2.0
+        * float(mean_trace_distance_bound_lubkin(circuit.n_visible, circuit.n_hidden)),
         deviation_bounds=tuple(0.5 * e.spread * float(np.mean(norms)) for e in evidence),
     )
     best = max(evidence, key=lambda e: e.mean_variance)
@@ -364,13 +376,17 @@ def diagnose(
         )
     final = profile[-1]
     page_fraction = final.mean / final.page if final.page > 0 else None
-    result, reason = verdict(
-        best.haar_ratio,
-        page_fraction,
-        circuit.n_visible,
-        circuit.n_hidden,
-        None if scaling is None else scaling.slope,
-        None if scaling is None else scaling.slope_err,
+    ratio = None
+    if best.two_design is not None:
+        lo, hi = best.mean_variance_ci
+        ratio = (best.haar_ratio, lo / best.two_design, hi / best.two_design)
+    result, reason, readings = verdict(
+        haar_ratio=ratio,
+        trace_norm=(mean_norm, *concentration.trace_norm_ci),
+        haar_trace_norm=concentration.haar_trace_norm,
+        n_visible=circuit.n_visible,
+        n_hidden=circuit.n_hidden,
+        slope=None if scaling is None else (scaling.slope, scaling.slope_err, scaling.theory_slope),
     )
     return Diagnosis(
         name=name,
@@ -391,6 +407,7 @@ def diagnose(
         gradients=tuple(evidence),
         headline=best.observable,
         scaling=scaling,
+        readings=readings,
         verdict=result,
         reason=reason,
         remedies=REMEDIES if result != "trainable" else (),

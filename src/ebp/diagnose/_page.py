@@ -22,6 +22,7 @@ from ..report import (
 )
 from ._diagnose import ZERO_VARIANCE
 from ._result import Diagnosis
+from ._rules import RULES
 
 __all__ = ["TONES", "diagnosis_page", "fmt"]
 
@@ -161,14 +162,17 @@ def evidence_rows(d: Diagnosis) -> list[tuple[str, str]]:
         (
             "||rho_V - I/d_V||_1",
             (
-                f"mean {c.mean_trace_norm:.3g}, max {c.max_trace_norm:.3g} "
-                f"(Haar scale sqrt(d_V/d_H) = {c.haar_trace_norm:.3g})"
+                f"mean {c.mean_trace_norm:.3g} [{c.trace_norm_ci[0]:.3g}, "
+                f"{c.trace_norm_ci[1]:.3g}], max {c.max_trace_norm:.3g} "
+                f"(Haar rms {c.haar_trace_norm:.3g}; pure rho_V "
+                f"{2 * (1 - 2.0**-d.n_visible):.3g})"
             ),
         ),
         (
             f"Var[dC], C = <{e.observable}>",
             (
-                f"{e.mean_variance:.3g} (mean over parameters of "
+                f"{e.mean_variance:.3g} [{e.mean_variance_ci[0]:.3g}, "
+                f"{e.mean_variance_ci[1]:.3g}] (mean over parameters of "
                 f"gates on V); 2-design {fmt(e.two_design)}; "
                 f"ratio {fmt(e.haar_ratio)}"
             ),
@@ -288,7 +292,30 @@ def diagnosis_page(d: Diagnosis) -> Page:
                 ],
             )
         )
-    sections.append(Section("Rule", [Preformatted("\n".join(d.rule))]))
+    sections.append(
+        Section(
+            "Rule",
+            [
+                Preformatted("\n".join(d.rule)),
+                Table(("rule", "why"), [(r.name, r.rationale) for r in RULES]),
+                Table(
+                    ("reading", "value", "interval", "boundary", "side"),
+                    [
+                        (
+                            r.name,
+                            fmt(r.value),
+                            f"[{fmt(r.low)}, {fmt(r.high)}]",
+                            fmt(r.boundary),
+                            r.side,
+                        )
+                        for r in d.readings
+                    ],
+                    caption="What the rule read: each quantity against its barren and trainable "
+                    "reference values (docs/diagnose.md).",
+                ),
+            ],
+        )
+    )
     if d.remedies:
         sections.append(Section("Remedies", [Table(("what", "use"), list(d.remedies))]))
     else:

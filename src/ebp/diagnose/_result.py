@@ -8,9 +8,19 @@ import math
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-__all__ = ["FORMAT", "Concentration", "Diagnosis", "EntropyPoint", "GradientEvidence", "Scaling"]
+from ._rules import Reading
 
-FORMAT = "ebp-diagnosis/1"
+__all__ = [
+    "FORMAT",
+    "Concentration",
+    "Diagnosis",
+    "EntropyPoint",
+    "GradientEvidence",
+    "Reading",
+    "Scaling",
+]
+
+FORMAT = "ebp-diagnosis/2"
 """The ``format`` field of a diagnosis's JSON; a reader refuses any other."""
 
 
@@ -33,14 +43,16 @@ class Concentration:
 
     Attributes:
         mean_trace_norm: mean ‖ρ_V − I/d_V‖₁ over the samples.
+        trace_norm_ci: the 95 % interval of the mean, mean ± 1.96·s/√S.
         max_trace_norm: largest ‖ρ_V − I/d_V‖₁ over the samples.
-        haar_trace_norm: min(2, √(d_V/d_H)), twice the Haar mean-trace-distance bound
-            (:func:`ebp.theory.mean_trace_distance_bound`).
+        haar_trace_norm: √((d_V² − 1)/(d_V d_H + 1)), the root mean square of ‖ρ_V − I/d_V‖₁
+            for Haar-random states (twice :func:`ebp.theory.mean_trace_distance_bound_lubkin`).
         deviation_bounds: per objective (order of ``Diagnosis.gradients``),
             ½(λ_max − λ_min)·mean‖ρ_V − I/d_V‖₁ ≥ |Tr O ρ_V − Tr O/d_V| on average.
     """
 
     mean_trace_norm: float
+    trace_norm_ci: tuple[float, float]
     max_trace_norm: float
     haar_trace_norm: float
     deviation_bounds: tuple[float, ...]
@@ -55,7 +67,8 @@ class GradientEvidence:
         spread: λ_max − λ_min of O.
         norm: ‖O‖ = max |λ|.
         variance: Var[∂_k C] for every parameter of the circuit (0 for dead ones).
-        mean_variance: mean of Var[∂_k C] over the parameters in the light cone.
+        mean_variance: mean of Var[∂_k C] over the parameters of gates on V in the light cone.
+        mean_variance_ci: its 95 % bootstrap interval.
         two_design: mean 2-design value over the same parameters (None: undefined, e.g. a
             parameter shared by several gates).
         haar_ratio: mean_variance / two_design.
@@ -70,6 +83,7 @@ class GradientEvidence:
     norm: float
     variance: tuple[float, ...]
     mean_variance: float
+    mean_variance_ci: tuple[float, float]
     two_design: float | None
     haar_ratio: float | None
     lipschitz: float
@@ -106,6 +120,7 @@ _NESTED = {
     "concentration": Concentration,
     "gradients": GradientEvidence,
     "scaling": Scaling,
+    "readings": Reading,
 }
 
 
@@ -148,6 +163,8 @@ class Diagnosis:
         gradients: one :class:`GradientEvidence` per objective.
         headline: the observable the verdict is taken for (largest mean gradient variance).
         scaling: the n_hidden scaling (None without a builder).
+        readings: the quantities the rule read against their reference values
+            (:class:`~ebp.diagnose.Reading`).
         verdict: ``trainable``, ``at risk`` or ``barren``.  reason: the rule line that fired.
         remedies: (what, function or study) pairs; empty for a trainable circuit.
     """
@@ -170,6 +187,7 @@ class Diagnosis:
     gradients: tuple[GradientEvidence, ...]
     headline: str
     scaling: Scaling | None
+    readings: tuple[Reading, ...]
     verdict: str
     reason: str
     remedies: tuple[tuple[str, str], ...]
