@@ -1,4 +1,5 @@
-"""ebp.diagnose: exact on the light cone, the declared rule, JSON round trip, the CLI's errors."""
+"""ebp.diagnose, the function (its package: ebp.diagnosis): exact on the light cone, the declared
+rule, JSON round trip, the CLI's errors."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from ebp import diagnose
 from ebp.ansatz import brickwork, decoupled, hardware_efficient
 from ebp.cli import app
-from ebp.diagnose import (
+from ebp.diagnosis import (
     FORMAT,
     MIN_SEPARATION_BITS,
     RULE,
     RULES,
     Diagnosis,
-    diagnose,
     reading,
     verdict,
 )
@@ -38,6 +39,14 @@ ry(t[3]) q[0]; ry(t[4]) q[1]; ry(t[5]) q[2];
 # --------------------------------------------------------------------------- the rule
 
 
+def test_diagnose_is_a_top_level_function():
+    import ebp.diagnosis
+
+    assert callable(ebp.diagnose) and ebp.diagnose is ebp.diagnosis.diagnose
+    assert ebp.Diagnosis is ebp.diagnosis.Diagnosis
+    assert {"diagnose", "diagnosis", "Diagnosis"} <= set(ebp.__all__)
+
+
 def test_a_reading_decides_only_when_its_interval_is_on_one_side():
     # log scale: boundary = geometric mean of the references
     assert reading("q", 1, 0.5, 2, 1, 64, log=True).boundary == pytest.approx(8)
@@ -48,6 +57,9 @@ def test_a_reading_decides_only_when_its_interval_is_on_one_side():
     assert reading("b", -1, -1.1, -0.9, -1, 0, log=False).side == "barren"
     assert reading("b", -0.2, -0.4, 0.0, -1, 0, log=False).side == "trainable"
     assert reading("b", -0.5, -0.6, -0.4, -1, 0, log=False).side == "inconclusive"
+    # a rate's references are compared over the span of sizes fitted
+    assert reading("b", -1, -1.1, -0.9, -0.9, 0, log=False, span=2).side == "barren"
+    assert reading("b", -1, -1.1, -0.9, -0.9, 0, log=False, span=1).side == "inconclusive"
     # references closer than MIN_SEPARATION_BITS never decide, whatever the interval
     close = 2 ** (MIN_SEPARATION_BITS * 0.9)
     assert reading("q", 1, 1, 1, 1, close, log=True).side == "inconclusive"
@@ -64,7 +76,7 @@ def test_rule_branches_follow_the_declared_principle():
             haar_trace_norm=haar,
             n_visible=1,
             n_hidden=5,
-            slope=(-0.9, 0.05, -1.0),
+            slope=(-0.9, 0.05, -1.0, 2.0),
         )[0]
         == "barren"
     )
@@ -75,7 +87,7 @@ def test_rule_branches_follow_the_declared_principle():
             haar_trace_norm=haar,
             n_visible=1,
             n_hidden=5,
-            slope=(-0.1, 0.05, None),
+            slope=(-0.1, 0.05, None, 2.0),
         )[0]
         == "trainable"
     )
@@ -86,7 +98,7 @@ def test_rule_branches_follow_the_declared_principle():
             haar_trace_norm=haar,
             n_visible=1,
             n_hidden=5,
-            slope=(-0.45, 0.05, -1.0),
+            slope=(-0.45, 0.05, -1.0, 2.0),
         )[0]
         == "at risk"
     )

@@ -10,8 +10,8 @@ import shutil
 
 import pytest
 
+from ebp import diagnose
 from ebp.ansatz import brickwork
-from ebp.diagnose import diagnose
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ebp.ansatz import bounded_cut, brickwork, decoupled, hardware_efficient
-from ebp.diagnose import VERDICTS, diagnose
+from ebp.diagnosis import VERDICTS, diagnose
 
 ORDER = {v: i for i, v in enumerate(VERDICTS)}  # trainable < at risk < barren
 

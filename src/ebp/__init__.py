@@ -19,12 +19,24 @@ import importlib as _importlib
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("ansatz", "circuit", "landscape", "qbm", "quantum_info", "sim", "theory", "train")
+_SUBPACKAGES = (
+    "ansatz",
+    "circuit",
+    "diagnosis",
+    "landscape",
+    "qbm",
+    "quantum_info",
+    "sim",
+    "theory",
+    "train",
+)
 
 _NAMES = {
     "Circuit": "circuit",
     "CircuitBuilder": "circuit",
     "Operation": "circuit",
+    "Diagnosis": "diagnosis",
+    "diagnose": "diagnosis",
     "entanglement_entropy": "quantum_info",
     "gue_evolution": "quantum_info",
     "haar_state": "quantum_info",

@@ -900,7 +900,13 @@ def diagnose_command(
     """Diagnose a circuit's trainability on its visible light cone: entanglement, concentration,
     gradient variances, shots, and a verdict (trainable / at risk / barren) with its rule."""
     from .circuit import LightConeTooLargeError
-    from .diagnose import DiagnoseInputError, diagnose, load_circuit, parse_visible, print_diagnosis
+    from .diagnosis import (
+        DiagnoseInputError,
+        diagnose,
+        load_circuit,
+        parse_visible,
+        print_diagnosis,
+    )
 
     if samples < 2:
         _fail(f"--samples must be >= 2 (variances need two); got {samples}.")

@@ -15,7 +15,7 @@ vectors drawn as the circuit's users would (θ_k ~ U[0, 2π) by default):
   against the largest deviation measured;
 * gradients (exact, adjoint method, :func:`ebp.landscape.gradient_statistics_many`): Var[∂_k C]
   per parameter, the dead parameters, the empirical Lipschitz constant, and the mean variance
-  against its 2-design value for the whole circuit (:mod:`ebp.diagnose._rules`);
+  against its 2-design value for the whole circuit (:mod:`ebp.diagnosis._rules`);
 * shots: a parameter-shift component ∂C = r[C(θ+s) − C(θ−s)] estimated from N shots per shifted
   circuit has variance ≤ 2 r² ‖O‖²/N (a single shot of O has variance ≤ ‖O‖²); resolving a
   component of the typical size √Var[∂C] (standard error equal to it) takes
@@ -269,7 +269,7 @@ def diagnose(
         seed: seed of the parameter draws (and of the bootstrap intervals).
         builder: ``builder(n_hidden) -> Circuit`` for the scaling with n_hidden (same n_visible).
         hidden_sizes: the n_hidden values the builder is measured at (>= 3 distinct); the slope
-            is fitted on the largest :data:`~ebp.diagnose.SLOPE_POINTS` of them.
+            is fitted on the largest :data:`~ebp.diagnosis.SLOPE_POINTS` of them.
         extrapolate_to: n_hidden to extrapolate the fitted variance to (default: the circuit's
             own n_hidden when it is above the largest size measured, else twice that size).
         distribution: how parameters are drawn (:func:`ebp.landscape.sample_parameters`):
@@ -386,7 +386,14 @@ def diagnose(
         haar_trace_norm=concentration.haar_trace_norm,
         n_visible=circuit.n_visible,
         n_hidden=circuit.n_hidden,
-        slope=None if scaling is None else (scaling.slope, scaling.slope_err, scaling.theory_slope),
+        slope=None
+        if scaling is None
+        else (
+            scaling.slope,
+            scaling.slope_err,
+            scaling.theory_slope,
+            float(max(scaling.fit_n_hidden) - min(scaling.fit_n_hidden)),
+        ),
     )
     return Diagnosis(
         name=name,

@@ -1,4 +1,4 @@
-"""The result of :func:`ebp.diagnose.diagnose`: plain data, JSON in and out (schema in
+"""The result of :func:`ebp.diagnose`: plain data, JSON in and out (schema in
 docs/diagnose.md, ``format`` = :data:`FORMAT`)."""
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def _build(cls, data: dict):
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """A circuit's trainability evidence and verdict (see :func:`ebp.diagnose.diagnose`).
+    """A circuit's trainability evidence and verdict (see :func:`ebp.diagnose`).
 
     Attributes:
         name: what the circuit is called.
@@ -164,7 +164,7 @@ class Diagnosis:
         headline: the observable the verdict is taken for (largest mean gradient variance).
         scaling: the n_hidden scaling (None without a builder).
         readings: the quantities the rule read against their reference values
-            (:class:`~ebp.diagnose.Reading`).
+            (:class:`~ebp.diagnosis.Reading`).
         verdict: ``trainable``, ``at risk`` or ``barren``.  reason: the rule line that fired.
         remedies: (what, function or study) pairs; empty for a trainable circuit.
     """
@@ -199,7 +199,7 @@ class Diagnosis:
 
     @property
     def rule(self) -> tuple[str, ...]:
-        """The verdict rule, one line per branch (:data:`ebp.diagnose.RULE`)."""
+        """The verdict rule, one line per branch (:data:`ebp.diagnosis.RULE`)."""
         from ._rules import RULE
 
         return RULE

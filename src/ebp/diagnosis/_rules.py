@@ -71,7 +71,8 @@ Z = 1.959963984540054
 
 MIN_SEPARATION_BITS = 1.0
 """A reading decides only when its two reference values are at least a factor 2 (one bit) apart
-on the log scale. One bit is the suppression a single hidden qubit adds to a 2-design gradient
+on the log scale (for a fitted rate: the two reference rates, accumulated over the span of sizes
+fitted). One bit is the suppression a single hidden qubit adds to a 2-design gradient
 variance (Var ∝ 1/d): references closer than that cannot be told apart from the O(1) factors
 by which a real circuit differs from either idealisation, so such a reading is inconclusive
 whatever its interval (a two-qubit circuit is neither barren nor proven trainable by it)."""
@@ -129,12 +130,23 @@ def _finite(x) -> float | None:
 
 
 def reading(
-    name: str, value: float, low: float, high: float, barren: float, trainable: float, *, log: bool
+    name: str,
+    value: float,
+    low: float,
+    high: float,
+    barren: float,
+    trainable: float,
+    *,
+    log: bool,
+    span: float = 1.0,
 ) -> Reading:
     """Read ``value`` with interval [low, high] against the references (see the module docstring).
 
     ``log=True``: positive quantities compared on a log₂ scale (boundary √(barren·trainable));
-    ``log=False``: a log-rate already (boundary (barren + trainable)/2).
+    the references are log₂(trainable/barren) bits apart.
+    ``log=False``: a log₂-rate per unit of size already (boundary (barren + trainable)/2),
+    measured over ``span`` units: the references are (trainable − barren)·span bits apart
+    over the sizes measured.
     """
     values = tuple(_finite(x) for x in (value, low, high, barren, trainable))
     if None in values:
@@ -146,7 +158,7 @@ def reading(
         separation = math.log2(trainable / barren)
         boundary = math.sqrt(barren * trainable)
     else:
-        separation = trainable - barren
+        separation = (trainable - barren) * span
         boundary = 0.5 * (barren + trainable)
     if separation < MIN_SEPARATION_BITS:
         return Reading(
@@ -230,7 +242,7 @@ def verdict(
     haar_trace_norm: float,
     n_visible: int,
     n_hidden: int,
-    slope: tuple[float, float, float | None] | None = None,
+    slope: tuple[float, float, float | None, float] | None = None,
 ) -> tuple[str, str, tuple[Reading, ...]]:
     """(verdict, reason, readings) from the measured numbers (None: not measured).
 
@@ -239,14 +251,15 @@ def verdict(
         trace_norm: (t, low, high) of E‖ρ_V − I/d_V‖₁ and its interval.
         haar_trace_norm: the Haar rms value of ‖ρ_V − I/d_V‖₁ for (n_V, n_H).
         n_visible, n_hidden: the circuit's sizes.
-        slope: (b, s.e., b₂) of the builder's fit (b₂ None: :data:`TWO_DESIGN_SLOPE`).
+        slope: (b, s.e., b₂, span) of the builder's fit: slope, its standard error, the
+            2-design slope (None: :data:`TWO_DESIGN_SLOPE`) and the span of n_hidden fitted.
 
     The reason names the rule that fired and the readings it used.
     """
     if slope is not None:
-        b, err, b2 = slope
+        b, err, b2, span = slope
         b2 = TWO_DESIGN_SLOPE if b2 is None or not math.isfinite(b2) else b2
-        r = reading("scaling", b, b - Z * err, b + Z * err, b2, 0.0, log=False)
+        r = reading("scaling", b, b - Z * err, b + Z * err, b2, 0.0, log=False, span=span)
         return _scaling_call(r.side), f"rule {RULES[0].name}: {r.describe()}", (r,)
     nan = (math.nan, math.nan, math.nan)
     r, lo, hi = haar_ratio if haar_ratio is not None else nan

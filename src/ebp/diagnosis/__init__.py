@@ -5,7 +5,7 @@ scaling with n_hidden (given a builder) and the shots a gradient needs, and appl
 rule (:data:`RULE`). See docs/diagnose.md::
 
     from ebp.ansatz import brickwork
-    from ebp.diagnose import diagnose
+    from ebp import diagnose
 
     d = diagnose(brickwork(1, 5, 6), samples=100)
     d.verdict, d.reason
