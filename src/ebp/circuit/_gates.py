@@ -88,6 +88,7 @@ _fixed("CH", _controlled(_H), ("ch",), 2)
 _fixed("SWAP", np.eye(4)[[0, 2, 1, 3]], ("swap",), 2)
 _fixed("CCX", _controlled(_X, 2), ("ccx", "toffoli"), 3)
 _fixed("CSWAP", _controlled(np.eye(4)[[0, 2, 1, 3]]), ("cswap", "fredkin"), 3)
+_fixed("CCZ", _controlled(_Z, 2), ("ccz",), 3, definition="h c; ccx a, b, c; h c;")
 _fixed(
     "ISWAP",
     np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]]),
