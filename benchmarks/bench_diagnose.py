@@ -27,6 +27,7 @@ import json, sys, time
 t0 = time.perf_counter()
 import ebp
 from ebp.ansatz import brickwork
+ebp.enable_x64()
 t1 = time.perf_counter()
 circuit = brickwork(1, {hidden}, {layers})
 t2 = time.perf_counter()

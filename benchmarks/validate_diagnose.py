@@ -64,7 +64,10 @@ def _ok(verdict: str, expected: str | None) -> str:
 
 
 def main() -> None:
+    import ebp
     from ebp import diagnose
+
+    ebp.enable_x64()
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="101-110")

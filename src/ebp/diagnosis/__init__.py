@@ -4,10 +4,11 @@ the concentration of ρ_V around I/d_V, gradient variances against their 2-desig
 scaling with n_hidden (given a builder) and the shots a gradient needs, and applies a declared
 rule (:data:`RULE`). See docs/diagnose.md::
 
+    import ebp
     from ebp.ansatz import brickwork
-    from ebp import diagnose
 
-    d = diagnose(brickwork(1, 5, 6), samples=100)
+    ebp.enable_x64()
+    d = ebp.diagnose(brickwork(1, 5, 6), samples=100)
     d.verdict, d.reason
     d.to_html("diagnosis.html")
 """
