@@ -67,36 +67,47 @@ def _layers(p: dict[str, Any], n: int) -> int:
     return int(layers) if layers else n
 
 
-def task_estimate(study: str, p: dict[str, Any]) -> Estimate:
-    """Estimated seconds and peak memory of one task of ``study`` with grid point ``p``."""
-    n = _qubits(p)
+def _dense_qbm_estimate(study: str, p: dict[str, Any], n: int) -> Estimate:
+    """A QBM task: eigendecompositions of 2ⁿ × 2ⁿ Hamiltonians, O(d³) each."""
     dim = 2**n
-    if study.startswith("qbm-"):
-        if study == "qbm-training":  # per step: one eigendecomposition, one product per term
-            terms = 3 * n + 9 * n * (n - 1) // 2
-            work = float(p.get("budget_steps", 100)) * dim**3 * (1 + terms / dim)
-        else:
-            work = (
-                int(p.get("instances", 1))
-                * dim**3
-                * len(p.get("couplings", p.get("betas", (1.0,))))
-            )
-        seconds = OVERHEAD_S + work / DENSE_RATE
-        return Estimate(seconds, MATRIX_COPIES * BYTES * dim * dim, 1)
-    layers = _layers(p, n)
-    if "budget" in p and p.get("part", "train") == "train":
-        # shot runs spend budget / shots circuit evaluations; exact runs get the same number
-        count = float(p["budget"]) / float(p.get("shots") or 1)
-        seconds = OVERHEAD_S + count * (EVALUATION_OVERHEAD_S + layers * n * dim / CIRCUIT_RATE)
-        return Estimate(seconds, STATE_COPIES * BYTES * dim, 1)
+    if study == "qbm-training":  # per step: one eigendecomposition, one product per term
+        terms = 3 * n + 9 * n * (n - 1) // 2
+        work = float(p.get("budget_steps", 100)) * dim**3 * (1 + terms / dim)
     else:
-        count = float(p.get("samples", p.get("pairs", 1)))
-        if study == "gradient-scaling":
-            count *= 3
-        batch = int(min(CHUNK, p.get("samples", p.get("pairs", 1))))
+        work = int(p.get("instances", 1)) * dim**3 * len(p.get("couplings", p.get("betas", (1.0,))))
+    return Estimate(OVERHEAD_S + work / DENSE_RATE, MATRIX_COPIES * BYTES * dim * dim, 1)
+
+
+def _training_estimate(p: dict[str, Any], n: int, layers: int) -> Estimate:
+    """A training run: budget / shots circuit evaluations (exact runs get the same number)."""
+    dim = 2**n
+    count = float(p["budget"]) / float(p.get("shots") or 1)
+    seconds = OVERHEAD_S + count * (EVALUATION_OVERHEAD_S + layers * n * dim / CIRCUIT_RATE)
+    return Estimate(seconds, STATE_COPIES * BYTES * dim, 1)
+
+
+def _sampling_estimate(study: str, p: dict[str, Any], n: int, layers: int) -> Estimate:
+    """A sampling task: one simulation per sample (or pair), batched in chunks of CHUNK;
+    gradient-scaling's samples cost three passes each."""
+    dim = 2**n
+    count = float(p.get("samples", p.get("pairs", 1)))
+    if study == "gradient-scaling":
+        count *= 3
+    batch = int(min(CHUNK, p.get("samples", p.get("pairs", 1))))
     overhead = GRADIENT_OVERHEAD_S if study == "gradient-scaling" else OVERHEAD_S
     seconds = overhead + count * layers * n * dim / CIRCUIT_RATE
     return Estimate(seconds, STATE_COPIES * BYTES * dim * max(batch, 1), 1)
+
+
+def task_estimate(study: str, p: dict[str, Any]) -> Estimate:
+    """Estimated seconds and peak memory of one task of ``study`` with grid point ``p``."""
+    n = _qubits(p)
+    if study.startswith("qbm-"):
+        return _dense_qbm_estimate(study, p, n)
+    layers = _layers(p, n)
+    if "budget" in p and p.get("part", "train") == "train":
+        return _training_estimate(p, n, layers)
+    return _sampling_estimate(study, p, n, layers)
 
 
 def estimate_tasks(study: str, points) -> Estimate:
