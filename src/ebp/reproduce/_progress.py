@@ -174,38 +174,43 @@ class OverallProgress:
     # ------------------------------------------------------------------ drawing
     def _refresh(self) -> None:
         with self._lock:
-            i = self.current
             done_now, total_done = self._counts()
-            eta = self._eta(done_now)
+            eta = fmt_seconds(self._eta(done_now) or 0)
             elapsed = fmt_seconds(time.perf_counter() - self.t0)
             if self._rich is not None:
-                if i is not None:
-                    item = self.plan[i]
-                    self._rich.update(
-                        self._study_bar,
-                        description=f"[{i + 1}/{len(self.plan)}] {item.name}",
-                        total=len(item.keys),
-                        completed=done_now,
-                        info=f"study {fmt_seconds(time.perf_counter() - self.study_t0)}",
-                    )
-                self._rich.update(
-                    self._all_bar,
-                    completed=total_done,
-                    info=f"elapsed {elapsed}, about {fmt_seconds(eta or 0)} left",
-                )
-                return
-            if i is None:
-                return
-            item = self.plan[i]
-            step = max(1, len(item.keys) // 10)
-            if done_now // step != self._last_logged // step and done_now != self.start_done:
-                self._last_logged = done_now
-                print(
-                    f"[ebp] reproduce [{i + 1}/{len(self.plan)}] {item.name}: "
-                    f"{done_now}/{len(item.keys)}; all: {total_done}/{self.total} tasks, "
-                    f"elapsed {elapsed}, about {fmt_seconds(eta or 0)} left",
-                    flush=True,
-                )
+                self._update_bars(self._rich, done_now, total_done, elapsed, eta)
+            elif self.current is not None:
+                self._log_line(self.current, done_now, total_done, elapsed, eta)
+
+    def _update_bars(
+        self, rich: Progress, done_now: int, total_done: int, elapsed: str, eta: str
+    ) -> None:
+        """The rich display: the current study's bar and the overall one."""
+        if self.current is not None:
+            item = self.plan[self.current]
+            rich.update(
+                self._study_bar,
+                description=f"[{self.current + 1}/{len(self.plan)}] {item.name}",
+                total=len(item.keys),
+                completed=done_now,
+                info=f"study {fmt_seconds(time.perf_counter() - self.study_t0)}",
+            )
+        rich.update(
+            self._all_bar, completed=total_done, info=f"elapsed {elapsed}, about {eta} left"
+        )
+
+    def _log_line(self, i: int, done_now: int, total_done: int, elapsed: str, eta: str) -> None:
+        """Without a terminal: one line each time another tenth of study ``i`` is done."""
+        item = self.plan[i]
+        step = max(1, len(item.keys) // 10)
+        if done_now // step != self._last_logged // step and done_now != self.start_done:
+            self._last_logged = done_now
+            print(
+                f"[ebp] reproduce [{i + 1}/{len(self.plan)}] {item.name}: "
+                f"{done_now}/{len(item.keys)}; all: {total_done}/{self.total} tasks, "
+                f"elapsed {elapsed}, about {eta} left",
+                flush=True,
+            )
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
