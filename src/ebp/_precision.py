@@ -39,7 +39,7 @@ def enable_x64() -> None:
     which processes started from this one inherit); JAX itself is not imported, so a program
     that calls this first starts as fast as before. Call it once, before making arrays.
 
-    Example:
+    Examples:
         >>> import ebp
         >>> ebp.enable_x64()
         >>> ebp.haar_state(2, seed=0).dtype

@@ -106,7 +106,7 @@ def visible_light_cone(circuit: Circuit, *, memory_limit: int | None = None) -> 
         TypeError: for something that is not a Circuit.
         LightConeTooLargeError: naming the cone's size and the memory one state of it needs.
 
-    Example:
+    Examples:
         >>> from ebp.ansatz import brickwork
         >>> cone = visible_light_cone(brickwork(1, 199, 2))
         >>> cone.circuit.n_qubits, cone.dropped > 0

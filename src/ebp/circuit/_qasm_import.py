@@ -542,7 +542,7 @@ def from_qasm(
     Raises:
         QasmImportError: naming the line and column and what is wrong.
 
-    Example:
+    Examples:
         >>> c = from_qasm('OPENQASM 3.0; include "stdgates.inc"; input angle a; qubit[2] q;'
         ...               ' ry(a) q[1]; cx q[1], q[0];', visible=["q[1]"])
         >>> c.source_qubits, c.param_names

@@ -154,18 +154,27 @@ class Diagnosis:
 
     Attributes:
         name: what the circuit is called.
-        n_visible, n_hidden, n_gates, n_layers, n_params: the circuit.
-        cone_qubits, cone_gates: its visible light cone (what was simulated).
+        n_visible: visible qubits of the circuit.
+        n_hidden: hidden qubits of the circuit.
+        n_gates: gates of the circuit.
+        n_layers: layers of the circuit.
+        n_params: parameters of the circuit.
+        cone_qubits: qubits of its visible light cone (what was simulated).
+        cone_gates: gates of its visible light cone.
         dead_params: parameter slots outside the cone (gradient exactly zero).
-        samples, seed, distribution: how parameters were drawn.
-        entropy: S(ρ_V) after the measured layers.  page_fraction: final mean S / Page's value.
+        samples: parameter vectors drawn.
+        seed: seed of the parameter draws.
+        distribution: how parameters were drawn.
+        entropy: S(ρ_V) after the measured layers.
+        page_fraction: final mean S / Page's value.
         concentration: ‖ρ_V − I/d_V‖₁ and the objective deviation bounds.
         gradients: one :class:`GradientEvidence` per objective.
         headline: the observable the verdict is taken for (largest mean gradient variance).
         scaling: the n_hidden scaling (None without a builder).
         readings: the quantities the rule read against their reference values
             (:class:`~ebp.diagnosis.Reading`).
-        verdict: ``trainable``, ``at risk`` or ``barren``.  reason: the rule line that fired.
+        verdict: ``trainable``, ``at risk`` or ``barren``.
+        reason: the rule line that fired.
         remedies: (what, function or study) pairs; empty for a trainable circuit.
     """
 

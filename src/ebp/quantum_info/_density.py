@@ -19,9 +19,9 @@ __all__ = ["distance_to_maximally_mixed", "von_neumann_entropy"]
 def von_neumann_entropy(rho: ArrayLike, base: float = 2) -> np.ndarray:
     """S(ρ) = −Tr ρ log ρ (bits by default; 0 log 0 = 0) for density matrices ``(..., d, d)``.
 
-    ``rho`` must be Hermitian with unit trace and no negative eigenvalue, each to within 1e-8
-    (1e-4 in single precision), else a ``ValueError``; eigenvalues are then clipped to [0, 1]
-    against rounding.
+    Computed from the eigenvalues λ_i of ρ as −Σ_i λ_i log λ_i. ``rho`` must be Hermitian with
+    unit trace and no negative eigenvalue, each to within 1e-8 (1e-4 in single precision), else a
+    ``ValueError``; eigenvalues are then clipped to [0, 1] against rounding.
 
     Args:
         rho: density matrices of shape ``(..., d, d)``.
@@ -29,6 +29,10 @@ def von_neumann_entropy(rho: ArrayLike, base: float = 2) -> np.ndarray:
 
     Returns:
         Real array of shape ``(...)``.
+
+    References:
+        M. A. Nielsen and I. L. Chuang, *Quantum Computation and Quantum Information*
+        (Cambridge University Press, 2000), §11.3.
     """
     rho = check_density_matrix(rho)
     w = np.linalg.eigvalsh(rho)
@@ -41,14 +45,19 @@ def von_neumann_entropy(rho: ArrayLike, base: float = 2) -> np.ndarray:
 def distance_to_maximally_mixed(rho: ArrayLike) -> np.ndarray:
     """T(ρ, I/d) = ½‖ρ − I/d‖₁ for density matrices ``(..., d, d)``.
 
-    ``rho`` must be Hermitian with unit trace and no negative eigenvalue (as in
-    :func:`von_neumann_entropy`).
+    Computed from the eigenvalues λ_i of ρ as ½ Σ_i |λ_i − 1/d|. ``rho`` must be Hermitian with
+    unit trace and no negative eigenvalue (as in :func:`von_neumann_entropy`).
 
     Args:
         rho: density matrices of shape ``(..., d, d)``.
 
     Returns:
         Real array of shape ``(...)`` with values in [0, 1 − 1/d].
+
+    References:
+        M. A. Nielsen and I. L. Chuang, *Quantum Computation and Quantum Information*
+        (Cambridge University Press, 2000), §9.2.1 (trace distance); the distance of ρ_V to
+        I/d_V is the measure of arXiv:2010.15968.
     """
     rho = check_density_matrix(rho)
     w = np.linalg.eigvalsh(rho)  # the eigenvalues of ρ − I/d are w − 1/d

@@ -21,8 +21,9 @@ __all__ = [
     "levy_tail_bound",
 ]
 
-#: Constant of Popescu–Short–Winter's canonical-typicality theorem, C = 1/(18π³).
 PSW_CONSTANT = 1.0 / (18.0 * math.pi**3)
+"""Constant C = 1/(18π³) of Popescu–Short–Winter's canonical-typicality theorem (S. Popescu,
+A. J. Short and A. Winter, Nature Physics 2, 754 (2006), arXiv:quant-ph/0511225, Theorem 1)."""
 
 
 def typical_trace_distance_bound(
