@@ -60,12 +60,17 @@ def _resolve(obj: griffe.Object, name: str) -> str | None:
     return None
 
 
-def _exists(obj: griffe.Object, path: str) -> bool:
+def _canonical(obj: griffe.Object, path: str) -> str | None:
+    """The path where the object ``path`` names is defined (through re-exports), or None if
+    there is no such object."""
     try:
-        obj.modules_collection[path]
+        target = obj.modules_collection[path]
     except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-        return False
-    return True
+        return None
+    try:
+        return target.final_target.path if target.is_alias else target.path
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return path
 
 
 def _external(name: str) -> bool:
@@ -85,9 +90,11 @@ def _roles(obj: griffe.Object, text: str, where: str) -> str:
             return f"`{shown}`"  # resolved to an import from another package
         if path is None and _external(name):
             return f"`{shown}`"
-        if path is None or not _exists(obj, path):
+        canonical = None if path is None else _canonical(obj, path)
+        if canonical is None:
             _logger.warning("%s: cannot resolve the cross-reference %r", where, match.group(0))
             return f"`{shown}`"
+        path = canonical  # autorefs knows every rendered object by its canonical path too
         # optional: a link where the target is on the site (private helpers are not).
         return f'<autoref identifier="{path}" optional><code>{html.escape(shown)}</code></autoref>'
 

@@ -250,7 +250,8 @@ def verdict(
         haar_ratio: (r, low, high) of Var[∂C] / Var_2design and its interval.
         trace_norm: (t, low, high) of E‖ρ_V − I/d_V‖₁ and its interval.
         haar_trace_norm: the Haar rms value of ‖ρ_V − I/d_V‖₁ for (n_V, n_H).
-        n_visible, n_hidden: the circuit's sizes.
+        n_visible: the circuit's visible qubits.
+        n_hidden: the circuit's hidden qubits.
         slope: (b, s.e., b₂, span) of the builder's fit: slope, its standard error, the
             2-design slope (None: :data:`TWO_DESIGN_SLOPE`) and the span of n_hidden fitted.
 
