@@ -151,10 +151,10 @@ def test_the_checks_see_an_upward_import(tmp_path, monkeypatch):
         test_no_package_imports_its_own_layer_or_above()
 
 
-SHARED_INTERNAL = {"_checks", "_precision", "_progress", "_study_config"}
-"""The top-level internal modules meant to be shared by every package (layer 0 of
-docs/architecture.md: argument checks, 64-bit mode, progress callbacks, study configs as text).
-Any other underscore name belongs to the package that defines it."""
+SHARED_INTERNAL = {"_checks", "_chunks", "_precision", "_progress", "_study_config"}
+"""The top-level internal modules meant to be shared by every package: layer 0 of
+docs/architecture.md (argument checks, chunking, 64-bit mode, progress callbacks, study configs as
+text). Any other underscore name belongs to the package that defines it."""
 
 
 def _private_imports() -> list[str]:
@@ -188,6 +188,8 @@ def _private_imports() -> list[str]:
 
 
 def test_no_package_imports_another_packages_private_names():
+    layer_0 = {name for name, layer in _layers().items() if layer == 0}
+    assert layer_0 == SHARED_INTERNAL, "the shared internal modules are layer 0 of the doc's table"
     bad = _private_imports()
     assert not bad, (
         "imports of another package's private (underscore) module or name; give the shared "

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .._chunks import chunk_size, chunk_slices
 from ..circuit import Circuit, visible_light_cone
 from ..landscape import (
     fit_scaling,
@@ -128,10 +129,10 @@ def _entropies(circuit: Circuit, theta: np.ndarray) -> np.ndarray:
     reduced = cone.reduce_params(theta)
     if cone.circuit.n_hidden == 0:  # nothing entangles V with H: ρ_V is pure
         return np.zeros(len(theta))
-    chunk = max(1, STATE_BYTES // (16 * 2**cone.circuit.n_qubits))
+    chunk = chunk_size(STATE_BYTES, 16 * 2**cone.circuit.n_qubits)
     out = []
-    for start in range(0, len(theta), chunk):
-        states = simulate(cone.circuit, reduced[start : start + chunk])
+    for piece in chunk_slices(len(theta), chunk):
+        states = simulate(cone.circuit, reduced[piece])
         out.append(np.asarray(entanglement_entropy(states, cone.circuit.n_visible)))
     return np.concatenate(out)
 

@@ -20,6 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._chunks import chunk_size, chunk_slices
 from ..circuit import Circuit
 from ..sim import pullback, simulate
 from ._objectives import Objective, as_objective
@@ -106,10 +107,10 @@ def value_and_gradients(
     flat = p.reshape(-1, circuit.n_params)
     total = flat.shape[0]
     itemsize = 8 if dtype is not None and jnp.dtype(dtype) == jnp.complex64 else 16
-    chunk = max(1, STATE_CHUNK_BYTES // (itemsize * 2**circuit.n_qubits))
+    chunk = chunk_size(STATE_CHUNK_BYTES, itemsize * 2**circuit.n_qubits)
     parts: list[list[tuple]] = [[] for _ in objs]
-    for start in range(0, max(total, 1), chunk):
-        part = flat[start : start + chunk]
+    for piece in chunk_slices(max(total, 1), chunk):
+        part = flat[piece]
         states = simulate(circuit, part, initial_state, dtype=dtype)
         for obj, out in zip(objs, parts):
             f, cotangent, rho = _objective_step(obj, circuit.n_visible, states)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .._chunks import chunk_slices
 from .._progress import Bar, show_progress
 from ..circuit import Circuit
 from ._evaluate import value_and_gradient, value_and_gradients
@@ -383,17 +384,13 @@ def gradient_statistics_many(
         "samples",
         show_progress(progress),
     ) as bar:
-        for start in range(0, samples, SAMPLE_CHUNK):
+        for piece in chunk_slices(samples, SAMPLE_CHUNK):
             parts.append(
                 value_and_gradients(
-                    circuit,
-                    theta[start : start + SAMPLE_CHUNK],
-                    objs,
-                    initial_state=initial_state,
-                    dtype=dtype,
+                    circuit, theta[piece], objs, initial_state=initial_state, dtype=dtype
                 )
             )
-            bar.update(min(samples, start + SAMPLE_CHUNK), phase="samples")
+            bar.update(min(samples, piece.stop), phase="samples")
     evaluations = [
         type(chunks[0])(*(np.concatenate(field) for field in zip(*chunks)))
         for chunks in zip(*parts)

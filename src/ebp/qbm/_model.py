@@ -28,6 +28,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from .._chunks import chunk_size, chunk_slices
 from .._precision import require_x64
 from ..landscape import Evaluation, Objective, as_objective
 from ..quantum_info import distance_to_maximally_mixed, von_neumann_entropy
@@ -208,8 +209,8 @@ class QBM:
         p = self.check_params(params)
         batch = p.shape[:-1]
         flat = p.reshape(-1, self.n_params)
-        size = max(1, CHUNK_BYTES // memory_estimate(self.n_qubits))
-        return batch, [flat[i : i + size] for i in range(0, flat.shape[0], size)]
+        size = chunk_size(CHUNK_BYTES, memory_estimate(self.n_qubits))
+        return batch, [flat[part] for part in chunk_slices(flat.shape[0], size)]
 
     def hamiltonian(self, params) -> np.ndarray:
         """H(θ) = Σ_k s_k θ_k P_k as dense matrices, shape ``(..., 2ⁿ, 2ⁿ)``."""

@@ -33,6 +33,7 @@ import numpy as np
 import scipy.special
 
 from .._checks import MAX_QUBITS, check_batch, check_key, check_state_fits
+from .._chunks import chunk_size, chunk_slices, padded_total
 from .._precision import require_x64
 
 __all__ = ["gue_evolution", "gue_hamiltonian"]
@@ -234,10 +235,10 @@ def _dense_evolution(n: int, key, batch: tuple[int, ...], t: float, method: str)
         run = _eigh_evolution if method == "eigh" else partial(_dense_chunk, method=method)
         return run(h, t)[0]
     size = keys.shape[0]
-    chunk = max(1, _DENSE_CHUNK_BYTES // (16 * d * d))
+    chunk = chunk_size(_DENSE_CHUNK_BYTES, 16 * d * d)
     parts = []
-    for start in range(0, size, chunk):
-        h = _gue_many(keys[start : start + chunk], d)
+    for piece in chunk_slices(size, chunk):
+        h = _gue_many(keys[piece], d)
         parts.append(_eigh_evolution(h, t) if method == "eigh" else _dense_chunk(h, t, method))
         del h
     return jnp.concatenate(parts).reshape(batch + (d,))
@@ -303,9 +304,9 @@ def _tridiagonal_evolution(n: int, key, batch: tuple[int, ...], t: float) -> jax
     # Fixed chunk shapes (8 or 128 instances, the last one padded) so that the jitted kernels
     # compile once per d (and m) instead of once per batch size.
     chunk = 8 if size <= 8 else 128
-    total = -(-size // chunk) * chunk
+    total = padded_total(size, chunk)
     flat = jnp.concatenate([flat, jnp.broadcast_to(flat[:1], (total - size,) + flat.shape[1:])])
-    draws = [_tridiagonal_draws(flat[s : s + chunk], d) for s in range(0, total, chunk)]
+    draws = [_tridiagonal_draws(flat[piece], d) for piece in chunk_slices(total, chunk)]
     alpha, beta, u, radius = (jnp.concatenate(x) for x in zip(*draws))
     # Gauss quadrature with m nodes is exact for polynomials of degree 2m − 1, so its error
     # is <= 2 × 2 Σ_{k>2m−1} |J_k(R t)| with R >= ‖T‖ (Chebyshev series of e^{−ixt} on [−R, R]).
@@ -315,8 +316,8 @@ def _tridiagonal_evolution(n: int, key, batch: tuple[int, ...], t: float) -> jax
     fits = 1 << max(0, (_DENSE_CHUNK_BYTES // (32 * m * m)).bit_length() - 1)
     step = min(chunk, fits)  # both powers of two, so step divides total
     parts = [
-        _tridiagonal_states(alpha[s : s + step], beta[s : s + step], u[s : s + step], m, t)
-        for s in range(0, total, step)
+        _tridiagonal_states(alpha[piece], beta[piece], u[piece], m, t)
+        for piece in chunk_slices(total, step)
     ]
     psi = jnp.concatenate(parts)[:size]
     return psi[0] if keys is None else psi.reshape(batch + (d,))
@@ -351,7 +352,7 @@ def _check_fits(n_qubits: int, count: int, method: str) -> None:
             f"{amplitudes}, method 'tridiagonal')", _TRIDIAGONAL_WORDS * 16 * d * count
         )
     else:  # one chunk of dense Hamiltonians (peak ~3 copies) and the output states
-        per_chunk = min(count, max(1, _DENSE_CHUNK_BYTES // (16 * d * d)))
+        per_chunk = min(count, chunk_size(_DENSE_CHUNK_BYTES, 16 * d * d))
         check_state_fits(
             f"{amplitudes}, method {method!r}: dense {d} × {d} Hamiltonians)",
             3 * 16 * d * d * per_chunk + 16 * d * count,

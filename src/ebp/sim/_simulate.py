@@ -37,6 +37,7 @@ import numpy as np
 from jax.typing import ArrayLike, DTypeLike
 
 from .._checks import check_real_array
+from .._chunks import chunk_size, chunk_slices, padded_total
 from .._precision import require_x64
 from ..circuit import Circuit
 from ._adjoint import pullback_program, run_program
@@ -245,8 +246,8 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
         return (empty["value"], empty["grad"]) if what == "both" else empty[what]
     size = _power_of_two_bucket(total, chunk)
     parts = []
-    for start in range(0, total, size):
-        piece = [_pad(np.asarray(a[start : start + size]), size) for a in (p,) + states]
+    for part in chunk_slices(total, size):
+        piece = [_pad(np.asarray(a[part]), size) for a in (p,) + states]
         parts.append(
             flat_call(
                 flat,
@@ -309,11 +310,11 @@ def _run(
         budget = min(DEFAULT_MEMORY_BUDGET, max(_CACHE_BYTES, per_instance))
     else:
         budget = int(memory_budget)
-    chunk = max(1, min(total, budget // per_instance))
+    chunk = chunk_size(budget, per_instance, total)
     key = _cache_key(circuit, obs)
     if _engine(key, traced) == "flat":
         start, compiling = time.perf_counter(), _compile_seconds[0]
-        out = _run_flat(key, what, obs, cdtype, p, states, max(1, budget // per_instance))
+        out = _run_flat(key, what, obs, cdtype, p, states, chunk_size(budget, per_instance))
         _charge(key, time.perf_counter() - start - (_compile_seconds[0] - compiling))
         return jax.tree_util.tree_map(lambda a: jax.device_put(a.reshape(batch + a.shape[1:])), out)
     fn = _batched(key, what, obs)
@@ -324,9 +325,9 @@ def _run(
         size = min(_bucket(total), chunk)
         out = jax.tree_util.tree_map(lambda a: a[:total], fn(*(_pad(a, size) for a in args)))
     else:  # fixed-size chunks (last one padded) so that one compiled function serves all
-        n_chunks = math.ceil(total / chunk)
-        padded = [_pad(a, n_chunks * chunk) for a in args]
-        parts = [fn(*(a[i * chunk : (i + 1) * chunk] for a in padded)) for i in range(n_chunks)]
+        whole = padded_total(total, chunk)
+        padded = [_pad(a, whole) for a in args]
+        parts = [fn(*(a[piece] for a in padded)) for piece in chunk_slices(whole, chunk)]
         out = jax.tree_util.tree_map(lambda *xs: jnp.concatenate(xs)[:total], *parts)
     return jax.tree_util.tree_map(lambda a: a.reshape(batch + a.shape[1:]), out)
 

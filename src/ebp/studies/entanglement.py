@@ -56,6 +56,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, NullLocator
 from pydantic import Field, model_validator
 
+from .._chunks import chunk_size, chunk_slices, padded_total
 from ..ansatz import ANSATZ
 from ..experiment import Study, StudyConfig, Task, derive_seed, distinct, sorted_ints
 from ..quantum_info import (
@@ -364,13 +365,13 @@ def _measure_batched(states, n_visible: int) -> list[np.ndarray]:
     """
     total, n = states.shape[0], states.shape[-1].bit_length() - 1
     d = 2 ** max(n_visible, n - n_visible)
-    chunk = max(1, _MEASURE_BYTES // (16 * d * d))
+    chunk = chunk_size(_MEASURE_BYTES, 16 * d * d)
     if total <= chunk:
         return [np.asarray(a) for a in _measure(states, n_visible)]
-    pad = -total % chunk
+    pad = padded_total(total, chunk) - total
     if pad:
         states = jnp.concatenate([states, jnp.repeat(states[-1:], pad, axis=0)])
-    parts = [_measure(states[i : i + chunk], n_visible) for i in range(0, total + pad, chunk)]
+    parts = [_measure(states[piece], n_visible) for piece in chunk_slices(total + pad, chunk)]
     return [np.concatenate([np.asarray(p[k]) for p in parts])[:total] for k in range(4)]
 
 
