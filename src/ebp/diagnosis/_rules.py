@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 __all__ = [
     "CONFIDENCE",
@@ -131,9 +132,9 @@ def _finite(x) -> float | None:
 
 def reading(
     name: str,
-    value: float,
-    low: float,
-    high: float,
+    value: float | None,
+    low: float | None,
+    high: float | None,
     barren: float,
     trainable: float,
     *,
@@ -148,10 +149,10 @@ def reading(
     measured over ``span`` units: the references are (trainable − barren)·span bits apart
     over the sizes measured.
     """
-    values = tuple(_finite(x) for x in (value, low, high, barren, trainable))
+    values = (_finite(value), _finite(low), _finite(high), _finite(barren), _finite(trainable))
     if None in values:
         return Reading(name, *values, None, "inconclusive", "not measured")
-    value, low, high, barren, trainable = values
+    value, low, high, barren, trainable = cast(tuple[float, float, float, float, float], values)
     if log:
         if min(barren, trainable) <= 0:
             return Reading(name, *values, None, "inconclusive", "reference not positive")
@@ -237,7 +238,7 @@ def _scaling_call(side: str) -> str:
 
 def verdict(
     *,
-    haar_ratio: tuple[float, float, float] | None,
+    haar_ratio: tuple[float | None, float, float] | None,
     trace_norm: tuple[float, float, float] | None,
     haar_trace_norm: float,
     n_visible: int,
@@ -263,8 +264,8 @@ def verdict(
         r = reading("scaling", b, b - Z * err, b + Z * err, b2, 0.0, log=False, span=span)
         return _scaling_call(r.side), f"rule {RULES[0].name}: {r.describe()}", (r,)
     nan = (math.nan, math.nan, math.nan)
-    r, lo, hi = haar_ratio if haar_ratio is not None else nan
-    g = reading("gradient ratio r", r, lo, hi, 1.0, 2.0**n_hidden, log=True)
+    ratio, lo, hi = haar_ratio if haar_ratio is not None else nan
+    g = reading("gradient ratio r", ratio, lo, hi, 1.0, 2.0**n_hidden, log=True)
     t, t_lo, t_hi = trace_norm if trace_norm is not None else nan
     pure = 2.0 * (1.0 - 2.0**-n_visible)
     c = reading("||rho_V - I/d_V||_1", t, t_lo, t_hi, haar_trace_norm, pure, log=True)
