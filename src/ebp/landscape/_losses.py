@@ -84,8 +84,8 @@ def _check_int(value, what: str) -> int:
 
 
 def as_distribution(q) -> tuple:
-    """A target distribution q over the 2**n_visible basis states, checked (1-D, length 2**n with
-    n ≥ 1, finite, ≥ 0, sums to 1 within 1e-8) and returned as a tuple of floats."""
+    """A target distribution q over the ``2**n_visible`` basis states, checked (1-D, length
+    ``2**n`` with n ≥ 1, finite, ≥ 0, sums to 1 within 1e-8) and returned as a tuple of floats."""
     a = np.asarray(q)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"target distribution q must be real numbers; got dtype {a.dtype}.")
