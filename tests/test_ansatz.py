@@ -12,6 +12,7 @@ from ebp.ansatz import (
     pauli_network,
 )
 from ebp.quantum_info import random_two_local_terms
+from intervals import mean_interval
 
 
 def _random_params(circuit, batch, seed):
@@ -70,12 +71,14 @@ def test_bounded_cut_rejects_bad_arguments():
 
 @pytest.mark.slow
 def test_deep_brickwork_reaches_page_value():
+    # Page's value lies in the 99.9 % interval of the mean entropy over random parameters. At 8
+    # layers on 6 qubits the mean is still ≈ 0.015 bits (≈ 3 standard errors) below it; at 12 the
+    # brickwork is close enough to a 2-design that no deficit can be seen in 400 samples.
     n_v, n_h = 2, 4
-    c = brickwork(n_v, n_h, 8)
-    psi = ebp.simulate(c, _random_params(c, 200, 1))
-    s = np.asarray(ebp.entanglement_entropy(psi, n_v))
-    se = s.std(ddof=1) / np.sqrt(len(s))
-    assert abs(s.mean() - ebp.page_entropy(n_v, n_h)) < 4 * se + 0.02
+    c = brickwork(n_v, n_h, 12)
+    psi = ebp.simulate(c, _random_params(c, 400, 1))
+    lo, hi = mean_interval(np.asarray(ebp.entanglement_entropy(psi, n_v)))
+    assert lo <= ebp.page_entropy(n_v, n_h) <= hi, (lo, hi)
 
 
 def test_random_two_local_terms_statistics_and_seed():
