@@ -14,7 +14,6 @@ from ..report import (
     KeyValues,
     Page,
     Paragraph,
-    Preformatted,
     Section,
     Table,
     new_figure,
@@ -296,8 +295,10 @@ def diagnosis_page(d: Diagnosis) -> Page:
         Section(
             "Rule",
             [
-                Preformatted("\n".join(d.rule)),
-                Table(("rule", "why"), [(r.name, r.rationale) for r in RULES]),
+                Table(
+                    ("rule (first match wins)", "why"),
+                    [(str(r), r.rationale) for r in RULES],
+                ),
                 Table(
                     ("reading", "value", "interval", "boundary", "side"),
                     [

@@ -187,6 +187,8 @@ class Rule:
     rationale: str
 
     def __str__(self) -> str:
+        if "->" in self.statement:  # the statement names its outcomes itself
+            return f"{self.name}: {self.statement}"
         return f"{self.name}: {self.statement} -> {self.verdict}"
 
 
@@ -197,7 +199,7 @@ RULES = (
         f"sizes), {CONFIDENCE:.0%} interval b +- {Z:.2f} s.e., against b2/2 (b2: the 2-design "
         "slope of the same fit, about -1): whole interval below -> barren, above -> trainable, "
         "straddling -> at risk (inconclusive)",
-        "scaling",
+        "barren | trainable | at risk",
         "A barren plateau is a decay rate with the hidden register; b2/2 is the midpoint between "
         "the 2-design rate and no decay, so the call says which of the two the measured rate is "
         "closer to, and only when the interval says so.",
