@@ -186,6 +186,36 @@ def test_check_int_and_seed_messages():
         _checks.check_seed(True)
 
 
+def test_brief_int_messages_and_the_shared_int_key_and_batch_rules():
+    with pytest.raises(TypeError, match=re.escape("n must be an int; got float.")):
+        _checks.check_int("n", 1.5, minimum=1, brief=True)
+    with pytest.raises(ValueError, match=re.escape("n must be >= 1; got 0.")):
+        _checks.check_int("n", 0, minimum=1, brief=True)
+    with pytest.raises(ValueError, match=re.escape("rows must be in 1..20; got 21.")):
+        _checks.check_int("rows", 21, minimum=1, maximum=20, brief=True)
+    with pytest.raises(ValueError, match=re.escape("seed must be >= 0; got -1.")):
+        _checks.check_seed(-1, brief=True)
+    assert [_checks.is_int(v) for v in (3, np.int8(3), True, np.bool_(True), 3.0, "3")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert _checks.check_batch(4) == (4,) and _checks.check_batch((2, np.int64(0))) == (2, 0)
+    for bad in ((-1,), [2], (1.0,), (True,)):
+        with pytest.raises(TypeError, match="batch must be an int or a tuple of non-negative"):
+            _checks.check_batch(bad)
+    import jax
+
+    key = jax.random.PRNGKey(5)
+    assert np.array_equal(_checks.check_key(5), key) and _checks.check_key(key) is key
+    for bad in (1.5, True, None, np.zeros(2)):
+        with pytest.raises(TypeError, match="seed must be an int or a jax.random key"):
+            _checks.check_key(bad)
+
+
 def test_task_data_too_large_is_refused_before_allocating():
     from ebp.train import make_task
 

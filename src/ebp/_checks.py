@@ -27,6 +27,7 @@ __all__ = [
     "check_real_array",
     "check_seed",
     "check_state_fits",
+    "is_int",
     "is_traced",
     "physical_memory",
     "tolerance_of",
@@ -48,22 +49,42 @@ def is_traced(value) -> bool:
     return isinstance(value, jax.core.Tracer)
 
 
-def check_int(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
-    """``value`` as a Python int in ``[minimum, maximum]``; bools and floats are refused."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}.")
+def is_int(value) -> bool:
+    """True for an integer (Python or NumPy), False for anything else, bools included (Python
+    counts ``True`` as the int 1; an argument that asks for a count or a seed does not)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_int(
+    name: str,
+    value,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    brief: bool = False,
+) -> int:
+    """``value`` as a Python int in ``[minimum, maximum]``; bools and floats are refused.
+
+    Messages: ``"n must be an int; got float 1.5."`` (``TypeError``) and ``"n must be an int in
+    1..30; got 31."`` (``ValueError``); with ``brief=True`` the shorter wording of the numerical
+    modules, ``"n must be an int; got float."`` and ``"n must be in 1..30; got 31."``.
+    """
+    if not is_int(value):
+        got = type(value).__name__ if brief else f"{type(value).__name__} {value!r}"
+        raise TypeError(f"{name} must be an int; got {got}.")
     value = int(value)
     low = "" if minimum is None else f" >= {minimum}"
     high = "" if maximum is None else f" <= {maximum}"
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         bounds = f"in {minimum}..{maximum}" if low and high else (low or high).strip()
-        raise ValueError(f"{name} must be an int {bounds}; got {value}.")
+        kind = "" if brief else "an int "
+        raise ValueError(f"{name} must be {kind}{bounds}; got {value}.")
     return value
 
 
-def check_seed(value, name: str = "seed") -> int:
+def check_seed(value, name: str = "seed", *, brief: bool = False) -> int:
     """A seed: a non-negative int (as NumPy's and JAX's generators accept)."""
-    return check_int(name, value, minimum=0)
+    return check_int(name, value, minimum=0, brief=brief)
 
 
 def check_key(seed, name: str = "seed"):
@@ -72,7 +93,7 @@ def check_key(seed, name: str = "seed"):
     import jax
     import jax.numpy as jnp
 
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+    if is_int(seed):
         return jax.random.PRNGKey(int(seed))
     if isinstance(seed, jax.Array):
         if jnp.issubdtype(seed.dtype, jax.dtypes.prng_key):
@@ -84,9 +105,6 @@ def check_key(seed, name: str = "seed"):
 
 def check_batch(batch, name: str = "batch") -> tuple[int, ...]:
     """A batch shape: an int or a tuple of non-negative ints, returned as a tuple of ints."""
-
-    def is_int(x) -> bool:
-        return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
     if is_int(batch):
         batch = (batch,)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .._checks import check_int, is_int
 from ..circuit import Circuit, CircuitBuilder
 from ..quantum_info import random_two_local_terms
 
@@ -33,7 +34,7 @@ __all__ = [
 
 
 def _check_layers(layers: int) -> int:
-    if isinstance(layers, bool) or not isinstance(layers, (int, np.integer)) or layers < 1:
+    if not is_int(layers) or layers < 1:
         raise ValueError(f"layers must be an int >= 1; got {layers!r}.")
     return int(layers)
 
@@ -96,8 +97,7 @@ def bounded_cut(n_visible: int, n_hidden: int, layers: int, cut_gates: int = 0) 
     the state is a product over V|H and S(ρ_V) = 0 exactly.
     """
     layers = _check_layers(layers)
-    if isinstance(cut_gates, bool) or not isinstance(cut_gates, (int, np.integer)):
-        raise TypeError(f"cut_gates must be an int; got {type(cut_gates).__name__}.")
+    check_int("cut_gates", cut_gates, brief=True)
     if not 0 <= cut_gates <= layers:
         raise ValueError(f"cut_gates must be in 0..layers={layers}; got {cut_gates}.")
     if n_hidden < 1:

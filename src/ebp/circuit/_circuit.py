@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._checks import MAX_QUBITS
+from .._checks import MAX_QUBITS, check_int, is_int
 from ._factors import PauliExp
 from ._gates import GATES, GateSpec
 
@@ -148,8 +148,7 @@ class Circuit:
 
 def _check_register(n_visible: int, n_hidden: int) -> None:
     for name, v in (("n_visible", n_visible), ("n_hidden", n_hidden)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise TypeError(f"{name} must be an int; got {type(v).__name__} {v!r}.")
+        check_int(name, v)
     if n_visible < 1 or n_hidden < 0:
         raise ValueError(
             f"need n_visible >= 1 and n_hidden >= 0; got n_visible={n_visible}, "
@@ -164,7 +163,7 @@ def _check_register(n_visible: int, n_hidden: int) -> None:
 
 
 def _check_ints(name: str, values: tuple) -> None:
-    bad = [v for v in values if isinstance(v, bool) or not isinstance(v, (int, np.integer))]
+    bad = [v for v in values if not is_int(v)]
     if bad:
         raise TypeError(f"{name} must be ints; got {bad!r} in {values!r}.")
 

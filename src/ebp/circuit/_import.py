@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._checks import is_int
 from ._circuit import Circuit, CircuitBuilder
 from ._factors import Fixed, PauliExp, pauli_matrix
 from ._gates import GATES
@@ -203,7 +204,7 @@ def resolve_visible(visible, labels: list, kind: str) -> list[int]:
         visible = [visible]
     out = []
     for v in visible:
-        if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        if is_int(v):
             if not 0 <= int(v) < len(labels):
                 raise CircuitImportError(
                     f"visible qubit index {v} out of range 0..{len(labels) - 1}."

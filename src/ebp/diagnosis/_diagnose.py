@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .._checks import is_int
 from .._chunks import chunk_size, chunk_slices
 from ..circuit import Circuit, visible_light_cone
 from ..landscape import (
@@ -189,9 +190,9 @@ def _check(circuit, samples, seed, entropy_points, observable):
             f"expected an ebp Circuit; got {type(circuit).__name__}. Import one with "
             "ebp.circuit.from_qasm / from_qiskit / from_pennylane."
         )
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 2:
+    if not is_int(samples) or samples < 2:
         raise ValueError(f"samples must be an int >= 2 (variances need two); got {samples!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if not is_int(seed):
         raise ValueError(f"seed must be an int; got {seed!r}.")
     if (
         isinstance(entropy_points, bool)

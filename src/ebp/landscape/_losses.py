@@ -36,6 +36,7 @@ from functools import lru_cache
 import jax.numpy as jnp
 import numpy as np
 
+from .._checks import check_int
 from ._objectives import (
     Linear,
     Objective,
@@ -75,12 +76,6 @@ def _check_floor(floor) -> float:
     if not 0 < floor < 1:
         raise ValueError(f"floor must be in (0, 1); got {floor!r}.")
     return float(floor)
-
-
-def _check_int(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{what} must be an int; got {type(value).__name__}.")
-    return int(value)
 
 
 def as_distribution(q) -> tuple:
@@ -475,13 +470,13 @@ def entanglement_regularised(
 
 # ------------------------------------------------------------------------------ classifiers
 def _readout_args(label, n_visible, wire) -> tuple[int, int, int]:
-    label = _check_int(label, "label")
+    label = check_int("label", label, brief=True)
     if label not in (0, 1):
         raise ValueError(f"label must be 0 or 1; got {label}.")
-    n_visible = _check_int(n_visible, "n_visible")
+    n_visible = check_int("n_visible", n_visible, brief=True)
     if not 1 <= n_visible <= 20:
         raise ValueError(f"n_visible must be in 1..20; got {n_visible}.")
-    wire = _check_int(wire, "wire")
+    wire = check_int("wire", wire, brief=True)
     if not 0 <= wire < n_visible:
         raise ValueError(f"wire must be a visible wire in 0..{n_visible - 1}; got {wire}.")
     return label, n_visible, wire

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
+from .._checks import check_int
 from ..circuit import pauli_matrix
 from ..quantum_info import random_two_local_terms
 
@@ -21,8 +22,7 @@ __all__ = ["global_projector", "random_observable", "thermal_state", "two_local_
 
 
 def _check_n(n_visible) -> int:
-    if isinstance(n_visible, bool) or not isinstance(n_visible, (int, np.integer)):
-        raise TypeError(f"n_visible must be an int; got {type(n_visible).__name__}.")
+    check_int("n_visible", n_visible, brief=True)
     if not 1 <= n_visible <= 12:
         raise ValueError(f"n_visible must be in 1..12 for a dense target; got {n_visible}.")
     return int(n_visible)

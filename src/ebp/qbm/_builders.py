@@ -29,8 +29,9 @@ import itertools
 
 import numpy as np
 
+from .._checks import check_int
 from ..quantum_info import random_two_local_terms
-from ._model import QBM, _check_int, check_beta
+from ._model import QBM, check_beta
 from ._terms import pauli_sum, term_class
 
 __all__ = [
@@ -76,7 +77,8 @@ def _scaled(n_visible: int, terms: list[str], coupling: float) -> tuple[float, .
 
 
 def _sizes(n_visible, n_hidden, hidden_min: int = 1) -> tuple[int, int]:
-    return _check_int(n_visible, "n_visible", 1), _check_int(n_hidden, "n_hidden", hidden_min)
+    n_v = check_int("n_visible", n_visible, minimum=1, brief=True)
+    return n_v, check_int("n_hidden", n_hidden, minimum=hidden_min, brief=True)
 
 
 def _build(n_v: int, n_h: int, terms: list[str], beta, coupling) -> QBM:
@@ -187,7 +189,7 @@ def k_local(
     """
     n_v, n_h = _sizes(n_visible, n_hidden, 0)
     n = n_v + n_h
-    k = _check_int(k, "k", 1)
+    k = check_int("k", k, minimum=1, brief=True)
     if k > n:
         raise ValueError(f"k must be in 1..{n} (the number of qubits); got {k}.")
     terms = [
@@ -262,8 +264,7 @@ def paper_qbm(
     :func:`k_local` with k = 2 and the parameters are θ = J/‖Ĥ‖, so ‖H(θ)‖ = 1.
     """
     model = k_local(n_visible, n_hidden, k=2, beta=beta)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int; got {type(seed).__name__}.")
+    check_int("seed", seed, brief=True)
     coefficients = np.array([c for c, _, _ in random_two_local_terms(model.n_qubits, seed=seed)])
     h = pauli_sum(model.terms, coefficients[None])[0]
     return model, coefficients / _operator_norm(h)

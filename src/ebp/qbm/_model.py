@@ -28,6 +28,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from .._checks import check_int
 from .._chunks import chunk_size, chunk_slices
 from .._precision import require_x64
 from ..landscape import Evaluation, Objective, as_objective
@@ -73,14 +74,6 @@ def _gb(n_bytes: float) -> str:
     return f"{n_bytes / 1e9:.3g} GB"
 
 
-def _check_int(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__}.")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}; got {value}.")
-    return int(value)
-
-
 def check_beta(beta: Any) -> float:
     """β as a float, or a ValueError/TypeError saying what is allowed (finite, ≥ 0)."""
     if isinstance(beta, bool) or not isinstance(beta, (int, float, np.integer, np.floating)):
@@ -121,8 +114,8 @@ class QBM:
     scales: tuple[float, ...] | None = None
 
     def __post_init__(self):
-        n_v = _check_int(self.n_visible, "n_visible", 1)
-        n_h = _check_int(self.n_hidden, "n_hidden", 0)
+        n_v = check_int("n_visible", self.n_visible, minimum=1, brief=True)
+        n_h = check_int("n_hidden", self.n_hidden, minimum=0, brief=True)
         n = n_v + n_h
         need = memory_estimate(n)
         if need > MEMORY_LIMIT_BYTES:

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._checks import check_int
+
 __all__ = [
     "TERM_CLASSES",
     "term_class",
@@ -75,8 +77,7 @@ def term_class(term: str, n_visible: int) -> str:
     """
     if isinstance(term, bool) or not isinstance(term, str):
         raise TypeError(f"term must be a Pauli string; got {type(term).__name__}.")
-    if isinstance(n_visible, bool) or not isinstance(n_visible, (int, np.integer)):
-        raise TypeError(f"n_visible must be an int; got {type(n_visible).__name__}.")
+    check_int("n_visible", n_visible, brief=True)
     if not 1 <= n_visible <= len(term):
         raise ValueError(
             f"n_visible must be in 1..{len(term)} for the term {term!r}; got {n_visible}."

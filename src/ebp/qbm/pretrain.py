@@ -38,6 +38,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .._checks import is_int
 from .._progress import Bar, show_progress
 from ..train import FitResult, LearningTask, fit, initial_parameters
 from ..train.pretrain import chain_phases
@@ -240,7 +241,7 @@ def grow_coupling(
     """
     model = _check(model, task, shots)
     fraction = _fraction(fraction)
-    if isinstance(stages, bool) or not isinstance(stages, (int, np.integer)) or stages < 2:
+    if not is_int(stages) or stages < 2:
         raise ValueError(
             f"stages must be an int >= 2 (the visible stage and at least the full "
             f"coupling); got {stages!r}."

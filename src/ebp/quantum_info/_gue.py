@@ -32,7 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 import scipy.special
 
-from .._checks import MAX_QUBITS, check_batch, check_key, check_state_fits
+from .._checks import MAX_QUBITS, check_batch, check_key, check_state_fits, is_int
 from .._chunks import chunk_size, chunk_slices, padded_total
 from .._precision import require_x64
 
@@ -95,7 +95,7 @@ def gue_hamiltonian(
     Returns:
         Complex array of shape ``(*batch, d, d)``.
     """
-    if isinstance(d, bool) or not isinstance(d, numbers.Integral):
+    if not is_int(d):
         raise TypeError(f"d must be an int >= 1; got {type(d).__name__} {d!r}.")
     if d < 1:
         raise ValueError(f"d must be an int >= 1; got {d!r}.")
@@ -411,7 +411,7 @@ def gue_evolution(
 
     Reference: arXiv:2010.15968 (GUE baseline, t = 10).
     """
-    if isinstance(n_qubits, bool) or not isinstance(n_qubits, (int, np.integer)):
+    if not is_int(n_qubits):
         raise TypeError(f"n_qubits must be an int; got {type(n_qubits).__name__} {n_qubits!r}.")
     if not 1 <= n_qubits <= MAX_QUBITS:
         raise ValueError(f"n_qubits must be in 1..{MAX_QUBITS}; got {n_qubits}.")

@@ -9,7 +9,6 @@ reshaping the last axis to ``(2**n_v, 2**n_h)`` gives the V|H cut.
 from __future__ import annotations
 
 import math
-import numbers
 from functools import partial
 
 import jax
@@ -17,16 +16,12 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike, DTypeLike
 
-from .._checks import check_batch, check_key, check_state_fits
+from .._checks import check_batch, check_int, check_key, check_state_fits
 from .._precision import require_x64
 
 __all__ = ["validate_state", "check_n_visible", "haar_state", "haar_unitary"]
 
 _COMPLEX_DTYPES = (np.dtype(np.complex64), np.dtype(np.complex128))
-
-
-def _is_int(x: object) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
 def validate_state(state: ArrayLike) -> tuple[jax.Array, int]:
@@ -88,9 +83,7 @@ def check_n_visible(n_visible: int, n_qubits: int) -> int:
         TypeError: if ``n_visible`` is not an integer (bools are rejected).
         ValueError: if ``n_visible`` is outside ``1 … n−1``.
     """
-    if not _is_int(n_visible):
-        raise TypeError(f"n_visible must be an int; got {type(n_visible).__name__}.")
-    n_visible = int(n_visible)
+    n_visible = check_int("n_visible", n_visible, brief=True)
     if n_qubits < 2:
         raise ValueError(
             f"a visible/hidden cut needs at least 2 qubits; got a {n_qubits}-qubit state."
@@ -100,13 +93,6 @@ def check_n_visible(n_visible: int, n_qubits: int) -> int:
             f"n_visible must be in 1..{n_qubits - 1} for a {n_qubits}-qubit state; got {n_visible}."
         )
     return n_visible
-
-
-def _check_positive_int(name: str, value) -> None:
-    if not _is_int(value):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__}.")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1; got {value}.")
 
 
 def _check_complex_dtype(dtype) -> np.dtype:
@@ -148,7 +134,7 @@ def haar_state(
         K. Życzkowski and H.-J. Sommers, J. Phys. A 34, 7111 (2001),
         arXiv:quant-ph/0012101.
     """
-    _check_positive_int("n", n)
+    check_int("n", n, minimum=1, brief=True)
     dt = _check_complex_dtype(dtype)
     shape = check_batch(batch) + (2 ** int(n),)
     count = math.prod(shape[:-1])
@@ -194,7 +180,7 @@ def haar_unitary(
     References:
         F. Mezzadri, Notices AMS 54, 592 (2007), arXiv:math-ph/0609050.
     """
-    _check_positive_int("d", d)
+    check_int("d", d, minimum=1, brief=True)
     dt = _check_complex_dtype(dtype)
     shape = check_batch(batch) + (int(d), int(d))
     count = math.prod(shape[:-2])

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._checks import check_real_array
+from .._checks import check_real_array, is_int
 from .._progress import Bar, PhaseReport, show_progress
 from ._model import as_model
 from ._optimisers import Optimiser, get_optimiser
@@ -76,7 +76,7 @@ class FitResult:
 
 
 def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+    if not is_int(seed) or not 0 <= seed < 2**63:
         raise ValueError(f"seed must be an int in [0, 2**63); got {seed!r}.")
     return int(seed)
 
@@ -84,7 +84,7 @@ def _check_seed(seed) -> int:
 def _check_shots(shots) -> int | None:
     if shots is None:
         return None
-    if isinstance(shots, bool) or not isinstance(shots, (int, np.integer)) or shots < 1:
+    if not is_int(shots) or shots < 1:
         raise ValueError(f"shots must be a positive int or None (exact); got {shots!r}.")
     return int(shots)
 

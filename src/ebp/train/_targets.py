@@ -20,6 +20,8 @@ import math
 
 import numpy as np
 
+from .._checks import check_int, check_seed
+
 __all__ = [
     "bars_and_stripes",
     "classification_dataset",
@@ -33,20 +35,8 @@ __all__ = [
 _MAX_BITS = 20
 
 
-def _int_in(value, what: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{what} must be an int; got {type(value).__name__}.")
-    if not lo <= value <= hi:
-        raise ValueError(f"{what} must be in {lo}..{hi}; got {value}.")
-    return int(value)
-
-
 def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int; got {type(seed).__name__}.")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0; got {seed}.")
-    return np.random.default_rng(int(seed))
+    return np.random.default_rng(check_seed(seed, brief=True))
 
 
 def _bits(n: int) -> np.ndarray:
@@ -69,8 +59,8 @@ def bars_and_stripes(rows: int, cols: int) -> np.ndarray:
 
     Example: ``np.flatnonzero(bars_and_stripes(2, 2))`` is ``[0, 3, 5, 10, 12, 15]``.
     """
-    rows = _int_in(rows, "rows", 1, _MAX_BITS)
-    cols = _int_in(cols, "cols", 1, _MAX_BITS)
+    rows = check_int("rows", rows, minimum=1, maximum=_MAX_BITS, brief=True)
+    cols = check_int("cols", cols, minimum=1, maximum=_MAX_BITS, brief=True)
     n = rows * cols
     if n > _MAX_BITS:
         raise ValueError(f"rows*cols must be <= {_MAX_BITS}; got {rows}x{cols} = {n}.")
@@ -87,8 +77,8 @@ def random_sparse_distribution(n_bits: int, support: int, seed: int) -> np.ndarr
     Returns:
         q of shape (2**n_bits,), non-zero on exactly ``support`` strings (with probability 1).
     """
-    n = _int_in(n_bits, "n_bits", 1, _MAX_BITS)
-    k = _int_in(support, "support", 1, 2**n)
+    n = check_int("n_bits", n_bits, minimum=1, maximum=_MAX_BITS, brief=True)
+    k = check_int("support", support, minimum=1, maximum=2**n, brief=True)
     rng = _rng(seed)
     where = rng.choice(2**n, size=k, replace=False)
     q = np.zeros(2**n)
@@ -105,7 +95,7 @@ def thermal_distribution(n_bits: int, beta: float, seed: int) -> np.ndarray:
     all-to-all (Sherrington–Kirkpatrick-like) with h_i and J_ij drawn i.i.d. from N(0, 1) (fields
     first, then the couplings in (i, j) row-major order). Computed as e^{−β(E − E_min)}/Z.
     """
-    n = _int_in(n_bits, "n_bits", 1, _MAX_BITS)
+    n = check_int("n_bits", n_bits, minimum=1, maximum=_MAX_BITS, brief=True)
     if isinstance(beta, bool) or not isinstance(beta, (int, float, np.integer, np.floating)):
         raise TypeError(f"beta must be a real number; got {type(beta).__name__}.")
     if not (math.isfinite(beta) and beta >= 0):
@@ -122,7 +112,7 @@ def thermal_distribution(n_bits: int, beta: float, seed: int) -> np.ndarray:
 # ------------------------------------------------------------------------------ states
 def random_pure_state(n_qubits: int, seed: int) -> np.ndarray:
     """Haar-random state vector of ``n_qubits`` (normalised complex Gaussian), shape (2**n,)."""
-    n = _int_in(n_qubits, "n_qubits", 1, _MAX_BITS)
+    n = check_int("n_qubits", n_qubits, minimum=1, maximum=_MAX_BITS, brief=True)
     rng = _rng(seed)
     z = rng.normal(size=2**n) + 1j * rng.normal(size=2**n)
     return z / np.linalg.norm(z)
@@ -130,7 +120,7 @@ def random_pure_state(n_qubits: int, seed: int) -> np.ndarray:
 
 def random_product_state(n_qubits: int, seed: int) -> np.ndarray:
     """⊗_k |ψ_k⟩ with each |ψ_k⟩ Haar on one qubit; wire 0 is the leftmost factor (big-endian)."""
-    n = _int_in(n_qubits, "n_qubits", 1, _MAX_BITS)
+    n = check_int("n_qubits", n_qubits, minimum=1, maximum=_MAX_BITS, brief=True)
     rng = _rng(seed)
     state = np.ones(1, dtype=complex)
     for _ in range(n):
@@ -142,8 +132,8 @@ def random_product_state(n_qubits: int, seed: int) -> np.ndarray:
 def random_mixed_state(n_qubits: int, rank: int, seed: int) -> np.ndarray:
     """ρ = GG†/Tr(GG†), G a 2**n × ``rank`` complex Ginibre matrix (the induced measure of
     Życzkowski & Sommers, J. Phys. A 34, 7111 (2001), arXiv:quant-ph/0012101); rank ``rank``."""
-    n = _int_in(n_qubits, "n_qubits", 1, 12)
-    r = _int_in(rank, "rank", 1, 2**n)
+    n = check_int("n_qubits", n_qubits, minimum=1, maximum=12, brief=True)
+    r = check_int("rank", rank, minimum=1, maximum=2**n, brief=True)
     rng = _rng(seed)
     g = rng.normal(size=(2**n, r)) + 1j * rng.normal(size=(2**n, r))
     rho = g @ g.conj().T
@@ -171,8 +161,8 @@ def classification_dataset(
         ``(angles, labels)``, a float array (n_samples, n_features) in [0, π] and an int array
             (n_samples,) in {0, 1}.
     """
-    n = _int_in(n_features, "n_features", 1, 64)
-    m = _int_in(n_samples, "n_samples", 1, 10**7)
+    n = check_int("n_features", n_features, minimum=1, maximum=64, brief=True)
+    m = check_int("n_samples", n_samples, minimum=1, maximum=10**7, brief=True)
     if kind not in CLASSIFICATION_KINDS:
         raise ValueError(f"kind must be one of {', '.join(CLASSIFICATION_KINDS)}; got {kind!r}.")
     rng = _rng(seed)
