@@ -146,3 +146,40 @@ def test_missing_extra_is_named(monkeypatch):
     monkeypatch.setitem(sys.modules, "qiskit", None)
     with pytest.raises(ImportError, match=r"pip install 'ebp\[qiskit\]'"):
         from_qiskit(None, visible=[0])
+
+
+def _qiskit_gates():
+    """(registry name, Qiskit gate class) for every registered gate Qiskit knows by name."""
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+
+    from ebp.circuit import GATES
+
+    mapping = get_standard_gate_name_mapping()
+    out = []
+    for name, spec in sorted(GATES.items()):
+        for qname in spec.qasm:
+            gate = mapping.get(qname)
+            if gate is not None and qname != "global_phase" and len(gate.params) == spec.n_params:
+                out.append((name, qname))
+                break
+    return out
+
+
+@pytest.mark.parametrize("name, qname", _qiskit_gates(), ids=[n for n, _ in _qiskit_gates()])
+def test_every_registered_gate_qiskit_knows_imports_as_itself(name, qname, rng):
+    """A gate added to the registry under a Qiskit name is read as that one gate (not decomposed)
+    with its angles as parameters, and the state agrees with Qiskit's."""
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+
+    gate = get_standard_gate_name_mapping()[qname]
+    k = gate.num_qubits
+    params = [Parameter(f"t{j}") for j in range(len(gate.params))]
+    qc = QuantumCircuit(k + 1)
+    qc.h(range(k + 1))
+    qc.append(gate.base_class(*params) if params else gate, list(range(1, k + 1))[::-1])
+    circuit = from_qiskit(qc, visible=[0])
+    assert [op.name for op in circuit.operations][-1] == name
+    assert circuit.param_names == tuple(p.name for p in params)
+    values = rng.uniform(-np.pi, np.pi, len(params))
+    state = np.asarray(ebp.simulate(circuit, values))
+    np.testing.assert_allclose(state, _qiskit_state(qc, values, circuit), atol=1e-10)
