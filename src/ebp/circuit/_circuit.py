@@ -265,7 +265,8 @@ class CircuitBuilder:
         return self.gate("PAULIROT", wires, slots=slots, data=(coeff, label))
 
     def unitary(self, matrix: ArrayLike, wires: int | Iterable[int]) -> tuple[int, ...]:
-        """Append a fixed unitary matrix acting on ``wires`` (big-endian)."""
+        """Append a fixed unitary ``matrix`` of shape ``(2**k, 2**k)`` acting on the k ``wires``
+        (big-endian); returns ``()``, the slots of a gate without parameters."""
         return self.gate("UNITARY", wires, data=matrix)
 
     def build(self) -> Circuit:
