@@ -6,7 +6,11 @@ parameter values: an operation names the *slots* of the parameter vector it read
 drive several gates. Build one with :class:`CircuitBuilder`::
 
     >>> b = CircuitBuilder(n_visible=1, n_hidden=1)
-    >>> b.gate("RY", 0); b.gate("CNOT", (0, 1)); c = b.build()
+    >>> b.gate("RY", 0)  # the parameter slots the gate reads
+    (0,)
+    >>> b.gate("CNOT", (0, 1))
+    ()
+    >>> c = b.build()
     >>> c.n_params, c.n_qubits
     (1, 2)
 """

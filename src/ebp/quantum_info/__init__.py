@@ -4,6 +4,9 @@ Conventions: states have shape ``(..., 2**n)`` (leading axes are batch axes);
 visible qubits are wires ``0 … n_v−1``, hidden ``n_v … n−1``, big-endian, so
 the ``(2**n_v, 2**n_h)`` reshape of a state is the V|H cut.  Entropies are in bits
 unless ``base`` says otherwise.  Reference: arXiv:2010.15968.
+
+The functions compute in complex128 by default, which needs JAX's 64-bit mode: the examples
+assume a program that called :func:`ebp.enable_x64` first.
 """
 
 from ._density import distance_to_maximally_mixed, von_neumann_entropy

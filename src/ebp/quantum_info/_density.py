@@ -33,6 +33,12 @@ def von_neumann_entropy(rho: ArrayLike, base: float = 2) -> np.ndarray:
     References:
         M. A. Nielsen and I. L. Chuang, *Quantum Computation and Quantum Information*
         (Cambridge University Press, 2000), §11.3.
+
+    Examples:
+        >>> import numpy as np
+        >>> from ebp.quantum_info import von_neumann_entropy
+        >>> float(von_neumann_entropy(np.eye(2) / 2))
+        1.0
     """
     rho = check_density_matrix(rho)
     w = np.linalg.eigvalsh(rho)
@@ -58,6 +64,12 @@ def distance_to_maximally_mixed(rho: ArrayLike) -> np.ndarray:
         M. A. Nielsen and I. L. Chuang, *Quantum Computation and Quantum Information*
         (Cambridge University Press, 2000), §9.2.1 (trace distance); the distance of ρ_V to
         I/d_V is the measure of arXiv:2010.15968.
+
+    Examples:
+        >>> import numpy as np
+        >>> from ebp.quantum_info import distance_to_maximally_mixed
+        >>> float(distance_to_maximally_mixed(np.diag([1.0, 0.0])))
+        0.5
     """
     rho = check_density_matrix(rho)
     w = np.linalg.eigvalsh(rho)  # the eigenvalues of ρ − I/d are w − 1/d

@@ -133,6 +133,15 @@ def haar_state(
     References:
         K. Życzkowski and H.-J. Sommers, J. Phys. A 34, 7111 (2001),
         arXiv:quant-ph/0012101.
+
+    Examples:
+        >>> import numpy as np
+        >>> from ebp.quantum_info import haar_state
+        >>> psi = haar_state(3, seed=0)
+        >>> psi.shape, psi.dtype
+        ((8,), dtype('complex128'))
+        >>> round(float(np.linalg.norm(psi)), 12)
+        1.0
     """
     check_int("n", n, minimum=1, brief=True)
     dt = _check_complex_dtype(dtype)
@@ -179,6 +188,13 @@ def haar_unitary(
 
     References:
         F. Mezzadri, Notices AMS 54, 592 (2007), arXiv:math-ph/0609050.
+
+    Examples:
+        >>> import numpy as np
+        >>> from ebp.quantum_info import haar_unitary
+        >>> u = np.asarray(haar_unitary(4, seed=0))
+        >>> bool(np.allclose(u.conj().T @ u, np.eye(4)))
+        True
     """
     check_int("d", d, minimum=1, brief=True)
     dt = _check_complex_dtype(dtype)

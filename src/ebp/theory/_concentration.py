@@ -47,6 +47,11 @@ def typical_trace_distance_bound(
     References:
         S. Popescu, A. J. Short and A. Winter, Nature Physics 2, 754 (2006),
         arXiv:quant-ph/0511225; arXiv:2010.15968.
+
+    Examples:
+        >>> from ebp.theory import typical_trace_distance_bound
+        >>> typical_trace_distance_bound(1, 3)  # √(2/8)
+        0.5
     """
     d_v, d_h = _dims(n_visible, n_hidden)
     return _out(np.sqrt(d_v / d_h))
@@ -70,6 +75,11 @@ def mean_trace_distance_bound(
 
     References:
         Popescu, Short & Winter (2006), arXiv:quant-ph/0511225; arXiv:2010.15968.
+
+    Examples:
+        >>> from ebp.theory import mean_trace_distance_bound
+        >>> mean_trace_distance_bound(1, 3)  # ½√(2/8)
+        0.25
     """
     d_v, d_h = _dims(n_visible, n_hidden)
     return _out(0.5 * np.sqrt(d_v / d_h))
@@ -96,6 +106,11 @@ def mean_trace_distance_bound_lubkin(
 
     References:
         E. Lubkin, J. Math. Phys. 19, 1028 (1978); arXiv:2010.15968.
+
+    Examples:
+        >>> from ebp.theory import mean_trace_distance_bound, mean_trace_distance_bound_lubkin
+        >>> round(mean_trace_distance_bound_lubkin(1, 3), 6), mean_trace_distance_bound(1, 3)
+        (0.210042, 0.25)
     """
     d_v, d_h = _dims(n_visible, n_hidden)
     return _out(0.5 * np.sqrt((d_v * d_v - 1.0) / (d_v * d_h + 1.0)))
@@ -129,6 +144,13 @@ def levy_tail_bound(
     References:
         S. Popescu, A. J. Short and A. Winter, Nature Physics 2, 754 (2006),
         arXiv:quant-ph/0511225, Theorem 1.
+
+    Examples:
+        >>> from ebp.theory import levy_tail_bound
+        >>> levy_tail_bound(1, 9, 0.5)  # d ε² = 256: vacuous
+        1.0
+        >>> round(levy_tail_bound(1, 12, 0.5), 4)  # d ε² = 2048
+        0.051
     """
     d_v, d_h = _dims(n_visible, n_hidden)
     eps = _real("eps", eps)

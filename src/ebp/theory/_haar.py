@@ -83,6 +83,11 @@ def haar_purity(n_visible: int | np.ndarray, n_hidden: int | np.ndarray) -> floa
 
     References:
         E. Lubkin, J. Math. Phys. 19, 1028 (1978); arXiv:2010.15968.
+
+    Examples:
+        >>> from ebp.theory import haar_purity
+        >>> haar_purity(1, 1)  # (2 + 2)/(2·2 + 1)
+        0.8
     """
     d_v, d_h = _dims(n_visible, n_hidden)
     return _out((d_v + d_h) / (d_v * d_h + 1.0))
@@ -111,6 +116,11 @@ def haar_purity_variance(
     References:
         O. Giraud, "Distribution of bipartite entanglement for random pure
         states", J. Phys. A 40, 2793 (2007).
+
+    Examples:
+        >>> from ebp.theory import haar_purity_variance
+        >>> round(haar_purity_variance(1, 1), 6)
+        0.017143
     """
     n, m = _dims(n_visible, n_hidden)
     nm = n * m
@@ -140,6 +150,11 @@ def haar_expectation_variance(
         B. Collins and P. Śniady, Commun. Math. Phys. 264, 773 (2006),
         arXiv:math-ph/0402073; J. R. McClean et al., Nat. Commun. 9, 4812
         (2018), arXiv:1803.11173 (appendix).
+
+    Examples:
+        >>> from ebp.theory import haar_expectation_variance
+        >>> haar_expectation_variance(0.0, 4.0, 4)  # a two-qubit Pauli string: 1/(d + 1)
+        0.2
     """
     t1, t2, d = _real("tr_o", tr_o), _real("tr_o2", tr_o2), _dimension(d)
     return _out((t2 - t1 * t1 / d) / (d * (d + 1.0)))
@@ -160,6 +175,11 @@ def pauli_expectation_variance(n_qubits: int | np.ndarray) -> float | np.ndarray
 
     References:
         McClean et al. (2018), arXiv:1803.11173.
+
+    Examples:
+        >>> from ebp.theory import pauli_expectation_variance
+        >>> pauli_expectation_variance(2)  # 1/(4 + 1)
+        0.2
     """
     d = np.exp2(_qubit_count("n_qubits", n_qubits, 1).astype(np.float64))
     return _out(1.0 / (d + 1.0))
@@ -211,6 +231,11 @@ def two_design_gradient_variance_general(
     References:
         McClean et al., Nat. Commun. 9, 4812 (2018), arXiv:1803.11173;
         Collins & Śniady (2006), arXiv:math-ph/0402073 (Weingarten calculus).
+
+    Examples:
+        >>> from ebp.theory import two_design_gradient_variance_general
+        >>> round(two_design_gradient_variance_general(0, 4, 0, 4, 4), 6)  # Pauli O and V, 2 qubits
+        0.106667
     """
     to, to2 = _real("tr_o", tr_o), _real("tr_o2", tr_o2)
     tv, tv2 = _real("tr_v", tr_v), _real("tr_v2", tr_v2)
@@ -240,6 +265,11 @@ def two_design_gradient_variance(n_qubits: int | np.ndarray) -> float | np.ndarr
 
     References:
         McClean et al., Nat. Commun. 9, 4812 (2018), arXiv:1803.11173.
+
+    Examples:
+        >>> from ebp.theory import two_design_gradient_variance
+        >>> round(two_design_gradient_variance(2), 6)
+        0.106667
     """
     d = np.exp2(_qubit_count("n_qubits", n_qubits, 1).astype(np.float64))
     return _out(d * d / (2.0 * (d + 1.0) * (d * d - 1.0)))

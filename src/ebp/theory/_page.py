@@ -58,6 +58,12 @@ def page_entropy(
         D. N. Page, Phys. Rev. Lett. 71, 1291 (1993), arXiv:gr-qc/9305007;
         proofs: S. K. Foong and S. Kanno, PRL 72, 1148 (1994);
         S. Sen, PRL 77, 1 (1996), arXiv:hep-th/9601132.
+
+    Examples:
+        >>> import math
+        >>> from ebp.theory import page_entropy
+        >>> round(page_entropy(1, 1, base=math.e), 12)  # one qubit | one qubit: 1/3 nats
+        0.333333333333
     """
     log_base = _log_base(base)
     m, n = _min_max(n_visible, n_hidden)
@@ -91,6 +97,14 @@ def page_entropy_variance(
         P. Vivo, M. P. Pato and G. Oshanin, Phys. Rev. E 93, 052106 (2016),
         arXiv:1601.04211 (conjecture); L. Wei, Phys. Rev. E 96, 022106 (2017),
         arXiv:1706.08199 (proof).
+
+    Examples:
+        >>> import math
+        >>> from ebp.theory import page_entropy_variance
+        >>> round(page_entropy_variance(1, 1, base=math.e), 6)
+        0.032124
+        >>> page_entropy_variance(0, 5)  # m = 1: a product state, no spread
+        0.0
     """
     log_base = _log_base(base)
     m, n = _min_max(n_visible, n_hidden)
