@@ -203,6 +203,15 @@ def test_brief_int_messages_and_the_shared_int_key_and_batch_rules():
         False,
         False,
     ]
+    assert _checks.check_count("layers", np.int64(3)) == 3
+    for bad in (0, 1.0, True, "2"):
+        with pytest.raises(
+            ValueError, match=re.escape(f"layers must be an int >= 1; got {bad!r}.")
+        ):
+            _checks.check_count("layers", bad)
+    why = re.escape("samples must be an int >= 2 (variances need two); got 1.")
+    with pytest.raises(ValueError, match=why):
+        _checks.check_count("samples", 1, 2, why="variances need two")
     assert _checks.check_batch(4) == (4,) and _checks.check_batch((2, np.int64(0))) == (2, 0)
     for bad in ((-1,), [2], (1.0,), (True,)):
         with pytest.raises(TypeError, match="batch must be an int or a tuple of non-negative"):

@@ -19,6 +19,7 @@ __all__ = [
     "MAX_QUBITS",
     "NORM_TOLERANCE",
     "check_batch",
+    "check_count",
     "check_density_matrix",
     "check_int",
     "check_key",
@@ -80,6 +81,18 @@ def check_int(
         kind = "" if brief else "an int "
         raise ValueError(f"{name} must be {kind}{bounds}; got {value}.")
     return value
+
+
+def check_count(name: str, value, minimum: int = 1, *, why: str | None = None) -> int:
+    """A count of work (layers, samples, repeats, stages): an int >= ``minimum``.
+
+    Anything else, a float or a bool included, is one ``ValueError``: ``"samples must be an int
+    >= 2 (variances need two); got 1."``, the parenthesis being ``why``.
+    """
+    if not is_int(value) or value < minimum:
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{name} must be an int >= {minimum}{reason}; got {value!r}.")
+    return int(value)
 
 
 def check_seed(value, name: str = "seed", *, brief: bool = False) -> int:

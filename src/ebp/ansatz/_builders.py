@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._checks import check_int, is_int
+from .._checks import check_count, check_int
 from ..circuit import Circuit, CircuitBuilder
 from ..quantum_info import random_two_local_terms
 
@@ -34,9 +34,7 @@ __all__ = [
 
 
 def _check_layers(layers: int) -> int:
-    if not is_int(layers) or layers < 1:
-        raise ValueError(f"layers must be an int >= 1; got {layers!r}.")
-    return int(layers)
+    return check_count("layers", layers)
 
 
 def hardware_efficient(n_visible: int, n_hidden: int, layers: int) -> Circuit:

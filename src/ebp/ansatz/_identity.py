@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import is_int
+from .._checks import check_count
 from ..circuit import Circuit, CircuitBuilder, inverse_rule
 
 __all__ = ["identity_block", "identity_block_parameters"]
 
 
 def _check_repeats(repeats) -> int:
-    if not is_int(repeats) or repeats < 1:
-        raise ValueError(f"repeats must be an int >= 1; got {repeats!r}.")
-    return int(repeats)
+    return check_count("repeats", repeats)
 
 
 def _inverse(op):

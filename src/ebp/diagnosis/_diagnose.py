@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .._checks import is_int
+from .._checks import check_count, is_int
 from .._chunks import chunk_size, chunk_slices
 from ..circuit import Circuit, visible_light_cone
 from ..landscape import (
@@ -190,8 +190,7 @@ def _check(circuit, samples, seed, entropy_points, observable):
             f"expected an ebp Circuit; got {type(circuit).__name__}. Import one with "
             "ebp.circuit.from_qasm / from_qiskit / from_pennylane."
         )
-    if not is_int(samples) or samples < 2:
-        raise ValueError(f"samples must be an int >= 2 (variances need two); got {samples!r}.")
+    check_count("samples", samples, 2, why="variances need two")
     if not is_int(seed):
         raise ValueError(f"seed must be an int; got {seed!r}.")
     if (

@@ -37,7 +37,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checks import is_int
+from .._checks import check_count
 from ..circuit import pauli_matrix
 from ..sim import Observable, as_observable
 
@@ -350,8 +350,7 @@ def linear(observable: Any, n_visible: int) -> Linear:
 
     Examples: ``linear("Z0", 1)``, ``linear({"Z0 Z1": 1.0}, 2)``, ``linear(np.diag([1, 0]), 1)``.
     """
-    if not is_int(n_visible) or n_visible < 1:
-        raise ValueError(f"n_visible must be an int >= 1; got {n_visible!r}.")
+    check_count("n_visible", n_visible)
     # parse with room for any wire, so that a hidden wire gets the visible-register message
     obs = as_observable(observable, 2**31, int(n_visible))
     label = observable if isinstance(observable, str) else "linear"

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import is_int
+from .._checks import check_count
 from .._chunks import chunk_slices
 from .._progress import Bar, show_progress
 from ..circuit import Circuit
@@ -67,8 +67,7 @@ def sample_parameters(
     (θ ~ N(0, scale²), near the identity for rotation gates) or a callable
     ``draw(rng, samples, n_params) -> array`` such as :func:`identity_block_distribution`.
     """
-    if not is_int(samples) or samples < 1:
-        raise ValueError(f"samples must be an int >= 1; got {samples!r}.")
+    check_count("samples", samples)
     rng = np.random.default_rng(seed)
     if callable(distribution):
         out = np.asarray(distribution(rng, int(samples), int(n_params)), dtype=np.float64)
@@ -360,8 +359,7 @@ def gradient_statistics_many(
         raise TypeError(f"expected an ebp Circuit; got {type(circuit).__name__}.")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1); got {confidence!r}.")
-    if not is_int(samples) or samples < 2:
-        raise ValueError(f"samples must be an int >= 2 (variances need two); got {samples!r}.")
+    check_count("samples", samples, 2, why="variances need two")
     if circuit.n_params == 0:
         raise ValueError(
             "the circuit has no free parameters, so it has no gradient to analyse; for an "

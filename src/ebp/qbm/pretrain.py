@@ -38,7 +38,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._checks import is_int
+from .._checks import check_count
 from .._progress import Bar, show_progress
 from ..train import FitResult, LearningTask, fit, initial_parameters
 from ..train.pretrain import chain_phases
@@ -241,11 +241,7 @@ def grow_coupling(
     """
     model = _check(model, task, shots)
     fraction = _fraction(fraction)
-    if not is_int(stages) or stages < 2:
-        raise ValueError(
-            f"stages must be an int >= 2 (the visible stage and at least the full "
-            f"coupling); got {stages!r}."
-        )
+    check_count("stages", stages, 2, why="the visible stage and at least the full coupling")
     stages = int(stages)
     _, coupling = _classes(model)
     early = budget * fraction / (stages - 1)
