@@ -16,20 +16,22 @@ import scipy.linalg
 import scipy.optimize
 import scipy.stats
 
-from ebp.landscape import Linear, fidelity, relative_entropy
-from ebp.landscape._losses import (
+from ebp.landscape import (
     MMD,
     EntanglementRegularised,
+    Linear,
     entanglement_regularised,
+    fidelity,
     kl_divergence,
     mmd,
     negative_log_likelihood,
     pure_state_infidelity,
     readout_cross_entropy,
     readout_error,
+    relative_entropy,
     sandwiched_renyi,
 )
-from ebp.train._targets import (
+from ebp.train import (
     bars_and_stripes,
     classification_dataset,
     random_mixed_state,
