@@ -11,7 +11,7 @@ Lipschitz constant like 1/d_H. This package measures that on any circuit::
     stats = gradient_statistics(brickwork(1, 4, 10), objective, samples=500, seed=1)
     stats.probe_var, stats.probe_var_ci, stats.lipschitz
 
-Objectives (:mod:`._objectives`, :mod:`._losses`) carry their derivative G = f′(ρ_V), an
+Objectives and losses, all imported from this package, carry their derivative G = f′(ρ_V), an
 effective observable on V, so nonlinear objectives get exact gradients from one forward and one
 adjoint pass: linear, fidelity, trace distance, relative entropy, the sandwiched Rényi
 divergence, KL / NLL / MMD of the measured distribution, readout losses for classifiers, and an
