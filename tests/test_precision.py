@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 import ebp
 from ebp.ansatz import brickwork
 from ebp.experiment import Study, Task
+from ebp.landscape import fidelity
 from ebp.qbm import QBM
 from ebp.quantum_info import gue_evolution, gue_hamiltonian
 from ebp.runner import run_sweep
@@ -99,6 +100,9 @@ ASKS_FOR_COMPLEX128 = {
     "entropy of a float64 state": lambda: ebp.entanglement_entropy(np.array([1.0, 0, 0, 0]), 1),
     "gue_evolution": lambda: gue_evolution(2, seed=0, t=1.0),
     "gue_hamiltonian": lambda: gue_hamiltonian(4, seed=0),
+    "objective of a complex128 state": lambda: fidelity(np.eye(2) / 2).value(
+        np.diag([0.7, 0.3]).astype(np.complex128)
+    ),
     "qbm": lambda: QBM(1, 1, ("ZI", "IZ", "XX"), beta=1.0).value_and_gradient(
         np.zeros(3), np.eye(2) / 2
     ),

@@ -38,6 +38,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._checks import check_count
+from .._precision import require_x64
 from ..circuit import pauli_matrix
 from ..sim import Observable, as_observable
 
@@ -137,6 +138,9 @@ class Objective:
 
     def value_and_derivative(self, rho):
         """``(f(ρ), G(ρ))`` for ``rho`` of shape ``(..., d_V, d_V)``; G is Hermitian."""
+        dtype = np.dtype(rho.dtype if hasattr(rho, "dtype") else np.asarray(rho).dtype)
+        if dtype in (np.dtype(np.complex128), np.dtype(np.float64)):
+            require_x64(f"objective {self.name!r} of a {dtype} density matrix")
         rho = jnp.asarray(rho)
         if not jnp.iscomplexobj(rho):
             rho = rho.astype(jnp.complex128 if rho.dtype == jnp.float64 else jnp.complex64)
