@@ -29,8 +29,8 @@ def mean_interval(samples, confidence: float = CONFIDENCE) -> tuple[float, float
 
 def variance_interval(samples, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Normal interval for the variance of independent samples: s² ± z · se(s²), with
-    se(s²)² = (m₄ − s⁴ (n−3)/(n−1)) / n from the sample fourth central moment m₄ (the
-    distribution-free standard error of s², e.g. Casella & Berger, Statistical Inference, ex. 5.8).
+    se(s²)² = (m₄ − s⁴ (n−3)/(n−1)) / n, the exact Var(s²) = (μ₄ − σ⁴ (n−3)/(n−1)) / n with
+    the sample fourth central moment m₄ and s² in place of μ₄ and σ² (no normality assumed).
     """
     x = np.asarray(samples, dtype=float).ravel()
     n, s2 = x.size, x.var(ddof=1)
