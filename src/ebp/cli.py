@@ -49,6 +49,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
+"""The ``ebp`` command, a Typer application (``ebp --help`` lists its subcommands)."""
 
 USAGE_ERROR = 2
 FAILURE = 1

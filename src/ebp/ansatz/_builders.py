@@ -155,3 +155,4 @@ ANSATZ: dict[str, Callable[..., Circuit]] = {
     "decoupled": decoupled,
     "pauli_network": pauli_network,
 }
+"""The ansatz builders by name (how configs and the command line name them)."""

@@ -274,6 +274,7 @@ class CircuitBuilder:
         return self.gate("UNITARY", wires, data=matrix)
 
     def build(self) -> Circuit:
+        """The immutable :class:`Circuit` of the gates and layers added so far."""
         starts = tuple(s for s in self._layer_starts if s < len(self._ops)) or (0,)
         return Circuit(self.n_visible, self.n_hidden, tuple(self._ops), self._n_params, starts)
 

@@ -72,6 +72,7 @@ class PauliExp:
         return set(self.label) <= {"I", "Z"}
 
     def generator(self) -> np.ndarray:
+        """The generator c·P as a dense matrix."""
         return self.coeff * pauli_matrix(self.label)
 
     def eigenvalues(self) -> np.ndarray:
@@ -80,6 +81,7 @@ class PauliExp:
         return np.array([c]) if set(self.label) <= {"I"} else np.array([-abs(c), abs(c)])
 
     def key(self) -> tuple:
+        """Hashable identity of the factor up to its parameter slot (equal keys: same factor)."""
         return ("pauli", round(float(self.coeff), 12), self.label)
 
     def matrix(self, theta: Array, xp: ModuleType) -> Array:
@@ -114,12 +116,15 @@ class Exp:
         return bool(np.all(g == np.diag(np.diag(g))))
 
     def generator(self) -> np.ndarray:
+        """The generator G as a dense complex matrix."""
         return np.array(self.generator_matrix, dtype=complex)
 
     def eigenvalues(self) -> np.ndarray:
+        """Eigenvalues of G, ascending."""
         return np.linalg.eigvalsh(self.generator())
 
     def key(self) -> tuple:
+        """Hashable identity of the factor up to its parameter slot (equal keys: same factor)."""
         return ("exp", np.round(self.generator(), 12).tobytes())
 
     def matrix(self, theta: Array, xp: ModuleType) -> Array:
@@ -156,9 +161,11 @@ class Fixed:
         return bool(np.all(m == np.diag(np.diag(m))))
 
     def value(self) -> np.ndarray:
+        """The unitary as a dense complex matrix."""
         return np.array(self.fixed_matrix, dtype=complex)
 
     def key(self) -> tuple:
+        """Hashable identity of the factor (equal keys: same unitary)."""
         return ("fixed", np.round(self.value(), 12).tobytes())
 
     def matrix(self, theta: Array, xp: ModuleType) -> Array:

@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 GATES: dict[str, GateSpec] = {}
+"""The gate registry: name → :class:`GateSpec`, filled by :func:`register_gate`."""
 _QASM_NAMES: dict[str, str] = {}
 
 
@@ -123,6 +124,7 @@ class GateSpec:
         return None if self.data_dependent else _single_pauli(self.factors(), "coeff")
 
     def dim(self, data: Any = None) -> int:
+        """Size 2**k of the gate's matrix on its k wires (for a data gate, with that ``data``)."""
         fs = self.factors(data)
         k = fs[0].n_wires if fs else self.n_wires
         assert k is not None  # a gate without factors has a fixed n_wires

@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 VERDICTS = ("trainable", "at risk", "barren")
+"""The verdicts a diagnosis can give, from best to worst."""
 
 SIDES = ("barren", "inconclusive", "trainable")
 """What a reading says: its interval lies on the barren side of the boundary, straddles it, or

@@ -20,6 +20,7 @@ __all__ = ["MODES", "OVERRIDES", "STUDY_ORDER", "Mode", "study_config"]
 
 Mode = Literal["quick", "full"]
 MODES: tuple[Mode, ...] = ("quick", "full")
+"""The reproduction modes: small configs that run in minutes, or each study's full config."""
 
 STUDY_ORDER: tuple[str, ...] = (
     "entanglement",

@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 MANIFEST = "reproduce.json"
+"""File name of a reproduction folder's manifest (mode, studies, versions)."""
 REPRODUCE_FORMAT = "ebp-reproduce/1"
 
 

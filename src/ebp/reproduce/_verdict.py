@@ -38,9 +38,13 @@ __all__ = [
 
 Status = Literal["holds", "not supported", "inconclusive"]
 HOLDS: Status = "holds"
+"""Verdict status: every check's interval lies on the claim's side of its threshold."""
 NOT_SUPPORTED: Status = "not supported"
+"""Verdict status: a check's interval lies on the other side of its threshold."""
 INCONCLUSIVE: Status = "inconclusive"
+"""Verdict status: an interval straddles its threshold, or the data are too few to decide."""
 STATUSES: tuple[Status, ...] = (HOLDS, NOT_SUPPORTED, INCONCLUSIVE)
+"""The three verdict statuses, in this order."""
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ __all__ = [
 ]
 
 DEFAULT_MEMORY_BUDGET = 2 * 2**30  # hard cap on bytes of state-sized work arrays per chunk
+"""Cap, in bytes, on the work arrays of one vectorised chunk when no ``memory_budget`` is given
+(2 GiB)."""
 _CACHE_BYTES = 8 * 2**20  # default chunk: work arrays that stay in cache (measured best, n=10..14)
 _WORK_COPIES = 6  # state, cotangent and temporaries alive in one adjoint step
 _COMPILED_KEEP = 16

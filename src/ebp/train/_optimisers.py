@@ -56,6 +56,8 @@ class Optimiser:
     family = "gradient-free"
 
     def minimise(self, oracle: Oracle, x0: np.ndarray, rng: np.random.Generator) -> None:
+        """Query ``oracle`` from ``x0`` until its budget is spent, calling ``oracle.record(x)``
+        after each iteration; randomness only from ``rng``."""
         raise NotImplementedError  # pragma: no cover
 
     def fingerprint(self) -> str:

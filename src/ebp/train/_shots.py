@@ -42,12 +42,17 @@ class Estimator:
     configs_value = 1
 
     def configs_gradient(self, n_shifted: int) -> int:
+        """Circuit configurations one gradient over ``n_shifted`` parameters needs (θ ± s_k e_k
+        for each)."""
         return 2 * n_shifted
 
     def value(self, rho: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
+        """An unbiased ``shots``-shot estimate of the loss at the visible states ``rho``."""
         raise NotImplementedError  # pragma: no cover
 
     def gradient(self, rho0, rho_plus, rho_minus, coeffs, shots, rng) -> np.ndarray:
+        """An unbiased ``shots``-shot parameter-shift gradient: ``rho0`` the state at θ,
+        ``rho_plus`` / ``rho_minus`` at θ ± s_k e_k (stacked over k), ``coeffs`` the c_k."""
         raise NotImplementedError  # pragma: no cover
 
 
@@ -64,10 +69,12 @@ class LinearEstimator(Estimator):
         return _probabilities(p)
 
     def value(self, rho, shots, rng):
+        """f̂ = Σ_a λ_a n_a / N from counts n ~ Multinomial(N, p)."""
         counts = rng.multinomial(shots, self.probabilities(rho))
         return counts @ self.eigenvalues / shots
 
     def gradient(self, rho0, rho_plus, rho_minus, coeffs, shots, rng):
+        """c_k [f̂(θ + s_k e_k) − f̂(θ − s_k e_k)], each term with fresh shots (``rho0`` unused)."""
         return coeffs * (self.value(rho_plus, shots, rng) - self.value(rho_minus, shots, rng))
 
 
@@ -81,6 +88,7 @@ class MMDEstimator(Estimator):
         self._qkq = float(self.target @ self._kq)
 
     def configs_gradient(self, n_shifted: int) -> int:
+        """2 per shifted parameter, plus the unshifted circuit whose samples are shared over k."""
         return 2 * n_shifted + 1
 
     def _counts(self, rho, shots, rng):
@@ -88,6 +96,7 @@ class MMDEstimator(Estimator):
         return rng.multinomial(shots, p).astype(float)
 
     def value(self, rho, shots, rng):
+        """The U-statistic estimate of MMD² (needs ``shots`` >= 2)."""
         if shots < 2:
             raise ValueError(f"the unbiased MMD estimate needs shots >= 2; got {shots}.")
         n = self._counts(rho, shots, rng)
@@ -95,6 +104,7 @@ class MMDEstimator(Estimator):
         return pair / (shots * (shots - 1)) - 2 * (n @ self._kq) / shots + self._qkq
 
     def gradient(self, rho0, rho_plus, rho_minus, coeffs, shots, rng):
+        """2 c_k [(n₊ − n₋)/N]ᵀ K (n₀/N − q) from independent samples of p₊, p₋ and p."""
         n0 = self._counts(rho0, shots, rng) / shots
         diff = (self._counts(rho_plus, shots, rng) - self._counts(rho_minus, shots, rng)) / shots
         return 2 * coeffs * (diff @ (self.kernel @ n0 - self._kq))
