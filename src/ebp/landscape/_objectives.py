@@ -117,10 +117,10 @@ class Objective:
     Subclasses implement ``_value_and_derivative(rho)`` for complex ``rho`` of the right shape;
     everything else follows from it.
 
-    Attributes (class level):
-        name: short identifier used in tables.
-        lower: the least value of the objective over density matrices.
-        upper: the largest value of the objective over density matrices.
+    Attributes:
+        name: short identifier used in tables (a class attribute).
+        lower: the least value of the objective over density matrices (a class attribute).
+        upper: the largest value of the objective over density matrices (a class attribute).
     """
 
     name = "objective"
