@@ -174,7 +174,7 @@ def test_new_structure_and_depth_need_no_compilation(rng, engine):
     simulated and differentiated without a single new XLA compilation. (The first use of a
     parameter-free gate kind in a process may compile its registry matrix function once, so the
     first circuit uses the same gate kinds.)"""
-    engine("auto")
+    engine("flat")  # the default; "auto" may move a circuit that ran long to the fused engine
     n_v, n_h = 3, 3
     counter = _CompileCounter()
     gates = ["RX", "RY", "RZ", "CZ", "CNOT", "RXX", "H"]

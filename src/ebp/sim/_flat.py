@@ -282,9 +282,10 @@ def _factors(group: _General):
         return None
 
 
-def _factor_matrices(factors, thetas: np.ndarray):
+def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
     """U = f_m ⋯ f_1 and ∂U/∂θ_k in NumPy, for gates given as factors f = e^{−iθ_k G} (G from
-    ``generator()``) or fixed unitaries; ∂f/∂θ_k = −iG f. ``thetas`` (N, p)."""
+    ``generator()``) or fixed unitaries; ∂f/∂θ_k = −iG f. ``thetas`` (N, p). Without
+    ``jacobian`` the second output is None (a forward pass needs U alone)."""
     N, p = thetas.shape
     values: list[np.ndarray] = []
     generators: list = []  # (param, generator), or None for a fixed factor
@@ -302,6 +303,8 @@ def _factor_matrices(factors, thetas: np.ndarray):
     prefix = [values[0]]
     for m in values[1:]:
         prefix.append(m @ prefix[-1])
+    if not jacobian:
+        return prefix[-1], None
     d = prefix[-1].shape[-1]
     jac = np.zeros((N, p, d, d), dtype=np.complex128)
     suffix = np.broadcast_to(np.eye(d, dtype=np.complex128), (N, d, d))
@@ -313,15 +316,39 @@ def _factor_matrices(factors, thetas: np.ndarray):
     return prefix[-1], jac
 
 
-def _general_matrices(group: _General, thetas: np.ndarray):
+def _distinct_rows(rows: np.ndarray):
+    """``(unique, inverse)`` with ``unique[inverse] == rows`` exactly, when at most half the rows
+    are distinct; else None. Rows are keyed by a fixed projection (a 1-D sort, much faster than
+    sorting whole rows) and the result is verified, so a shared key can only cost speed."""
+    if len(rows) < 8:
+        return None
+    probe = np.random.default_rng(0).standard_normal(rows.shape[1])
+    _, first, inverse = np.unique(rows @ probe, return_index=True, return_inverse=True)
+    if 2 * len(first) > len(rows):
+        return None
+    unique, inverse = rows[first], inverse.reshape(-1)
+    return (unique, inverse) if np.array_equal(unique[inverse], rows) else None
+
+
+def _general_matrices(group: _General, thetas: np.ndarray, jacobian: bool = True):
     """Matrices and Jacobians of a group's gates at ``thetas`` (B, G, p): from the registry's
-    factors in NumPy when the gate has them, else with its compiled matrix function."""
+    factors in NumPy when the gate has them, else with its compiled matrix function. Without
+    ``jacobian`` the Jacobians are None."""
     B, G, p = thetas.shape
+    distinct = _distinct_rows(thetas.reshape(B * G, p))
+    if distinct is not None:
+        # Batches of shifted or repeated parameters (parameter-shift rules, finite differences,
+        # padding) repeat most gates: build each distinct gate once. Rows are independent, so
+        # the numbers are the same as without this.
+        unique, inverse = distinct
+        m, j = _general_matrices(group, unique[:, None, :], jacobian)
+        m = m[:, 0][inverse].reshape((B, G) + m.shape[-2:])
+        return m, None if j is None else j[:, 0][inverse].reshape((B, G) + j.shape[-3:])
     factors = _factors(group)
     if factors:
-        m, j = _factor_matrices(factors, thetas.reshape(B * G, p).astype(np.float64))
+        m, j = _factor_matrices(factors, thetas.reshape(B * G, p).astype(np.float64), jacobian)
         d = m.shape[-1]
-        return m.reshape(B, G, d, d), j.reshape(B, G, p, d, d)
+        return m.reshape(B, G, d, d), None if j is None else j.reshape(B, G, p, d, d)
     flat = thetas.reshape(B * G, p).astype(np.float64)
     total = flat.shape[0]
     pad = (-total) % GENERAL_CHUNK
@@ -333,13 +360,15 @@ def _general_matrices(group: _General, thetas: np.ndarray):
         ms.append(np.asarray(m))
         js.append(np.asarray(j))
     m = np.concatenate(ms)[:total]
-    j = np.concatenate(js)[:total]
     d = m.shape[-1]
-    return m.reshape(B, G, d, d), j.reshape(B, G, p, d, d)
+    if not jacobian:
+        return m.reshape(B, G, d, d), None
+    return m.reshape(B, G, d, d), np.concatenate(js)[:total].reshape(B, G, p, d, d)
 
 
-def gate_matrices(flat: FlatCircuit, params: np.ndarray):
-    """Embedded matrices of all gates (B, G+1, 4, 4) and what their derivatives need."""
+def gate_matrices(flat: FlatCircuit, params: np.ndarray, jacobian: bool = True):
+    """Embedded matrices of all gates (B, G+1, 4, 4) and what their derivatives need (the
+    general gates' Jacobians only with ``jacobian``)."""
     B = params.shape[0]
     table = np.broadcast_to(flat.constant, (B,) + flat.constant.shape).copy()
     angles = params[:, flat.rot_slots] * flat.rot_coeffs  # (B, R)
@@ -348,7 +377,7 @@ def gate_matrices(flat: FlatCircuit, params: np.ndarray):
         table[:, flat.rot_gates] = c * np.eye(4) - 1j * s * flat.rot_paulis
     jacobians = []
     for group in flat.general:
-        m, jac = _general_matrices(group, params[:, group.slots])
+        m, jac = _general_matrices(group, params[:, group.slots], jacobian)
         table[:, group.gates] = _embed_each(m, group.idx, group.mask)
         jacobians.append(jac)
     return table, angles, jacobians
@@ -363,9 +392,10 @@ def _embed_each(m: np.ndarray, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out.reshape(m.shape[:2] + (4, 4)) * mask
 
 
-def stage_matrices(flat: FlatCircuit, params: np.ndarray):
-    """Stage matrices M (B, S, 4, 4) at ``params`` (B, P), and the data their pullback needs."""
-    table, angles, jacobians = gate_matrices(flat, params)
+def stage_matrices(flat: FlatCircuit, params: np.ndarray, jacobian: bool = True):
+    """Stage matrices M (B, S, 4, 4) at ``params`` (B, P), and the data their pullback needs
+    (complete only with ``jacobian``: a forward pass alone needs none of it)."""
+    table, angles, jacobians = gate_matrices(flat, params, jacobian)
     J = flat.grid.shape[1]
     prefix = [table[:, flat.grid[:, 0]]]  # prefix[j] = E_j ⋯ E_0
     for j in range(1, J):

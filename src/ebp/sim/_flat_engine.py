@@ -275,17 +275,24 @@ def load_or_compile(requests) -> list:
     """Compiled executables for ``requests`` = [(key, lower), …]: from memory, else from the
     cache folder (serialized executables, loaded without tracing or lowering anything), else
     ``lower().compile()``, the missing ones on parallel threads (XLA releases the interpreter
-    lock while it compiles) and saved for later processes."""
-    for key, _ in requests:
-        if key not in _COMPILED:
-            exe = _load(_saved_path(key))
-            if exe is not None:
-                _COMPILED[key] = exe
+    lock while it compiles) and saved for later processes.
+
+    Lowering needs the interpreter, compiling does not: each request is handed to its compile
+    thread as soon as it is lowered, so the next one is lowered while the first compiles. Put
+    the most expensive request first.
+    """
+    absent = [key for key, _ in requests if key not in _COMPILED]
+    if absent:
+        with ThreadPoolExecutor(len(absent)) as pool:
+            for key, exe in zip(absent, pool.map(lambda k: _load(_saved_path(k)), absent)):
+                if exe is not None:
+                    _COMPILED[key] = exe
     missing = [(key, lower) for key, lower in requests if key not in _COMPILED]
     if missing:
-        lowered = [lower() for _, lower in missing]
-        with ThreadPoolExecutor(len(lowered)) as pool:
-            for (key, _), (exe, fresh) in zip(missing, pool.map(_compile, lowered)):
+        with ThreadPoolExecutor(len(missing)) as pool:
+            futures = [(key, pool.submit(_compile, lower())) for key, lower in missing]
+            for key, future in futures:
+                exe, fresh = future.result()
                 _COMPILED[key] = exe
                 if fresh:
                     _save(_saved_path(key), exe)
@@ -298,14 +305,16 @@ def load_or_compile(requests) -> list:
     return out
 
 
-def programs(n: int, dtype: str, batch: int, backward: bool):
-    """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None)``.
+def programs(n: int, dtype: str, batch: int, backward: bool, extra=()):
+    """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None, *extra)``.
 
     ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,), pairs (CHUNK, 2)) -> ψ``;
     ``backward(ψ, ψ̄, M, kernels, pairs) -> (ψ before the chunk, its cotangent, M̄)``.
+    ``extra``: further ``(key, lower)`` requests (the observable's program) compiled alongside.
     """
-    which = ("forward", "backward") if backward else ("forward",)
-    exes = load_or_compile(
-        [(("chunk", n, dtype, batch, w), lambda w=w: _lower(n, dtype, batch, w)) for w in which]
-    )
-    return tuple(exes) if backward else (exes[0], None)
+    which = ("backward", "forward") if backward else ("forward",)  # the costliest first
+    chunk = [(("chunk", n, dtype, batch, w), lambda w=w: _lower(n, dtype, batch, w)) for w in which]
+    exes = load_or_compile(chunk + list(extra))
+    if backward:
+        return (exes[1], exes[0], *exes[2:])
+    return (exes[0], None, *exes[1:])

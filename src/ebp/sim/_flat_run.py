@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._flat import FlatCircuit, parameter_gradient, stage_matrices
-from ._flat_engine import CHUNK, kernel_indices, load_or_compile, programs
+from ._flat_engine import CHUNK, kernel_indices, programs
 from ._observables import Observable, expectation_of_state
 
 __all__ = ["flat_call"]
@@ -37,8 +37,8 @@ def _chunks(flat: FlatCircuit):
     ]
 
 
-def _padded_matrices(flat: FlatCircuit, params: np.ndarray, cdtype):
-    mats, saved = stage_matrices(flat, params)
+def _padded_matrices(flat: FlatCircuit, params: np.ndarray, cdtype, jacobian: bool):
+    mats, saved = stage_matrices(flat, params, jacobian)
     B, S = mats.shape[:2]
     total = max(CHUNK, -(-S // CHUNK) * CHUNK)
     out = np.broadcast_to(np.eye(4, dtype=cdtype), (B, total, 4, 4)).copy()
@@ -62,8 +62,11 @@ def _backward(flat: FlatCircuit, bwd, mats, saved, psi, ct):
     return parameter_gradient(flat, saved, stage_ct.astype(np.complex128))
 
 
-def _observable_program(obs: Observable, n: int, n_visible: int, with_cotangent: bool, state):
-    """Compiled ``ψ (B, 2**n) -> ⟨O⟩ (B,)`` or ``-> (⟨O⟩, ψ̄)`` with ψ̄ its cotangent."""
+def _observable_request(
+    obs: Observable, n: int, n_visible: int, with_cotangent: bool, shape, dtype
+):
+    """``(key, lower)`` of the compiled ``ψ (B, 2**n) -> ⟨O⟩ (B,)`` or ``-> (⟨O⟩, ψ̄)``, ψ̄ its
+    cotangent, for :func:`~ebp.sim._flat_engine.load_or_compile`."""
 
     def energy(s):
         return expectation_of_state(obs, s, n, n_visible)
@@ -73,9 +76,9 @@ def _observable_program(obs: Observable, n: int, n_visible: int, with_cotangent:
         return value, pull(jnp.ones_like(value))[0]
 
     fn = value_and_cotangent if with_cotangent else energy
-    shape = jax.ShapeDtypeStruct(state.shape, state.dtype)
-    key = ("observable", repr(obs), n, n_visible, with_cotangent, state.shape, str(state.dtype))
-    return load_or_compile([(key, lambda: jax.jit(jax.vmap(fn)).lower(shape))])[0]
+    state = jax.ShapeDtypeStruct(shape, dtype)
+    key = ("observable", repr(obs), n, n_visible, with_cotangent, tuple(shape), str(dtype))
+    return key, lambda: jax.jit(jax.vmap(fn)).lower(state)
 
 
 def flat_call(
@@ -97,12 +100,18 @@ def flat_call(
     cdtype = np.dtype(cdtype)
     rdtype = np.finfo(cdtype).dtype
     dtype = cdtype.name
-    mats, saved = _padded_matrices(flat, np.asarray(params, dtype=np.float64), cdtype)
+    backward = what in ("grad", "both", "pullback")
+    mats, saved = _padded_matrices(flat, np.asarray(params, dtype=np.float64), cdtype, backward)
     # NumPy conversions and device_put: an eager JAX operation would compile for each new shape
     mats = [jax.device_put(m) for m in mats]
     psi = jax.device_put(np.asarray(state, dtype=cdtype))
     n = flat.n_qubits
-    fwd, bwd = programs(n, dtype, psi.shape[0], what in ("grad", "both", "pullback"))
+    requests = []
+    if what in ("value", "grad", "both"):
+        requests.append(
+            _observable_request(obs, n, n_visible, what != "value", psi.shape, psi.dtype)
+        )
+    fwd, bwd, *observable = programs(n, dtype, psi.shape[0], backward, requests)
     if what == "pullback":
         ct = jax.device_put(np.asarray(extra, dtype=cdtype))
         return _backward(flat, bwd, mats, saved, psi, ct).astype(rdtype)
@@ -111,7 +120,7 @@ def flat_call(
         return np.asarray(out)
     assert obs is not None  # "value", "grad" and "both" come with an observable
     if what == "value":
-        return np.asarray(_observable_program(obs, n, n_visible, False, out)(out))
-    value, ct = _observable_program(obs, n, n_visible, True, out)(out)
+        return np.asarray(observable[0](out))
+    value, ct = observable[0](out)
     grad = _backward(flat, bwd, mats, saved, out, ct).astype(rdtype)
     return grad if what == "grad" else (np.asarray(value), grad)
