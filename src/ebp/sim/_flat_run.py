@@ -108,6 +108,7 @@ def flat_call(
     n = flat.n_qubits
     requests = []
     if what in ("value", "grad", "both"):
+        assert obs is not None  # these outputs come with an observable
         requests.append(
             _observable_request(obs, n, n_visible, what != "value", psi.shape, psi.dtype)
         )
