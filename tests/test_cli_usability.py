@@ -272,7 +272,7 @@ def test_run_help_differs_between_studies_and_shows_meanings():
         app, ["run", "--quick", "training-failure", "--help"], env={"COLUMNS": "250"}
     ).output
     assert a != b
-    assert "Qubit range of the profile sweep" in a and "n_max" in a
+    assert "Largest qubit number of the profile sweep" in a and "n_max" in a
 
 
 @pytest.mark.parametrize("name", _studies())

@@ -3,8 +3,8 @@ start from (``ebp config STUDY``), and reading a config file back (TOML, or the 
 a run wrote).
 
 Everything is read from the study's pydantic config model: field names, types, defaults, and
-one-line meanings (each field's ``description``, else its entry in the model's numpydoc
-``Attributes`` section).
+one-line meanings (each field's ``description``, else its entry in the model's
+``Attributes:`` section).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ class ConfigError(ValueError):
 
 
 def _attribute_docs(model) -> dict[str, str]:
-    """``name -> text`` from the ``Attributes`` sections of the model's numpydoc class
-    docstrings (its own first, then its base classes')."""
+    """``name -> text`` from the ``Attributes`` sections of the model's class docstrings (its
+    own first, then its base classes')."""
     out: dict[str, str] = {}
     for cls in model.__mro__:
         for name, text in _attributes_section(cls.__dict__.get("__doc__")).items():
@@ -36,22 +36,24 @@ def _attribute_docs(model) -> dict[str, str]:
 
 
 def _attributes_section(doc: str | None) -> dict[str, str]:
-    """An entry is a line ``name : type`` or ``a, b, c`` at the section's indentation, followed
-    by indented text; grouped names share the text."""
-    doc = inspect.cleandoc(doc or "")
-    match = re.search(r"^Attributes\n-+\n(.*?)(?:\n\S[^\n]*\n-+\n|\Z)", doc, re.S | re.M)
-    if not match:
+    """The entries of a Google-style ``Attributes:`` section: a line ``name: text`` (or
+    ``name (type): text``) one level in, continued by more deeply indented lines."""
+    lines = inspect.cleandoc(doc or "").splitlines()
+    try:
+        start = lines.index("Attributes:") + 1
+    except ValueError:
         return {}
     out: dict[str, str] = {}
-    names: list[str] = []
-    for line in match.group(1).splitlines():
+    name = None
+    for line in lines[start:]:
         if line and not line[0].isspace():
-            names = [n.strip() for n in line.split(" : ")[0].split(",")]
-            for n in names:
-                out[n] = ""
-        elif line.strip() and names:
-            for n in names:
-                out[n] = (out[n] + " " + line.strip()).strip()
+            break  # the next section (or text after the section)
+        entry = re.match(r"^ {4}(\w+)(?: \([^)]*\))?:\s*(.*)$", line)
+        if entry:
+            name = entry.group(1)
+            out[name] = entry.group(2).strip()
+        elif line.strip() and name is not None:
+            out[name] = (out[name] + " " + line.strip()).strip()
     return out
 
 
