@@ -96,8 +96,11 @@ class Reading:
 
     Attributes:
         name: ``scaling``, ``gradient`` or ``concentration``.
-        value, low, high: the measurement and its :data:`CONFIDENCE` interval.
-        barren, trainable: the reference values under the barren and the trainable model.
+        value: the measurement.
+        low: lower end of its :data:`CONFIDENCE` interval.
+        high: upper end of that interval.
+        barren: the reference value under the barren model.
+        trainable: the reference value under the trainable model.
         boundary: their midpoint (geometric for positive quantities, arithmetic for a slope).
         side: one of :data:`SIDES`.
         note: why the reading is inconclusive when that is not from its interval.

@@ -106,7 +106,7 @@ def reduced_density_matrix(state: ArrayLike, n_visible: int, *, keep: str = "vis
 
     Returns:
         Complex array of shape ``(..., d_V, d_V)`` (``(..., d_H, d_H)`` with
-        ``keep="hidden"``), the same complex dtype as the state.
+            ``keep="hidden"``), the same complex dtype as the state.
 
     References:
         M. A. Nielsen and I. L. Chuang, *Quantum Computation and Quantum

@@ -102,7 +102,7 @@ def mean_trace_distance_bound_lubkin(
 
     Returns:
         Bound on E[T]: Python float (scalar inputs) or numpy array of the inputs' broadcast
-        shape.
+            shape.
 
     References:
         E. Lubkin, J. Math. Phys. 19, 1028 (1978); arXiv:2010.15968.
@@ -139,7 +139,7 @@ def levy_tail_bound(
 
     Returns:
         Probability bound in [0, 1]: Python float (scalar inputs) or numpy array of the inputs'
-        broadcast shape.
+            broadcast shape.
 
     References:
         S. Popescu, A. J. Short and A. Winter, Nature Physics 2, 754 (2006),
