@@ -68,7 +68,6 @@ OVERRIDES: dict[Mode, dict[str, dict[str, Any]]] = {
             depth_models=(),
             paper_n_hidden=(1, 2, 3, 4, 5),
             paper_samples=300,
-            lipschitz_steps=0,
             bootstrap_resamples=300,
         ),
         # C4: Adam with 10 shots, n_H = 1…4, 4 seeds per point (8 runs per pooled half).

@@ -139,8 +139,8 @@ def quick_config() -> GradientScalingConfig:
     """A small config for a first look (356 s from a fresh install on two cores).
 
     n_V = 1 up to n = 6 and n_V = 2 up to n = 4, 200 samples; depths 1–12 at n = 5; the paper's
-    experiment for n_H = 1 … 5 with 300 instances. Compiling each distinct circuit dominates the
-    time, so the Lipschitz constant is the sampled maximum only (no local search).
+    experiment for n_H = 1 … 5 with 300 instances, and the default local search for the
+    Lipschitz constant.
     """
     return GradientScalingConfig(
         n_visible=(1, 2),
@@ -151,7 +151,6 @@ def quick_config() -> GradientScalingConfig:
         depths=(1, 2, 4, 8, 12),
         paper_n_hidden=(1, 2, 3, 4, 5),
         paper_samples=300,
-        lipschitz_steps=0,
         bootstrap_resamples=300,
     )
 
