@@ -40,6 +40,8 @@ from ebp.studies import (
 
 # (study, index, key, seed) of the first and last task of each quick config, as written by the
 # stores of earlier versions: a run folder from before must still be recognised task by task.
+# (gradient-scaling's quick config runs the Lipschitz local search since 2026-12-01: its tasks
+# are new computations, with new keys and seeds.)
 STORED = [
     ("cost-concentration", 0, "34296e8d790568cc", 966796322),
     ("cost-concentration", 23, "882faf7ed19e3f18", 2048539183),
@@ -47,8 +49,8 @@ STORED = [
     ("entanglement", 49, "06398ae56c6f86cf", 583503595),
     ("gradient-free-failure", 0, "78da6af4bda087f5", 711018468),
     ("gradient-free-failure", 83, "377f2d47b5601f43", 493471857),
-    ("gradient-scaling", 0, "2934615d68ef5d43", 1820534782),
-    ("gradient-scaling", 42, "92e65b9823c433b4", 1648394284),
+    ("gradient-scaling", 0, "122830dfbe75e044", 1345970610),
+    ("gradient-scaling", 42, "889278560391ca33", 1661240355),
     ("pretraining", 0, "800ab8b4349b24ec", 454514463),
     ("pretraining", 23, "e7640942ebc8f35b", 114697680),
     ("qbm-coupling", 0, "aeda81dac90d88a1", 562578928),
