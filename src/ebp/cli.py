@@ -42,6 +42,22 @@ if TYPE_CHECKING:  # imported lazily: `ebp --help` must not pay for pydantic, ri
 
 __all__ = ["app", "load_config"]
 
+# Options shared by the commands that run studies (`run`, `reproduce`).
+ExecutorOption = Annotated[
+    str, typer.Option("--executor", help="Where tasks run: local (this process), processes, dask.")
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", help="Worker processes for processes/dask (default: CPU count)."),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Address of a Dask scheduler (with --executor dask)."),
+]
+FreshOption = Annotated[
+    bool, typer.Option("--fresh", help="Discard results stored in the output folder; start over.")
+]
+
 app = typer.Typer(
     name="ebp",
     help="Entanglement-induced barren plateaus (arXiv:2010.15968): run the paper's studies.",
@@ -222,22 +238,10 @@ def run_command(
             "(`ebp config STUDY` writes one) or the config.json of an earlier run.",
         ),
     ] = None,
-    executor: Annotated[
-        str,
-        typer.Option("--executor", help="Where tasks run: local (this process), processes, dask."),
-    ] = "local",
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", help="Worker processes for processes/dask (default: CPU count)."),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Address of a Dask scheduler (with --executor dask)."),
-    ] = None,
-    fresh: Annotated[
-        bool,
-        typer.Option("--fresh", help="Discard results stored in the output folder; start over."),
-    ] = False,
+    executor: ExecutorOption = "local",
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    fresh: FreshOption = False,
 ) -> None:
     """Run a study: tasks, then results.csv, config.json and figures in the output folder.
 
@@ -774,22 +778,10 @@ def reproduce_command(
             "--out", help="Output folder (default: ./ebp-results/reproduce-quick or -full)."
         ),
     ] = None,
-    executor: Annotated[
-        str,
-        typer.Option("--executor", help="Where tasks run: local (this process), processes, dask."),
-    ] = "local",
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", help="Worker processes for processes/dask (default: CPU count)."),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Address of a Dask scheduler (with --executor dask)."),
-    ] = None,
-    fresh: Annotated[
-        bool,
-        typer.Option("--fresh", help="Discard results stored in the output folder; start over."),
-    ] = False,
+    executor: ExecutorOption = "local",
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    fresh: FreshOption = False,
 ) -> None:
     """Run the studies behind claims C1-C7, judge each claim, write report.html and report.md.
 
