@@ -231,6 +231,41 @@ def test_resume_reports_tasks_already_done(tmp_path, capsys):
     assert "[ebp] count: 5/5 tasks" in out
 
 
+def swallowing_task(task: Task) -> list[dict]:
+    """Task 1 gets a Ctrl-C whose KeyboardInterrupt is lost, as one raised inside a
+    garbage-collection callback is (Python only prints "Exception ignored")."""
+    CALLS.append(task.params["i"])
+    if task.params["i"] == 1:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1.0)  # the handler runs here
+        except KeyboardInterrupt:
+            pass
+    return [{"i": task.params["i"]}]
+
+
+def test_ctrl_c_whose_interrupt_was_lost_still_stops_the_sweep(tmp_path):
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        study = Study(
+            name="swallow",
+            description="test study: one task loses its Ctrl-C",
+            config_model=CountConfig,
+            quick_config=CountConfig,
+            points=count_points,
+            run_task=swallowing_task,
+            make_figures=lambda df, config, out: [],
+        )
+        CALLS.clear()
+        with pytest.raises(KeyboardInterrupt):
+            run_sweep(study, CountConfig(n_tasks=5), tmp_path, progress=False)
+        assert CALLS == [0, 1]  # stopped right after the task that lost the interrupt
+        assert len(list((tmp_path / "tasks").glob("*.json"))) == 2  # both kept
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 # ----------------------------------------------------------------------------- kill and resume
 
 SWEEP_SCRIPT = """

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
+import threading
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -26,6 +28,30 @@ from ._executors import make_executor
 from ._progress import make_reporter
 from ._store import ResultStore, write_atomic
 from ._worker import run_one
+
+
+@contextlib.contextmanager
+def _noticing_ctrl_c():
+    """Remember every Ctrl-C while the block runs, so that the task loop can stop at the next
+    task even when the KeyboardInterrupt it raised was lost: Python drops exceptions raised
+    inside garbage-collection callbacks (JAX registers one), only printing "Exception ignored".
+    Leaves an ignored or default-action SIGINT (a background job) alone."""
+    seen: list[int] = []
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield seen
+        return
+
+    def handler(signum, frame):
+        seen.append(signum)
+        previous(signum, frame)
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
 
 if TYPE_CHECKING:
     from ..experiment import Study
@@ -113,10 +139,13 @@ def run_sweep(
             len(tasks), study.name, already=len(rows_of), where=pool.where, enabled=progress
         )
         try:
-            for task, rows in pool.run(partial(run_one, study.run_task), todo) if todo else ():
-                store.save(task, rows)
-                rows_of[task.key] = rows
-                reporter.advance(len(rows_of), task)
+            with _noticing_ctrl_c() as ctrl_c:
+                for task, rows in pool.run(partial(run_one, study.run_task), todo) if todo else ():
+                    store.save(task, rows)
+                    rows_of[task.key] = rows
+                    reporter.advance(len(rows_of), task)
+                    if ctrl_c:  # a Ctrl-C whose KeyboardInterrupt was lost on the way
+                        raise KeyboardInterrupt
         except KeyboardInterrupt:
             interrupted = True
             raise
