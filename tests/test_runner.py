@@ -9,6 +9,7 @@ path).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -247,15 +248,7 @@ def swallowing_task(task: Task) -> list[dict]:
 def test_ctrl_c_whose_interrupt_was_lost_still_stops_the_sweep(tmp_path):
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        study = Study(
-            name="swallow",
-            description="test study: one task loses its Ctrl-C",
-            config_model=CountConfig,
-            quick_config=CountConfig,
-            points=count_points,
-            run_task=swallowing_task,
-            make_figures=lambda df, config, out: [],
-        )
+        study = dataclasses.replace(COUNT, name="swallow", run_task=swallowing_task)
         CALLS.clear()
         with pytest.raises(KeyboardInterrupt):
             run_sweep(study, CountConfig(n_tasks=5), tmp_path, progress=False)

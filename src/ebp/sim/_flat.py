@@ -26,7 +26,7 @@ read each slot.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jax
 import jax.numpy as jnp
@@ -316,14 +316,21 @@ def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
     return prefix[-1], jac
 
 
+@cache
+def _probe(width: int) -> np.ndarray:
+    """A fixed direction that keys parameter rows of ``width`` entries (see _distinct_rows)."""
+    return np.random.default_rng(0).standard_normal(width)
+
+
 def _distinct_rows(rows: np.ndarray):
     """``(unique, inverse)`` with ``unique[inverse] == rows`` exactly, when at most half the rows
     are distinct; else None. Rows are keyed by a fixed projection (a 1-D sort, much faster than
     sorting whole rows) and the result is verified, so a shared key can only cost speed."""
     if len(rows) < 8:
         return None
-    probe = np.random.default_rng(0).standard_normal(rows.shape[1])
-    _, first, inverse = np.unique(rows @ probe, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(
+        rows @ _probe(rows.shape[1]), return_index=True, return_inverse=True
+    )
     if 2 * len(first) > len(rows):
         return None
     unique, inverse = rows[first], inverse.reshape(-1)
