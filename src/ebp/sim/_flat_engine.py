@@ -28,6 +28,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -42,7 +43,7 @@ from jax.experimental.serialize_executable import deserialize_and_load, serializ
 from . import _observables
 from ._persistent_cache import cache_folder
 
-__all__ = ["CHUNK", "kernel_indices", "programs"]
+__all__ = ["CHUNK", "kernel_indices", "programs", "seconds_waiting_for_programs"]
 
 CHUNK = 64  # stages per program call
 
@@ -64,11 +65,14 @@ def _view(psi, a: int, n: int):
 
 
 def _apply_adjacent(u, psi, a: int, n: int):
-    """ψ ← (I ⊗ u ⊗ I) ψ with u on wires (a, a+1)."""
+    """ψ ← (I ⊗ u ⊗ I) ψ with u on wires (a, a+1): out[l, o, r] = Σ_k u[o, k] ψ[l, k, r].
+
+    Written as four broadcast products rather than sixteen slices and a stack: the same
+    arithmetic, about half the XLA compile time.
+    """
     t = _view(psi, a, n)
-    xs = [t[..., i, :] for i in range(4)]
-    outs = [sum(u[..., o, k, None, None] * xs[k] for k in range(4)) for o in range(4)]
-    return jnp.stack(outs, axis=-2).reshape(psi.shape)
+    terms = [u[..., None, :, k, None] * t[..., k, None, :] for k in range(4)]
+    return (terms[0] + terms[1] + terms[2] + terms[3]).reshape(psi.shape)
 
 
 def _adjacent_step(a: int, n: int):
@@ -271,6 +275,32 @@ def _save(path: Path | None, exe) -> None:
         return
 
 
+_waited = [0.0]
+
+
+def seconds_waiting_for_programs() -> float:
+    """Wall-clock seconds this process has spent loading or compiling chunk programs (the
+    caller subtracts them from a call's time to get its run time)."""
+    return _waited[0]
+
+
+def _obtain(absent: list, requests) -> None:
+    """Put the executables of the ``absent`` keys of ``requests`` into ``_COMPILED``."""
+    with ThreadPoolExecutor(len(absent)) as pool:
+        for key, exe in zip(absent, pool.map(lambda k: _load(_saved_path(k)), absent)):
+            if exe is not None:
+                _COMPILED[key] = exe
+    missing = [(key, lower) for key, lower in requests if key not in _COMPILED]
+    if missing:
+        with ThreadPoolExecutor(len(missing)) as pool:
+            futures = [(key, pool.submit(_compile, lower())) for key, lower in missing]
+            for key, future in futures:
+                exe, fresh = future.result()
+                _COMPILED[key] = exe
+                if fresh:
+                    _save(_saved_path(key), exe)
+
+
 def load_or_compile(requests) -> list:
     """Compiled executables for ``requests`` = [(key, lower), …]: from memory, else from the
     cache folder (serialized executables, loaded without tracing or lowering anything), else
@@ -283,19 +313,9 @@ def load_or_compile(requests) -> list:
     """
     absent = [key for key, _ in requests if key not in _COMPILED]
     if absent:
-        with ThreadPoolExecutor(len(absent)) as pool:
-            for key, exe in zip(absent, pool.map(lambda k: _load(_saved_path(k)), absent)):
-                if exe is not None:
-                    _COMPILED[key] = exe
-    missing = [(key, lower) for key, lower in requests if key not in _COMPILED]
-    if missing:
-        with ThreadPoolExecutor(len(missing)) as pool:
-            futures = [(key, pool.submit(_compile, lower())) for key, lower in missing]
-            for key, future in futures:
-                exe, fresh = future.result()
-                _COMPILED[key] = exe
-                if fresh:
-                    _save(_saved_path(key), exe)
+        start = time.perf_counter()
+        _obtain(absent, requests)
+        _waited[0] += time.perf_counter() - start
     out = []
     for key, _ in requests:
         _COMPILED.move_to_end(key)

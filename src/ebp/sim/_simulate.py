@@ -43,6 +43,7 @@ from ..circuit import Circuit
 from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
 from ._flat import flatten, flattenable
+from ._flat_engine import seconds_waiting_for_programs
 from ._flat_run import flat_call
 from ._observables import Observable, ObservableLike, as_observable, expectation_of_state
 
@@ -77,15 +78,6 @@ if ENGINE not in _ENGINES:
     raise ValueError(f"EBP_ENGINE must be one of {', '.join(_ENGINES)}; got {ENGINE!r}.")
 _flat_seconds: OrderedDict = OrderedDict()
 _FLAT_SECONDS_KEEP = 1024
-_compile_seconds = [0.0]  # XLA compile time so far in this process (not charged to a circuit)
-
-
-def _count_compile_time(event: str, duration_secs: float, **kwargs: str | int) -> None:
-    if event == "/jax/core/compile/backend_compile_duration":
-        _compile_seconds[0] += duration_secs
-
-
-jax.monitoring.register_event_duration_secs_listener(_count_compile_time)
 
 
 def _physical_memory() -> int:
@@ -315,9 +307,9 @@ def _run(
     chunk = chunk_size(budget, per_instance, total)
     key = _cache_key(circuit, obs)
     if _engine(key, traced) == "flat":
-        start, compiling = time.perf_counter(), _compile_seconds[0]
+        start, waited = time.perf_counter(), seconds_waiting_for_programs()
         out = _run_flat(key, what, obs, cdtype, p, states, chunk_size(budget, per_instance))
-        _charge(key, time.perf_counter() - start - (_compile_seconds[0] - compiling))
+        _charge(key, time.perf_counter() - start - (seconds_waiting_for_programs() - waited))
         return jax.tree_util.tree_map(lambda a: jax.device_put(a.reshape(batch + a.shape[1:])), out)
     fn = _batched(key, what, obs)
     args = (p,) + states
