@@ -420,7 +420,7 @@ def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -
     for j in range(J - 1, -1, -1):
         left = stage_cotangents if suffix_t is None else suffix_t
         ct_j = left if j == 0 else left @ np.swapaxes(prefix[j - 1], -1, -2)
-        gate_ct[:, flat.grid[:, j]] += ct_j
+        gate_ct[:, flat.grid[:, j]] = ct_j  # each gate sits in one cell of the grid
         e_j = table[:, flat.grid[:, j]]
         suffix_t = np.swapaxes(e_j, -1, -2) @ left
     grad = np.zeros((B, flat.n_params), dtype=np.float64)
