@@ -9,10 +9,10 @@ import pytest
 
 import ebp
 import ebp.sim._simulate as simulate_module
-from ebp.sim._flat import flatten
-from ebp.sim._flat_run import _any_pair
 from ebp.ansatz import bounded_cut, brickwork, hardware_efficient, pauli_network
 from ebp.circuit import CircuitBuilder
+from ebp.sim._flat import flatten
+from ebp.sim._flat_run import _any_pair
 from reference import (
     random_circuit,
     random_params,
