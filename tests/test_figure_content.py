@@ -222,3 +222,25 @@ def test_lipschitz_legends_do_not_cover_data():
                 )
     fig = G._fig_lipschitz.draw(pd.DataFrame(rows), G.quick_config())
     _legends_off_the_axes(fig)
+
+
+def test_cost_fraction_legend_does_not_cover_data():
+    """Fractions that rise to 1 in the upper left, where an in-axes legend would sit."""
+    from ebp.report import style
+    from ebp.studies import cost_concentration as C
+
+    rows = [
+        dict(
+            objective="local_pauli",
+            model=model,
+            n_hidden=n_h,
+            deviation=dev,
+            cost_var_haar=0.5 * 2.0**-n_h,
+        )
+        for model, scale in (("brickwork", 0.02), ("bounded_cut", 0.3))
+        for n_h in range(1, 6)
+        for dev in scale * np.linspace(0.0, 1.0, 20) / n_h
+    ]
+    with style():  # the style make_figures draws in (constrained layout)
+        fig = C._fig_fraction.draw(pd.DataFrame(rows), C.quick_config())
+        _legends_off_the_axes(fig)

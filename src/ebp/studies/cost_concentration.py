@@ -182,7 +182,7 @@ def _fig_distribution(df: pd.DataFrame, config: CostConcentrationConfig):
 @figure("cost_fraction_within_eps.png")
 def _fig_fraction(df: pd.DataFrame, config: CostConcentrationConfig):
     sub = _first_objective(df)
-    fig, axes = new_figure(width=5.2, height=3.8)
+    fig, axes = new_figure(width=5.2, height=4.6)  # 0.8 in for the legend below
     ax = axes[0, 0]
     styles = ["-", "--", ":", "-."]
     for k, eps in enumerate(config.epsilons):
@@ -217,7 +217,9 @@ def _fig_fraction(df: pd.DataFrame, config: CostConcentrationConfig):
     )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(-0.02, 1.02)
-    ax.legend(fontsize=7)
+    fig.legend(
+        *ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=7
+    )  # below the panel: the fractions rise to 1 where an in-axes legend would sit
     return fig
 
 
