@@ -172,21 +172,18 @@ class _CompileCounter:
 
 @pytest.mark.slow
 def test_new_structure_and_depth_need_no_compilation(rng, engine):
-    """After the first circuits on n qubits, circuits of other structures and depths on the same
-    n are simulated and differentiated without a single new XLA compilation. A width has two sets
-    of programs, for circuits with neighbouring pairs only and for all others, so the first
-    circuits are one of each kind. (The first use of a parameter-free gate kind in a process may
-    compile its registry matrix function once, so the first circuits use the same gate kinds.)"""
+    """After one circuit on n qubits, circuits of other structures and depths on the same n are
+    simulated and differentiated without a single new XLA compilation. (The first use of a
+    parameter-free gate kind in a process may compile its registry matrix function once, so the
+    first circuit uses the same gate kinds.)"""
     engine("flat")  # the default; "auto" may move a circuit that ran long to the fused engine
     n_v, n_h = 3, 3
     counter = _CompileCounter()
     gates = ["RX", "RY", "RZ", "CZ", "CNOT", "RXX", "H"]
-    firsts = [random_circuit(rng, n_v, n_h, 20, gates), hardware_efficient(n_v, n_h, 1)]
-    assert [_any_pair(flatten(c)) for c in firsts] == [True, False]
-    for first in firsts:
-        p = random_params(rng, first, batch=(3,))
-        ebp.simulate(first, p).block_until_ready()
-        ebp.expectation_and_gradient(first, p, OBS)[1].block_until_ready()
+    first = random_circuit(rng, n_v, n_h, 20, gates)
+    p = random_params(rng, first, batch=(3,))
+    ebp.simulate(first, p).block_until_ready()
+    ebp.expectation_and_gradient(first, p, OBS)[1].block_until_ready()
     # The first circuit may find its programs compiled by earlier tests, so prove that the
     # listener counts with a program no other code compiles.
     seen = counter.count
@@ -195,8 +192,6 @@ def test_new_structure_and_depth_need_no_compilation(rng, engine):
     before = counter.count
     others = [
         hardware_efficient(n_v, n_h, 7),  # deeper
-        brickwork(n_v, n_h, 5),
-        bounded_cut(n_v, n_h, 4, 1),
         random_circuit(rng, n_v, n_h, 120, gates),
         pauli_network(n_v, n_h, 2, seed=5),  # all pairs, non-adjacent ones included
     ]

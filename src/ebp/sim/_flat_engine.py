@@ -11,10 +11,8 @@ their wire pairs — and runs ``lax.scan`` over them, choosing each stage's kern
   zero-padded state, no gather;
 * index n: identity (pads the last chunk).
 
-So the compiled programs depend only on (n, dtype, batch size) and on whether the circuit has a
-stage on a non-neighbouring pair at all (circuits without one get programs without the index
-n − 1 kernel, cheaper to compile), never on the gate sequence or the depth: a circuit of any
-structure is a sequence of chunk calls. They are kept for later processes as
+So the compiled programs depend only on (n, dtype, batch size), never on the gate sequence or the
+depth: a circuit of any structure is a sequence of chunk calls. They are kept for later processes as
 serialized executables in ``programs/`` of the cache folder (:mod:`ebp.sim._persistent_cache`),
 keyed by the sources they are built from, the JAX version and the device, so a later process
 loads them without tracing or lowering anything. The reverse program is the adjoint
@@ -173,20 +171,15 @@ def _identity_backward(y, ct, u_dagger_and_transpose, wires):
 
 
 # ----------------------------------------------------------------------------- programs
-def _branches(n: int, any_pair: bool):
-    """The kernels, by index; without ``any_pair`` index n − 1 is the identity too."""
+def _branches(n: int):
     steps = [_adjacent_step(a, n) for a in range(n - 1)]
-    if any_pair:
-        forward = [f for f, _ in steps] + [_any_forward(n), _identity_forward]
-        backward = [b for _, b in steps] + [_any_backward(n), _identity_backward]
-    else:
-        forward = [f for f, _ in steps] + [_identity_forward, _identity_forward]
-        backward = [b for _, b in steps] + [_identity_backward, _identity_backward]
+    forward = [f for f, _ in steps] + [_any_forward(n), _identity_forward]
+    backward = [b for _, b in steps] + [_any_backward(n), _identity_backward]
     return forward, backward
 
 
-def _forward(n: int, any_pair: bool):
-    branches, _ = _branches(n, any_pair)
+def _forward(n: int):
+    branches, _ = _branches(n)
 
     def run(psi, mats, kernels, pairs):
         def step(state, xs):
@@ -198,8 +191,8 @@ def _forward(n: int, any_pair: bool):
     return run
 
 
-def _backward(n: int, any_pair: bool):
-    _, branches = _branches(n, any_pair)
+def _backward(n: int):
+    _, branches = _branches(n)
 
     def run(psi, ct, mats, kernels, pairs):
         def step(carry, xs):
@@ -221,15 +214,15 @@ _COMPILED: OrderedDict = OrderedDict()
 _COMPILED_KEEP = 64
 
 
-def _lower(n: int, dtype: str, batch: int, which: str, any_pair: bool):
+def _lower(n: int, dtype: str, batch: int, which: str):
     cd = jnp.dtype(dtype)
     state = jax.ShapeDtypeStruct((batch, 2**n), cd)
     mats = jax.ShapeDtypeStruct((CHUNK, batch, 4, 4), cd)
     kernels = jax.ShapeDtypeStruct((CHUNK,), jnp.int32)
     pairs = jax.ShapeDtypeStruct((CHUNK, 2), jnp.int32)
     if which == "forward":
-        return jax.jit(_forward(n, any_pair)).lower(state, mats, kernels, pairs)
-    return jax.jit(_backward(n, any_pair)).lower(state, state, mats, kernels, pairs)
+        return jax.jit(_forward(n)).lower(state, mats, kernels, pairs)
+    return jax.jit(_backward(n)).lower(state, state, mats, kernels, pairs)
 
 
 _thread = threading.local()
@@ -347,25 +340,15 @@ def load_or_compile(requests) -> list:
     return out
 
 
-def programs(n: int, dtype: str, batch: int, backward: bool, any_pair: bool, extra=()):
+def programs(n: int, dtype: str, batch: int, backward: bool, extra=()):
     """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None, *extra)``.
-
-    ``any_pair``: whether the circuit has a stage on a pair of wires that are not neighbours.
-    Without one, the programs leave out the any-pair kernel, which is a third of the reverse
-    program's compile time: a width has at most two sets of programs, one for circuits of
-    neighbouring pairs only (every ansatz of :mod:`ebp.ansatz` but ``pauli_network``) and one
-    for all others. Which set a circuit runs on depends on the circuit alone, so its numbers do
-    not depend on what ran before it.
 
     ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,), pairs (CHUNK, 2)) -> ψ``;
     ``backward(ψ, ψ̄, M, kernels, pairs) -> (ψ before the chunk, its cotangent, M̄)``.
     ``extra``: further ``(key, lower)`` requests (the observable's program) compiled alongside.
     """
     which = ("backward", "forward") if backward else ("forward",)  # the costliest first
-    chunk = [
-        (("chunk", n, dtype, batch, w, any_pair), lambda w=w: _lower(n, dtype, batch, w, any_pair))
-        for w in which
-    ]
+    chunk = [(("chunk", n, dtype, batch, w), lambda w=w: _lower(n, dtype, batch, w)) for w in which]
     exes = load_or_compile(chunk + list(extra))
     if backward:
         return (exes[1], exes[0], *exes[2:])

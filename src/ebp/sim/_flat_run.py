@@ -38,12 +38,6 @@ def _chunks(flat: FlatCircuit):
     ]
 
 
-@lru_cache(maxsize=64)
-def _any_pair(flat: FlatCircuit) -> bool:
-    """Whether a stage acts on wires that are not neighbours (see ``programs``)."""
-    return bool(np.any(flat.pairs[:, 1] - flat.pairs[:, 0] != 1))
-
-
 def _padded_matrices(flat: FlatCircuit, params: np.ndarray, cdtype, jacobian: bool):
     mats, saved = stage_matrices(flat, params, jacobian)
     B, S = mats.shape[:2]
@@ -119,7 +113,7 @@ def flat_call(
         requests.append(
             _observable_request(obs, n, n_visible, what != "value", psi.shape, psi.dtype)
         )
-    fwd, bwd, *observable = programs(n, dtype, psi.shape[0], backward, _any_pair(flat), requests)
+    fwd, bwd, *observable = programs(n, dtype, psi.shape[0], backward, requests)
     if what == "pullback":
         ct = jax.device_put(np.asarray(extra, dtype=cdtype))
         return _backward(flat, bwd, mats, saved, psi, ct).astype(rdtype)
