@@ -11,8 +11,6 @@ import ebp
 import ebp.sim._simulate as simulate_module
 from ebp.ansatz import bounded_cut, brickwork, hardware_efficient, pauli_network
 from ebp.circuit import CircuitBuilder
-from ebp.sim._flat import flatten
-from ebp.sim._flat_run import _any_pair
 from reference import (
     random_circuit,
     random_params,
@@ -192,6 +190,8 @@ def test_new_structure_and_depth_need_no_compilation(rng, engine):
     before = counter.count
     others = [
         hardware_efficient(n_v, n_h, 7),  # deeper
+        brickwork(n_v, n_h, 5),
+        bounded_cut(n_v, n_h, 4, 1),
         random_circuit(rng, n_v, n_h, 120, gates),
         pauli_network(n_v, n_h, 2, seed=5),  # all pairs, non-adjacent ones included
     ]

@@ -2,9 +2,8 @@
 
 The stage matrices are built in NumPy, the state passes run as calls of the chunk programs of
 :mod:`ebp.sim._flat_engine` (one per ``CHUNK`` stages), and the observable is a small compiled
-function of the final state alone. Nothing compiled here depends on the circuit beyond whether
-it has a stage on non-neighbouring wires, so a new circuit on the same number of qubits runs
-without compiling anything (after the first of its kind on that width).
+function of the final state alone. Nothing compiled here depends on the circuit, so a new circuit
+on the same number of qubits runs without compiling anything (after the first on that width).
 """
 
 from __future__ import annotations
