@@ -299,13 +299,14 @@ def seconds_waiting_for_programs() -> float:
     return _waited[0]
 
 
-def _obtain(absent: list, requests) -> None:
-    """Put the executables of the ``absent`` keys of ``requests`` into ``_COMPILED``."""
+def _obtain(absent: list) -> None:
+    """Put the executables of the requests ``absent`` = [(key, lower), …] into ``_COMPILED``."""
     with ThreadPoolExecutor(len(absent)) as pool:
-        for key, exe in zip(absent, pool.map(lambda k: _load(_saved_path(k)), absent)):
+        keys = [key for key, _ in absent]
+        for key, exe in zip(keys, pool.map(lambda k: _load(_saved_path(k)), keys)):
             if exe is not None:
                 _COMPILED[key] = exe
-    missing = [(key, lower) for key, lower in requests if key not in _COMPILED]
+    missing = [(key, lower) for key, lower in absent if key not in _COMPILED]
     if missing:
         with ThreadPoolExecutor(len(missing)) as pool:
             futures = [(key, pool.submit(_compile, lower())) for key, lower in missing]
@@ -326,10 +327,10 @@ def load_or_compile(requests) -> list:
     thread as soon as it is lowered, so the next one is lowered while the first compiles. Put
     the most expensive request first.
     """
-    absent = [key for key, _ in requests if key not in _COMPILED]
+    absent = [(key, lower) for key, lower in requests if key not in _COMPILED]
     if absent:
         start = time.perf_counter()
-        _obtain(absent, requests)
+        _obtain(absent)
         _waited[0] += time.perf_counter() - start
     out = []
     for key, _ in requests:
