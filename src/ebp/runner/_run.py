@@ -29,6 +29,12 @@ from ._progress import make_reporter
 from ._store import ResultStore, write_atomic
 from ._worker import run_one
 
+if TYPE_CHECKING:
+    from ..experiment import Study
+
+
+__all__ = ["ebp_version", "run_sweep"]
+
 
 @contextlib.contextmanager
 def _noticing_ctrl_c():
@@ -51,12 +57,6 @@ def _noticing_ctrl_c():
         yield seen
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-if TYPE_CHECKING:
-    from ..experiment import Study
-
-__all__ = ["ebp_version", "run_sweep"]
 
 
 def ebp_version() -> str:
