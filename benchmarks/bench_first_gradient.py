@@ -2,8 +2,7 @@
 
 For comparing a change with the code before it on a shared machine: every measurement is a fresh
 Python process with an empty persistent cache folder, and the two trees alternate, so both see
-the same load. Workload: ``hardware_efficient`` with ``layers = n`` (n − 1 visible qubits, one
-hidden), ⟨Z₀⟩, one parameter vector, complex128.
+the same load. Workload: that of ``bench_peers.py`` (``_one_gradient.py``), complex128.
 
 Usage::
 
@@ -13,39 +12,18 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 
-CHILD = r"""
-import json, time
-import numpy as np
-import ebp
-from ebp.ansatz import hardware_efficient
-ebp.enable_x64()
-n = {n}
-circuit = hardware_efficient(n - 1, 1, n)
-params = np.random.default_rng(0).uniform(0, 2 * np.pi, (1, circuit.n_params))
-start = time.perf_counter()
-np.asarray(ebp.gradient(circuit, params, "Z0"))
-print(json.dumps({{"seconds": time.perf_counter() - start}}))
-"""
+from _one_gradient import one_gradient
 
 
 def first_gradient(tree: str, n: int) -> float:
+    """Seconds to the first gradient with ``tree``'s sources and an empty cache folder."""
     with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "PYTHONPATH": os.path.join(tree, "src"), "EBP_CACHE_DIR": cache}
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD.format(n=n)],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        )
-    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+        env = {"PYTHONPATH": os.path.join(tree, "src"), "EBP_CACHE_DIR": cache}
+        return one_gradient(n, env=env)["seconds"]
 
 
 def main() -> None:

@@ -1,10 +1,9 @@
 """Time and peak memory of one gradient at large n (the O(2ⁿ) memory claim of the flat engine).
 
-Each (n, dtype) runs in a fresh Python process: one gradient of ⟨Z₀⟩ for the hardware-efficient
-ansatz with ``layers = n`` (n − 1 visible qubits and one hidden, the workload of
-``bench_peers.py``), compilation included. Peak memory is the
-process's maximum resident set size (``resource.getrusage``), which includes the Python
-interpreter, JAX and XLA's buffers.
+Each (n, dtype) runs in a fresh Python process with an empty cache folder (``_one_gradient.py``:
+the workload of ``bench_peers.py``, one gradient, compilation included). Peak memory is the
+process's maximum resident set size, which includes the Python interpreter, JAX and XLA's
+buffers.
 
 Usage::
 
@@ -15,31 +14,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
-import sys
+import tempfile
 
-CHILD = r"""
-import json, resource, sys, time
-import numpy as np
-import ebp
-from ebp.ansatz import hardware_efficient
-import jax.numpy as jnp
-
-n, dtype = int(sys.argv[1]), sys.argv[2]
-if dtype == "complex128":
-    ebp.enable_x64()
-circuit = hardware_efficient(n - 1, 1, n)
-params = np.random.default_rng(0).uniform(0, 2 * np.pi, (1, circuit.n_params))
-start = time.perf_counter()
-grad = np.asarray(ebp.gradient(circuit, params, "Z0", dtype=getattr(jnp, dtype)))
-seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"n": n, "dtype": dtype, "parameters": circuit.n_params, "seconds": seconds,
-                  "peak_bytes": peak, "finite": bool(np.isfinite(grad).all()),
-                  "state_bytes": 2**n * np.dtype(dtype).itemsize}))
-"""
+from _one_gradient import one_gradient
 
 
 def main() -> None:
@@ -54,19 +31,14 @@ def main() -> None:
     print("|---:|---|---:|---:|---:|---:|")
     for run in args.runs:
         n, dtype = run.split(":")
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, n, dtype],
-            capture_output=True,
-            text=True,
-            env=os.environ,
-        )
-        if out.returncode != 0:
-            print(f"| {n} | {dtype} | failed: {out.stderr.strip().splitlines()[-1]} |")
+        try:
+            with tempfile.TemporaryDirectory() as cache:  # compile included, whatever ran before
+                r = one_gradient(int(n), dtype, env={"EBP_CACHE_DIR": cache})
+        except (RuntimeError, ValueError) as err:
+            print(f"| {n} | {dtype} | failed: {err} | | | |", flush=True)
             continue
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        assert r["finite"], "non-finite gradient"
         print(
-            f"| {r['n']} | {r['dtype']} | {r['parameters']} | {r['state_bytes'] / 2**20:.1f} "
+            f"| {n} | {dtype} | {r['parameters']} | {r['state_bytes'] / 2**20:.1f} "
             f"| {r['seconds']:.1f} | {r['peak_bytes'] / 2**30:.2f} |",
             flush=True,
         )
