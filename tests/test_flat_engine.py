@@ -86,6 +86,48 @@ def test_gradients_match_fused_engine(make, rng, engine):
     np.testing.assert_allclose(g1, g2, atol=ATOL, rtol=0)
 
 
+def test_distant_gates_are_routed_to_neighbouring_pairs(rng, engine):
+    """Gates on distant wires (either order) run as SWAPs there and back around a gate on a
+    neighbouring pair; equal SWAPs in a row cancel; every stage acts on a neighbouring pair."""
+    from ebp.circuit import Operation
+    from ebp.sim._flat import _routed, flatten
+
+    cnot = Operation("CNOT", (3, 0))
+    routed = _routed([cnot, cnot, Operation("RX", (2,), (0,))])
+    assert [(op.name, op.wires) for op in routed] == [
+        ("SWAP", (2, 3)),
+        ("SWAP", (1, 2)),
+        ("CNOT", (1, 0)),
+        ("CNOT", (1, 0)),  # the SWAPs back and forth in between cancelled
+        ("SWAP", (1, 2)),
+        ("SWAP", (2, 3)),
+        ("RX", (2,)),
+    ]
+    b = CircuitBuilder(2, 3)
+    b.gate("RY", 1)
+    b.gate("RXX", (0, 4))
+    b.gate("CNOT", (3, 1))
+    b.gate("SU4", (4, 2))
+    b.gate("RZ", 4)
+    c = b.build()
+    pairs = flatten(c).pairs
+    assert np.all(pairs[:, 1] - pairs[:, 0] == 1), pairs
+    engine("flat")
+    p = random_params(rng, c, batch=(2,))
+    psi0 = random_state(rng, c.n_qubits)
+    got = np.asarray(ebp.simulate(c, p, psi0))
+    for k in range(2):
+        np.testing.assert_allclose(got[k], reference_state(c, p[k], psi0), atol=ATOL, rtol=0)
+
+
+def test_kernel_indices_refuse_distant_pairs():
+    from ebp.sim._flat_engine import kernel_indices
+
+    assert kernel_indices(np.array([[0, 1], [2, 3]]), 4).tolist() == [0, 2]
+    with pytest.raises(ValueError, match="neighbouring pair"):
+        kernel_indices(np.array([[0, 1], [0, 2]]), 4)
+
+
 @pytest.mark.slow
 def test_gradient_against_finite_differences_shared_slots(rng, engine):
     """Shared slots, non-adjacent pairs, a general two-qubit gate and fixed gates."""

@@ -1,11 +1,17 @@
 """A circuit as *data* for the structure-independent engine: two-qubit stages and their matrices.
 
-Lowering (NumPy, once per circuit): the gates are fused greedily into *stages*, each acting on at
-most two wires. A gate joins the latest stage whose wires it fits, provided it commutes with every
-stage after that one (disjoint wires, or both diagonal); otherwise it opens a new stage. Single
-gates pair up only with a neighbouring wire, so nearly every stage acts on an adjacent pair
-(w, w+1), the case with a compiled kernel of its own (see :mod:`ebp.sim._flat_engine`). A stage
-left on one wire is widened to a neighbouring pair with the identity.
+Lowering (NumPy, once per circuit):
+
+1. *Routing.* A two-qubit gate on wires a < b with b − a ≥ 2 is brought to neighbouring wires
+   with SWAPs: SWAP(b−1, b), …, SWAP(a+1, a+2) carry wire b to a+1, the gate acts on (a, a+1)
+   (or (a+1, a) as written), and the same SWAPs in reverse order carry it back; two equal SWAPs
+   in a row cancel. So every gate acts on one wire or on a neighbouring pair (w, w+1), and the
+   compiled programs need one kernel per neighbouring pair and nothing else
+   (see :mod:`ebp.sim._flat_engine`).
+2. *Fusion.* The gates are fused greedily into *stages* on neighbouring pairs. A gate joins the
+   latest stage whose wires it fits, provided it commutes with every stage after that one
+   (disjoint wires, or both diagonal); otherwise it opens a new stage. A stage left on one wire
+   is widened to a neighbouring pair with the identity.
 
 Every stage is then one 4×4 matrix on its sorted wire pair (a, b), basis index 2·bit_a + bit_b:
 
@@ -48,15 +54,36 @@ class _Stage:
     diagonal: bool
 
 
+def _routed(ops) -> list[Operation]:
+    """``ops`` with every two-qubit gate on distant wires moved next to each other with SWAPs
+    and back (see the module docstring)."""
+    out: list[Operation] = []
+
+    def swap(k: int) -> None:
+        last = out[-1] if out else None
+        if last is not None and last.name == "SWAP" and last.wires == (k, k + 1):
+            out.pop()  # SWAP·SWAP = I
+        else:
+            out.append(Operation("SWAP", (k, k + 1)))
+
+    for op in ops:
+        if len(op.wires) != 2 or abs(op.wires[0] - op.wires[1]) == 1:
+            out.append(op)
+            continue
+        a, b = sorted(op.wires)
+        for k in range(b - 1, a, -1):  # carry wire b down to a + 1
+            swap(k)
+        out.append(
+            Operation(op.name, tuple(a + 1 if w == b else w for w in op.wires), op.slots, op.data)
+        )
+        for k in range(a + 1, b):  # and back
+            swap(k)
+    return out
+
+
 def _fits(stage_wires: set, op_wires: set) -> bool:
     union = stage_wires | op_wires
-    if len(union) == 1:
-        return True
-    if len(union) != 2:
-        return False
-    a, b = sorted(union)
-    # never pair wires far apart by merging: only adjacent pairs, or a gate's own wires
-    return b - a == 1 or union == op_wires or union == stage_wires
+    return len(union) == 1 or (len(union) == 2 and max(union) - min(union) == 1)
 
 
 def _fuse(ops) -> list[_Stage]:
@@ -196,7 +223,7 @@ def flattenable(circuit: Circuit) -> bool:
 def flatten(circuit: Circuit) -> FlatCircuit:
     """Lower ``circuit`` (gates on ≤ 2 wires, n ≥ 2) to a :class:`FlatCircuit`."""
     n = circuit.n_qubits
-    stages = _fuse(circuit.operations)
+    stages = _fuse(_routed(circuit.operations))
     pairs = np.array([_pair(st.wires, n) for st in stages], dtype=np.int32).reshape(-1, 2)
     n_gates = sum(len(st.ops) for st in stages)
     width = max((len(st.ops) for st in stages), default=1)

@@ -1,15 +1,15 @@
 """Compiled programs that run *any* flat circuit on n qubits: the circuit is an argument.
 
-A program takes a chunk of ``CHUNK`` stages as arrays — their 4×4 matrices, a kernel index and
-their wire pairs — and runs ``lax.scan`` over them, choosing each stage's kernel with
-``lax.switch``:
+A program takes a chunk of ``CHUNK`` stages as arrays — their 4×4 matrices and a kernel index —
+and runs ``lax.scan`` over them, choosing each stage's kernel with ``lax.switch``:
 
-* index a < n − 1: the adjacent pair (a, a+1), a static reshape of the state to
-  (2^a, 4, 2^(n−2−a)) and four slices combined elementwise (no transposes);
-* index n − 1: any other pair, with the wires as data: the partners of amplitude x are
-  x + δ_a 2^(n−1−a) + δ_b 2^(n−1−b), δ ∈ {−1, 0, 1}, read as shifted contiguous slices of the
-  zero-padded state, no gather;
-* index n: identity (pads the last chunk).
+* index a < n − 1: the neighbouring pair (a, a+1), a static reshape of the state to
+  (2^a, 4, 2^(n−2−a)) and four broadcast products (no transposes);
+* index n − 1: identity (pads the last chunk).
+
+Every stage acts on a neighbouring pair: :func:`ebp.sim._flat.flatten` routes gates on distant
+wires with SWAPs. (A kernel for any pair with the wires as data, tried before, ran a distant stage
+4–7× slower than a neighbouring one and was a third of the compile time.)
 
 So the compiled programs depend only on (n, dtype, batch size), never on the gate sequence or the
 depth: a circuit of any structure is a sequence of chunk calls. They are kept for later processes as
@@ -49,13 +49,14 @@ CHUNK = 64  # stages per program call
 
 
 def kernel_indices(pairs: np.ndarray, n: int) -> np.ndarray:
-    """Kernel index of each stage (see module docstring)."""
-    adjacent = pairs[:, 1] - pairs[:, 0] == 1
-    return np.where(adjacent, pairs[:, 0], n - 1).astype(np.int32)
+    """Kernel index of each stage (see module docstring): its first wire."""
+    if np.any(pairs[:, 1] - pairs[:, 0] != 1):
+        raise ValueError("every stage must act on a neighbouring pair (w, w + 1)")
+    return pairs[:, 0].astype(np.int32)
 
 
 # ----------------------------------------------------------------------------- adjacent pair
-# Every function acts on a batch: ψ (B, 2**n), u (B, 4, 4); wires are shared by the batch.
+# Every function acts on a batch: ψ (B, 2**n), u (B, 4, 4); the pair is shared by the batch.
 def _t(u):
     return jnp.swapaxes(u, -1, -2)
 
@@ -65,31 +66,22 @@ def _view(psi, a: int, n: int):
 
 
 def _apply_adjacent(u, psi, a: int, n: int):
-    """ψ ← (I ⊗ u ⊗ I) ψ with u on wires (a, a+1): out[l, o, r] = Σ_k u[o, k] ψ[l, k, r],
-    as sixteen slice products stacked (the fastest form at run time)."""
-    t = _view(psi, a, n)
-    xs = [t[..., i, :] for i in range(4)]
-    outs = [sum(u[..., o, k, None, None] * xs[k] for k in range(4)) for o in range(4)]
-    return jnp.stack(outs, axis=-2).reshape(psi.shape)
-
-
-def _apply_adjacent_broadcast(u, psi, a: int, n: int):
-    """The same product as :func:`_apply_adjacent`, as four broadcast products: half the XLA
-    compile time, 15–25 % slower alone, as fast inside the adjoint step (which is bound by its
-    reduction), so the reverse program uses this form."""
+    """ψ ← (I ⊗ u ⊗ I) ψ with u on wires (a, a+1): out[l, o, r] = Σ_k u[o, k] ψ[l, k, r], as four
+    broadcast products. (Sixteen slice products stacked run a forward pass 20–28 % faster but
+    take twice the tracing and 2.2× the XLA compile time, on the path of every first answer.)"""
     t = _view(psi, a, n)
     terms = [u[..., None, :, k, None] * t[..., k, None, :] for k in range(4)]
     return (terms[0] + terms[1] + terms[2] + terms[3]).reshape(psi.shape)
 
 
 def _adjacent_step(a: int, n: int):
-    def forward(psi, u, wires):
+    def forward(psi, u):
         return _apply_adjacent(u, psi, a, n)
 
-    def backward(y, ct, u_dagger_and_transpose, wires):
+    def backward(y, ct, u_dagger_and_transpose):
         u_dagger, u_transpose = u_dagger_and_transpose
-        x = _apply_adjacent_broadcast(u_dagger, y, a, n)
-        ct_x = _apply_adjacent_broadcast(u_transpose, ct, a, n)
+        x = _apply_adjacent(u_dagger, y, a, n)
+        ct_x = _apply_adjacent(u_transpose, ct, a, n)
         # ū[o, i] = Σ_{l, r} ψ̄[l, o, r] x[l, i, r]
         u_ct = jax.lax.dot_general(
             _view(ct, a, n), _view(x, a, n), (((1, 3), (1, 3)), ((0,), (0,)))
@@ -99,94 +91,32 @@ def _adjacent_step(a: int, n: int):
     return forward, backward
 
 
-# ----------------------------------------------------------------------------- any pair
-def _shifted(psi, n: int, a, b):
-    """The nine views ψ[x + δ_a s_a + δ_b s_b] (zero outside) and the bits of x on a and b."""
-    size = 2**n
-    sa = jnp.left_shift(jnp.int32(1), n - 1 - a)
-    sb = jnp.left_shift(jnp.int32(1), n - 1 - b)
-    zeros = jnp.zeros(psi.shape[:-1] + (size,), psi.dtype)
-    padded = jnp.concatenate([zeros, psi, zeros], axis=-1)
-    views = {
-        (da, db): jax.lax.dynamic_slice_in_dim(padded, size + da * sa + db * sb, size, -1)
-        for da in (-1, 0, 1)
-        for db in (-1, 0, 1)
-    }
-    x = jax.lax.iota(jnp.int32, size)
-    return views, (x >> (n - 1 - a)) & 1, (x >> (n - 1 - b)) & 1
-
-
-def _by_class(bit_a, bit_b, values):
-    """values[2·bit_a + bit_b] elementwise (values: four arrays of shape (B, 1))."""
-    return jnp.where(
-        bit_a == 1,
-        jnp.where(bit_b == 1, values[3], values[2]),
-        jnp.where(bit_b == 1, values[1], values[0]),
-    )
-
-
-def _apply_any(u, psi, wires, n: int):
-    """ψ ← u ψ for u on the sorted wire pair ``wires`` given as data."""
-    views, bit_a, bit_b = _shifted(psi, n, wires[0], wires[1])
-    zero = jnp.zeros(u.shape[:-2] + (1,), psi.dtype)
-    out = jnp.zeros_like(psi)
-    for (da, db), v in views.items():
-        coeff = []  # u[o, o + δ] for each output class o (zero when o + δ leaves {0, 1}²)
-        for oa in (0, 1):
-            for ob in (0, 1):
-                ia, ib = oa + da, ob + db
-                inside = 0 <= ia < 2 and 0 <= ib < 2
-                coeff.append(u[..., 2 * oa + ob, 2 * ia + ib, None] if inside else zero)
-        out = out + _by_class(bit_a, bit_b, coeff) * v
-    return out
-
-
-def _any_forward(n: int):
-    return lambda psi, u, wires: _apply_any(u, psi, wires, n)
-
-
-def _any_backward(n: int):
-    def backward(y, ct, u_dagger_and_transpose, wires):
-        u_dagger, u_transpose = u_dagger_and_transpose
-        x = _apply_any(u_dagger, y, wires, n)
-        ct_x = _apply_any(u_transpose, ct, wires, n)
-        views, bit_a, bit_b = _shifted(x, n, wires[0], wires[1])
-        cls = 2 * bit_a + bit_b
-        sums = []
-        for o in range(4):
-            for i in range(4):
-                v = views[((i >> 1) - (o >> 1), (i & 1) - (o & 1))]
-                sums.append(jnp.sum(jnp.where(cls == o, ct * v, 0), axis=-1))
-        return x, ct_x, jnp.stack(sums, axis=-1).reshape(u_dagger.shape)
-
-    return backward
-
-
-def _identity_forward(psi, u, wires):
+# ----------------------------------------------------------------------------- identity
+def _identity_forward(psi, u):
     return psi
 
 
-def _identity_backward(y, ct, u_dagger_and_transpose, wires):
+def _identity_backward(y, ct, u_dagger_and_transpose):
     return y, ct, jnp.zeros_like(u_dagger_and_transpose[0])
 
 
 # ----------------------------------------------------------------------------- programs
 def _branches(n: int):
     steps = [_adjacent_step(a, n) for a in range(n - 1)]
-    forward = [f for f, _ in steps] + [_any_forward(n), _identity_forward]
-    backward = [b for _, b in steps] + [_any_backward(n), _identity_backward]
+    forward = [f for f, _ in steps] + [_identity_forward]
+    backward = [b for _, b in steps] + [_identity_backward]
     return forward, backward
 
 
 def _forward(n: int):
     branches, _ = _branches(n)
 
-    def run(psi, mats, kernels, pairs):
+    def run(psi, mats, kernels):
         def step(state, xs):
-            u, k, w = xs
-            return jax.lax.switch(k, branches, state, u, w), None
+            u, k = xs
+            return jax.lax.switch(k, branches, state, u), None
 
-        return jax.lax.scan(step, psi, (mats, kernels, pairs))[0]
+        return jax.lax.scan(step, psi, (mats, kernels))[0]
 
     return run
 
@@ -194,17 +124,17 @@ def _forward(n: int):
 def _backward(n: int):
     _, branches = _branches(n)
 
-    def run(psi, ct, mats, kernels, pairs):
+    def run(psi, ct, mats, kernels):
         def step(carry, xs):
             y, ct_y = carry
-            u, k, w = xs
+            u, k = xs
             u_transpose = _t(u)  # once per stage, outside the kernel branches
             x, ct_x, u_ct = jax.lax.switch(
-                k, branches, y, ct_y, (jnp.conj(u_transpose), u_transpose), w
+                k, branches, y, ct_y, (jnp.conj(u_transpose), u_transpose)
             )
             return (x, ct_x), u_ct
 
-        (psi, ct), u_cts = jax.lax.scan(step, (psi, ct), (mats, kernels, pairs), reverse=True)
+        (psi, ct), u_cts = jax.lax.scan(step, (psi, ct), (mats, kernels), reverse=True)
         return psi, ct, u_cts
 
     return run
@@ -219,10 +149,9 @@ def _lower(n: int, dtype: str, batch: int, which: str):
     state = jax.ShapeDtypeStruct((batch, 2**n), cd)
     mats = jax.ShapeDtypeStruct((CHUNK, batch, 4, 4), cd)
     kernels = jax.ShapeDtypeStruct((CHUNK,), jnp.int32)
-    pairs = jax.ShapeDtypeStruct((CHUNK, 2), jnp.int32)
     if which == "forward":
-        return jax.jit(_forward(n)).lower(state, mats, kernels, pairs)
-    return jax.jit(_backward(n)).lower(state, state, mats, kernels, pairs)
+        return jax.jit(_forward(n)).lower(state, mats, kernels)
+    return jax.jit(_backward(n)).lower(state, state, mats, kernels)
 
 
 _thread = threading.local()
@@ -344,8 +273,8 @@ def load_or_compile(requests) -> list:
 def programs(n: int, dtype: str, batch: int, backward: bool, extra=()):
     """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None, *extra)``.
 
-    ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,), pairs (CHUNK, 2)) -> ψ``;
-    ``backward(ψ, ψ̄, M, kernels, pairs) -> (ψ before the chunk, its cotangent, M̄)``.
+    ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,)) -> ψ``;
+    ``backward(ψ, ψ̄, M, kernels) -> (ψ before the chunk, its cotangent, M̄)``.
     ``extra``: further ``(key, lower)`` requests (the observable's program) compiled alongside.
     """
     which = ("backward", "forward") if backward else ("forward",)  # the costliest first
