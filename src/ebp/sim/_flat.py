@@ -2,12 +2,14 @@
 
 Lowering (NumPy, once per circuit):
 
-1. *Routing.* A two-qubit gate on wires a < b with b − a ≥ 2 is brought to neighbouring wires
-   with SWAPs: SWAP(b−1, b), …, SWAP(a+1, a+2) carry wire b to a+1, the gate acts on (a, a+1)
-   (or (a+1, a) as written), and the same SWAPs in reverse order carry it back; two equal SWAPs
-   in a row cancel. So every gate acts on one wire or on a neighbouring pair (w, w+1), and the
-   compiled programs need one kernel per neighbouring pair and nothing else
-   (see :mod:`ebp.sim._flat_engine`).
+1. *Routing.* The wires' bits may move between positions of the amplitude index while the
+   circuit runs. A two-qubit gate whose wires sit at positions p < q with q − p ≥ 2 first moves
+   the bit at q next to p with SWAP(q−1, q), …, SWAP(p+1, p+2); every gate then acts on the
+   positions its wires hold at that moment, and SWAPs at the end (a bubble sort) put every
+   bit back, so the output is in the usual order. Two equal SWAPs in a row cancel. A gate on
+   distant wires costs as many SWAPs as the distance minus one, and no SWAP back. So every
+   gate acts on one position or on a neighbouring pair (p, p+1), and the compiled programs
+   need one kernel per neighbouring pair and nothing else (see :mod:`ebp.sim._flat_engine`).
 2. *Fusion.* The gates are fused greedily into *stages* on neighbouring pairs. A gate joins the
    latest stage whose wires it fits, provided it commutes with every stage after that one
    (disjoint wires, or both diagonal); otherwise it opens a new stage. A stage left on one wire
@@ -54,30 +56,34 @@ class _Stage:
     diagonal: bool
 
 
-def _routed(ops) -> list[Operation]:
-    """``ops`` with every two-qubit gate on distant wires moved next to each other with SWAPs
-    and back (see the module docstring)."""
-    out: list[Operation] = []
+def _routed(ops, n: int) -> list[Operation]:
+    """``ops`` rewritten to act on neighbouring positions only (see the module docstring).
 
-    def swap(k: int) -> None:
+    ``at[p]`` is the wire whose bit sits at position p of the amplitude index, ``pos[w]`` the
+    position of wire w; both start as the identity and end as it.
+    """
+    out: list[Operation] = []
+    at, pos = list(range(n)), list(range(n))
+
+    def swap(p: int) -> None:
         last = out[-1] if out else None
-        if last is not None and last.name == "SWAP" and last.wires == (k, k + 1):
+        if last is not None and last.name == "SWAP" and last.wires == (p, p + 1):
             out.pop()  # SWAP·SWAP = I
         else:
-            out.append(Operation("SWAP", (k, k + 1)))
+            out.append(Operation("SWAP", (p, p + 1)))
+        at[p], at[p + 1] = at[p + 1], at[p]
+        pos[at[p]], pos[at[p + 1]] = p, p + 1
 
     for op in ops:
-        if len(op.wires) != 2 or abs(op.wires[0] - op.wires[1]) == 1:
-            out.append(op)
-            continue
-        a, b = sorted(op.wires)
-        for k in range(b - 1, a, -1):  # carry wire b down to a + 1
-            swap(k)
-        out.append(
-            Operation(op.name, tuple(a + 1 if w == b else w for w in op.wires), op.slots, op.data)
-        )
-        for k in range(a + 1, b):  # and back
-            swap(k)
+        if len(op.wires) == 2:
+            low, high = sorted(pos[w] for w in op.wires)
+            for p in range(high - 1, low, -1):  # the later wire moves next to the earlier one
+                swap(p)
+        out.append(Operation(op.name, tuple(pos[w] for w in op.wires), op.slots, op.data))
+    while any(at[p] > at[p + 1] for p in range(n - 1)):  # bubble sort back to the identity
+        for p in range(n - 1):
+            if at[p] > at[p + 1]:
+                swap(p)
     return out
 
 
@@ -223,7 +229,7 @@ def flattenable(circuit: Circuit) -> bool:
 def flatten(circuit: Circuit) -> FlatCircuit:
     """Lower ``circuit`` (gates on ≤ 2 wires, n ≥ 2) to a :class:`FlatCircuit`."""
     n = circuit.n_qubits
-    stages = _fuse(_routed(circuit.operations))
+    stages = _fuse(_routed(circuit.operations, n))
     pairs = np.array([_pair(st.wires, n) for st in stages], dtype=np.int32).reshape(-1, 2)
     n_gates = sum(len(st.ops) for st in stages)
     width = max((len(st.ops) for st in stages), default=1)
