@@ -99,3 +99,19 @@ def test_no_cache_only_for_true_values(value, monkeypatch):
 
     monkeypatch.setenv("EBP_NO_CACHE", value)
     assert cache_folder() is not None
+
+
+def test_program_file_names_describe_the_code_running_not_the_files_on_disk(tmp_path, monkeypatch):
+    """A process whose source files are replaced while it runs (an upgrade during a sweep) keeps
+    naming its saved programs after the code it imported: it must never load programs built
+    from other sources, whose arguments may differ."""
+    from pathlib import Path
+
+    from ebp.sim import _flat_engine
+
+    monkeypatch.setenv("EBP_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("EBP_NO_CACHE", raising=False)
+    key = ("chunk", 4, "complex128", 1, "forward")
+    before = _flat_engine._saved_path(key)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: b"other sources")
+    assert _flat_engine._saved_path(key) == before

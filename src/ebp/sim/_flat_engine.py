@@ -229,17 +229,23 @@ def _note_cache_hit(event: str, **kwargs) -> None:
 jax.monitoring.register_event_listener(_note_cache_hit)
 
 
+# The sources the programs are built from, hashed once at import: the key must describe the code
+# this process runs, even if the files change on disk while it runs (an upgrade during a sweep).
+_SOURCES_HASH = tuple(
+    hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in (__file__, _observables.__file__)
+)
+
+
 def _saved_path(key: tuple) -> Path | None:
     folder = cache_folder()
     if folder is None:
         return None
     device = jax.devices()[0]
-    sources = (__file__, _observables.__file__)
     text = "|".join(
         map(
             str,
             (
-                *(hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in sources),
+                *_SOURCES_HASH,
                 jax.__version__,
                 jaxlib.__version__,
                 device.platform,
