@@ -109,15 +109,14 @@ def test_distant_gates_are_routed_to_neighbouring_pairs(rng, engine):
     assert [(op.name, op.wires) for op in routed] == [("CNOT", (0, 1)), ("SWAP", (1, 2))]
     b = CircuitBuilder(3, 3)
     b.gate("RY", 1)
-    b.gate("RXX", (0, 2))  # routed: one SWAP
+    b.gate("RXX", (0, 4))
     b.gate("CNOT", (3, 1))
-    b.gate("SU4", (5, 1))  # four apart: the any-pair kernel
+    b.gate("SU4", (5, 0))
     b.gate("RZ", 4)
-    b.gate("CZ", (0, 4))
+    b.gate("CZ", (0, 2))
     c = b.build()
     pairs = flatten(c).pairs
-    distant = pairs[pairs[:, 1] - pairs[:, 0] > 1]
-    assert len(distant) and np.all(distant[:, 1] - distant[:, 0] > 3), pairs
+    assert np.all(pairs[:, 1] - pairs[:, 0] == 1), pairs
     engine("flat")
     p = random_params(rng, c, batch=(2,))
     psi0 = random_state(rng, c.n_qubits)
@@ -137,6 +136,14 @@ def test_distant_gates_are_routed_to_neighbouring_pairs(rng, engine):
             for e in np.eye(c.n_params)
         ]
         np.testing.assert_allclose(g[k], fd, atol=1e-7, rtol=0)
+
+
+def test_kernel_indices_refuse_distant_pairs():
+    from ebp.sim._flat_engine import kernel_indices
+
+    assert kernel_indices(np.array([[0, 1], [2, 3]]), 4).tolist() == [0, 2]
+    with pytest.raises(ValueError, match="neighbouring pair"):
+        kernel_indices(np.array([[0, 1], [0, 2]]), 4)
 
 
 @pytest.mark.slow

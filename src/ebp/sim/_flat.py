@@ -3,17 +3,16 @@
 Lowering (NumPy, once per circuit):
 
 1. *Routing.* The wires' bits may move between positions of the amplitude index while the
-   circuit runs. A two-qubit gate whose wires sit at positions p < q with 2 ≤ q − p ≤
-   ``ROUTED_DISTANCE`` first moves the bit at q next to p with SWAP(q−1, q), …,
-   SWAP(p+1, p+2); every gate then acts on the positions its wires hold at that moment, and
-   SWAPs at the end (a bubble sort) put every bit back, so the output is in the usual order.
-   Two equal SWAPs in a row cancel. A gate on wires further apart stays where it is: the
-   kernel for any pair costs about as much as four neighbouring stages
-   (see :mod:`ebp.sim._flat_engine`), and a routed gate costs one stage per unit of distance.
-2. *Fusion.* The gates are fused greedily into *stages*. A gate joins the latest stage whose
-   wires it fits, provided it commutes with every stage after that one (disjoint wires, or both
-   diagonal); otherwise it opens a new stage. Single gates pair up only with a neighbouring
-   wire, so nearly every stage acts on a neighbouring pair (p, p+1). A stage left on one wire
+   circuit runs. A two-qubit gate whose wires sit at positions p < q with q − p ≥ 2 first moves
+   the bit at q next to p with SWAP(q−1, q), …, SWAP(p+1, p+2); every gate then acts on the
+   positions its wires hold at that moment, and SWAPs at the end (a bubble sort) put every
+   bit back, so the output is in the usual order. Two equal SWAPs in a row cancel. A gate on
+   distant wires costs as many SWAPs as the distance minus one, and no SWAP back. So every
+   gate acts on one position or on a neighbouring pair (p, p+1), and the compiled programs
+   need one kernel per neighbouring pair and nothing else (see :mod:`ebp.sim._flat_engine`).
+2. *Fusion.* The gates are fused greedily into *stages* on neighbouring pairs. A gate joins the
+   latest stage whose wires it fits, provided it commutes with every stage after that one
+   (disjoint wires, or both diagonal); otherwise it opens a new stage. A stage left on one wire
    is widened to a neighbouring pair with the identity.
 
 Every stage is then one 4×4 matrix on its sorted wire pair (a, b), basis index 2·bit_a + bit_b:
@@ -47,7 +46,6 @@ __all__ = ["FlatCircuit", "flatten", "parameter_gradient", "stage_matrices"]
 
 GENERAL_CHUNK = 64  # gates per call of a gate kind's matrix-and-Jacobian program
 LOOKBACK = 64  # stages a gate may move back past while looking for one to join (keeps O(gates))
-ROUTED_DISTANCE = 3  # gates on wires at most this far apart are routed with SWAPs
 
 
 # ----------------------------------------------------------------------------- lowering
@@ -59,7 +57,7 @@ class _Stage:
 
 
 def _routed(ops, n: int) -> list[Operation]:
-    """``ops`` with gates on nearly neighbouring wires routed (see the module docstring).
+    """``ops`` rewritten to act on neighbouring positions only (see the module docstring).
 
     ``at[p]`` is the wire whose bit sits at position p of the amplitude index, ``pos[w]`` the
     position of wire w; both start as the identity and end as it.
@@ -79,9 +77,8 @@ def _routed(ops, n: int) -> list[Operation]:
     for op in ops:
         if len(op.wires) == 2:
             low, high = sorted(pos[w] for w in op.wires)
-            if high - low <= ROUTED_DISTANCE:
-                for p in range(high - 1, low, -1):  # the later bit moves next to the earlier
-                    swap(p)
+            for p in range(high - 1, low, -1):  # the later wire moves next to the earlier one
+                swap(p)
         out.append(Operation(op.name, tuple(pos[w] for w in op.wires), op.slots, op.data))
     while any(at[p] > at[p + 1] for p in range(n - 1)):  # bubble sort back to the identity
         for p in range(n - 1):
@@ -92,13 +89,7 @@ def _routed(ops, n: int) -> list[Operation]:
 
 def _fits(stage_wires: set, op_wires: set) -> bool:
     union = stage_wires | op_wires
-    if len(union) == 1:
-        return True
-    if len(union) != 2:
-        return False
-    a, b = sorted(union)
-    # never pair wires far apart by merging: only adjacent pairs, or a gate's own wires
-    return b - a == 1 or union == op_wires or union == stage_wires
+    return len(union) == 1 or (len(union) == 2 and max(union) - min(union) == 1)
 
 
 def _fuse(ops) -> list[_Stage]:

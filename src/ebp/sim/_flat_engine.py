@@ -1,18 +1,15 @@
 """Compiled programs that run *any* flat circuit on n qubits: the circuit is an argument.
 
-A program takes a chunk of ``CHUNK`` stages as arrays — their 4×4 matrices, a kernel index and
-their wire pairs — and runs ``lax.scan`` over them, choosing each stage's kernel with
-``lax.switch``:
+A program takes a chunk of ``CHUNK`` stages as arrays — their 4×4 matrices and a kernel index —
+and runs ``lax.scan`` over them, choosing each stage's kernel with ``lax.switch``:
 
 * index a < n − 1: the neighbouring pair (a, a+1), a static reshape of the state to
   (2^a, 4, 2^(n−2−a)) and four broadcast products (no transposes);
-* index n − 1: any other pair (a, b), with the wires as data: a gather puts the state in
-  *pair-major* order, (4, 2^(n−2)) with the pair's two bits first, where the same static
-  products apply, and a second gather puts it back;
-* index n: identity (pads the last chunk).
+* index n − 1: identity (pads the last chunk).
 
-:func:`ebp.sim._flat.flatten` routes gates on nearly neighbouring wires with SWAPs, so most
-stages take the cheaper neighbouring-pair kernels.
+Every stage acts on a neighbouring pair: :func:`ebp.sim._flat.flatten` routes gates on distant
+wires with SWAPs. (A kernel for any pair with the wires as data, tried before, ran a distant stage
+4–7× slower than a neighbouring one and was a third of the compile time.)
 
 So the compiled programs depend only on (n, dtype, batch size), never on the gate sequence or the
 depth: a circuit of any structure is a sequence of chunk calls. They are kept for later processes as
@@ -52,9 +49,10 @@ CHUNK = 64  # stages per program call
 
 
 def kernel_indices(pairs: np.ndarray, n: int) -> np.ndarray:
-    """Kernel index of each stage (see module docstring)."""
-    adjacent = pairs[:, 1] - pairs[:, 0] == 1
-    return np.where(adjacent, pairs[:, 0], n - 1).astype(np.int32)
+    """Kernel index of each stage (see module docstring): its first wire."""
+    if np.any(pairs[:, 1] - pairs[:, 0] != 1):
+        raise ValueError("every stage must act on a neighbouring pair (w, w + 1)")
+    return pairs[:, 0].astype(np.int32)
 
 
 # ----------------------------------------------------------------------------- adjacent pair
@@ -67,24 +65,20 @@ def _view(psi, a: int, n: int):
     return psi.reshape(psi.shape[:-1] + (2**a, 4, 2 ** (n - 2 - a)))
 
 
-def _products(u, t):
-    """out[l, o, r] = Σ_k u[o, k] t[l, k, r] for t (B, L, 4, R), as four broadcast products.
-    (Sixteen slice products stacked run a forward pass 20–28 % faster but take twice the
-    tracing and 2.2× the XLA compile time, on the path of every first answer.)"""
-    terms = [u[..., None, :, k, None] * t[..., k, None, :] for k in range(4)]
-    return terms[0] + terms[1] + terms[2] + terms[3]
-
-
 def _apply_adjacent(u, psi, a: int, n: int):
-    """ψ ← (I ⊗ u ⊗ I) ψ with u on wires (a, a+1)."""
-    return _products(u, _view(psi, a, n)).reshape(psi.shape)
+    """ψ ← (I ⊗ u ⊗ I) ψ with u on wires (a, a+1): out[l, o, r] = Σ_k u[o, k] ψ[l, k, r], as four
+    broadcast products. (Sixteen slice products stacked run a forward pass 20–28 % faster but
+    take twice the tracing and 2.2× the XLA compile time, on the path of every first answer.)"""
+    t = _view(psi, a, n)
+    terms = [u[..., None, :, k, None] * t[..., k, None, :] for k in range(4)]
+    return (terms[0] + terms[1] + terms[2] + terms[3]).reshape(psi.shape)
 
 
 def _adjacent_step(a: int, n: int):
-    def forward(psi, u, wires):
+    def forward(psi, u):
         return _apply_adjacent(u, psi, a, n)
 
-    def backward(y, ct, u_dagger_and_transpose, wires):
+    def backward(y, ct, u_dagger_and_transpose):
         u_dagger, u_transpose = u_dagger_and_transpose
         x = _apply_adjacent(u_dagger, y, a, n)
         ct_x = _apply_adjacent(u_transpose, ct, a, n)
@@ -97,89 +91,32 @@ def _adjacent_step(a: int, n: int):
     return forward, backward
 
 
-# ----------------------------------------------------------------------------- any pair
-def _pair_major(n: int, wires):
-    """Index tables of the pair-major order of the sorted pair ``wires`` = (a, b) (traced):
-    ``gather[k·R + r]`` is the amplitude with the pair's bits k and the other bits r
-    (R = 2^(n−2)), and ``scatter`` its inverse permutation."""
-    high, low = n - 1 - wires[0], n - 1 - wires[1]  # bit positions, high > low
-    r = jax.lax.iota(jnp.int32, 2 ** (n - 2))
-    middle_bits = jnp.left_shift(1, high - low - 1) - 1
-    rest = (
-        (r & (jnp.left_shift(1, low) - 1))
-        | jnp.left_shift((r >> low) & middle_bits, low + 1)
-        | jnp.left_shift(r >> (high - 1), high + 1)
-    )
-    k = jnp.arange(4, dtype=jnp.int32)
-    pair_bits = jnp.left_shift(k >> 1, high) | jnp.left_shift(k & 1, low)
-    gather = (pair_bits[:, None] | rest[None, :]).reshape(-1)
-    x = jax.lax.iota(jnp.int32, 2**n)
-    k_of_x = (((x >> high) & 1) << 1) | ((x >> low) & 1)
-    r_of_x = (
-        (x & (jnp.left_shift(1, low) - 1))
-        | jnp.left_shift((x >> (low + 1)) & middle_bits, low)
-        | jnp.left_shift(x >> (high + 1), high - 1)
-    )
-    return gather, k_of_x * 2 ** (n - 2) + r_of_x
-
-
-def _permuted(psi, index, shape):
-    return jnp.take(psi, index, axis=-1, unique_indices=True).reshape(shape)
-
-
-def _any_forward(n: int):
-    def forward(psi, u, wires):
-        gather, scatter = _pair_major(n, wires)
-        t = _permuted(psi, gather, psi.shape[:-1] + (1, 4, 2 ** (n - 2)))
-        return _permuted(_products(u, t).reshape(psi.shape), scatter, psi.shape)
-
-    return forward
-
-
-def _any_backward(n: int):
-    def backward(y, ct, u_dagger_and_transpose, wires):
-        u_dagger, u_transpose = u_dagger_and_transpose
-        gather, scatter = _pair_major(n, wires)
-        shape = y.shape[:-1] + (1, 4, 2 ** (n - 2))
-        y_t, ct_t = _permuted(y, gather, shape), _permuted(ct, gather, shape)
-        x_t = _products(u_dagger, y_t)
-        u_ct = jax.lax.dot_general(ct_t, x_t, (((1, 3), (1, 3)), ((0,), (0,))))
-        ct_x_t = _products(u_transpose, ct_t)
-        return (
-            _permuted(x_t.reshape(y.shape), scatter, y.shape),
-            _permuted(ct_x_t.reshape(y.shape), scatter, y.shape),
-            u_ct,
-        )
-
-    return backward
-
-
 # ----------------------------------------------------------------------------- identity
-def _identity_forward(psi, u, wires):
+def _identity_forward(psi, u):
     return psi
 
 
-def _identity_backward(y, ct, u_dagger_and_transpose, wires):
+def _identity_backward(y, ct, u_dagger_and_transpose):
     return y, ct, jnp.zeros_like(u_dagger_and_transpose[0])
 
 
 # ----------------------------------------------------------------------------- programs
 def _branches(n: int):
     steps = [_adjacent_step(a, n) for a in range(n - 1)]
-    forward = [f for f, _ in steps] + [_any_forward(n), _identity_forward]
-    backward = [b for _, b in steps] + [_any_backward(n), _identity_backward]
+    forward = [f for f, _ in steps] + [_identity_forward]
+    backward = [b for _, b in steps] + [_identity_backward]
     return forward, backward
 
 
 def _forward(n: int):
     branches, _ = _branches(n)
 
-    def run(psi, mats, kernels, pairs):
+    def run(psi, mats, kernels):
         def step(state, xs):
-            u, k, w = xs
-            return jax.lax.switch(k, branches, state, u, w), None
+            u, k = xs
+            return jax.lax.switch(k, branches, state, u), None
 
-        return jax.lax.scan(step, psi, (mats, kernels, pairs))[0]
+        return jax.lax.scan(step, psi, (mats, kernels))[0]
 
     return run
 
@@ -187,17 +124,17 @@ def _forward(n: int):
 def _backward(n: int):
     _, branches = _branches(n)
 
-    def run(psi, ct, mats, kernels, pairs):
+    def run(psi, ct, mats, kernels):
         def step(carry, xs):
             y, ct_y = carry
-            u, k, w = xs
+            u, k = xs
             u_transpose = _t(u)  # once per stage, outside the kernel branches
             x, ct_x, u_ct = jax.lax.switch(
-                k, branches, y, ct_y, (jnp.conj(u_transpose), u_transpose), w
+                k, branches, y, ct_y, (jnp.conj(u_transpose), u_transpose)
             )
             return (x, ct_x), u_ct
 
-        (psi, ct), u_cts = jax.lax.scan(step, (psi, ct), (mats, kernels, pairs), reverse=True)
+        (psi, ct), u_cts = jax.lax.scan(step, (psi, ct), (mats, kernels), reverse=True)
         return psi, ct, u_cts
 
     return run
@@ -212,10 +149,9 @@ def _lower(n: int, dtype: str, batch: int, which: str):
     state = jax.ShapeDtypeStruct((batch, 2**n), cd)
     mats = jax.ShapeDtypeStruct((CHUNK, batch, 4, 4), cd)
     kernels = jax.ShapeDtypeStruct((CHUNK,), jnp.int32)
-    pairs = jax.ShapeDtypeStruct((CHUNK, 2), jnp.int32)
     if which == "forward":
-        return jax.jit(_forward(n)).lower(state, mats, kernels, pairs)
-    return jax.jit(_backward(n)).lower(state, state, mats, kernels, pairs)
+        return jax.jit(_forward(n)).lower(state, mats, kernels)
+    return jax.jit(_backward(n)).lower(state, state, mats, kernels)
 
 
 _thread = threading.local()
@@ -343,8 +279,8 @@ def load_or_compile(requests) -> list:
 def programs(n: int, dtype: str, batch: int, backward: bool, extra=()):
     """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None, *extra)``.
 
-    ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,), pairs (CHUNK, 2)) -> ψ``;
-    ``backward(ψ, ψ̄, M, kernels, pairs) -> (ψ before the chunk, its cotangent, M̄)``.
+    ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,)) -> ψ``;
+    ``backward(ψ, ψ̄, M, kernels) -> (ψ before the chunk, its cotangent, M̄)``.
     ``extra``: further ``(key, lower)`` requests (the observable's program) compiled alongside.
     """
     which = ("backward", "forward") if backward else ("forward",)  # the costliest first

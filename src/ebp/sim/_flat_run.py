@@ -23,18 +23,12 @@ __all__ = ["flat_call"]
 
 @lru_cache(maxsize=64)
 def _chunks(flat: FlatCircuit):
-    """Kernel indices and pairs padded to whole chunks (identity stages at the end)."""
+    """Kernel indices padded to whole chunks (identity stages at the end)."""
     n, S = flat.n_qubits, flat.n_stages
     total = max(CHUNK, -(-S // CHUNK) * CHUNK)
-    kernels = np.full(total, n, dtype=np.int32)  # the identity kernel
+    kernels = np.full(total, n - 1, dtype=np.int32)  # the identity kernel
     kernels[:S] = kernel_indices(flat.pairs, n)
-    pairs = np.zeros((total, 2), dtype=np.int32)
-    pairs[:, 1] = 1
-    pairs[:S] = flat.pairs
-    return [
-        (jax.device_put(kernels[i : i + CHUNK]), jax.device_put(pairs[i : i + CHUNK]))
-        for i in range(0, total, CHUNK)
-    ]
+    return [jax.device_put(kernels[i : i + CHUNK]) for i in range(0, total, CHUNK)]
 
 
 def _padded_matrices(flat: FlatCircuit, params: np.ndarray, cdtype, jacobian: bool):
@@ -48,15 +42,15 @@ def _padded_matrices(flat: FlatCircuit, params: np.ndarray, cdtype, jacobian: bo
 
 
 def _forward(flat: FlatCircuit, fwd, mats, psi):
-    for m, (kernels, pairs) in zip(mats, _chunks(flat)):
-        psi = fwd(psi, m, kernels, pairs)
+    for m, kernels in zip(mats, _chunks(flat)):
+        psi = fwd(psi, m, kernels)
     return psi
 
 
 def _backward(flat: FlatCircuit, bwd, mats, saved, psi, ct):
     cts = []
-    for m, (kernels, pairs) in reversed(list(zip(mats, _chunks(flat)))):
-        psi, ct, m_ct = bwd(psi, ct, m, kernels, pairs)
+    for m, kernels in reversed(list(zip(mats, _chunks(flat)))):
+        psi, ct, m_ct = bwd(psi, ct, m, kernels)
         cts.append(np.asarray(m_ct))
     stage_ct = np.swapaxes(np.concatenate(cts[::-1], axis=0)[: flat.n_stages], 0, 1)
     return parameter_gradient(flat, saved, stage_ct.astype(np.complex128))
