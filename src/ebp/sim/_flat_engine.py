@@ -8,8 +8,10 @@ and runs ``lax.scan`` over them, choosing each stage's kernel with ``lax.switch`
 * index n − 1: identity (pads the last chunk).
 
 Every stage acts on a neighbouring pair: :func:`ebp.sim._flat.flatten` routes gates on distant
-wires with SWAPs. (A kernel for any pair with the wires as data, tried before, ran a distant stage
-4–7× slower than a neighbouring one and was a third of the compile time.)
+wires with SWAPs. Two kernels for any pair with the wires as data were tried and dropped: one
+reading shifted slices of the padded state ran a distant stage 4–7× slower than a neighbouring
+one and was a third of the compile time; one gathering the state into pair-major order compiled
+cheaply but made every other branch of the ``lax.switch`` a third slower.
 
 So the compiled programs depend only on (n, dtype, batch size), never on the gate sequence or the
 depth: a circuit of any structure is a sequence of chunk calls. They are kept for later processes as
