@@ -42,7 +42,6 @@ import jaxlib
 import numpy as np
 from jax.experimental.serialize_executable import deserialize_and_load, serialize
 
-from . import _observables
 from ._persistent_cache import cache_folder
 
 __all__ = ["CHUNK", "kernel_indices", "programs", "seconds_waiting_for_programs"]
@@ -169,9 +168,7 @@ jax.monitoring.register_event_listener(_note_cache_hit)
 
 # The sources the programs are built from, hashed once at import: the key must describe the code
 # this process runs, even if the files change on disk while it runs (an upgrade during a sweep).
-_SOURCES_HASH = tuple(
-    hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in (__file__, _observables.__file__)
-)
+_SOURCES_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _saved_path(key: tuple) -> Path | None:
@@ -183,7 +180,7 @@ def _saved_path(key: tuple) -> Path | None:
         map(
             str,
             (
-                *_SOURCES_HASH,
+                _SOURCES_HASH,
                 jax.__version__,
                 jaxlib.__version__,
                 device.platform,
@@ -278,16 +275,13 @@ def load_or_compile(requests) -> list:
     return out
 
 
-def programs(n: int, dtype: str, batch: int, backward: bool, extra=()):
-    """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None, *extra)``.
+def programs(n: int, dtype: str, batch: int, backward: bool):
+    """The compiled chunk programs for (n, dtype, batch): ``(forward, backward or None)``.
 
     ``forward(ψ (B, 2**n), M (CHUNK, B, 4, 4), kernels (CHUNK,)) -> ψ``;
     ``backward(ψ, ψ̄, M, kernels) -> (ψ before the chunk, its cotangent, M̄)``.
-    ``extra``: further ``(key, lower)`` requests (the observable's program) compiled alongside.
     """
     which = ("backward", "forward") if backward else ("forward",)  # the costliest first
     chunk = [(("chunk", n, dtype, batch, w), lambda w=w: _lower(n, dtype, batch, w)) for w in which]
-    exes = load_or_compile(chunk + list(extra))
-    if backward:
-        return (exes[1], exes[0], *exes[2:])
-    return (exes[0], None, *exes[1:])
+    exes = load_or_compile(chunk)
+    return (exes[1], exes[0]) if backward else (exes[0], None)

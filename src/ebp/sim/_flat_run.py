@@ -1,9 +1,10 @@
 """Running a :class:`~ebp.sim._flat.FlatCircuit` on a batch: states, values, gradients, pullbacks.
 
 The stage matrices are built in NumPy, the state passes run as calls of the chunk programs of
-:mod:`ebp.sim._flat_engine` (one per ``CHUNK`` stages), and the observable is a small compiled
-function of the final state alone. Nothing compiled here depends on the circuit, so a new circuit
-on the same number of qubits runs without compiling anything (after the first on that width).
+:mod:`ebp.sim._flat_engine` (one per ``CHUNK`` stages), and the observable's value and cotangent
+are computed in NumPy from the final state (nothing to compile). Nothing compiled here depends on
+the circuit, so a new circuit on the same number of qubits runs without compiling anything (after
+the first on that width).
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from ._flat import FlatCircuit, parameter_gradient, stage_matrices
 from ._flat_engine import CHUNK, kernel_indices, programs
-from ._observables import Observable, expectation_of_state
+from ._observables import Observable, expectation_and_cotangent
 
 __all__ = ["flat_call"]
 
@@ -56,25 +56,6 @@ def _backward(flat: FlatCircuit, bwd, mats, saved, psi, ct):
     return parameter_gradient(flat, saved, stage_ct.astype(np.complex128))
 
 
-def _observable_request(
-    obs: Observable, n: int, n_visible: int, with_cotangent: bool, shape, dtype
-):
-    """``(key, lower)`` of the compiled ``ψ (B, 2**n) -> ⟨O⟩ (B,)`` or ``-> (⟨O⟩, ψ̄)``, ψ̄ its
-    cotangent, for :func:`~ebp.sim._flat_engine.load_or_compile`."""
-
-    def energy(s):
-        return expectation_of_state(obs, s, n, n_visible)
-
-    def value_and_cotangent(s):
-        value, pull = jax.vjp(energy, s)
-        return value, pull(jnp.ones_like(value))[0]
-
-    fn = value_and_cotangent if with_cotangent else energy
-    state = jax.ShapeDtypeStruct(shape, dtype)
-    key = ("observable", repr(obs), n, n_visible, with_cotangent, tuple(shape), str(dtype))
-    return key, lambda: jax.jit(jax.vmap(fn)).lower(state)
-
-
 def flat_call(
     flat: FlatCircuit,
     what: str,
@@ -100,13 +81,7 @@ def flat_call(
     mats = [jax.device_put(m) for m in mats]
     psi = jax.device_put(np.asarray(state, dtype=cdtype))
     n = flat.n_qubits
-    requests = []
-    if what in ("value", "grad", "both"):
-        assert obs is not None  # these outputs come with an observable
-        requests.append(
-            _observable_request(obs, n, n_visible, what != "value", psi.shape, psi.dtype)
-        )
-    fwd, bwd, *observable = programs(n, dtype, psi.shape[0], backward, requests)
+    fwd, bwd = programs(n, dtype, psi.shape[0], backward)
     if what == "pullback":
         ct = jax.device_put(np.asarray(extra, dtype=cdtype))
         return _backward(flat, bwd, mats, saved, psi, ct).astype(rdtype)
@@ -114,8 +89,8 @@ def flat_call(
     if what == "state":
         return np.asarray(out)
     assert obs is not None  # "value", "grad" and "both" come with an observable
+    value, ct = expectation_and_cotangent(obs, np.asarray(out), n, n_visible, what != "value")
     if what == "value":
-        return np.asarray(observable[0](out))
-    value, ct = observable[0](out)
-    grad = _backward(flat, bwd, mats, saved, out, ct).astype(rdtype)
-    return grad if what == "grad" else (np.asarray(value), grad)
+        return value
+    grad = _backward(flat, bwd, mats, saved, out, jax.device_put(ct)).astype(rdtype)
+    return grad if what == "grad" else (value, grad)

@@ -21,7 +21,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["Observable", "ObservableLike", "as_observable", "expectation_of_state"]
+__all__ = [
+    "Observable",
+    "ObservableLike",
+    "as_observable",
+    "expectation_and_cotangent",
+    "expectation_of_state",
+]
 
 _TOKEN = re.compile(r"^([IXYZ])(\d+)$")
 
@@ -158,3 +164,36 @@ def expectation_of_state(obs: Observable, state, n_qubits: int, n_visible: int):
     for coeff, factors in obs.terms:
         total = total + coeff * _pauli_expectation(state, factors, n_qubits)
     return jnp.asarray(total, dtype=jnp.real(state).dtype)
+
+
+def _applied(obs: Observable, states: np.ndarray, n_qubits: int, n_visible: int) -> np.ndarray:
+    """O ψ for a batch of states (B, 2**n), in NumPy (the same flips and phases as above)."""
+    batch = states.shape[0]
+    matrix = obs.array
+    if matrix is not None:
+        m = states.reshape(batch, 2**n_visible, -1)
+        return (matrix.astype(states.dtype) @ m).reshape(states.shape)
+    out = np.zeros_like(states)
+    x = states.reshape((batch,) + (2,) * n_qubits)
+    for coeff, factors in obs.terms:
+        flips = tuple(1 + w for w, p in factors if p in "XY")
+        px = np.flip(x, axis=flips) if flips else x
+        for w, p in factors:
+            if p in "YZ":
+                shape = [1] * (n_qubits + 1)
+                shape[1 + w] = 2
+                vals = np.array([1, -1] if p == "Z" else [-1j, 1j], dtype=states.dtype)
+                px = px * vals.reshape(shape)
+        out += coeff * px.reshape(states.shape)
+    return out
+
+
+def expectation_and_cotangent(
+    obs: Observable, states: np.ndarray, n_qubits: int, n_visible: int, with_cotangent: bool
+):
+    """⟨ψ|O|ψ⟩ (B,) for a batch of states (B, 2**n), in NumPy (nothing to compile), and, with
+    ``with_cotangent``, its cotangent ψ̄ = 2·conj(Oψ): for f(ψ) = Re⟨ψ|O|ψ⟩ with O Hermitian,
+    df = Re Σ 2·conj(Oψ)ᵢ dψᵢ, which is what ``jax.vjp`` of :func:`expectation_of_state` returns."""
+    o_psi = _applied(obs, states, n_qubits, n_visible)
+    value = np.real(np.sum(np.conj(states) * o_psi, axis=-1))
+    return value, (2 * np.conj(o_psi) if with_cotangent else None)
