@@ -138,19 +138,29 @@ def _matrix_observable(m: np.ndarray, n_visible: int) -> Observable:
     return Observable(matrix=tuple(tuple(complex(v) for v in row) for row in m))
 
 
+_PHASES = {"Z": (1, -1), "Y": (-1j, 1j)}  # per output bit, after the X/Y axes are flipped
+
+
+def _pauli_applied(x, factors, n: int, xp):
+    """P x for one Pauli string: a flip of the X/Y axes and a sign/phase per Y/Z axis. ``x`` has
+    one axis of length 2 per wire after any leading (batch) axes; ``xp`` is NumPy or jax.numpy."""
+    lead = x.ndim - n
+    flips = tuple(lead + w for w, p in factors if p in "XY")
+    px = xp.flip(x, axis=flips) if flips else x
+    for w, p in factors:
+        if p in _PHASES:
+            shape = [1] * x.ndim
+            shape[lead + w] = 2
+            px = px * xp.asarray(_PHASES[p], dtype=x.dtype).reshape(shape)
+    return px
+
+
 def _pauli_expectation(state, factors, n):
-    """⟨ψ|P|ψ⟩ for one Pauli string, via a flip of the X/Y axes and a sign/phase per axis."""
+    """⟨ψ|P|ψ⟩ for one Pauli string."""
     if not factors:
         return jnp.sum(jnp.abs(state) ** 2)
     x = state.reshape((2,) * n)
-    flips = [w for w, p in factors if p in "XY"]
-    px = jnp.flip(x, axis=flips) if flips else x
-    for w, p in factors:
-        if p in "YZ":
-            vals = jnp.array([1, -1] if p == "Z" else [-1j, 1j], dtype=state.dtype)
-            shape = [1] * n
-            shape[w] = 2
-            px = px * vals.reshape(shape)
+    px = _pauli_applied(x, factors, n, jnp)
     return jnp.real(jnp.vdot(x.reshape(-1), px.reshape(-1)))
 
 
@@ -167,7 +177,7 @@ def expectation_of_state(obs: Observable, state, n_qubits: int, n_visible: int):
 
 
 def _applied(obs: Observable, states: np.ndarray, n_qubits: int, n_visible: int) -> np.ndarray:
-    """O ψ for a batch of states (B, 2**n), in NumPy (the same flips and phases as above)."""
+    """O ψ for a batch of states (B, 2**n), in NumPy."""
     batch = states.shape[0]
     matrix = obs.array
     if matrix is not None:
@@ -176,15 +186,7 @@ def _applied(obs: Observable, states: np.ndarray, n_qubits: int, n_visible: int)
     out = np.zeros_like(states)
     x = states.reshape((batch,) + (2,) * n_qubits)
     for coeff, factors in obs.terms:
-        flips = tuple(1 + w for w, p in factors if p in "XY")
-        px = np.flip(x, axis=flips) if flips else x
-        for w, p in factors:
-            if p in "YZ":
-                shape = [1] * (n_qubits + 1)
-                shape[1 + w] = 2
-                vals = np.array([1, -1] if p == "Z" else [-1j, 1j], dtype=states.dtype)
-                px = px * vals.reshape(shape)
-        out += coeff * px.reshape(states.shape)
+        out += coeff * _pauli_applied(x, factors, n_qubits, np).reshape(states.shape)
     return out
 
 
