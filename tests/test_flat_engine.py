@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import ebp
+import ebp.sim._flat_numpy
 import ebp.sim._simulate as simulate_module
 from ebp.ansatz import bounded_cut, brickwork, hardware_efficient, pauli_network
 from ebp.circuit import CircuitBuilder
@@ -23,8 +24,13 @@ ATOL = 1e-10
 OBS = {"Z0 X1": 0.7, "Y2": -0.4, "Z1 Z3": 1.1}
 
 
-@pytest.fixture
-def engine(monkeypatch):
+@pytest.fixture(params=["numpy", "compiled"])
+def engine(request, monkeypatch):
+    """Choose the engine; "flat" runs its stage passes in NumPy or in the compiled chunk programs
+    (both, by parametrisation), whatever the width."""
+    widest = 64 if request.param == "numpy" else 1
+    monkeypatch.setattr(ebp.sim._flat_numpy, "NUMPY_MAX_QUBITS", widest)
+
     def use(name: str):
         monkeypatch.setattr(simulate_module, "ENGINE", name)
 
@@ -287,3 +293,31 @@ def test_numpy_observable_matches_jax_value_and_cotangent(rng, dtype):
                 ct[k], np.asarray(pull(jnp.ones_like(v))[0]), rtol=tol, atol=tol
             )
         assert ct.dtype == dtype and value.dtype == np.finfo(dtype).dtype
+
+
+def test_few_qubits_compile_nothing(rng, monkeypatch):
+    """Up to NUMPY_MAX_QUBITS qubits the flat engine runs in NumPy: a first answer (state, value
+    and gradient of circuits never seen, on widths never seen) triggers no XLA compilation, and
+    the gradient agrees with central finite differences."""
+    monkeypatch.setattr(simulate_module, "ENGINE", "flat")
+    counter = _CompileCounter()
+    jax.jit(lambda x: jnp.cos(x) * 2.7182818)(np.arange(11.0)).block_until_ready()
+    assert counter.count > 0, "the listener saw no compilation at all: it cannot count"
+    before = counter.count
+    widest = ebp.sim._flat_numpy.NUMPY_MAX_QUBITS
+    gates = ["RX", "RY", "RZ", "CZ", "CNOT", "H", "SWAP"]
+    for n_v, n_h in [(1, 2), (2, widest - 2)]:
+        c = random_circuit(rng, n_v, n_h, 4 * (n_v + n_h), gates)
+        p = random_params(rng, c, batch=(2,))
+        ebp.simulate(c, p)
+        value, grad = ebp.expectation_and_gradient(c, p, "Z0")
+        step = 1e-6
+        for k in range(c.n_params):
+            shift = np.zeros(c.n_params)
+            shift[k] = step
+            plus = np.asarray(ebp.expectation(c, p + shift, "Z0"))
+            minus = np.asarray(ebp.expectation(c, p - shift, "Z0"))
+            np.testing.assert_allclose(
+                np.asarray(grad)[:, k], (plus - minus) / (2 * step), atol=1e-8, rtol=0
+            )
+    assert counter.count == before, f"{counter.count - before} compilation(s)"

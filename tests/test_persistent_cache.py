@@ -23,7 +23,8 @@ jax.monitoring.register_event_listener(listen)
 jax.monitoring.register_event_duration_secs_listener(listen_duration)
 import ebp
 from ebp.ansatz import hardware_efficient
-c = hardware_efficient(1, 1, 2)
+from ebp.sim._flat_numpy import NUMPY_MAX_QUBITS
+c = hardware_efficient(1, NUMPY_MAX_QUBITS, 1)  # the narrowest width that runs compiled programs
 out = ebp.simulate(c, np.full(c.n_params, 0.3))
 counts["norm"] = float(np.sum(np.abs(np.asarray(out)) ** 2))
 counts["folder"] = jax.config.jax_compilation_cache_dir

@@ -7,7 +7,9 @@ chunks that fit a memory budget, and reshaped back. Everything is also usable in
 Two engines answer concrete (non-traced) calls:
 
 * the *flat* engine (:mod:`ebp.sim._flat_run`): the circuit is data for programs compiled once
-  per (n, dtype, batch bucket), so a circuit never seen before is answered without compiling;
+  per (n, dtype, batch bucket), so a circuit never seen before is answered without compiling; up
+  to :data:`~ebp.sim._flat_numpy.NUMPY_MAX_QUBITS` qubits its passes run in NumPy and nothing is
+  compiled at all;
 * the *fused* engine (:mod:`ebp.sim._adjoint`): one program per circuit, compiled for it, with
   fewer passes over the state.
 
@@ -28,6 +30,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -44,7 +47,7 @@ from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
 from ._flat import flatten, flattenable
 from ._flat_engine import seconds_waiting_for_programs
-from ._flat_run import flat_call
+from ._flat_run import compiles, flat_call
 from ._observables import Observable, ObservableLike, as_observable, expectation_of_state
 
 __all__ = [
@@ -226,7 +229,8 @@ def _charge(key: Circuit, seconds: float) -> None:
 
 
 def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
-    """The flat engine over a flattened batch (NumPy inputs), in power-of-two buckets."""
+    """The flat engine over a flattened batch (NumPy inputs), in chunks; padded to power-of-two
+    buckets when it runs compiled programs (one per batch size)."""
     flat = flatten(key)
     total = p.shape[0]
     if total == 0:
@@ -238,25 +242,45 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
             "pullback": np.zeros((0, key.n_params), rdtype),
         }
         return (empty["value"], empty["grad"]) if what == "both" else empty[what]
-    size = _power_of_two_bucket(total, chunk)
-    parts = []
-    for part in chunk_slices(total, size):
-        piece = [_pad(np.asarray(a[part]), size) for a in (p,) + states]
-        parts.append(
-            flat_call(
-                flat,
-                what,
-                obs,
-                key.n_visible,
-                cdtype,
-                piece[0],
-                piece[1],
-                piece[2] if len(piece) > 2 else None,
-            )
-        )
+    if compiles(key.n_qubits):
+        size = _power_of_two_bucket(total, chunk)  # one compiled program per batch size
+        threads = 1
+    else:  # NumPy: no padding, and large batches split between threads
+        threads = _numpy_threads(total, key.n_qubits)
+        size = min(chunk, -(-total // threads))
+
+    def run(part: slice):
+        piece = [np.asarray(a[part]) for a in (p,) + states]
+        if compiles(key.n_qubits):
+            piece = [_pad(a, size) for a in piece]
+        extra = piece[2] if len(piece) > 2 else None
+        return flat_call(flat, what, obs, key.n_visible, cdtype, piece[0], piece[1], extra)
+
+    parts = _map(run, chunk_slices(total, size), threads)
     if what == "both":
         return tuple(np.concatenate([q[i] for q in parts])[:total] for i in range(2))
     return np.concatenate(parts)[:total]
+
+
+_NUMPY_THREAD_WORK = 2**14  # amplitudes in a batch from which a second NumPy thread pays off
+_NUMPY_MAX_THREADS = 4
+_pool: list = []
+
+
+def _numpy_threads(total: int, n: int) -> int:
+    """Threads for a NumPy flat-engine batch of ``total`` instances on ``n`` qubits (NumPy
+    releases the interpreter lock in its array operations; measured 1.4–1.7× on two cores from
+    n = 10, batch 100 on)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, _NUMPY_MAX_THREADS, total * 2**n // _NUMPY_THREAD_WORK, total))
+
+
+def _map(fn, items: list, threads: int) -> list:
+    if threads <= 1 or len(items) <= 1:
+        return [fn(item) for item in items]
+    if not _pool:
+        _pool.append(ThreadPoolExecutor(_NUMPY_MAX_THREADS, thread_name_prefix="ebp-numpy"))
+    return list(_pool[0].map(fn, items))
 
 
 def _pad(x, size: int):
