@@ -17,20 +17,39 @@ its cotangent (JAX's convention), x = M† y, x̄ = Mᵀ ψ̄ and M̄[o, i] = Σ
 
 from __future__ import annotations
 
+import contextlib
+from functools import cache
+
 import numpy as np
 
-__all__ = ["NUMPY_MAX_QUBITS", "backward", "forward"]
+__all__ = ["NUMPY_MAX_QUBITS", "backward", "forward", "single_threaded_blas"]
 
-NUMPY_MAX_QUBITS = 10
+NUMPY_MAX_QUBITS = 14
 """Widths up to which the flat engine runs its stages in NumPy rather than in compiled programs."""
 
-_KRON_MAX_AFTER = 2  # for 2^(n−2−a) ≤ this, one product with M ⊗ I is faster than many small ones
+_SMALL_AFTER = 4  # 2^(n−2−a) up to which one product with M ⊗ I beats 2^a small ones
+
+
+@cache
+def _blas():
+    from threadpoolctl import ThreadpoolController  # imported on first use
+
+    return ThreadpoolController().select(user_api="blas")
+
+
+def single_threaded_blas():
+    """A context in which NumPy's BLAS runs on one thread. The stage products are many small
+    matrix products: a multi-threaded BLAS splits the larger ones between threads whose start and
+    spin-waiting cost more than the product (measured 6× slower at n = 14 on two cores, worse when
+    another process is busy); the engine splits batches between its own threads instead."""
+    controls = _blas()
+    return controls.limit(limits=1) if controls.lib_controllers else contextlib.nullcontext()
 
 
 def _apply(u: np.ndarray, psi: np.ndarray, a: int, n: int) -> np.ndarray:
     """(I ⊗ u ⊗ I) ψ for u (B, 4, 4) on positions (a, a+1) of ψ (B, 2**n)."""
     B, after = psi.shape[0], 2 ** (n - 2 - a)
-    if after <= _KRON_MAX_AFTER:
+    if after <= _SMALL_AFTER:
         # ψ'[b, l, (o, r)] = Σ_(k, s) ψ[b, l, (k, s)] (u ⊗ I)[b, (o, r), (k, s)]: one product per
         # instance instead of 2^a products of 4×4 by 4×after.
         eye = np.eye(after, dtype=u.dtype)
@@ -41,10 +60,17 @@ def _apply(u: np.ndarray, psi: np.ndarray, a: int, n: int) -> np.ndarray:
     return np.matmul(u[:, None], psi.reshape(B, 2**a, 4, after)).reshape(B, -1)
 
 
-def _pair_major(psi: np.ndarray, a: int, n: int) -> np.ndarray:
-    """ψ as (B, 4, 2^(n−2)) with the pair's index first."""
-    B = psi.shape[0]
-    return psi.reshape(B, 2**a, 4, 2 ** (n - 2 - a)).transpose(0, 2, 1, 3).reshape(B, 4, -1)
+def _stage_cotangent(ct: np.ndarray, x: np.ndarray, a: int, n: int) -> np.ndarray:
+    """M̄[b, o, i] = Σ_{l, r} ψ̄[b, l, o, r] x[b, l, i, r] for ψ̄, x (B, 2**n)."""
+    B, after = ct.shape[0], 2 ** (n - 2 - a)
+    if after <= _SMALL_AFTER:
+        # one Gram matrix G = ψ̄ᵀx over (l) of (B, 4·after, 4·after), then the trace over r
+        gram = np.matmul(
+            np.swapaxes(ct.reshape(B, -1, 4 * after), -1, -2), x.reshape(B, -1, 4 * after)
+        )
+        return np.einsum("borir->boi", gram.reshape(B, 4, after, 4, after))
+    shape = (B, 2**a, 4, after)
+    return np.matmul(ct.reshape(shape), np.swapaxes(x.reshape(shape), -1, -2)).sum(axis=1)
 
 
 def forward(psi: np.ndarray, mats: np.ndarray, first: np.ndarray, n: int) -> np.ndarray:
@@ -63,6 +89,6 @@ def backward(
     for s, a in reversed(list(enumerate(first.tolist()))):
         u_transpose = np.swapaxes(mats[s], -1, -2)
         psi = _apply(np.conj(u_transpose), psi, a, n)
-        stage_ct[s] = np.matmul(_pair_major(ct, a, n), np.swapaxes(_pair_major(psi, a, n), -1, -2))
+        stage_ct[s] = _stage_cotangent(ct, psi, a, n)
         ct = _apply(u_transpose, ct, a, n)
     return psi, ct, stage_ct

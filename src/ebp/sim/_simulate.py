@@ -47,6 +47,7 @@ from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
 from ._flat import flatten, flattenable
 from ._flat_engine import seconds_waiting_for_programs
+from ._flat_numpy import single_threaded_blas
 from ._flat_run import compiles, flat_call
 from ._observables import Observable, ObservableLike, as_observable, expectation_of_state
 
@@ -256,7 +257,11 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
         extra = piece[2] if len(piece) > 2 else None
         return flat_call(flat, what, obs, key.n_visible, cdtype, piece[0], piece[1], extra)
 
-    parts = _map(run, chunk_slices(total, size), threads)
+    if compiles(key.n_qubits):
+        parts = [run(part) for part in chunk_slices(total, size)]
+    else:
+        with single_threaded_blas():
+            parts = _map(run, chunk_slices(total, size), threads)
     if what == "both":
         return tuple(np.concatenate([q[i] for q in parts])[:total] for i in range(2))
     return np.concatenate(parts)[:total]
@@ -276,7 +281,7 @@ def _numpy_threads(total: int, n: int) -> int:
 
 
 def _map(fn, items: list, threads: int) -> list:
-    if threads <= 1 or len(items) <= 1:
+    if len(items) <= 1:
         return [fn(item) for item in items]
     if not _pool:
         _pool.append(ThreadPoolExecutor(_NUMPY_MAX_THREADS, thread_name_prefix="ebp-numpy"))
