@@ -24,12 +24,17 @@ ATOL = 1e-10
 OBS = {"Z0 X1": 0.7, "Y2": -0.4, "Z1 Z3": 1.1}
 
 
-@pytest.fixture(params=["numpy", "compiled"])
+@pytest.fixture(params=["numpy", "numpy-threads", "compiled"])
 def engine(request, monkeypatch):
-    """Choose the engine; "flat" runs its stage passes in NumPy or in the compiled chunk programs
-    (both, by parametrisation), whatever the width."""
-    widest = 64 if request.param == "numpy" else 1
-    monkeypatch.setattr(ebp.sim._flat_numpy, "NUMPY_MAX_QUBITS", widest)
+    """Choose the engine; "flat" runs its stage passes in NumPy (on one thread, or with every
+    batch split between two threads) or in the compiled chunk programs (all three, by
+    parametrisation), whatever the width."""
+    numpy_passes = ebp.sim._flat_numpy
+    widest = 1 if request.param == "compiled" else 64
+    monkeypatch.setattr(numpy_passes, "NUMPY_MAX_QUBITS", widest)
+    if request.param == "numpy-threads":
+        monkeypatch.setattr(numpy_passes, "_cores", lambda: 2)
+        monkeypatch.setattr(numpy_passes, "BATCH_SPLIT_AMPLITUDES", 1)
 
     def use(name: str):
         monkeypatch.setattr(simulate_module, "ENGINE", name)

@@ -30,7 +30,6 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -47,7 +46,7 @@ from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
 from ._flat import flatten, flattenable
 from ._flat_engine import seconds_waiting_for_programs
-from ._flat_numpy import single_threaded_blas
+from ._flat_numpy import batch_threads, map_threads, single_threaded_blas
 from ._flat_run import compiles, flat_call
 from ._observables import Observable, ObservableLike, as_observable, expectation_of_state
 
@@ -243,49 +242,27 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
             "pullback": np.zeros((0, key.n_params), rdtype),
         }
         return (empty["value"], empty["grad"]) if what == "both" else empty[what]
-    if compiles(key.n_qubits):
+    compiled = compiles(key.n_qubits)
+    if compiled:
         size = _power_of_two_bucket(total, chunk)  # one compiled program per batch size
-        threads = 1
     else:  # NumPy: no padding, and large batches split between threads
-        threads = _numpy_threads(total, key.n_qubits)
-        size = min(chunk, -(-total // threads))
+        size = min(chunk, -(-total // batch_threads(total, key.n_qubits)))
 
     def run(part: slice):
         piece = [np.asarray(a[part]) for a in (p,) + states]
-        if compiles(key.n_qubits):
+        if compiled:
             piece = [_pad(a, size) for a in piece]
         extra = piece[2] if len(piece) > 2 else None
         return flat_call(flat, what, obs, key.n_visible, cdtype, piece[0], piece[1], extra)
 
-    if compiles(key.n_qubits):
+    if compiled:
         parts = [run(part) for part in chunk_slices(total, size)]
     else:
         with single_threaded_blas():
-            parts = _map(run, chunk_slices(total, size), threads)
+            parts = map_threads(run, chunk_slices(total, size))
     if what == "both":
         return tuple(np.concatenate([q[i] for q in parts])[:total] for i in range(2))
     return np.concatenate(parts)[:total]
-
-
-_NUMPY_THREAD_WORK = 2**14  # amplitudes in a batch from which a second NumPy thread pays off
-_NUMPY_MAX_THREADS = 4
-_pool: list = []
-
-
-def _numpy_threads(total: int, n: int) -> int:
-    """Threads for a NumPy flat-engine batch of ``total`` instances on ``n`` qubits (NumPy
-    releases the interpreter lock in its array operations; measured 1.4–1.7× on two cores from
-    n = 10, batch 100 on)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, _NUMPY_MAX_THREADS, total * 2**n // _NUMPY_THREAD_WORK, total))
-
-
-def _map(fn, items: list, threads: int) -> list:
-    if len(items) <= 1:
-        return [fn(item) for item in items]
-    if not _pool:
-        _pool.append(ThreadPoolExecutor(_NUMPY_MAX_THREADS, thread_name_prefix="ebp-numpy"))
-    return list(_pool[0].map(fn, items))
 
 
 def _pad(x, size: int):
