@@ -98,21 +98,22 @@ def test_gradients_match_fused_engine(make, rng, engine):
 
 
 def test_distant_gates_are_routed_to_neighbouring_pairs(rng, engine):
-    """A gate on distant wires (either order) moves a wire next to the other with SWAPs; later
-    gates act where their wires now sit; SWAPs at the end restore the order; equal SWAPs in a
-    row cancel; every stage acts on a neighbouring pair."""
+    """A gate on distant wires (either order) moves a wire next to the other with SWAPs; gates
+    that commute with it and sit on neighbours run first; later gates act where their wires now
+    sit; SWAPs at the end restore the order; equal SWAPs in a row cancel; every stage acts on a
+    neighbouring pair."""
     from ebp.circuit import Operation
     from ebp.sim._flat import _routed, flatten
 
     cnot = Operation("CNOT", (3, 0))
     routed = _routed([cnot, cnot, Operation("RX", (2,), (0,)), Operation("SWAP", (1, 2))], 4)
     assert [(op.name, op.wires) for op in routed] == [
+        ("RX", (2,)),  # disjoint from the CNOTs: runs first
+        ("SWAP", (1, 2)),  # the circuit's own SWAP of wires 1 and 2, already neighbours
         ("SWAP", (2, 3)),
         ("SWAP", (1, 2)),  # wire 3 now sits at position 1, wires 1 and 2 at 2 and 3
         ("CNOT", (1, 0)),
         ("CNOT", (1, 0)),
-        ("RX", (3,)),
-        ("SWAP", (2, 3)),  # the circuit's own SWAP of wires 1 and 2, where they sit
         ("SWAP", (1, 2)),  # back to the usual order
         ("SWAP", (2, 3)),
     ]
