@@ -109,13 +109,14 @@ def test_distant_gates_are_routed_to_neighbouring_pairs(rng, engine):
     routed = _routed([cnot, cnot, Operation("RX", (2,), (0,)), Operation("SWAP", (1, 2))], 4)
     assert [(op.name, op.wires) for op in routed] == [
         ("RX", (2,)),  # disjoint from the CNOTs: runs first
-        ("SWAP", (1, 2)),  # the circuit's own SWAP of wires 1 and 2, already neighbours
+        # the circuit's own SWAP of wires 1 and 2: they trade positions, no stage
         ("SWAP", (2, 3)),
-        ("SWAP", (1, 2)),  # wire 3 now sits at position 1, wires 1 and 2 at 2 and 3
+        ("SWAP", (1, 2)),  # wire 3 now sits at position 1, wires 2 and 1 at 2 and 3
         ("CNOT", (1, 0)),
         ("CNOT", (1, 0)),
         ("SWAP", (1, 2)),  # back to the usual order
         ("SWAP", (2, 3)),
+        ("SWAP", (1, 2)),
     ]
     routed = _routed([Operation("SWAP", (1, 2)), Operation("CNOT", (0, 2))], 3)
     assert [(op.name, op.wires) for op in routed] == [("CNOT", (0, 1)), ("SWAP", (1, 2))]

@@ -103,6 +103,13 @@ def test_commuting_gate_runs_first_and_non_commuting_one_waits():
     assert [op.slots for op in waits if op.slots] == [(0,), (1,)]
 
 
+def test_circuit_swaps_exchange_positions_without_a_stage():
+    """SWAP(0, 3) · RX(0) · SWAP(0, 3): the rotation acts where wire 0's state sits (position 3)
+    and nothing else is left."""
+    ops = [Operation("SWAP", (0, 3)), Operation("RX", (0,), (0,)), Operation("SWAP", (3, 0))]
+    assert [(op.name, op.wires) for op in _routed(ops, 4)] == [("RX", (3,))]
+
+
 def test_routing_is_deterministic():
     c = pauli_network(1, 5, 2, seed=4)
     a = [(op.name, op.wires, op.slots) for op in _routed(c.operations, c.n_qubits)]
@@ -113,8 +120,8 @@ def test_routing_is_deterministic():
 def _random_distant_circuit(rng, n: int, n_gates: int):
     names = sorted(g for g, s in GATES.items() if s.n_wires in (1, 2))
     b = CircuitBuilder(2, n - 2)
-    for _ in range(n_gates):
-        g = str(rng.choice(names))
+    for k in range(n_gates):
+        g = "SWAP" if k % 10 == 3 else str(rng.choice(names))
         b.gate(g, [int(w) for w in rng.permutation(n)[: GATES[g].n_wires]])
     return b.build()
 

@@ -20,8 +20,9 @@ Lowering (NumPy, once per circuit):
    arXiv:1809.02573, with the front gate fixed so every SWAP makes progress). No SWAP back:
    every gate acts on the positions its wires hold at that moment, and SWAPs at the end (a
    bubble sort) put every bit back, so the output is in the usual order. Two equal SWAPs in a
-   row cancel. So every gate acts on one position or on a neighbouring pair (p, p+1), and the
-   compiled programs need one kernel per neighbouring pair and nothing else (see
+   row cancel. The circuit's own SWAP gates cost no stage: the two wires trade positions. So
+   every gate acts on one position or on a neighbouring pair (p, p+1), and the compiled
+   programs need one kernel per neighbouring pair and nothing else (see
    :mod:`ebp.sim._flat_engine`).
 3. *Fusion.* The gates are fused greedily into *stages* on neighbouring pairs. A gate joins the
    latest stage whose wires it fits, provided it commutes with every stage after that one (by
@@ -184,7 +185,8 @@ def _routed(ops, n: int) -> list[Operation]:
     earliest) is brought together one SWAP at a time. Of the two SWAPs that bring its bits
     closer, the one taken makes the other ready gates' distances and, at half weight, those of
     the next n two-qubit gates of the list (a lookahead) smaller in sum; a SWAP that fuses into
-    the stage just run on the same pair counts one less.
+    the stage just run on the same pair counts one less. A SWAP gate of the circuit (no
+    parameters) only exchanges the positions of its two wires.
     """
     ops = list(ops)
     n_preds, succs = _dependencies(ops, [_traits(op) for op in ops])
@@ -193,6 +195,7 @@ def _routed(ops, n: int) -> list[Operation]:
     at, pos = list(range(n)), list(range(n))
     last_pair = [(-1, -1)] * n  # per position: the positions of the latest two-position op there
     emitted = [False] * G
+    relabel = [op.name == "SWAP" and op.data is None for op in ops]  # the circuit's own SWAPs
     cursor = 0  # no gate before it is waiting to be emitted
     ready: list[int] = []  # heap of gates that can be emitted as the bits sit now
     waiting: set[int] = set()  # ready two-qubit gates whose bits are not neighbours
@@ -203,7 +206,7 @@ def _routed(ops, n: int) -> list[Operation]:
         return abs(pos[a] - pos[b])
 
     def make_ready(g: int) -> None:
-        if len(ops[g].wires) == 2 and distance(g) > 1:
+        if len(ops[g].wires) == 2 and distance(g) > 1 and not relabel[g]:
             waiting.add(g)
             for w in ops[g].wires:
                 waiting_on[w].add(g)
@@ -229,9 +232,27 @@ def _routed(ops, n: int) -> list[Operation]:
         while ready:
             g = heapq.heappop(ready)
             op = ops[g]
-            place(Operation(op.name, tuple(pos[w] for w in op.wires), op.slots, op.data))
+            if relabel[g]:  # the wires trade positions; no stage
+                a, b = op.wires
+                pos[a], pos[b] = pos[b], pos[a]
+                at[pos[a]], at[pos[b]] = a, b
+                moved(a, b)
+            elif len(op.wires) == 2 and distance(g) > 1:  # a relabelling moved its wires apart
+                make_ready(g)
+                continue
+            else:
+                place(Operation(op.name, tuple(pos[w] for w in op.wires), op.slots, op.data))
             emitted[g] = True
             done(g)
+
+    def moved(*wires: int) -> None:
+        """Ready gates on ``wires`` whose bits have become neighbours can run."""
+        for w in wires:
+            for h in [h for h in waiting_on[w] if distance(h) == 1]:
+                waiting.discard(h)
+                for v in ops[h].wires:
+                    waiting_on[v].discard(h)
+                heapq.heappush(ready, h)
 
     def swap(p: int) -> None:
         last = out[-1] if out else None
@@ -241,12 +262,7 @@ def _routed(ops, n: int) -> list[Operation]:
             place(Operation("SWAP", (p, p + 1)))
         at[p], at[p + 1] = at[p + 1], at[p]
         pos[at[p]], pos[at[p + 1]] = p, p + 1
-        for w in (at[p], at[p + 1]):
-            for h in [h for h in waiting_on[w] if distance(h) == 1]:
-                waiting.discard(h)
-                for v in ops[h].wires:
-                    waiting_on[v].discard(h)
-                heapq.heappush(ready, h)
+        moved(at[p], at[p + 1])
 
     def change(p: int, w: int, gates) -> int:
         """How much SWAP(p, p+1) changes the summed distances of ``gates`` on wire w."""
