@@ -541,6 +541,17 @@ def _factors(group: _General):
         return None
 
 
+@lru_cache(maxsize=1024)
+def _factor_generator(factor):
+    """``(G, P, eigenvalues, eigenvectors)`` of a parametrised factor e^{−iθG}: P the Pauli
+    string's matrix for a Pauli exponential (then no eigenvectors are needed), else None."""
+    g = np.asarray(factor.generator(), dtype=np.complex128)
+    if isinstance(factor, PauliExp):
+        return g, pauli_matrix(factor.label), None, None
+    lam, v = np.linalg.eigh(g)
+    return g, None, lam, v
+
+
 def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
     """U = f_m ⋯ f_1 and ∂U/∂θ_k in NumPy, for gates given as factors f = e^{−iθ_k G} (G from
     ``generator()``) or fixed unitaries; ∂f/∂θ_k = −iG f. ``thetas`` (N, p). Without
@@ -554,10 +565,13 @@ def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
             values.append(np.broadcast_to(m, (N,) + m.shape))
             generators.append(None)
             continue
-        g = np.asarray(f.generator(), dtype=np.complex128)
-        lam, v = np.linalg.eigh(g)
-        phases = np.exp(-1j * thetas[:, f.param, None] * lam)  # (N, d)
-        values.append((v * phases[:, None, :]) @ v.conj().T)
+        g, pauli, lam, v = _factor_generator(f)
+        if pauli is not None:  # e^{−iθcP} = cos(θc) I − i sin(θc) P, as P² = I
+            angle = thetas[:, f.param, None, None] * f.coeff
+            values.append(np.cos(angle) * np.eye(len(g)) - 1j * np.sin(angle) * pauli)
+        else:
+            phases = np.exp(-1j * thetas[:, f.param, None] * lam)  # (N, d)
+            values.append((v * phases[:, None, :]) @ v.conj().T)
         generators.append((f.param, g))
     prefix = [values[0]]
     for m in values[1:]:
