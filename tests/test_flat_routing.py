@@ -2,6 +2,10 @@
 that decide it hold for every parameter value, and gradients of circuits on distant wire pairs
 match the dense reference."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -110,11 +114,33 @@ def test_circuit_swaps_exchange_positions_without_a_stage():
     assert [(op.name, op.wires) for op in _routed(ops, 4)] == [("RX", (3,))]
 
 
+_ROUTE_SCRIPT = """
+import hashlib
+from ebp.ansatz import pauli_network
+from ebp.sim._flat import _routed
+c = pauli_network(1, 5, 2, seed=4)
+ops = [(op.name, op.wires, op.slots) for op in _routed(c.operations, c.n_qubits)]
+print(len(ops), hashlib.sha256(repr(ops).encode()).hexdigest())
+"""
+
+
 def test_routing_is_deterministic():
-    c = pauli_network(1, 5, 2, seed=4)
-    a = [(op.name, op.wires, op.slots) for op in _routed(c.operations, c.n_qubits)]
-    b = [(op.name, op.wires, op.slots) for op in _routed(c.operations, c.n_qubits)]
-    assert a == b
+    """The same routing in processes whose set and dict hashing differ (PYTHONHASHSEED)."""
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _ROUTE_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout.strip())
+    assert outputs[0] == outputs[1]
+    assert int(outputs[0].split()[0]) > len(pauli_network(1, 5, 2, seed=4).operations)
 
 
 def _random_distant_circuit(rng, n: int, n_gates: int):

@@ -22,9 +22,10 @@ def listen_duration(name, duration, **kw):
 jax.monitoring.register_event_listener(listen)
 jax.monitoring.register_event_duration_secs_listener(listen_duration)
 import ebp
+import ebp.sim._flat_numpy
 from ebp.ansatz import hardware_efficient
-from ebp.sim._flat_numpy import NUMPY_MAX_QUBITS
-c = hardware_efficient(1, NUMPY_MAX_QUBITS, 1)  # the narrowest width that runs compiled programs
+ebp.sim._flat_numpy.NUMPY_MAX_QUBITS = 1  # every width on the compiled programs
+c = hardware_efficient(1, 1, 2)
 out = ebp.simulate(c, np.full(c.n_params, 0.3))
 counts["norm"] = float(np.sum(np.abs(np.asarray(out)) ** 2))
 counts["folder"] = jax.config.jax_compilation_cache_dir

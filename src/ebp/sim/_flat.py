@@ -546,10 +546,15 @@ def _factor_generator(factor):
     """``(G, P, eigenvalues, eigenvectors)`` of a parametrised factor e^{−iθG}: P the Pauli
     string's matrix for a Pauli exponential (then no eigenvectors are needed), else None."""
     g = np.asarray(factor.generator(), dtype=np.complex128)
+    out: tuple
     if isinstance(factor, PauliExp):
-        return g, pauli_matrix(factor.label), None, None
-    lam, v = np.linalg.eigh(g)
-    return g, None, lam, v
+        out = (g, pauli_matrix(factor.label), None, None)
+    else:
+        out = (g, None, *np.linalg.eigh(g))
+    for a in out:
+        if a is not None:
+            a.flags.writeable = False  # shared by every later call
+    return out
 
 
 def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):

@@ -3,8 +3,8 @@
 The same stages as the compiled chunk programs of :mod:`ebp.sim._flat_engine` (a 4×4 matrix on a
 neighbouring pair (a, a+1) per stage) run as NumPy matrix products. On a few qubits a stage is
 a few microseconds of work, so the answer is ready long before XLA would have compiled the
-programs (0.5–1 s); measured in ``benchmarks/bench_peers.py``, NumPy is also the faster of the
-two in steady state up to :data:`NUMPY_MAX_QUBITS` qubits (see ``docs/benchmarks.md``).
+programs (0.5–1.5 s). In steady state the two are close up to :data:`NUMPY_MAX_QUBITS` qubits
+(see its docstring and ``docs/benchmarks.md``). Threads and BLAS: :mod:`ebp.sim._numpy_threads`.
 
 Stage s acts on the state viewed as ψ[b, l, k, r] (l: the 2^a bits before the pair, k: the
 pair, r: the 2^(n−2−a) bits after it):
@@ -17,21 +17,9 @@ its cotangent (JAX's convention), x = M† y, x̄ = Mᵀ ψ̄ and M̄[o, i] = Σ
 
 from __future__ import annotations
 
-import contextlib
-import os
-from concurrent.futures import ThreadPoolExecutor
-from functools import cache
-
 import numpy as np
 
-__all__ = [
-    "NUMPY_MAX_QUBITS",
-    "backward",
-    "batch_threads",
-    "forward",
-    "map_threads",
-    "single_threaded_blas",
-]
+__all__ = ["NUMPY_MAX_QUBITS", "backward", "forward"]
 
 NUMPY_MAX_QUBITS = 16
 """Widths up to which the flat engine runs its stages in NumPy rather than in compiled programs.
@@ -43,52 +31,6 @@ kernels pass over the state fewer times. Against that, the compiled programs cos
 of compilation per width before the first answer."""
 
 _SMALL_AFTER = 4  # 2^(n−2−a) up to which one product with M ⊗ I beats 2^a small ones
-
-
-# ----------------------------------------------------------------------------- threads
-_MAX_THREADS = 4
-BATCH_SPLIT_AMPLITUDES = 2**14
-"""Amplitudes in a batch from which its instances are split between threads: NumPy releases the
-interpreter lock in its array operations (measured 1.4–1.7× on two cores from n = 10, batch
-100 on). Splitting the stages of one state between threads was measured slower at n = 16: a
-stage is bound by memory bandwidth, which one thread already uses."""
-_pool: list = []
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1  # pragma: no cover - platforms without affinity
-
-
-def batch_threads(total: int, n: int) -> int:
-    """Threads to split a batch of ``total`` instances on ``n`` qubits between."""
-    return max(1, min(_cores(), _MAX_THREADS, total * 2**n // BATCH_SPLIT_AMPLITUDES, total))
-
-
-def map_threads(fn, items: list) -> list:
-    """``[fn(item) for item in items]``, on the engine's threads when there are several."""
-    if len(items) <= 1:
-        return [fn(item) for item in items]
-    if not _pool:
-        _pool.append(ThreadPoolExecutor(_MAX_THREADS, thread_name_prefix="ebp-numpy"))
-    return list(_pool[0].map(fn, items))
-
-
-@cache
-def _blas():
-    from threadpoolctl import ThreadpoolController  # imported on first use
-
-    return ThreadpoolController().select(user_api="blas")
-
-
-def single_threaded_blas():
-    """A context in which NumPy's BLAS runs on one thread. The stage products are many small
-    matrix products: a multi-threaded BLAS splits the larger ones between threads whose start and
-    spin-waiting cost more than the product (measured 6× slower at n = 14 on two cores, worse when
-    another process is busy); the engine splits batches between its own threads instead."""
-    controls = _blas()
-    return controls.limit(limits=1) if controls.lib_controllers else contextlib.nullcontext()
 
 
 def _apply(u: np.ndarray, psi: np.ndarray, a: int, n: int) -> np.ndarray:

@@ -46,8 +46,8 @@ from ._adjoint import pullback_program, run_program
 from ._compile import compile_circuit
 from ._flat import flatten, flattenable
 from ._flat_engine import seconds_waiting_for_programs
-from ._flat_numpy import batch_threads, map_threads, single_threaded_blas
 from ._flat_run import compiles, flat_call
+from ._numpy_threads import batch_threads, map_threads, single_threaded_blas
 from ._observables import Observable, ObservableLike, as_observable, expectation_of_state
 
 __all__ = [
@@ -245,8 +245,10 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
     compiled = compiles(key.n_qubits)
     if compiled:
         size = _power_of_two_bucket(total, chunk)  # one compiled program per batch size
-    else:  # NumPy: no padding, and large batches split between threads
-        size = min(chunk, -(-total // batch_threads(total, key.n_qubits)))
+        threads = 1
+    else:  # NumPy: no padding, and large batches split between threads (the budget is shared)
+        threads = batch_threads(total, key.n_qubits)
+        size = min(max(1, chunk // threads), -(-total // threads))
 
     def run(part: slice):
         piece = [np.asarray(a[part]) for a in (p,) + states]
@@ -259,7 +261,7 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
         parts = [run(part) for part in chunk_slices(total, size)]
     else:
         with single_threaded_blas():
-            parts = map_threads(run, chunk_slices(total, size))
+            parts = map_threads(run, chunk_slices(total, size), threads)
     if what == "both":
         return tuple(np.concatenate([q[i] for q in parts])[:total] for i in range(2))
     return np.concatenate(parts)[:total]
