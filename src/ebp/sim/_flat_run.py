@@ -97,7 +97,8 @@ def flat_call(
     state,
     extra=None,
 ):
-    """One batch (already padded to its bucket) through the flat engine; NumPy outputs.
+    """One batch through the flat engine (padded to its bucket by the caller when it runs
+    compiled programs); NumPy outputs.
 
     ``what``: ``"state"``, ``"value"``, ``"grad"``, ``"both"`` or ``"pullback"`` (then ``state``
     is the final state and ``extra`` its cotangent), with the outputs of
