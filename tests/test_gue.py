@@ -280,6 +280,7 @@ def test_tridiagonal_states_are_typical_page():
     assert abs(s.mean() - page_entropy(n_v, n_h)) < 4 * se, (s.mean(), page_entropy(n_v, n_h), se)
 
 
+@pytest.mark.slow
 def test_auto_is_dense_up_to_the_threshold_then_tridiagonal(monkeypatch):
     monkeypatch.setattr(_gue, "_AUTO_DENSE_MAX_QUBITS", 1)
     for n, method in ((1, "eigh"), (6, "tridiagonal")):  # "auto" diagonalises when a·t ≳ d

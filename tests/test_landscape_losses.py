@@ -222,6 +222,7 @@ def test_sandwiched_renyi_tends_to_relative_entropy_and_grows_with_alpha(rng):
     assert np.all(np.diff(below + [s1] + above) > 0)
 
 
+@pytest.mark.slow
 def test_sandwiched_renyi_is_non_negative_and_zero_at_sigma(rng):
     for d in (2, 4, 8):
         for alpha in (0.5, 0.8, 2.0, 3.0):

@@ -174,6 +174,7 @@ def test_local_run_writes_store_table_and_config(local_run):
     assert json.loads((out / "config.json").read_text())["n_tasks"] == 6
 
 
+@pytest.mark.slow
 def test_dask_gives_identical_rows(local_run, tmp_path):
     """A LocalCluster of 2 workers on 127.0.0.1 (processes: see test_cli_processes_executor)."""
     df, _ = local_run
@@ -184,6 +185,7 @@ def test_dask_gives_identical_rows(local_run, tmp_path):
     assert_same_table(load_results(tmp_path), df)
 
 
+@pytest.mark.slow
 def test_dask_scheduler_address(tmp_path):
     """Connect to a running cluster by address; its workers import the study by reference."""
     from dask.distributed import LocalCluster
@@ -341,6 +343,7 @@ def interrupt_midway(out: Path, executor: str, sig: int) -> tuple[int, str]:
     return proc.returncode, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", ["local", "processes"])
 def test_sigkill_then_resume_finishes_exactly_the_missing_tasks(tmp_path, executor, uninterrupted):
     code, _ = interrupt_midway(tmp_path, executor, signal.SIGKILL)
@@ -362,6 +365,7 @@ def test_sigkill_then_resume_finishes_exactly_the_missing_tasks(tmp_path, execut
     assert_same_table(load_results(tmp_path), uninterrupted)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_workers_and_says_how_to_resume(tmp_path, uninterrupted):
     code, err = interrupt_midway(tmp_path, "processes", signal.SIGINT)
     assert code == -signal.SIGINT and "KeyboardInterrupt" in err, err
@@ -564,6 +568,7 @@ def test_cli_export(tmp_path):
 # ----------------------------------------------------------------------------- the command
 
 
+@pytest.mark.slow
 def test_cli_processes_executor(local_run, tmp_path):
     """2 spawned worker processes give the rows of the in-process run, exactly."""
     df, _ = local_run
