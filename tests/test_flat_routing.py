@@ -13,7 +13,7 @@ import ebp
 import ebp.sim._simulate as simulate_module
 from ebp.ansatz import pauli_network
 from ebp.circuit import GATES, CircuitBuilder, Operation, pauli_matrix
-from ebp.sim._flat import _routed, _traits, flatten
+from ebp.sim._flat import _letters, _routed, flatten
 from reference import embed, gate_matrix, random_params, reference_expectation
 
 OBS = {"Z0 X2": 0.7, "Y1": -0.4, "X0 Z4": 1.1}
@@ -48,7 +48,7 @@ def test_wire_letters_hold_for_random_parameters(rng):
     matrices, independent of the registry's factors)."""
     letters_seen = set()
     for op in _registry_ops():
-        letters = _traits(op).letters
+        letters = _letters(op)
         assert len(letters) == len(op.wires), op
         mats = [gate_matrix(op.name, rng.uniform(-3, 3, len(op.slots)), op.data) for _ in range(4)]
         for w, letter in enumerate(letters):
@@ -62,8 +62,8 @@ def test_wire_letters_hold_for_random_parameters(rng):
                 assert holds[letter], (op, w, letter)
                 assert not all(holds.values()), (op, w, "acts trivially")
     assert letters_seen >= {"I", "X", "Z", "*"}
-    assert _traits(Operation("CNOT", (4, 1))).letters == ("Z", "X")
-    assert _traits(Operation("SWAP", (0, 1))).letters == ("*", "*")
+    assert _letters(Operation("CNOT", (4, 1))) == ("Z", "X")
+    assert _letters(Operation("SWAP", (0, 1))) == ("*", "*")
 
 
 def _position_in(routed, circuit):

@@ -69,18 +69,8 @@ LOOKBACK = 64  # stages a gate may move back past while looking for one to join 
 class _Stage:
     wires: set
     ops: list
-    diagonal: bool
-    letters: (
-        dict  # position -> the letter every gate of the stage commutes with there (see _traits)
-    )
-
-
-@dataclass(frozen=True)
-class _Traits:
-    """What routing and fusion need to know about a gate kind (see :func:`_traits`)."""
-
-    diagonal: bool
-    letters: tuple[str, ...]  # per gate wire: "I", "X", "Y", "Z" or "*"
+    # position -> the letter every gate of the stage commutes with there (see _wire_letters)
+    letters: dict
 
 
 def _wire_letters(op: Operation) -> tuple[str, ...]:
@@ -109,17 +99,16 @@ def _wire_letters(op: Operation) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1024)
-def _kind_traits(name: str, data, n_wires: int) -> _Traits:
-    op = Operation(name, tuple(range(n_wires)), (), data)
-    return _Traits(bool(op.diagonal), _wire_letters(op))
+def _kind_letters(name: str, data, n_wires: int) -> tuple[str, ...]:
+    return _wire_letters(Operation(name, tuple(range(n_wires)), (), data))
 
 
-def _traits(op: Operation) -> _Traits:
-    """Diagonal-ness and per-wire commuting letters of ``op`` (cached per gate kind)."""
+def _letters(op: Operation) -> tuple[str, ...]:
+    """Per-wire commuting letters of ``op`` (:func:`_wire_letters`, cached per gate kind)."""
     data = _hashable(op.data)
     if data is None and op.data is not None:
-        return _Traits(bool(op.diagonal), _wire_letters(op))
-    return _kind_traits(op.name, data, len(op.wires))
+        return _wire_letters(op)
+    return _kind_letters(op.name, data, len(op.wires))
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -130,7 +119,7 @@ def _compatible(a: str, b: str) -> bool:
     return a == "I" or b == "I" or (a == b and a != "*")
 
 
-def _dependencies(ops, traits: list[_Traits]) -> tuple[list[int], list[list[int]]]:
+def _dependencies(ops, letters: list[tuple[str, ...]]) -> tuple[list[int], list[list[int]]]:
     """The gates' dependency DAG: gate j follows an earlier gate i iff they share a wire where
     they are not compatible (:func:`_compatible`). Returns (number of predecessors, successors)
     for nodes 0…G−1 (the gates) and G… (joins: empty nodes that stand for a group of gates).
@@ -152,7 +141,7 @@ def _dependencies(ops, traits: list[_Traits]) -> tuple[list[int], list[list[int]
         n_preds[j] += 1
 
     for j, op in enumerate(ops):
-        for w, a in zip(op.wires, traits[j].letters):
+        for w, a in zip(op.wires, letters[j]):
             if a == "I":
                 continue
             gates = run_gates.get(w)
@@ -189,7 +178,7 @@ def _routed(ops, n: int) -> list[Operation]:
     parameters) only exchanges the positions of its two wires.
     """
     ops = list(ops)
-    n_preds, succs = _dependencies(ops, [_traits(op) for op in ops])
+    n_preds, succs = _dependencies(ops, [_letters(op) for op in ops])
     G = len(ops)
     out: list[Operation] = []
     at, pos = list(range(n)), list(range(n))
@@ -266,13 +255,13 @@ def _routed(ops, n: int) -> list[Operation]:
 
     def change(p: int, w: int, gates) -> int:
         """How much SWAP(p, p+1) changes the summed distances of ``gates`` on wire w."""
-        moved = p + 1 if pos[w] == p else p
+        new = p + 1 if pos[w] == p else p
         total = 0
         for h in gates:
             a, b = ops[h].wires
             other = b if a == w else a
             if other != at[p] and other != at[p + 1]:
-                total += abs(moved - pos[other]) - abs(pos[w] - pos[other])
+                total += abs(new - pos[other]) - abs(pos[w] - pos[other])
         return total
 
     def cost(p: int, ahead: dict[int, list[int]]) -> float:
@@ -316,8 +305,7 @@ def _fits(stage_wires: set, op_wires: set) -> bool:
 def _fuse(ops) -> list[_Stage]:
     stages: list[_Stage] = []
     for op in ops:
-        tr = _traits(op)
-        letters = dict(zip(op.wires, tr.letters))
+        letters = dict(zip(op.wires, _letters(op)))
         w = set(op.wires)
         target = None
         for st in reversed(stages[-LOOKBACK:]):
@@ -327,11 +315,10 @@ def _fuse(ops) -> list[_Stage]:
             if any(not _compatible(st.letters[p], letters[p]) for p in st.wires & w):
                 break  # does not commute: the gate cannot move before this stage
         if target is None:
-            stages.append(_Stage(set(w), [op], tr.diagonal, letters))
+            stages.append(_Stage(set(w), [op], letters))
         else:
             target.ops.append(op)
             target.wires |= w
-            target.diagonal = target.diagonal and tr.diagonal
             for p, a in letters.items():
                 b = target.letters.get(p, "I")
                 target.letters[p] = a if b == "I" else b if a == "I" or a == b else "*"
@@ -431,7 +418,6 @@ class FlatCircuit:
     n_qubits: int
     n_params: int
     pairs: np.ndarray  # (S, 2) sorted wire pairs
-    diagonal: np.ndarray  # (S,) bool
     grid: np.ndarray  # (S, J) gate indices, first gate first; G = identity padding
     n_gates: int
     constant: np.ndarray  # (G+1, 4, 4) embedded matrices of parameter-free gates (else identity)
@@ -505,7 +491,6 @@ def flatten(circuit: Circuit) -> FlatCircuit:
         n,
         circuit.n_params,
         pairs,
-        np.array([st.diagonal for st in stages], dtype=bool),
         grid,
         n_gates,
         constant,

@@ -257,11 +257,8 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
         extra = piece[2] if len(piece) > 2 else None
         return flat_call(flat, what, obs, key.n_visible, cdtype, piece[0], piece[1], extra)
 
-    if compiled:
-        parts = [run(part) for part in chunk_slices(total, size)]
-    else:
-        with single_threaded_blas():
-            parts = map_threads(run, chunk_slices(total, size), threads)
+    with single_threaded_blas():  # the stage matrices are small products on either path
+        parts = map_threads(run, chunk_slices(total, size), threads)
     if what == "both":
         return tuple(np.concatenate([q[i] for q in parts])[:total] for i in range(2))
     return np.concatenate(parts)[:total]
