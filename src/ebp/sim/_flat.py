@@ -637,18 +637,19 @@ def _general_matrices(group: _General, thetas: np.ndarray, jacobian: bool = True
 
 
 def gate_matrices(flat: FlatCircuit, params: np.ndarray, jacobian: bool = True):
-    """Embedded matrices of all gates (B, G+1, 4, 4) and what their derivatives need (the
-    general gates' Jacobians only with ``jacobian``)."""
+    """Embedded matrices of all gates, gate-major (G+1, B, 4, 4), and what their derivatives
+    need: the rotation angles (R, B) and the general gates' Jacobians (only with ``jacobian``).
+    Gate-major, so the gates of a grid column are one contiguous block for the products."""
     B = params.shape[0]
-    table = np.broadcast_to(flat.constant, (B,) + flat.constant.shape).copy()
-    angles = params[:, flat.rot_slots] * flat.rot_coeffs  # (B, R)
+    table = np.broadcast_to(flat.constant[:, None], (len(flat.constant), B, 4, 4)).copy()
+    angles = params[:, flat.rot_slots].T * flat.rot_coeffs[:, None]  # (R, B)
     if len(flat.rot_gates):
         c, s = np.cos(angles)[..., None, None], np.sin(angles)[..., None, None]
-        table[:, flat.rot_gates] = c * np.eye(4) - 1j * s * flat.rot_paulis
+        table[flat.rot_gates] = c * np.eye(4) - 1j * s * flat.rot_paulis[:, None]
     jacobians = []
     for group in flat.general:
         m, jac = _general_matrices(group, params[:, group.slots], jacobian)
-        table[:, group.gates] = _embed_each(m, group.idx, group.mask)
+        table[group.gates] = np.swapaxes(_embed_each(m, group.idx, group.mask), 0, 1)
         jacobians.append(jac)
     return table, angles, jacobians
 
@@ -663,39 +664,39 @@ def _embed_each(m: np.ndarray, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def stage_matrices(flat: FlatCircuit, params: np.ndarray, jacobian: bool = True):
-    """Stage matrices M (B, S, 4, 4) at ``params`` (B, P), and the data their pullback needs
+    """Stage matrices M (S, B, 4, 4) at ``params`` (B, P), and the data their pullback needs
     (complete only with ``jacobian``: a forward pass alone needs none of it)."""
     table, angles, jacobians = gate_matrices(flat, params, jacobian)
     J = flat.grid.shape[1]
-    prefix = [table[:, flat.grid[:, 0]]]  # prefix[j] = E_j ⋯ E_0
+    prefix = [table[flat.grid[:, 0]]]  # prefix[j] = E_j ⋯ E_0
     for j in range(1, J):
-        prefix.append(table[:, flat.grid[:, j]] @ prefix[-1])
+        prefix.append(table[flat.grid[:, j]] @ prefix[-1])
     return prefix[-1], (table, angles, jacobians, prefix)
 
 
 def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -> np.ndarray:
-    """θ̄ (B, P) from the stage cotangents M̄ (B, S, 4, 4); see the module docstring."""
+    """θ̄ (B, P) from the stage cotangents M̄ (S, B, 4, 4); see the module docstring."""
     table, angles, jacobians, prefix = saved
     J = flat.grid.shape[1]
-    B = stage_cotangents.shape[0]
-    gate_ct = np.zeros((B, flat.n_gates + 1, 4, 4), dtype=np.complex128)
+    B = stage_cotangents.shape[1]
+    gate_ct = np.zeros((flat.n_gates + 1, B, 4, 4), dtype=np.complex128)
     suffix_t = None  # (E_{J−1} ⋯ E_{j+1})ᵀ M̄
     for j in range(J - 1, -1, -1):
         left = stage_cotangents if suffix_t is None else suffix_t
         ct_j = left if j == 0 else left @ np.swapaxes(prefix[j - 1], -1, -2)
-        gate_ct[:, flat.grid[:, j]] = ct_j  # each gate sits in one cell of the grid
-        e_j = table[:, flat.grid[:, j]]
-        suffix_t = np.swapaxes(e_j, -1, -2) @ left
-    grad = np.zeros((B, flat.n_params), dtype=np.float64)
+        gate_ct[flat.grid[:, j]] = ct_j  # each gate sits in one cell of the grid
+        if j:
+            suffix_t = np.swapaxes(table[flat.grid[:, j]], -1, -2) @ left
+    grad_t = np.zeros((flat.n_params, B), dtype=np.float64)  # θ̄ᵀ: slots first, for the sums
     if len(flat.rot_gates):
-        ct = gate_ct[:, flat.rot_gates]  # (B, R, 4, 4)
+        ct = gate_ct[flat.rot_gates]  # (R, B, 4, 4)
         # dE/da = −sin a I − i cos a P̃;  ā = Re Σ Ē ⊙ dE/da
-        trace = np.einsum("brii->br", ct)
-        proj = np.einsum("brij,rij->br", ct, flat.rot_paulis)
+        trace = np.einsum("rbii->rb", ct)
+        proj = np.einsum("rbij,rij->rb", ct, flat.rot_paulis)
         da = np.real(-np.sin(angles) * trace - 1j * np.cos(angles) * proj)
-        np.add.at(grad, (slice(None), flat.rot_slots), da * flat.rot_coeffs)  # type: ignore[arg-type]
+        np.add.at(grad_t, flat.rot_slots, da * flat.rot_coeffs[:, None])
     for group, jac in zip(flat.general, jacobians):
-        ct = gate_ct[:, group.gates] * group.mask  # (B, G, 4, 4)
+        ct = np.swapaxes(gate_ct[group.gates], 0, 1) * group.mask  # (B, G, 4, 4)
         d = jac.shape[-1]
         m_ct = np.zeros(ct.shape[:2] + (d * d,), dtype=np.complex128)
         rows = np.arange(len(group.gates))[:, None]
@@ -706,7 +707,7 @@ def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -
                 ct[b].reshape(len(group.gates), 16),
             )
         m_ct = m_ct.reshape(ct.shape[:2] + (d, d))
-        g = np.real(np.einsum("bgij,bgpij->bgp", m_ct, jac))
+        g = np.real(np.einsum("bgij,bgpij->gpb", m_ct, jac))
         for k in range(group.slots.shape[1]):
-            np.add.at(grad, (slice(None), group.slots[:, k]), g[:, :, k])  # type: ignore[arg-type]
-    return grad
+            np.add.at(grad_t, group.slots[:, k], g[:, k])
+    return np.ascontiguousarray(grad_t.T)

@@ -40,19 +40,18 @@ def _chunks(flat: FlatCircuit):
 
 
 def _padded_matrices(mats: np.ndarray, cdtype):
-    """Stage matrices (B, S, 4, 4) padded with identities to whole chunks, as chunks of
+    """Stage matrices (S, B, 4, 4) padded with identities to whole chunks, as chunks of
     (CHUNK, B, 4, 4) on the device."""
-    B, S = mats.shape[:2]
+    S, B = mats.shape[:2]
     total = max(CHUNK, -(-S // CHUNK) * CHUNK)
-    out = np.broadcast_to(np.eye(4, dtype=cdtype), (B, total, 4, 4)).copy()
-    out[:, :S] = mats
-    out = np.ascontiguousarray(np.swapaxes(out, 0, 1))  # stage axis first, for the scan
+    out = np.broadcast_to(np.eye(4, dtype=cdtype), (total, B, 4, 4)).copy()
+    out[:S] = mats
     # NumPy conversions and device_put: an eager JAX operation would compile for each new shape
     return [jax.device_put(out[i : i + CHUNK]) for i in range(0, total, CHUNK)]
 
 
 def _compiled_passes(flat: FlatCircuit, mats: np.ndarray, cdtype, batch: int, backward: bool):
-    """``(forward(ψ) -> ψ, backward(ψ, ψ̄) -> M̄ (B, S, 4, 4))`` with the chunk programs."""
+    """``(forward(ψ) -> ψ, backward(ψ, ψ̄) -> M̄ (S, B, 4, 4))`` with the chunk programs."""
     chunks = list(zip(_padded_matrices(mats, cdtype), _chunks(flat)))
     fwd, bwd = programs(flat.n_qubits, np.dtype(cdtype).name, batch, backward)
 
@@ -68,21 +67,21 @@ def _compiled_passes(flat: FlatCircuit, mats: np.ndarray, cdtype, batch: int, ba
         for m, kernels in reversed(chunks):
             psi, ct, m_ct = bwd(psi, ct, m, kernels)
             cts.append(np.asarray(m_ct))
-        return np.swapaxes(np.concatenate(cts[::-1], axis=0)[: flat.n_stages], 0, 1)
+        return np.concatenate(cts[::-1], axis=0)[: flat.n_stages]
 
     return run_forward, run_backward
 
 
 def _numpy_passes(flat: FlatCircuit, mats: np.ndarray, cdtype, batch: int, backward: bool):
     """The same passes in NumPy (:mod:`ebp.sim._flat_numpy`): nothing to compile."""
-    m = np.ascontiguousarray(np.swapaxes(mats, 0, 1), dtype=cdtype)
+    m = np.asarray(mats, dtype=cdtype)
     n, first = flat.n_qubits, flat.pairs[:, 0]
 
     def run_forward(psi):
         return numpy_passes.forward(psi, m, first, n)
 
     def run_backward(psi, ct):
-        return np.swapaxes(numpy_passes.backward(psi, ct, m, first, n)[2], 0, 1)
+        return numpy_passes.backward(psi, ct, m, first, n)[2]
 
     return run_forward, run_backward
 

@@ -8,7 +8,9 @@ bound by memory bandwidth, which one thread already uses.
 The stage products are many small matrix products. A multi-threaded BLAS splits the larger ones
 between threads whose start-up and spin-waiting cost more than the product (measured 6× slower
 at n = 14 on two cores, worse when another process is busy), so while the engine runs, BLAS is
-limited to one thread (threadpoolctl); the engine's own threads replace its.
+limited to one thread (threadpoolctl); the engine's own threads replace its. Below
+:data:`BLAS_LIMIT_FROM_QUBITS` qubits the products are too small for BLAS to split, and the limit
+(whose first use costs about 10 ms of library inspection) is skipped.
 """
 
 from __future__ import annotations
@@ -20,11 +22,23 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
-__all__ = ["BATCH_SPLIT_AMPLITUDES", "batch_threads", "map_threads", "single_threaded_blas"]
+__all__ = [
+    "BATCH_SPLIT_AMPLITUDES",
+    "BLAS_LIMIT_FROM_QUBITS",
+    "batch_threads",
+    "blas_limit",
+    "map_threads",
+    "single_threaded_blas",
+]
 
 MAX_THREADS = 4
 BATCH_SPLIT_AMPLITUDES = 2**14
 """Amplitudes in a batch (instances × 2ⁿ) from which its instances are split between threads."""
+BLAS_LIMIT_FROM_QUBITS = 12
+"""Widths from which the engine holds BLAS to one thread. OpenBLAS splits a product m×k by k×n
+between threads only from m·n·k ≥ 2¹⁸ (``GEMM_MULTITHREAD_THRESHOLD`` × 65536); the largest
+products of the NumPy passes on n qubits have m·n·k ≤ 2ⁿ⁺⁴, so below 14 qubits none is split
+(12 leaves a margin for other BLAS builds)."""
 
 
 def _cores() -> int:
@@ -74,6 +88,14 @@ def _blas():
 _blas_lock = threading.Lock()
 _blas_users = [0]
 _blas_limiter: list = [None]
+
+
+def blas_limit(n_qubits: int) -> contextlib.AbstractContextManager:
+    """:func:`single_threaded_blas` from :data:`BLAS_LIMIT_FROM_QUBITS` qubits on, else a context
+    that does nothing."""
+    if n_qubits >= BLAS_LIMIT_FROM_QUBITS:
+        return single_threaded_blas()
+    return contextlib.nullcontext()
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -47,7 +48,7 @@ from ._compile import compile_circuit
 from ._flat import flatten, flattenable
 from ._flat_engine import seconds_waiting_for_programs
 from ._flat_run import compiles, flat_call
-from ._numpy_threads import batch_threads, map_threads, single_threaded_blas
+from ._numpy_threads import batch_threads, blas_limit, map_threads
 from ._observables import Observable, ObservableLike, as_observable, expectation_of_state
 
 __all__ = [
@@ -257,7 +258,7 @@ def _run_flat(key: Circuit, what: str, obs, cdtype, p, states, chunk: int):
         extra = piece[2] if len(piece) > 2 else None
         return flat_call(flat, what, obs, key.n_visible, cdtype, piece[0], piece[1], extra)
 
-    with single_threaded_blas():  # the stage matrices are small products on either path
+    with blas_limit(key.n_qubits):  # the stage matrices are small products on either path
         parts = map_threads(run, chunk_slices(total, size), threads)
     if what == "both":
         return tuple(np.concatenate([q[i] for q in parts])[:total] for i in range(2))
@@ -268,6 +269,15 @@ def _pad(x, size: int):
     extra = size - x.shape[0]
     xp = np if isinstance(x, np.ndarray) else jnp
     return xp.concatenate([x, xp.repeat(x[-1:], extra, axis=0)]) if extra else x
+
+
+@lru_cache(maxsize=1)
+def _start_backend() -> None:
+    """Start JAX's backend (about 20 ms: plugin discovery, the CPU client) in a background
+    thread, once: the flat engine's first answer, computed in NumPy meanwhile, is returned as a
+    JAX array and would otherwise wait for it (measured 70 → 60 ms for a first batch of 100
+    gradients at n = 6)."""
+    threading.Thread(target=jax.devices, name="ebp-jax-backend", daemon=True).start()
 
 
 def _run(
@@ -312,6 +322,7 @@ def _run(
     chunk = chunk_size(budget, per_instance, total)
     key = _cache_key(circuit, obs)
     if _engine(key, traced) == "flat":
+        _start_backend()
         start, waited = time.perf_counter(), seconds_waiting_for_programs()
         out = _run_flat(key, what, obs, cdtype, p, states, chunk_size(budget, per_instance))
         _charge(key, time.perf_counter() - start - (seconds_waiting_for_programs() - waited))
