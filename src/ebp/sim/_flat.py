@@ -426,6 +426,8 @@ class FlatCircuit:
     rot_coeffs: np.ndarray  # (R,)
     rot_paulis: np.ndarray  # (R, 4, 4) embedded Pauli strings
     general: tuple  # of _General
+    by_length: np.ndarray  # (S,) the stages, most gates first (stable)
+    active: np.ndarray  # (J,) active[j]: the number of stages with more than j gates
 
     @property
     def n_stages(self) -> int:
@@ -476,6 +478,7 @@ def flatten(circuit: Circuit) -> FlatCircuit:
                 )
                 general.setdefault(key, (op.data, []))[1].append((g, op.slots, idx, mask))
             g += 1
+    lengths = np.array([len(st.ops) for st in stages], dtype=np.int64)
     groups = tuple(
         _General(
             name,
@@ -499,6 +502,8 @@ def flatten(circuit: Circuit) -> FlatCircuit:
         np.asarray(rot_c, dtype=np.float64),
         np.asarray(rot_p, dtype=np.complex128).reshape(-1, 4, 4),
         groups,
+        np.argsort(-lengths, kind="stable"),
+        (lengths[None, :] > np.arange(width)[:, None]).sum(axis=1),
     )
 
 
@@ -665,28 +670,37 @@ def _embed_each(m: np.ndarray, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def stage_matrices(flat: FlatCircuit, params: np.ndarray, jacobian: bool = True):
     """Stage matrices M (S, B, 4, 4) at ``params`` (B, P), and the data their pullback needs
-    (complete only with ``jacobian``: a forward pass alone needs none of it)."""
+    (complete only with ``jacobian``: a forward pass alone needs none of it).
+
+    Stages hold different numbers of gates (one stage may collect hundreds of one-qubit gates
+    while the others hold a few), so the products run over the stages sorted by length: column
+    j of the grid multiplies only the ``active[j]`` stages that have a j-th gate."""
     table, angles, jacobians = gate_matrices(flat, params, jacobian)
-    J = flat.grid.shape[1]
-    prefix = [table[flat.grid[:, 0]]]  # prefix[j] = E_j ⋯ E_0
-    for j in range(1, J):
-        prefix.append(table[flat.grid[:, j]] @ prefix[-1])
-    return prefix[-1], (table, angles, jacobians, prefix)
+    grid, active = flat.grid[flat.by_length], flat.active.tolist() + [0]
+    prefix = [table[grid[:, 0]]]  # prefix[j] = E_j ⋯ E_0 of the stages with a j-th gate
+    for j in range(1, len(active) - 1):
+        k = active[j]
+        prefix.append(table[grid[:k, j]] @ prefix[-1][:k])
+    mats = np.empty_like(prefix[0])
+    for j, product in enumerate(prefix):  # stages of j + 1 gates are complete after column j
+        mats[flat.by_length[active[j + 1] : active[j]]] = product[active[j + 1] :]
+    return mats, (table, angles, jacobians, prefix)
 
 
 def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -> np.ndarray:
     """θ̄ (B, P) from the stage cotangents M̄ (S, B, 4, 4); see the module docstring."""
     table, angles, jacobians, prefix = saved
-    J = flat.grid.shape[1]
+    grid = flat.grid[flat.by_length]
     B = stage_cotangents.shape[1]
     gate_ct = np.zeros((flat.n_gates + 1, B, 4, 4), dtype=np.complex128)
-    suffix_t = None  # (E_{J−1} ⋯ E_{j+1})ᵀ M̄
-    for j in range(J - 1, -1, -1):
-        left = stage_cotangents if suffix_t is None else suffix_t
-        ct_j = left if j == 0 else left @ np.swapaxes(prefix[j - 1], -1, -2)
-        gate_ct[flat.grid[:, j]] = ct_j  # each gate sits in one cell of the grid
+    suffix_t = stage_cotangents[flat.by_length]  # (E_{J−1} ⋯ E_{j+1})ᵀ M̄, by_length order
+    for j in range(len(flat.active) - 1, -1, -1):
+        k = int(flat.active[j])
+        left = suffix_t[:k]
+        # each gate sits in one cell of the grid
+        gate_ct[grid[:k, j]] = left @ np.swapaxes(prefix[j - 1][:k], -1, -2) if j else left
         if j:
-            suffix_t = np.swapaxes(table[flat.grid[:, j]], -1, -2) @ left
+            suffix_t[:k] = np.swapaxes(table[grid[:k, j]], -1, -2) @ left
     grad_t = np.zeros((flat.n_params, B), dtype=np.float64)  # θ̄ᵀ: slots first, for the sums
     if len(flat.rot_gates):
         ct = gate_ct[flat.rot_gates]  # (R, B, 4, 4)
