@@ -381,8 +381,18 @@ def _fixed_matrix(name: str, data) -> np.ndarray:
 
 
 def _evaluate_fixed(op: Operation) -> np.ndarray:
-    """A parameter-free gate's matrix. When the registry function just returns a constant (the
-    usual case), it is read off the traced function: evaluating it eagerly would compile."""
+    """A parameter-free gate's matrix: the product of its fixed factors when the registry lists
+    them (f_m ⋯ f_1, in NumPy); else, when the registry function just returns a constant, read
+    off the traced function (evaluating it eagerly would compile)."""
+    try:
+        factors = op.factors
+    except (AttributeError, TypeError, ValueError):
+        factors = ()
+    if factors and all(isinstance(f, Fixed) for f in factors):
+        m = factors[0].value()
+        for f in factors[1:]:
+            m = f.value() @ m
+        return m.astype(np.complex128)
 
     def fn():
         return op.spec.matrix(np.zeros(0), op.data)
