@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 
+from .._format import plus_minus
 from ..report import (
     THEORY_COLOR,
     Badge,
@@ -121,7 +122,7 @@ def _scaling_figure(d: Diagnosis) -> bytes:
             x,
             2.0 ** (s.intercept + s.slope * x),
             "-",
-            label=f"fit: slope {s.slope:+.2f} ± {s.slope_err:.2f}",
+            label=f"fit: slope {plus_minus(s.slope, s.slope_err)}",
         )
         if all(t is not None for t in s.two_design):
             ax.semilogy(s.n_hidden, s.two_design, "s--", color=THEORY_COLOR, label="2-design value")
@@ -188,7 +189,7 @@ def evidence_rows(d: Diagnosis) -> list[tuple[str, str]]:
             (
                 "scaling with n_hidden",
                 (
-                    f"slope {s.slope:+.3f} ± {s.slope_err:.3f} per qubit (2-design "
+                    f"slope {plus_minus(s.slope, s.slope_err, least=3)} per qubit (2-design "
                     f"{fmt(s.theory_slope)}); at n_H = {s.extrapolate_to}: Var "
                     f"{s.extrapolated_variance:.3g}, shots {fmt(s.extrapolated_shots)}"
                 ),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._format import decimals_for, plus_minus
 from ..landscape import bootstrap_interval, fit_scaling
 
 __all__ = [
@@ -47,8 +48,9 @@ class Slope:
     def text(self, theory_name: str = "theory") -> str:
         """``−0.98 ± 0.03 [−1.01, −0.95] (theory −1.00, 5 points)``."""
         th = f", {theory_name} {self.theory:+.2f}" if self.theory is not None else ""
+        k = decimals_for(self.err)
         return (
-            f"{self.slope:+.2f} ± {self.err:.2f} [{self.lo:+.2f}, {self.hi:+.2f}]"
+            f"{plus_minus(self.slope, self.err)} [{self.lo:+.{k}f}, {self.hi:+.{k}f}]"
             f" ({self.n_points} points{th})"
         )
 

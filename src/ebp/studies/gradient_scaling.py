@@ -38,6 +38,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 from pydantic import Field, model_validator
 
+from .._format import plus_minus
 from ..ansatz import ANSATZ
 from ..experiment import Study, StudyConfig, Task, derive_seed, distinct, sorted_ints
 from ..landscape import Linear, gradient_statistics_many, two_design_probe_variance
@@ -308,7 +309,7 @@ def _fit_label(x, y, lo, hi) -> tuple[str, Any]:
     fit = log2_fit(x, y, lo, hi)
     if fit is None:
         return "", None
-    return f" (slope {fit.slope:+.2f}±{fit.slope_err:.2f})", fit
+    return f" (slope {plus_minus(fit.slope, fit.slope_err)})", fit
 
 
 def _errorbar(ax, rows: pd.DataFrame, x: str, column: str, **kw):

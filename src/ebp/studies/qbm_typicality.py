@@ -32,6 +32,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 from pydantic import Field, model_validator
 
+from .._format import plus_minus
 from ..experiment import Study, StudyConfig, Task, derive_seed, sorted_floats, sorted_ints
 from ..landscape import Objective, bootstrap_interval, relative_entropy, thermal_state
 from ..qbm import evaluate_temperatures, paper_qbm
@@ -344,14 +345,14 @@ def _fig_gradient_variance(df: pd.DataFrame, config: QBMTypicalityConfig):
         fit = log2_fit(t["n_hidden"], t["var"], t["lo"], t["hi"])
         if fit is not None:
             x = np.linspace(t["n_hidden"].min(), t["n_hidden"].max(), 50)
+            pm = plus_minus(fit.slope, fit.slope_err, sign=False).replace("±", r"\pm")
             ax.plot(
                 x,
                 fit.predict(x),
                 "-",
                 color=c,
                 lw=1.2,
-                label=f"β = {beta:g}: fit $\\propto 2^{{({fit.slope:.2f} \\pm "
-                f"{fit.slope_err:.2f})\\, n_H}}$",
+                label=f"β = {beta:g}: fit $\\propto 2^{{({pm})\\, n_H}}$",
             )
         else:
             ax.plot([], [], "o", color=c, label=f"β = {beta:g}")
