@@ -72,10 +72,15 @@ class GradientDescent(Optimiser):
     Attributes:
         make: ``() -> optax.GradientTransformation`` (built per run, so state never leaks).
         label: the name shown in tables and checked by checkpoints.
+        compiled: whether the label names the transform exactly (as it does for :func:`adam`
+            and :func:`sgd`), so that every run with this label shares one compiled step
+            (transform and update, about 1.7 ms per step eagerly, tens of µs compiled). Off,
+            the step runs eagerly.
     """
 
     make: Callable[[], Any] = field(repr=False)
     label: str = "gradient-descent"
+    compiled: bool = False
     family = "gradient"
 
     @property
@@ -87,16 +92,39 @@ class GradientDescent(Optimiser):
 
     def minimise(self, oracle, x0, rng):
         import jax.numpy as jnp
-        import optax
 
         tx = self.make()
+        step = _compiled_step(self.label, tx) if self.compiled else _step(tx)
         x = jnp.asarray(x0, dtype=jnp.float64)
         state = tx.init(x)
         while True:
             g = jnp.asarray(oracle.gradient(np.asarray(x)))
-            updates, state = tx.update(g, state, x)
-            x = optax.apply_updates(x, updates)
+            x, state = step(g, state, x)
             oracle.record(np.asarray(x))
+
+
+def _step(tx) -> Callable:
+    """``(g, state, x) -> (x + update, state)`` for the optax transform ``tx``."""
+    import optax
+
+    def step(g, state, x):
+        updates, state = tx.update(g, state, x)
+        return optax.apply_updates(x, updates), state
+
+    return step
+
+
+_COMPILED_STEPS: dict[str, Callable] = {}
+
+
+def _compiled_step(label: str, tx) -> Callable:
+    """:func:`_step` compiled, one per label (the label names the transform; see
+    :class:`GradientDescent`), so runs after the first reuse it."""
+    import jax
+
+    if label not in _COMPILED_STEPS:
+        _COMPILED_STEPS[label] = jax.jit(_step(tx))
+    return _COMPILED_STEPS[label]
 
 
 def gradient_descent(transform, label: str = "custom-optax") -> GradientDescent:
@@ -125,7 +153,7 @@ def adam(learning_rate: float = 0.05) -> GradientDescent:
     import optax
 
     lr = _positive("learning_rate", learning_rate)
-    return GradientDescent(lambda: optax.adam(lr), f"adam(lr={lr:g})")
+    return GradientDescent(lambda: optax.adam(lr), f"adam(lr={lr!r})", compiled=True)
 
 
 def sgd(learning_rate: float = 0.1, momentum: float = 0.9) -> GradientDescent:
@@ -136,7 +164,9 @@ def sgd(learning_rate: float = 0.1, momentum: float = 0.9) -> GradientDescent:
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1); got {momentum!r}.")
     return GradientDescent(
-        lambda: optax.sgd(lr, momentum=momentum or None), f"sgd(lr={lr:g},momentum={momentum:g})"
+        lambda: optax.sgd(lr, momentum=momentum or None),
+        f"sgd(lr={lr!r},momentum={momentum!r})",
+        compiled=True,
     )
 
 
