@@ -323,3 +323,16 @@ def test_config_accepts_the_json_a_run_writes(tmp_path):
     path.write_text("{not json")
     result = runner.invoke(app, ["run", "entanglement", "--config", str(path)])
     assert result.exit_code == 2 and "is not valid JSON" in result.output
+
+
+def test_python_dash_m_ebp_is_the_same_command_line():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "ebp", "version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    from ebp import __version__
+
+    assert __version__ in done.stdout
