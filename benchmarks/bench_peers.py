@@ -40,6 +40,7 @@ from _pennylane import lightning_gradient
 from _timing import best_seconds
 
 PEERS = ("lightning", "qulacs", "tensorcircuit")
+LARGE = 18  # from this width on, the "100 gradients" column times 10 (see main)
 
 
 def draws(n: int, count: int) -> np.ndarray:
@@ -283,7 +284,9 @@ def main() -> None:
         default=[6, 10, 14, 18],
         help="sizes of the first table (none: skip it)",
     )
-    ap.add_argument("--hundred", type=int, default=100, help="gradients in the '100' column")
+    ap.add_argument(
+        "--hundred", type=int, default=100, help="gradients in the '100' column (≤ 10 from n = 18)"
+    )
     ap.add_argument("--peers", nargs="+", default=list(PEERS), choices=PEERS)
     ap.add_argument("--skip-ansatz", action="store_true", help="skip the second table")
     ap.add_argument("--ansatz-sizes", type=int, nargs="+", default=[6, 10, 14])
@@ -308,7 +311,9 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()}", flush=True)
     rows = []
     for n in args.sizes:
-        params = draws(n, args.hundred)
+        # From n = 18 on at most 10: tensorcircuit-ng's vmap over 100 gradients at n = 18 asks
+        # for 137 GB.
+        params = draws(n, args.hundred if n < LARGE else min(args.hundred, 10))
         with tempfile.TemporaryDirectory() as cache:
             cold = {"EBP_CACHE_DIR": cache}
             row = {"n": n}
