@@ -154,7 +154,8 @@ def test_the_checks_see_an_upward_import(tmp_path, monkeypatch):
 SHARED_INTERNAL = {"_checks", "_chunks", "_format", "_precision", "_progress", "_study_config"}
 """The top-level internal modules meant to be shared by every package: layer 0 of
 docs/architecture.md (argument checks, chunking, 64-bit mode, progress callbacks, study configs as
-text, numbers with their uncertainty). Any other underscore name belongs to the package that defines it."""
+text, numbers with their uncertainty). Any other underscore name belongs to the package that
+defines it."""
 
 
 def _private_imports() -> list[str]:
