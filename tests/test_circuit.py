@@ -762,3 +762,19 @@ def test_float_wires_and_slots_are_refused():
         b.gate("RX", [1.7])
     with pytest.raises(TypeError, match=r"slots must be ints; got \[0\.5\]"):
         b.gate("RX", 0, slots=[0.5])
+
+
+def test_hash_is_cached_but_not_pickled():
+    """The hash is computed once per circuit; a pickled circuit leaves it behind (string hashes
+    differ between processes), and equal circuits hash equally."""
+    import pickle
+
+    from ebp.ansatz import brickwork
+
+    c = brickwork(1, 2, 2)
+    h = hash(c)
+    assert hash(c) == h and c.__dict__.get("_hash") == h
+    copy = pickle.loads(pickle.dumps(c))
+    assert "_hash" not in copy.__dict__
+    assert copy == c and hash(copy) == h
+    assert hash(brickwork(1, 2, 2)) == h

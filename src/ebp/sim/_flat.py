@@ -444,6 +444,7 @@ class FlatCircuit:
         return len(self.pairs)
 
 
+@lru_cache(maxsize=256)
 def flattenable(circuit: Circuit) -> bool:
     """Whether every gate acts on at most two wires (larger gates run on the fused engine)."""
     return circuit.n_qubits >= 2 and all(len(op.wires) <= 2 for op in circuit.operations)
@@ -557,6 +558,23 @@ def _factor_generator(factor):
     return out
 
 
+@lru_cache(maxsize=256)
+def _pauli_word(factors):
+    """``(params (m,), coeffs (m,), Pauli matrices (m, d, d), generators)`` when every factor is
+    a Pauli exponential e^{−iθcP} (then its matrix is cos(θc) I − i sin(θc) P); else None."""
+    if not factors or not all(isinstance(f, PauliExp) for f in factors):
+        return None
+    parts = [_factor_generator(f) for f in factors]
+    paulis = np.stack([part[1] for part in parts])
+    paulis.flags.writeable = False  # shared by every later call
+    return (
+        np.array([f.param for f in factors]),
+        np.array([f.coeff for f in factors], dtype=np.float64),
+        paulis,
+        tuple(part[0] for part in parts),
+    )
+
+
 def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
     """U = f_m ⋯ f_1 and ∂U/∂θ_k in NumPy, for gates given as factors f = e^{−iθ_k G} (G from
     ``generator()``) or fixed unitaries; ∂f/∂θ_k = −iG f. ``thetas`` (N, p). Without
@@ -564,6 +582,14 @@ def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
     N, p = thetas.shape
     values: list[np.ndarray] = []
     generators: list = []  # (param, generator), or None for a fixed factor
+    word = _pauli_word(factors)
+    if word is not None:  # all Pauli exponentials: every factor's matrix in one expression
+        params, coeffs, paulis, gens = word
+        angles = thetas[:, params].T * coeffs[:, None]  # (m, N)
+        c, s = np.cos(angles)[..., None, None], np.sin(angles)[..., None, None]
+        values = list(c * np.eye(paulis.shape[-1]) - 1j * s * paulis[:, None])
+        generators = list(zip(params.tolist(), gens))
+        factors = ()
     for f in factors:
         if getattr(f, "param", None) is None:
             m = np.asarray(f.matrix(np.zeros(p), np), dtype=np.complex128)

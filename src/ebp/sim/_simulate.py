@@ -194,6 +194,13 @@ def _cache_key(circuit: Circuit, obs: Observable | None) -> Circuit:
     that the same gates with another n_visible reuse one compiled function."""
     if obs is not None and obs.matrix is not None:
         return circuit
+    return _without_split(circuit)
+
+
+@lru_cache(maxsize=256)
+def _without_split(circuit: Circuit) -> Circuit:
+    """``circuit`` with every wire visible; the same object for the same circuit, so its hash
+    is computed once."""
     return dataclasses.replace(circuit, n_visible=circuit.n_qubits, n_hidden=0)
 
 
