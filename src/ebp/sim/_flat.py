@@ -384,10 +384,7 @@ def _evaluate_fixed(op: Operation) -> np.ndarray:
     """A parameter-free gate's matrix: the product of its fixed factors when the registry lists
     them (f_m ⋯ f_1, in NumPy); else, when the registry function just returns a constant, read
     off the traced function (evaluating it eagerly would compile)."""
-    try:
-        factors = op.factors
-    except (AttributeError, TypeError, ValueError):
-        factors = ()
+    factors = _registered_factors(op)
     if factors and all(isinstance(f, Fixed) for f in factors):
         m = factors[0].value()
         for f in factors[1:]:
@@ -422,13 +419,14 @@ class FlatCircuit:
     """A circuit lowered to stages on wire pairs (see module docstring). All arrays are NumPy.
 
     Gates are numbered 0…G−1 in stage order; entry G of the gate table is the identity, used to
-    pad ``grid``, whose row s lists stage s's gates in time order.
+    pad ``grid``, whose row i lists the gates of stage ``by_length[i]`` in time order (rows
+    sorted by length, see :func:`stage_matrices`).
     """
 
     n_qubits: int
     n_params: int
     pairs: np.ndarray  # (S, 2) sorted wire pairs
-    grid: np.ndarray  # (S, J) gate indices, first gate first; G = identity padding
+    grid: np.ndarray  # (S, J) gate indices, rows in by_length order; G = identity padding
     n_gates: int
     constant: np.ndarray  # (G+1, 4, 4) embedded matrices of parameter-free gates (else identity)
     rot_gates: np.ndarray  # (R,) Pauli rotations: gate positions
@@ -490,6 +488,7 @@ def flatten(circuit: Circuit) -> FlatCircuit:
                 general.setdefault(key, (op.data, []))[1].append((g, op.slots, idx, mask))
             g += 1
     lengths = np.array([len(st.ops) for st in stages], dtype=np.int64)
+    by_length = np.argsort(-lengths, kind="stable")
     groups = tuple(
         _General(
             name,
@@ -505,7 +504,7 @@ def flatten(circuit: Circuit) -> FlatCircuit:
         n,
         circuit.n_params,
         pairs,
-        grid,
+        grid[by_length],
         n_gates,
         constant,
         np.asarray(rot_g, dtype=np.int64),
@@ -513,7 +512,7 @@ def flatten(circuit: Circuit) -> FlatCircuit:
         np.asarray(rot_c, dtype=np.float64),
         np.asarray(rot_p, dtype=np.complex128).reshape(-1, 4, 4),
         groups,
-        np.argsort(-lengths, kind="stable"),
+        by_length,
         (lengths[None, :] > np.arange(width)[:, None]).sum(axis=1),
     )
 
@@ -536,10 +535,22 @@ def _general_program(name: str, data):
 
 def _factors(group: _General):
     """The registry's product-of-exponentials factors of the group's gate, or None."""
+    return _registered_factors(Operation(group.name, (), (), group.data))
+
+
+def _registered_factors(op: Operation):
+    """``op.factors`` from the registry, or None when its gate lists none."""
     try:
-        return Operation(group.name, (), (), group.data).factors
+        return op.factors
     except (AttributeError, TypeError, ValueError):
         return None
+
+
+def _pauli_exponentials(angles: np.ndarray, paulis: np.ndarray) -> np.ndarray:
+    """e^{−iaP} = cos(a) I − i sin(a) P (as P² = I): angles (K, N), Pauli matrices (K, d, d),
+    result (K, N, d, d)."""
+    c, s = np.cos(angles)[..., None, None], np.sin(angles)[..., None, None]
+    return c * np.eye(paulis.shape[-1]) - 1j * s * paulis[:, None]
 
 
 @lru_cache(maxsize=1024)
@@ -575,21 +586,12 @@ def _pauli_word(factors):
     )
 
 
-def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
-    """U = f_m ⋯ f_1 and ∂U/∂θ_k in NumPy, for gates given as factors f = e^{−iθ_k G} (G from
-    ``generator()``) or fixed unitaries; ∂f/∂θ_k = −iG f. ``thetas`` (N, p). Without
-    ``jacobian`` the second output is None (a forward pass needs U alone)."""
+def _factor_values(factors, thetas: np.ndarray) -> tuple[list, list]:
+    """Each factor's matrix at ``thetas`` (N, p), and ``(param, generator)`` per factor (None for
+    a fixed one)."""
     N, p = thetas.shape
     values: list[np.ndarray] = []
-    generators: list = []  # (param, generator), or None for a fixed factor
-    word = _pauli_word(factors)
-    if word is not None:  # all Pauli exponentials: every factor's matrix in one expression
-        params, coeffs, paulis, gens = word
-        angles = thetas[:, params].T * coeffs[:, None]  # (m, N)
-        c, s = np.cos(angles)[..., None, None], np.sin(angles)[..., None, None]
-        values = list(c * np.eye(paulis.shape[-1]) - 1j * s * paulis[:, None])
-        generators = list(zip(params.tolist(), gens))
-        factors = ()
+    generators: list = []
     for f in factors:
         if getattr(f, "param", None) is None:
             m = np.asarray(f.matrix(np.zeros(p), np), dtype=np.complex128)
@@ -597,13 +599,27 @@ def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
             generators.append(None)
             continue
         g, pauli, lam, v = _factor_generator(f)
-        if pauli is not None:  # e^{−iθcP} = cos(θc) I − i sin(θc) P, as P² = I
-            angle = thetas[:, f.param, None, None] * f.coeff
-            values.append(np.cos(angle) * np.eye(len(g)) - 1j * np.sin(angle) * pauli)
+        if pauli is not None:
+            values.append(_pauli_exponentials(thetas[None, :, f.param] * f.coeff, pauli[None])[0])
         else:
             phases = np.exp(-1j * thetas[:, f.param, None] * lam)  # (N, d)
             values.append((v * phases[:, None, :]) @ v.conj().T)
         generators.append((f.param, g))
+    return values, generators
+
+
+def _factor_matrices(factors, thetas: np.ndarray, jacobian: bool = True):
+    """U = f_m ⋯ f_1 and ∂U/∂θ_k in NumPy, for gates given as factors f = e^{−iθ_k G} (G from
+    ``generator()``) or fixed unitaries; ∂f/∂θ_k = −iG f. ``thetas`` (N, p). Without
+    ``jacobian`` the second output is None (a forward pass needs U alone)."""
+    word = _pauli_word(factors)
+    if word is not None:  # all Pauli exponentials: every factor's matrix in one expression
+        params, coeffs, paulis, gens = word
+        values = list(_pauli_exponentials(thetas[:, params].T * coeffs[:, None], paulis))
+        generators: list = list(zip(params.tolist(), gens))
+    else:
+        values, generators = _factor_values(factors, thetas)
+    N, p = thetas.shape
     prefix = [values[0]]
     for m in values[1:]:
         prefix.append(m @ prefix[-1])
@@ -685,8 +701,7 @@ def gate_matrices(flat: FlatCircuit, params: np.ndarray, jacobian: bool = True):
     table = np.broadcast_to(flat.constant[:, None], (len(flat.constant), B, 4, 4)).copy()
     angles = params[:, flat.rot_slots].T * flat.rot_coeffs[:, None]  # (R, B)
     if len(flat.rot_gates):
-        c, s = np.cos(angles)[..., None, None], np.sin(angles)[..., None, None]
-        table[flat.rot_gates] = c * np.eye(4) - 1j * s * flat.rot_paulis[:, None]
+        table[flat.rot_gates] = _pauli_exponentials(angles, flat.rot_paulis)
     jacobians = []
     for group in flat.general:
         m, jac = _general_matrices(group, params[:, group.slots], jacobian)
@@ -712,7 +727,7 @@ def stage_matrices(flat: FlatCircuit, params: np.ndarray, jacobian: bool = True)
     while the others hold a few), so the products run over the stages sorted by length: column
     j of the grid multiplies only the ``active[j]`` stages that have a j-th gate."""
     table, angles, jacobians = gate_matrices(flat, params, jacobian)
-    grid, active = flat.grid[flat.by_length], flat.active.tolist() + [0]
+    grid, active = flat.grid, flat.active.tolist() + [0]
     prefix = [table[grid[:, 0]]]  # prefix[j] = E_j ⋯ E_0 of the stages with a j-th gate
     for j in range(1, len(active) - 1):
         k = active[j]
@@ -726,7 +741,7 @@ def stage_matrices(flat: FlatCircuit, params: np.ndarray, jacobian: bool = True)
 def parameter_gradient(flat: FlatCircuit, saved, stage_cotangents: np.ndarray) -> np.ndarray:
     """θ̄ (B, P) from the stage cotangents M̄ (S, B, 4, 4); see the module docstring."""
     table, angles, jacobians, prefix = saved
-    grid = flat.grid[flat.by_length]
+    grid = flat.grid
     B = stage_cotangents.shape[1]
     gate_ct = np.zeros((flat.n_gates + 1, B, 4, 4), dtype=np.complex128)
     suffix_t = stage_cotangents[flat.by_length]  # (E_{J−1} ⋯ E_{j+1})ᵀ M̄, by_length order
