@@ -226,3 +226,40 @@ def test_killed_run_resumes_bit_identically(name, tmp_path, monkeypatch):
 def test_get_optimiser_passes_instances_and_settings():
     opt = get_optimiser("spsa", a=0.5)
     assert opt.a == 0.5 and get_optimiser(opt) is opt
+
+
+def test_compiled_steps_are_shared_only_by_the_same_optimiser():
+    """adam and sgd compile their step once per hyperparameters; two optimisers that share a
+    label but not a transform never share a compiled step."""
+    import optax
+
+    from ebp.train import adam, sgd
+    from ebp.train._optimisers import GradientDescent
+
+    assert adam(0.1) is adam(0.1) and adam(0.1) is not adam(0.2)
+    assert sgd(0.1, 0.9) is sgd(0.1, 0.9)
+
+    def run(optimiser) -> np.ndarray:
+        class Quadratic:  # the oracle's interface the optimiser uses: gradient and record
+            def __init__(self):
+                self.steps = 0
+
+            def gradient(self, x):
+                return 2 * x
+
+            def record(self, x):
+                self.steps += 1
+                if self.steps == 3:
+                    raise StopIteration(x)
+
+        try:
+            optimiser.minimise(Quadratic(), np.ones(2), np.random.default_rng(0))
+        except StopIteration as stop:
+            return np.asarray(stop.args[0])
+        raise AssertionError("the optimiser stopped on its own")
+
+    slow = GradientDescent(lambda: optax.sgd(0.01), "same-label", compiled=True)
+    fast = GradientDescent(lambda: optax.sgd(0.1), "same-label", compiled=True)
+    np.testing.assert_allclose(run(slow), 0.98**3 * np.ones(2))
+    np.testing.assert_allclose(run(fast), 0.8**3 * np.ones(2))
+    np.testing.assert_allclose(run(adam(0.1)), run(GradientDescent(adam(0.1).make, "eager")))
