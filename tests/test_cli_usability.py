@@ -326,13 +326,7 @@ def test_config_accepts_the_json_a_run_writes(tmp_path):
 
 
 def test_python_dash_m_ebp_is_the_same_command_line():
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-m", "ebp", "version"], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
     from ebp import __version__
+    from subprocesses import run_python
 
-    assert __version__ in done.stdout
+    assert __version__ in run_python("-m", "ebp", "version")

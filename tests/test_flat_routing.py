@@ -3,8 +3,6 @@ that decide it hold for every parameter value, and gradients of circuits on dist
 match the dense reference."""
 
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,6 +13,7 @@ from ebp.ansatz import pauli_network
 from ebp.circuit import GATES, CircuitBuilder, Operation, pauli_matrix
 from ebp.sim._flat import _letters, _routed, flatten
 from reference import embed, gate_matrix, random_params, reference_expectation
+from subprocesses import run_python
 
 OBS = {"Z0 X2": 0.7, "Y1": -0.4, "X0 Z4": 1.1}
 
@@ -129,16 +128,7 @@ def test_routing_is_deterministic():
     outputs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run(
-            [sys.executable, "-c", _ROUTE_SCRIPT],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        outputs.append(done.stdout.strip())
+        outputs.append(run_python("-c", _ROUTE_SCRIPT, env=env, timeout=300).strip())
     assert outputs[0] == outputs[1]
     assert int(outputs[0].split()[0]) > len(pauli_network(1, 5, 2, seed=4).operations)
 

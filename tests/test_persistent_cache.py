@@ -3,10 +3,11 @@
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
+
+from subprocesses import run_python
 
 _SCRIPT = """
 import json, jax, jax.monitoring, numpy as np
@@ -41,16 +42,7 @@ def _run(env_extra: dict) -> dict:
     }
     env.update(env_extra)
     env["JAX_ENABLE_X64"] = "1"
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(run_python("-c", _SCRIPT, env=env).strip().splitlines()[-1])
 
 
 def _files(folder) -> list:
